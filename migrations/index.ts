@@ -1,0 +1,8 @@
+// Migrations in order. An explicit list: Vite bundling breaks FileMigrationProvider, and the
+// command line runs these files directly under Node.
+import type { Migration } from 'kysely/migration';
+import * as m001 from './2026-11-23-001-foundation.ts';
+
+export const migrations: Record<string, Migration> = {
+	'2026-11-23-001-foundation': m001
+};

@@ -1,0 +1,27 @@
+/**
+ * `npm start`: build if needed, then serve the built app (`build/index.js`, the adapter-node
+ * server). With no DATABASE_URL it runs on the embedded PostgreSQL in DATA_DIR (default .data)
+ * and loads the demo province and the demo accounts.
+ *
+ * The adapter-node server assumes HTTPS unless a protocol header says otherwise (it is meant to
+ * sit behind a TLS proxy). This launcher serves plain HTTP on this machine, so it marks requests
+ * that arrive without such a header as `http`, which keeps SvelteKit's CSRF origin check right.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import { ensureBuilt, requireNode, root } from './runtime.ts';
+
+requireNode();
+process.chdir(root);
+ensureBuilt();
+process.env.DEMO_SEED ??= process.env.DATABASE_URL ? '0' : '1';
+process.env.PORT ??= '3000';
+process.env.HOST ??= '127.0.0.1';
+const plainHttp = !process.env.PROTOCOL_HEADER;
+if (plainHttp) process.env.PROTOCOL_HEADER = 'x-forwarded-proto';
+
+const { server } = (await import(new URL('../build/index.js', import.meta.url).href)) as { server: Server };
+if (plainHttp) {
+	server.prependListener('request', (req: IncomingMessage) => {
+		req.headers['x-forwarded-proto'] = 'http';
+	});
+}

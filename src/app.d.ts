@@ -1,0 +1,15 @@
+import type { SessionAccount } from '#lib/server/accounts/index.ts';
+
+declare global {
+	namespace App {
+		interface Locals {
+			account: SessionAccount | null;
+			sessionId: string | null;
+		}
+		interface Error {
+			message: string;
+		}
+	}
+}
+
+export {};

@@ -1,0 +1,146 @@
+/**
+ * The administration command line: `npm run cli -- <command>`. Works against PostgreSQL
+ * (DATABASE_URL) or the embedded database alike. Errors print clearly and exit non-zero.
+ */
+import { parseArgs } from 'node:util';
+import crypto from 'node:crypto';
+import { ZodError } from 'zod';
+import { ConfigError, loadConfig, type Config } from '../lib/server/config.ts';
+import { connect, type DB } from '../lib/server/db/index.ts';
+import { migrateToLatest } from '../lib/server/db/migrate.ts';
+import { BUNDLED_UNIT_FILES, importUnits, readUnitFile, UnitImportError } from '../lib/server/units/import.ts';
+import { AccountError, createAccount, emailSchema, setPassword } from '../lib/server/accounts/index.ts';
+import { seedDemo, DEMO_ACCOUNTS, DEMO_PASSWORD } from '../lib/server/seed/demo.ts';
+import { verifyAuditChain } from '../lib/server/audit/index.ts';
+import { ROLES, type Role } from '../lib/domain/access.ts';
+
+const USAGE = `Cách dùng: npm run cli -- <lệnh>
+
+  db migrate                                   cập nhật lược đồ CSDL
+  db seed-demo                                 nạp dữ liệu và tài khoản trình diễn
+  units import [tệp …]                         nhập danh mục đơn vị hành chính (mặc định: hai tệp chính thức kèm theo)
+  user create --role R --unit MÃ --email E [--name "Họ tên"] [--password P]
+                                               tạo tài khoản (vai trò: ${ROLES.join(', ')}); không có --password thì sinh ngẫu nhiên
+  user reset-password --email E [--password P] đặt lại mật khẩu, kết thúc mọi phiên đăng nhập
+  audit verify                                 kiểm tra chuỗi băm của nhật ký
+
+Cấu hình qua biến môi trường: DATABASE_URL (PostgreSQL; bỏ trống thì dùng CSDL nhúng trong DATA_DIR), REVIEW_LEVEL.`;
+
+class UsageError extends Error {}
+
+const CLI_ACTOR = { id: null, label: `cli:${process.env.USER ?? 'unknown'}` };
+
+function generatedPassword(): string {
+	return crypto.randomBytes(12).toString('base64url');
+}
+
+async function withDb<T>(cfg: Config, fn: (db: DB) => Promise<T>): Promise<T> {
+	const conn = await connect(cfg);
+	try {
+		await migrateToLatest(conn.db);
+		return await fn(conn.db);
+	} finally {
+		await conn.close();
+	}
+}
+
+export async function run(argv: string[], cfg: Config = loadConfig()): Promise<void> {
+	const [group, command, ...rest] = argv;
+	const { values, positionals } = parseArgs({
+		args: rest,
+		allowPositionals: true,
+		options: { role: { type: 'string' }, unit: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' } }
+	});
+	const key = `${group ?? ''} ${command ?? ''}`.trim();
+	switch (key) {
+		case 'db migrate': {
+			const conn = await connect(cfg);
+			try {
+				const applied = await migrateToLatest(conn.db);
+				console.log(applied.length ? `Đã áp dụng: ${applied.join(', ')}` : 'Lược đồ CSDL đã ở phiên bản mới nhất.');
+			} finally {
+				await conn.close();
+			}
+			return;
+		}
+		case 'db seed-demo':
+			return withDb(cfg, async (db) => {
+				const { created } = await seedDemo(db, cfg);
+				console.log(`Dữ liệu trình diễn sẵn sàng (cấp thẩm định: ${cfg.reviewLevel}); tạo mới ${created.length} tài khoản.`);
+				for (const a of DEMO_ACCOUNTS) console.log(`  ${a.role.padEnd(17)} ${a.email}  /  ${DEMO_PASSWORD}`);
+			});
+		case 'units import':
+			return withDb(cfg, async (db) => {
+				const files = positionals.length ? positionals : [BUNDLED_UNIT_FILES.pre2025, BUNDLED_UNIT_FILES.post2025];
+				const parsed = files.map((f) => ({ f, data: readUnitFile(f) })); // validate every file before writing any
+				parsed.sort((a, b) => (a.data.era === b.data.era ? 0 : a.data.era === 'pre2025' ? -1 : 1));
+				for (const { f, data } of parsed) {
+					const r = await importUnits(db, data);
+					console.log(
+						`${f}: ${r.era === 'pre2025' ? 'danh mục 01/03/2025' : 'danh mục từ 01/07/2025'}: ${r.provinces} tỉnh, ${r.districts} huyện, ${r.communes} xã` +
+							(r.era === 'post2025' ? `, ${r.lineageLinks} liên kết với đơn vị cũ (${r.unresolvedLinks} chưa khớp)` : '')
+					);
+				}
+			});
+		case 'user create': {
+			const role = values.role as Role | undefined;
+			if (!role || !ROLES.includes(role)) throw new UsageError(`Cần --role, một trong: ${ROLES.join(', ')}.`);
+			if (!values.email) throw new UsageError('Cần --email.');
+			if (role !== 'admin' && !values.unit) throw new UsageError('Cần --unit (mã đơn vị hành chính).');
+			const password = values.password ?? generatedPassword();
+			return withDb(cfg, async (db) => {
+				const row = await createAccount(
+					db,
+					cfg,
+					{ email: values.email!, fullName: values.name ?? values.email!, role, unitCode: values.unit ?? null, password },
+					CLI_ACTOR
+				);
+				console.log(`Đã tạo tài khoản #${row.id} ${row.email} (${row.role}).`);
+				if (!values.password) console.log(`Mật khẩu tạm thời: ${password}`);
+			});
+		}
+		case 'user reset-password': {
+			if (!values.email) throw new UsageError('Cần --email.');
+			const email = emailSchema.parse(values.email);
+			const password = values.password ?? generatedPassword();
+			return withDb(cfg, async (db) => {
+				const acct = await db.selectFrom('account').select('id').where('email', '=', email).executeTakeFirst();
+				if (!acct) throw new AccountError(`Không có tài khoản với email ${email}.`);
+				await setPassword(db, acct.id, password, CLI_ACTOR);
+				console.log(`Đã đặt lại mật khẩu cho ${email}; mọi phiên đăng nhập của tài khoản đã kết thúc.`);
+				if (!values.password) console.log(`Mật khẩu tạm thời: ${password}`);
+			});
+		}
+		case 'audit verify':
+			return withDb(cfg, async (db) => {
+				const r = await verifyAuditChain(db);
+				if (!r.ok) throw new Error(`Chuỗi nhật ký bị sửa đổi tại bản ghi #${r.firstBrokenId} (đã kiểm ${r.records} bản ghi).`);
+				console.log(`Nhật ký toàn vẹn: ${r.records} bản ghi.`);
+			});
+		default:
+			throw new UsageError(key ? `Lệnh không rõ: ${key}` : 'Thiếu lệnh.');
+	}
+}
+
+function describe(e: unknown): string {
+	if (e instanceof ZodError) return e.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ` : '') + i.message).join('\n');
+	if (e instanceof UsageError) return `${e.message}\n\n${USAGE}`;
+	if (e instanceof Error) return e.message;
+	return String(e);
+}
+
+if (import.meta.main) {
+	const argv = process.argv.slice(2);
+	if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help') {
+		console.log(USAGE);
+	} else {
+		try {
+			await run(argv);
+		} catch (e) {
+			const known = e instanceof UsageError || e instanceof AccountError || e instanceof UnitImportError || e instanceof ZodError || e instanceof ConfigError;
+			console.error(`Lỗi: ${describe(e)}`);
+			if (!known && process.env.DEBUG) console.error(e);
+			process.exitCode = known ? 2 : 1;
+		}
+	}
+}

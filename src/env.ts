@@ -1,0 +1,19 @@
+// Environment variables the server reads, declared for SvelteKit (validated at start-up).
+// The server modules read them through #lib/server/config.ts, which the command line shares.
+import { defineEnvVars } from '@sveltejs/kit/env';
+
+const optional = (value: string | undefined) => value;
+
+export const variables = defineEnvVars({
+	DATABASE_URL: { schema: optional, description: 'PostgreSQL connection URL; unset → embedded PostgreSQL (PGlite) in DATA_DIR' },
+	DATA_DIR: { schema: optional, description: 'Directory of the embedded database and stored files (default .data)' },
+	REVIEW_LEVEL: {
+		schema: (v) => {
+			if (v !== undefined && v !== 'district' && v !== 'province') throw new Error('REVIEW_LEVEL must be district or province');
+			return v;
+		},
+		description: 'Who reviews and decides: district (as QĐ 06 is written) or province (since 07/2025)'
+	},
+	ALLOW_EMBEDDED_DB_IN_PRODUCTION: { schema: optional, description: 'Set to 1 to allow the embedded database with NODE_ENV=production' },
+	DEMO_SEED: { schema: optional, description: 'Set to 1 to load demo data and accounts at start-up' }
+});

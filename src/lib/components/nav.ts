@@ -1,0 +1,15 @@
+import type { Role } from '#lib/domain/access.ts';
+import { can, type Action } from '#lib/domain/access.ts';
+
+export type NavItem = { href: string; label: string; action: Action };
+
+/** Navigation per role: an item shows only when the matrix grants its action. */
+const ITEMS: NavItem[] = [
+	{ href: '/', label: 'Trang chủ', action: 'home.view' },
+	{ href: '/units', label: 'Đơn vị', action: 'unit.read' },
+	{ href: '/account/password', label: 'Đổi mật khẩu', action: 'account.changePassword' }
+];
+
+export function navFor(role: Role): NavItem[] {
+	return ITEMS.filter((i) => can(role, i.action));
+}

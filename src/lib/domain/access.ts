@@ -1,0 +1,84 @@
+/**
+ * Authorization as data: one matrix of role × action → scope. Every `load`, form action and
+ * endpoint asks `can()` (through the server guard) before touching an object; the scope then
+ * limits which units' data it may see. Pure: no I/O.
+ */
+import type { UnitLevel } from './units.ts';
+
+export const ROLES = ['commune_officer', 'commune_chair', 'reviewer', 'approver', 'province_officer', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Record<Role, string> = {
+	commune_officer: 'Cán bộ xã (lập hồ sơ tự đánh giá)',
+	commune_chair: 'Chủ tịch UBND xã (ký, gửi hồ sơ)',
+	reviewer: 'Cán bộ thẩm định',
+	approver: 'Lãnh đạo ra quyết định công nhận',
+	province_officer: 'Cán bộ cấp tỉnh (theo dõi, tổng hợp)',
+	admin: 'Quản trị hệ thống'
+};
+
+/**
+ * Scopes, from narrow to wide:
+ * - `self`: only the signed-in account itself;
+ * - `unit`: the account's own commune;
+ * - `area`: the communes under the account's unit (its district or its province);
+ * - `all`: every unit.
+ */
+export const SCOPES = ['self', 'unit', 'area', 'all'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export const MATRIX = {
+	'home.view': { commune_officer: 'self', commune_chair: 'self', reviewer: 'self', approver: 'self', province_officer: 'self', admin: 'self' },
+	'account.changePassword': { commune_officer: 'self', commune_chair: 'self', reviewer: 'self', approver: 'self', province_officer: 'self', admin: 'self' },
+	'account.manage': { admin: 'all' },
+	'unit.read': { commune_officer: 'unit', commune_chair: 'unit', reviewer: 'area', approver: 'area', province_officer: 'area', admin: 'all' },
+	'unit.setCategory': { admin: 'all' },
+	'audit.read': { admin: 'all' },
+	'criteria.read': { commune_officer: 'all', commune_chair: 'all', reviewer: 'all', approver: 'all', province_officer: 'all', admin: 'all' },
+	'criteria.manage': { admin: 'all' },
+	'criteria.confirm': { admin: 'all' },
+	'assessment.read': { commune_officer: 'unit', commune_chair: 'unit', reviewer: 'area', approver: 'area', province_officer: 'area', admin: 'all' },
+	'assessment.edit': { commune_officer: 'unit', commune_chair: 'unit' },
+	'assessment.submit': { commune_chair: 'unit' },
+	'review.perform': { reviewer: 'area' },
+	'decision.issue': { approver: 'area' }
+} as const satisfies Record<string, Partial<Record<Role, Scope>>>;
+
+export type Action = keyof typeof MATRIX;
+export const ACTIONS = Object.keys(MATRIX) as Action[];
+
+/** Routes reachable without signing in. Every other server route must call the guard. */
+export const PUBLIC_ROUTES = ['/login', '/logout', '/healthz'] as const;
+
+export function scopeOf(role: Role, action: Action): Scope | undefined {
+	return (MATRIX[action] as Partial<Record<Role, Scope>>)[role];
+}
+
+export function can(role: Role, action: Action): boolean {
+	return scopeOf(role, action) !== undefined;
+}
+
+/** The account as the rules see it: its role and the unit it is bound to. */
+export type Actor = { id: number; role: Role; unit: { id: number; level: UnitLevel } | null };
+
+/** A commune-level object's place in the unit tree. */
+export type UnitPlace = { id: number; districtId: number | null; provinceId: number | null };
+
+/** Whether `actor` may perform `action` on data of the unit at `place`. */
+export function canOnUnit(actor: Actor, action: Action, place: UnitPlace): boolean {
+	const scope = scopeOf(actor.role, action);
+	if (!scope) return false;
+	switch (scope) {
+		case 'all':
+			return true;
+		case 'self':
+			return false;
+		case 'unit':
+			return actor.unit !== null && actor.unit.id === place.id;
+		case 'area':
+			if (!actor.unit) return false;
+			if (actor.unit.level === 'province') return place.provinceId === actor.unit.id;
+			if (actor.unit.level === 'district') return place.districtId === actor.unit.id;
+			return place.id === actor.unit.id;
+	}
+}

@@ -1,0 +1,50 @@
+/**
+ * The running server's single database connection and configuration, opened once by the
+ * `init` hook (migrations run there) and closed on shutdown.
+ */
+import { config, type Config } from './config.ts';
+import { connect, type Connection, type DB } from './db/index.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { seedDemo, DEMO_ACCOUNTS, DEMO_PASSWORD } from './seed/demo.ts';
+
+let conn: Connection | undefined;
+let opening: Promise<Connection> | undefined;
+
+export async function openApp(): Promise<Connection> {
+	if (conn) return conn;
+	opening ??= (async () => {
+		const cfg = config();
+		const c = await connect(cfg);
+		try {
+			await migrateToLatest(c.db);
+			if (process.env.DEMO_SEED === '1') {
+				await seedDemo(c.db, cfg);
+				console.log(`\nTài khoản trình diễn (mật khẩu chung: ${DEMO_PASSWORD}):`);
+				for (const a of DEMO_ACCOUNTS) console.log(`  ${a.role.padEnd(17)} ${a.email}`);
+				console.log('');
+			}
+		} catch (e) {
+			await c.close();
+			throw e;
+		}
+		conn = c;
+		return c;
+	})();
+	return opening;
+}
+
+export function db(): DB {
+	if (!conn) throw new Error('Database not opened: openApp() must run first (hooks init).');
+	return conn.db;
+}
+
+export function appConfig(): Config {
+	return config();
+}
+
+export async function closeApp(): Promise<void> {
+	const c = conn;
+	conn = undefined;
+	opening = undefined;
+	if (c) await c.close();
+}

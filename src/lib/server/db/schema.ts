@@ -1,0 +1,80 @@
+/** Hand-written table types for Kysely (one interface per table, columns in snake_case). */
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { CommuneCategory, UnitEra, UnitLevel } from '../../domain/units.ts';
+import type { Role } from '../../domain/access.ts';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface AdminUnitTable {
+	id: Generated<number>;
+	era: UnitEra;
+	level: UnitLevel;
+	code: string;
+	name: string;
+	kind: string;
+	parent_id: number | null;
+	province_id: number | null;
+	district_id: number | null;
+	category: CommuneCategory | null;
+	category_source: 'derived' | 'set' | null;
+}
+
+export interface UnitLineageTable {
+	unit_id: number;
+	old_unit_id: number;
+	share: 'full' | 'partial';
+}
+
+export interface AccountTable {
+	id: Generated<number>;
+	email: string;
+	full_name: string;
+	role: Role;
+	unit_id: number | null;
+	password_hash: string;
+	active: Generated<boolean>;
+	created_at: Timestamp;
+	updated_at: Timestamp;
+}
+
+export interface SessionTable {
+	id: string;
+	account_id: number;
+	secret_hash: Uint8Array;
+	created_at: Timestamp;
+	last_seen_at: Timestamp;
+}
+
+export interface LoginAttemptTable {
+	id: Generated<number>;
+	key: string;
+	at: Timestamp;
+}
+
+export interface AuditLogTable {
+	id: Generated<number>;
+	at: Timestamp;
+	actor_id: number | null;
+	actor_label: string | null;
+	action: string;
+	object_type: string | null;
+	object_id: string | null;
+	unit_id: number | null;
+	ip: string | null;
+	details: ColumnType<unknown, string, never>;
+	prev_hash: string;
+	hash: string;
+}
+
+export interface Database {
+	admin_unit: AdminUnitTable;
+	unit_lineage: UnitLineageTable;
+	account: AccountTable;
+	session: SessionTable;
+	login_attempt: LoginAttemptTable;
+	audit_log: AuditLogTable;
+}
+
+export type AdminUnit = Selectable<AdminUnitTable>;
+export type Account = Selectable<AccountTable>;
+export type NewAccount = Insertable<AccountTable>;

@@ -1,0 +1,13 @@
+import { authorize } from '#lib/server/auth/guard.ts';
+import { db, appConfig } from '#lib/server/app.ts';
+import { listCommunesInScope } from '#lib/server/units/read.ts';
+import { actorOf } from '#lib/server/auth/guard.ts';
+import { eraForReviewLevel } from '#lib/domain/units.ts';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const account = authorize(event, 'home.view');
+	const era = eraForReviewLevel(appConfig().reviewLevel);
+	const communes = await listCommunesInScope(db(), actorOf(account), 'unit.read', era, { limit: 5 });
+	return { role: account.role, unitName: account.unit?.name ?? null, communes };
+};
