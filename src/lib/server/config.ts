@@ -36,7 +36,9 @@ export type Config = {
 export class ConfigError extends Error {}
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-	const parsed = schema.safeParse(env);
+	// An empty variable counts as unset (DATABASE_URL= in a shell or a unit file).
+	const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+	const parsed = schema.safeParse(present);
 	if (!parsed.success) {
 		const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
 		throw new ConfigError(`Cấu hình không hợp lệ / invalid configuration:\n${lines.join('\n')}`);

@@ -1,0 +1,44 @@
+/**
+ * A fresh database per test file: an in-memory embedded PostgreSQL (PGlite) by default, or a
+ * new database on the PostgreSQL server of TEST_DATABASE_URL (created here, dropped after).
+ */
+import crypto from 'node:crypto';
+import pg from 'pg';
+import { connect, type Connection } from '#lib/server/db/index.ts';
+import { migrateToLatest } from '#lib/server/db/migrate.ts';
+import { loadConfig, type Config } from '#lib/server/config.ts';
+
+export type TestDb = Connection & { config: Config; drop: () => Promise<void> };
+
+export const usingPostgres = Boolean(process.env.TEST_DATABASE_URL);
+
+export async function freshDb(env: Record<string, string> = {}): Promise<TestDb> {
+	const base = process.env.TEST_DATABASE_URL;
+	if (!base) {
+		const config = loadConfig({ DATA_DIR: 'memory://', REVIEW_LEVEL: 'province', ...env });
+		const conn = await connect({ ...config, embeddedDbDir: 'memory://' });
+		await migrateToLatest(conn.db);
+		return { ...conn, config: { ...config, embeddedDbDir: 'memory://' }, drop: conn.close };
+	}
+	const name = `test_${crypto.randomBytes(6).toString('hex')}`;
+	const admin = new pg.Client({ connectionString: base });
+	await admin.connect();
+	await admin.query(`create database ${name}`);
+	await admin.end();
+	const url = new URL(base);
+	url.pathname = `/${name}`;
+	const config = loadConfig({ DATABASE_URL: url.toString(), REVIEW_LEVEL: 'province', ...env });
+	const conn = await connect(config);
+	await migrateToLatest(conn.db);
+	return {
+		...conn,
+		config,
+		drop: async () => {
+			await conn.close();
+			const a = new pg.Client({ connectionString: base });
+			await a.connect();
+			await a.query(`drop database if exists ${name} with (force)`);
+			await a.end();
+		}
+	};
+}
