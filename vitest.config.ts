@@ -5,6 +5,9 @@ import { defineConfig } from 'vitest/config';
 // and browser tests driving the system Chromium against the built server.
 export default defineConfig({
 	test: {
+		// one file at a time: the integration and browser files each run a database, and the
+		// machine has two cores
+		fileParallelism: false,
 		projects: [
 			{ test: { name: 'unit', include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'], environment: 'node' } },
 			{

@@ -2,7 +2,9 @@
 // command line runs these files directly under Node.
 import type { Migration } from 'kysely/migration';
 import * as m001 from './2026-11-23-001-foundation.ts';
+import * as m002 from './2026-11-23-002-criteria-sets.ts';
 
 export const migrations: Record<string, Migration> = {
-	'2026-11-23-001-foundation': m001
+	'2026-11-23-001-foundation': m001,
+	'2026-11-23-002-criteria-sets': m002
 };

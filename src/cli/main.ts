@@ -7,12 +7,17 @@ import crypto from 'node:crypto';
 import { ZodError } from 'zod';
 import { ConfigError, loadConfig, type Config } from '../lib/server/config.ts';
 import { connect, type DB } from '../lib/server/db/index.ts';
-import { migrateToLatest } from '../lib/server/db/migrate.ts';
+import { prepareDatabase } from '../lib/server/db/migrate.ts';
 import { BUNDLED_UNIT_FILES, importUnits, readUnitFile, UnitImportError } from '../lib/server/units/import.ts';
 import { AccountError, createAccount, emailSchema, setPassword } from '../lib/server/accounts/index.ts';
 import { seedDemo, DEMO_ACCOUNTS, DEMO_PASSWORD } from '../lib/server/seed/demo.ts';
 import { verifyAuditChain } from '../lib/server/audit/index.ts';
 import { ROLES, type Role } from '../lib/domain/access.ts';
+import fs from 'node:fs';
+import { COMMUNE_CATEGORIES, type CommuneCategory } from '../lib/domain/units.ts';
+import { validateCriteriaSet, type CriteriaSet, type ValidationError } from '../lib/domain/criteria/index.ts';
+import { parseAnswers, score, gapAnalysis } from '../lib/domain/scoring/index.ts';
+import { CriteriaSetError, findCriteriaSet, importCriteriaSet } from '../lib/server/criteria/index.ts';
 
 const USAGE = `Cách dùng: npm run cli -- <lệnh>
 
@@ -23,10 +28,38 @@ const USAGE = `Cách dùng: npm run cli -- <lệnh>
                                                tạo tài khoản (vai trò: ${ROLES.join(', ')}); không có --password thì sinh ngẫu nhiên
   user reset-password --email E [--password P] đặt lại mật khẩu, kết thúc mọi phiên đăng nhập
   audit verify                                 kiểm tra chuỗi băm của nhật ký
+  criteria validate <tệp>                      kiểm tra tệp bộ tiêu chí (JSON); mã thoát 0 nếu hợp lệ
+  criteria import <tệp>                        nhập một phiên bản bộ tiêu chí (ở trạng thái dự thảo)
+  criteria export <id|MÃ@phiên_bản> [tệp]      xuất bộ tiêu chí ra JSON (mặc định ra màn hình)
+  score --criteria <tệp|MÃ@phiên_bản> --category <${COMMUNE_CATEGORIES.join('|')}> <answers.json>
+                                               chấm điểm một bộ câu trả lời, in kết quả JSON
 
 Cấu hình qua biến môi trường: DATABASE_URL (PostgreSQL; bỏ trống thì dùng CSDL nhúng trong DATA_DIR), REVIEW_LEVEL.`;
 
 class UsageError extends Error {}
+
+/** Invalid input files: every error listed with its path. */
+class InputError extends Error {
+	constructor(title: string, errors: ValidationError[]) {
+		super(`${title}\n${errors.map((e) => `- ${e.location || e.path || '(toàn bộ tệp)'}: ${e.message}`).join('\n')}`);
+	}
+}
+
+function readJson(file: string): unknown {
+	let text: string;
+	try {
+		text = fs.readFileSync(file, 'utf8');
+	} catch (e) {
+		throw new UsageError(`Không đọc được tệp ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+	}
+	try {
+		return JSON.parse(text);
+	} catch (e) {
+		throw new InputError(`Tệp ${file} không phải JSON hợp lệ:`, [{ path: '', location: '(toàn bộ tệp)', message: (e as Error).message }]);
+	}
+}
+
+const isSetRef = (s: string) => /^\d{1,9}$|^[A-Z0-9._-]+@\d{1,9}$/.test(s) && !fs.existsSync(s);
 
 const CLI_ACTOR = { id: null, label: `cli:${process.env.USER ?? 'unknown'}` };
 
@@ -37,7 +70,7 @@ function generatedPassword(): string {
 async function withDb<T>(cfg: Config, fn: (db: DB) => Promise<T>): Promise<T> {
 	const conn = await connect(cfg);
 	try {
-		await migrateToLatest(conn.db);
+		await prepareDatabase(conn.db);
 		return await fn(conn.db);
 	} finally {
 		await conn.close();
@@ -47,16 +80,24 @@ async function withDb<T>(cfg: Config, fn: (db: DB) => Promise<T>): Promise<T> {
 export async function run(argv: string[], cfg: Config = loadConfig()): Promise<void> {
 	const [group, command, ...rest] = argv;
 	const { values, positionals } = parseArgs({
-		args: rest,
+		args: group === 'score' ? [] : rest,
 		allowPositionals: true,
-		options: { role: { type: 'string' }, unit: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' } }
+		options: {
+			role: { type: 'string' },
+			unit: { type: 'string' },
+			email: { type: 'string' },
+			name: { type: 'string' },
+			password: { type: 'string' },
+			criteria: { type: 'string' },
+			category: { type: 'string' }
+		}
 	});
-	const key = `${group ?? ''} ${command ?? ''}`.trim();
+	const key = group === 'score' ? 'score' : `${group ?? ''} ${command ?? ''}`.trim();
 	switch (key) {
 		case 'db migrate': {
 			const conn = await connect(cfg);
 			try {
-				const applied = await migrateToLatest(conn.db);
+				const applied = await prepareDatabase(conn.db);
 				console.log(applied.length ? `Đã áp dụng: ${applied.join(', ')}` : 'Lược đồ CSDL đã ở phiên bản mới nhất.');
 			} finally {
 				await conn.close();
@@ -117,6 +158,63 @@ export async function run(argv: string[], cfg: Config = loadConfig()): Promise<v
 				if (!r.ok) throw new Error(`Chuỗi nhật ký bị sửa đổi tại bản ghi #${r.firstBrokenId} (đã kiểm ${r.records} bản ghi).`);
 				console.log(`Nhật ký toàn vẹn: ${r.records} bản ghi.`);
 			});
+		case 'criteria validate': {
+			if (positionals.length !== 1) throw new UsageError('Cần đúng một tệp: criteria validate <tệp>.');
+			const v = validateCriteriaSet(readJson(positionals[0]));
+			if (!v.ok) throw new InputError(`Bộ tiêu chí không hợp lệ (${v.errors.length} lỗi):`, v.errors);
+			console.log(`Hợp lệ: ${v.value.code}@${v.value.version}, ${v.value.criteria.length} tiêu chí.`);
+			return;
+		}
+		case 'criteria import': {
+			if (positionals.length !== 1) throw new UsageError('Cần đúng một tệp: criteria import <tệp>.');
+			const input = readJson(positionals[0]);
+			return withDb(cfg, async (db) => {
+				const r = await importCriteriaSet(db, input, CLI_ACTOR);
+				if (!r.ok) throw new InputError(`Không nhập được bộ tiêu chí (${r.errors.length} lỗi), không có gì được ghi:`, r.errors);
+				const what = { create: 'Đã nhập', 'replace-draft': 'Đã thay thế bản dự thảo', unchanged: 'Không thay đổi' }[r.outcome];
+				console.log(`${what}: ${r.preview.set.code}@${r.preview.set.version} (id ${r.id}, trạng thái dự thảo nếu mới).`);
+				for (const m of r.preview.diff?.messages ?? []) console.log(`  ${m}`);
+			});
+		}
+		case 'criteria export': {
+			if (positionals.length < 1 || positionals.length > 2) throw new UsageError('Cách dùng: criteria export <id|MÃ@phiên_bản> [tệp].');
+			return withDb(cfg, async (db) => {
+				const found = await findCriteriaSet(db, positionals[0]);
+				if (!found) throw new CriteriaSetError(`Không có bộ tiêu chí ${positionals[0]}.`);
+				const text = JSON.stringify(found.set, null, 2) + '\n';
+				if (positionals[1]) {
+					fs.writeFileSync(positionals[1], text);
+					console.log(`Đã xuất ${found.row.code}@${found.row.version} ra ${positionals[1]}.`);
+				} else process.stdout.write(text);
+			});
+		}
+		case 'score': {
+			// `score` has no sub-command: its first argument is already an option or the answers file.
+			const args = parseArgs({ args: argv.slice(1), allowPositionals: true, options: { criteria: { type: 'string' }, category: { type: 'string' } } });
+			const ref = args.values.criteria;
+			const category = args.values.category as CommuneCategory | undefined;
+			if (!ref) throw new UsageError('Cần --criteria <tệp|MÃ@phiên_bản>.');
+			if (!category || !COMMUNE_CATEGORIES.includes(category)) throw new UsageError(`Cần --category, một trong: ${COMMUNE_CATEGORIES.join(', ')}.`);
+			if (args.positionals.length !== 1) throw new UsageError('Cần đúng một tệp câu trả lời (answers.json).');
+			const answersInput = readJson(args.positionals[0]);
+			const run = (set: CriteriaSet) => {
+				const a = parseAnswers(set, answersInput);
+				if (!a.ok) throw new InputError(`Câu trả lời không hợp lệ (${a.errors.length} lỗi):`, a.errors);
+				const result = score(set, category, a.value);
+				console.log(JSON.stringify({ result, gap: gapAnalysis(set, category, a.value, result) }, null, 2));
+			};
+			if (isSetRef(ref)) {
+				return withDb(cfg, async (db) => {
+					const found = await findCriteriaSet(db, ref);
+					if (!found) throw new CriteriaSetError(`Không có bộ tiêu chí ${ref}.`);
+					run(found.set);
+				});
+			}
+			const v = validateCriteriaSet(readJson(ref));
+			if (!v.ok) throw new InputError(`Bộ tiêu chí không hợp lệ (${v.errors.length} lỗi):`, v.errors);
+			run(v.value);
+			return;
+		}
 		default:
 			throw new UsageError(key ? `Lệnh không rõ: ${key}` : 'Thiếu lệnh.');
 	}
@@ -137,7 +235,7 @@ if (import.meta.main) {
 		try {
 			await run(argv);
 		} catch (e) {
-			const known = e instanceof UsageError || e instanceof AccountError || e instanceof UnitImportError || e instanceof ZodError || e instanceof ConfigError;
+			const known = e instanceof UsageError || e instanceof InputError || e instanceof CriteriaSetError || e instanceof AccountError || e instanceof UnitImportError || e instanceof ZodError || e instanceof ConfigError;
 			console.error(`Lỗi: ${describe(e)}`);
 			if (!known && process.env.DEBUG) console.error(e);
 			process.exitCode = known ? 2 : 1;

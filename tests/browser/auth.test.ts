@@ -39,9 +39,10 @@ describe('signing in and out in Chromium against the built server', () => {
 	for (const account of DEMO_ACCOUNTS) {
 		it(`signs in as ${account.role} and lands on that role's home page`, async () => {
 			const { context, page } = await signIn(account.email, DEMO_PASSWORD);
-			await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(HOME_TITLES[account.role]);
-			expect(new URL(page.url()).pathname).toBe('/');
-			await expect.poll(() => page.getByRole('navigation', { name: 'Điều hướng chính' }).textContent()).toContain(account.fullName);
+			await page.waitForURL((u) => u.pathname === '/');
+			await page.getByRole('heading', { level: 1, name: HOME_TITLES[account.role] }).waitFor();
+			expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(HOME_TITLES[account.role]);
+			expect(await page.getByRole('navigation', { name: 'Điều hướng chính' }).textContent()).toContain(account.fullName);
 			await context.close();
 		});
 	}

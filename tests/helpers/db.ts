@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import pg from 'pg';
 import { connect, type Connection } from '#lib/server/db/index.ts';
-import { migrateToLatest } from '#lib/server/db/migrate.ts';
+import { prepareDatabase } from '#lib/server/db/migrate.ts';
 import { loadConfig, type Config } from '#lib/server/config.ts';
 
 export type TestDb = Connection & { config: Config; drop: () => Promise<void> };
@@ -17,7 +17,7 @@ export async function freshDb(env: Record<string, string> = {}): Promise<TestDb>
 	if (!base) {
 		const config = loadConfig({ DATA_DIR: 'memory://', REVIEW_LEVEL: 'province', ...env });
 		const conn = await connect({ ...config, embeddedDbDir: 'memory://' });
-		await migrateToLatest(conn.db);
+		await prepareDatabase(conn.db);
 		return { ...conn, config: { ...config, embeddedDbDir: 'memory://' }, drop: conn.close };
 	}
 	const name = `test_${crypto.randomBytes(6).toString('hex')}`;
@@ -29,7 +29,7 @@ export async function freshDb(env: Record<string, string> = {}): Promise<TestDb>
 	url.pathname = `/${name}`;
 	const config = loadConfig({ DATABASE_URL: url.toString(), REVIEW_LEVEL: 'province', ...env });
 	const conn = await connect(config);
-	await migrateToLatest(conn.db);
+	await prepareDatabase(conn.db);
 	return {
 		...conn,
 		config,

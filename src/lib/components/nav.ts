@@ -7,6 +7,7 @@ export type NavItem = { href: string; label: string; action: Action };
 const ITEMS: NavItem[] = [
 	{ href: '/', label: 'Trang chủ', action: 'home.view' },
 	{ href: '/units', label: 'Đơn vị', action: 'unit.read' },
+	{ href: '/criteria', label: 'Bộ tiêu chí', action: 'criteria.read' },
 	{ href: '/account/password', label: 'Đổi mật khẩu', action: 'account.changePassword' }
 ];
 

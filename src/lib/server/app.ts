@@ -4,7 +4,7 @@
  */
 import { config, type Config } from './config.ts';
 import { connect, type Connection, type DB } from './db/index.ts';
-import { migrateToLatest } from './db/migrate.ts';
+import { prepareDatabase } from './db/migrate.ts';
 import { seedDemo, DEMO_ACCOUNTS, DEMO_PASSWORD } from './seed/demo.ts';
 
 let conn: Connection | undefined;
@@ -16,7 +16,7 @@ export async function openApp(): Promise<Connection> {
 		const cfg = config();
 		const c = await connect(cfg);
 		try {
-			await migrateToLatest(c.db);
+			await prepareDatabase(c.db);
 			if (process.env.DEMO_SEED === '1') {
 				await seedDemo(c.db, cfg);
 				console.log(`\nTài khoản trình diễn (mật khẩu chung: ${DEMO_PASSWORD}):`);

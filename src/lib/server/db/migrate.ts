@@ -1,6 +1,7 @@
 import { Migrator } from 'kysely/migration';
 import { migrations } from '#migrations';
 import type { DB } from './index.ts';
+import { ensureDefaultCriteriaSet } from '../criteria/index.ts';
 
 export class MigrationError extends Error {}
 
@@ -14,4 +15,11 @@ export async function migrateToLatest(db: DB): Promise<string[]> {
 		throw new MigrationError(`Cập nhật lược đồ CSDL thất bại${what}: ${error instanceof Error ? error.message : String(error)}`);
 	}
 	return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Migrations, then the data every deployment needs (the default criteria set). */
+export async function prepareDatabase(db: DB): Promise<string[]> {
+	const applied = await migrateToLatest(db);
+	await ensureDefaultCriteriaSet(db);
+	return applied;
 }

@@ -66,7 +66,24 @@ export interface AuditLogTable {
 	hash: string;
 }
 
+export interface CriteriaSetTable {
+	id: Generated<number>;
+	code: string;
+	version: number;
+	name: string;
+	status: 'draft' | 'active' | 'retired';
+	definition: ColumnType<unknown, string, string>;
+	total_points: number;
+	unverified_items: number;
+	confirmed_by: number | null;
+	confirmed_at: Date | null;
+	created_by: number | null;
+	created_at: Timestamp;
+	updated_at: Timestamp;
+}
+
 export interface Database {
+	criteria_set: CriteriaSetTable;
 	admin_unit: AdminUnitTable;
 	unit_lineage: UnitLineageTable;
 	account: AccountTable;
