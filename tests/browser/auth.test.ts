@@ -27,7 +27,7 @@ const HOME_TITLES: Record<string, string> = {
 async function signIn(email: string, password: string) {
 	const context = await browser.newContext();
 	const page = await context.newPage();
-	await page.goto(`${server.url}/`);
+	await page.goto(`${server.url}/`, { waitUntil: 'networkidle' });
 	await page.waitForURL(/\/login/);
 	await page.getByLabel('Email').fill(email);
 	await page.getByLabel('Mật khẩu').fill(password);
