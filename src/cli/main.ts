@@ -15,7 +15,7 @@ import { verifyAuditChain } from '../lib/server/audit/index.ts';
 import { ROLES, type Role } from '../lib/domain/access.ts';
 import fs from 'node:fs';
 import { COMMUNE_CATEGORIES, type CommuneCategory } from '../lib/domain/units.ts';
-import { validateCriteriaSet, type CriteriaSet, type ValidationError } from '../lib/domain/criteria/index.ts';
+import { criteriaSetJsonSchema, validateCriteriaSet, type CriteriaSet, type ValidationError } from '../lib/domain/criteria/index.ts';
 import { parseAnswers, score, gapAnalysis } from '../lib/domain/scoring/index.ts';
 import { CriteriaSetError, findCriteriaSet, importCriteriaSet } from '../lib/server/criteria/index.ts';
 
@@ -29,6 +29,7 @@ const USAGE = `Cách dùng: npm run cli -- <lệnh>
   user reset-password --email E [--password P] đặt lại mật khẩu, kết thúc mọi phiên đăng nhập
   audit verify                                 kiểm tra chuỗi băm của nhật ký
   criteria validate <tệp>                      kiểm tra tệp bộ tiêu chí (JSON); mã thoát 0 nếu hợp lệ
+  criteria schema [tệp]                        JSON Schema của định dạng bộ tiêu chí (sinh từ schema zod)
   criteria import <tệp>                        nhập một phiên bản bộ tiêu chí (ở trạng thái dự thảo)
   criteria export <id|MÃ@phiên_bản> [tệp]      xuất bộ tiêu chí ra JSON (mặc định ra màn hình)
   score --criteria <tệp|MÃ@phiên_bản> --category <${COMMUNE_CATEGORIES.join('|')}> <answers.json>
@@ -163,6 +164,14 @@ export async function run(argv: string[], cfg: Config = loadConfig()): Promise<v
 			const v = validateCriteriaSet(readJson(positionals[0]));
 			if (!v.ok) throw new InputError(`Bộ tiêu chí không hợp lệ (${v.errors.length} lỗi):`, v.errors);
 			console.log(`Hợp lệ: ${v.value.code}@${v.value.version}, ${v.value.criteria.length} tiêu chí.`);
+			return;
+		}
+		case 'criteria schema': {
+			const text = JSON.stringify(criteriaSetJsonSchema(), null, '\t') + '\n';
+			if (positionals[0]) {
+				fs.writeFileSync(positionals[0], text);
+				console.log(`Đã ghi JSON Schema ra ${positionals[0]}.`);
+			} else process.stdout.write(text);
 			return;
 		}
 		case 'criteria import': {

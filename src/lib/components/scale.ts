@@ -13,7 +13,7 @@ export function scaleLines(ind: Indicator): ScaleLine[] {
 		case 'survey':
 			return [
 				...ind.bands.map((b) => ({ text: `Từ ${formatNumberVi(b.min)}% trở lên: ${pts(b.points)}`, provisional: Boolean(b.provisional) })),
-				{ text: `Thấp hơn ${formatNumberVi(ind.bands[ind.bands.length - 1].min)}%: 0 điểm`, provisional: ind.bands.some((b) => b.provisional) }
+				{ text: `Thấp hơn ${formatNumberVi(ind.bands[0].min)}%: 0 điểm`, provisional: ind.bands.some((b) => b.provisional) }
 			];
 		case 'incidence':
 			return [
