@@ -39,6 +39,10 @@ export const MATRIX = {
 	'criteria.confirm': { admin: 'all' },
 	'assessment.read': { commune_officer: 'unit', commune_chair: 'unit', reviewer: 'area', approver: 'area', province_officer: 'area', admin: 'all' },
 	'assessment.edit': { commune_officer: 'unit', commune_chair: 'unit' },
+	'evidence.upload': { commune_officer: 'unit', commune_chair: 'unit' },
+	'evidence.read': { commune_officer: 'unit', commune_chair: 'unit', reviewer: 'area', approver: 'area', admin: 'all' },
+	'round.manage': { province_officer: 'area', admin: 'all' },
+	'round.read': { commune_officer: 'all', commune_chair: 'all', reviewer: 'all', approver: 'all', province_officer: 'all', admin: 'all' },
 	'assessment.submit': { commune_chair: 'unit' },
 	'review.perform': { reviewer: 'area' },
 	'decision.issue': { approver: 'area' }

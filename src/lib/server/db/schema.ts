@@ -82,7 +82,87 @@ export interface CriteriaSetTable {
 	updated_at: Timestamp;
 }
 
+export type AssessmentState = import('../../domain/workflow.ts').AssessmentState;
+export type EvidenceKind = import('../../domain/workflow.ts').EvidenceKind;
+
+export interface RoundTable {
+	id: Generated<number>;
+	name: string;
+	year: number;
+	criteria_set_id: number;
+	era: UnitEra;
+	/** 'YYYY-MM-DD' */
+	opens_on: string;
+	/** 'YYYY-MM-DD' */
+	closes_on: string;
+	created_by: number | null;
+	created_at: Timestamp;
+}
+
+export interface AssessmentTable {
+	id: Generated<number>;
+	round_id: number;
+	commune_id: number;
+	criteria_set_id: number;
+	category: CommuneCategory;
+	state: Generated<AssessmentState>;
+	state_version: Generated<number>;
+	base_counts: ColumnType<Record<string, number>, string | undefined, string>;
+	base_revision: Generated<number>;
+	reopened_until: string | null;
+	submitted_at: Date | null;
+	submitted_by: number | null;
+	created_at: Timestamp;
+	updated_at: Timestamp;
+}
+
+export interface AssessmentAnswerTable {
+	assessment_id: number;
+	indicator_code: string;
+	answer: ColumnType<unknown, string, string>;
+	revision: Generated<number>;
+	updated_by: number | null;
+	updated_at: Timestamp;
+}
+
+export interface StoredFileTable {
+	id: Generated<number>;
+	sha256: string;
+	size: number;
+	mime: string;
+	ext: string;
+	storage_key: string;
+	created_at: Timestamp;
+}
+
+export interface EvidenceTable {
+	id: Generated<number>;
+	assessment_id: number;
+	file_id: number;
+	kind: EvidenceKind;
+	original_name: string;
+	doc_number: string | null;
+	/** 'YYYY-MM-DD' */
+	issued_on: string | null;
+	issuer: string | null;
+	summary: string | null;
+	uploaded_by: number;
+	uploaded_at: Timestamp;
+	removed_at: Date | null;
+}
+
+export interface EvidenceLinkTable {
+	evidence_id: number;
+	indicator_code: string;
+}
+
 export interface Database {
+	round: RoundTable;
+	assessment: AssessmentTable;
+	assessment_answer: AssessmentAnswerTable;
+	stored_file: StoredFileTable;
+	evidence: EvidenceTable;
+	evidence_link: EvidenceLinkTable;
 	criteria_set: CriteriaSetTable;
 	admin_unit: AdminUnitTable;
 	unit_lineage: UnitLineageTable;
