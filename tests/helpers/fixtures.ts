@@ -12,7 +12,7 @@ export const COMMUNE_A = '19753'; // Phường Phú Xuân (demo accounts' commun
 export const COMMUNE_B = '19774'; // Phường Kim Long, another commune of Thành phố Huế
 
 export async function seedRound(t: TestDb, opts: { opensOn?: string; closesOn?: string } = {}) {
-	await seedDemo(t.db, t.config);
+	await seedDemo(t.db, t.config, { withRound: false });
 	const other = await t.db.selectFrom('account').select('id').where('email', '=', 'canbo.xa2@demo.vn').executeTakeFirst();
 	if (!other) {
 		await createAccount(t.db, t.config, { email: 'canbo.xa2@demo.vn', fullName: 'Cán bộ xã B', role: 'commune_officer', unitCode: COMMUNE_B, password: DEMO_PASSWORD }, { id: null, label: 'fixture' });

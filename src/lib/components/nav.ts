@@ -6,6 +6,8 @@ export type NavItem = { href: string; label: string; action: Action };
 /** Navigation per role: an item shows only when the matrix grants its action. */
 const ITEMS: NavItem[] = [
 	{ href: '/', label: 'Trang chủ', action: 'home.view' },
+	{ href: '/assessments', label: 'Hồ sơ đánh giá', action: 'assessment.read' },
+	{ href: '/rounds', label: 'Đợt đánh giá', action: 'round.read' },
 	{ href: '/units', label: 'Đơn vị', action: 'unit.read' },
 	{ href: '/criteria', label: 'Bộ tiêu chí', action: 'criteria.read' },
 	{ href: '/account/password', label: 'Đổi mật khẩu', action: 'account.changePassword' }

@@ -7,6 +7,8 @@ import type { DB } from '../db/index.ts';
 import type { Config } from '../config.ts';
 import { BUNDLED_UNIT_FILES, importUnits, readUnitFile } from '../units/import.ts';
 import { createAccount } from '../accounts/index.ts';
+import { openRound } from '../rounds/index.ts';
+import { eraForReviewLevel } from '../../domain/units.ts';
 
 export const DEMO_PROVINCE = '46';
 export const DEMO_PASSWORD = 'demo-TreEm-2026';
@@ -24,7 +26,7 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
 	{ email: 'quantri@demo.vn', fullName: 'Quản trị hệ thống', role: 'admin', unit: { district: null, province: null } }
 ];
 
-export async function seedDemo(db: DB, cfg: Pick<Config, 'reviewLevel'>): Promise<{ created: string[] }> {
+export async function seedDemo(db: DB, cfg: Pick<Config, 'reviewLevel'>, opts: { withRound?: boolean } = {}): Promise<{ created: string[] }> {
 	const units = await db.selectFrom('admin_unit').select('id').where('code', '=', DEMO_PROVINCE).where('level', '=', 'province').execute();
 	if (units.length < 2) {
 		await importUnits(db, readUnitFile(BUNDLED_UNIT_FILES.pre2025), [DEMO_PROVINCE]);
@@ -37,6 +39,18 @@ export async function seedDemo(db: DB, cfg: Pick<Config, 'reviewLevel'>): Promis
 		const unitCode = cfg.reviewLevel === 'district' ? a.unit.district : a.unit.province;
 		await createAccount(db, cfg, { email: a.email, fullName: a.fullName, role: a.role, unitCode, password: DEMO_PASSWORD }, { id: null, label: 'seed-demo' });
 		created.push(a.email);
+	}
+	// A round open for every commune of the demo province, so the demo accounts have work to do.
+	const anyRound = await db.selectFrom('round').select('id').executeTakeFirst();
+	const set = await db.selectFrom('criteria_set').select('id').where('status', '=', 'active').orderBy('id').executeTakeFirst();
+	if ((opts.withRound ?? true) && !anyRound && set) {
+		const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+		await openRound(
+			db,
+			eraForReviewLevel(cfg.reviewLevel),
+			{ name: `Đánh giá xã, phường phù hợp với trẻ em năm ${day(0).slice(0, 4)} (trình diễn)`, year: Number(day(0).slice(0, 4)), criteriaSetId: set.id, opensOn: day(-7), closesOn: day(60), provinceCodes: [DEMO_PROVINCE] },
+			{ id: null, label: 'seed-demo' }
+		);
 	}
 	return { created };
 }

@@ -31,23 +31,33 @@ export async function lineageOf(db: DB, unitId: number) {
 		.execute();
 }
 
+/**
+ * The condition an actor's scope puts on communes for `action`: none visible, all, or those
+ * whose `id` / `district_id` / `province_id` equals the actor's unit. One rule for every list.
+ */
+export type CommuneScope = { kind: 'none' } | { kind: 'all' } | { kind: 'match'; column: 'id' | 'district_id' | 'province_id'; value: number };
+
+export function communeScope(actor: Actor, action: Action): CommuneScope {
+	const scope = scopeOf(actor.role, action);
+	if (!scope || scope === 'self') return { kind: 'none' };
+	if (scope === 'all') return { kind: 'all' };
+	if (!actor.unit) return { kind: 'none' };
+	const u = actor.unit;
+	if (scope === 'unit' || u.level === 'commune') return { kind: 'match', column: 'id', value: u.id };
+	return { kind: 'match', column: u.level === 'district' ? 'district_id' : 'province_id', value: u.id };
+}
+
 /** Communes the actor may see for `action`, in the era of the deployment, paged. */
 export async function listCommunesInScope(db: DB, actor: Actor, action: Action, era: UnitEra, opts: { q?: string; limit?: number; offset?: number } = {}) {
-	const scope = scopeOf(actor.role, action);
+	const scope = communeScope(actor, action);
+	if (scope.kind === 'none') return [];
 	let query = db
 		.selectFrom('admin_unit as c')
 		.leftJoin('admin_unit as d', 'd.id', 'c.district_id')
 		.select(['c.id', 'c.code', 'c.name', 'c.category', 'd.name as district_name'])
 		.where('c.level', '=', 'commune')
 		.where('c.era', '=', era);
-	if (!scope || scope === 'self') return [];
-	if (scope !== 'all') {
-		if (!actor.unit) return [];
-		const u = actor.unit;
-		if (scope === 'unit' || u.level === 'commune') query = query.where('c.id', '=', u.id);
-		else if (u.level === 'district') query = query.where('c.district_id', '=', u.id);
-		else query = query.where('c.province_id', '=', u.id);
-	}
+	if (scope.kind === 'match') query = query.where(`c.${scope.column}`, '=', scope.value);
 	if (opts.q) query = query.where(sql<boolean>`c.name ilike ${'%' + opts.q.replace(/[%_\\]/g, (m) => '\\' + m) + '%'}`);
 	return query
 		.orderBy('c.code')

@@ -1,0 +1,114 @@
+/**
+ * Workflow steps on one assessment. Each step is one transaction: it locks the row, checks the
+ * transition table and the version the user saw (so of two people acting at once exactly one
+ * succeeds), applies its own checks, changes the state and writes the audit record with a
+ * snapshot of the answers and the score.
+ */
+import type { DB } from '../db/index.ts';
+import type { Role } from '../../domain/access.ts';
+import { canSubmitOn, findTransition, STATE_LABELS, type TransitionName } from '../../domain/workflow.ts';
+import { dossierGaps, type MissingItem } from '../../domain/completeness.ts';
+import { parseAnswers, score, type ScoreResult } from '../../domain/scoring/index.ts';
+import type { CriteriaSet } from '../../domain/criteria/index.ts';
+import { recordAudit } from '../audit/index.ts';
+import { assessmentCriteriaSet, loadAnswers, loadAssessment, type AssessmentInfo } from './index.ts';
+
+export class WorkflowError extends Error {
+	status: number;
+	missing: MissingItem[];
+	constructor(status: number, message: string, missing: MissingItem[] = []) {
+		super(message);
+		this.status = status;
+		this.missing = missing;
+	}
+}
+
+export type DossierStatus = { set: CriteriaSet; result: ScoreResult; missing: MissingItem[]; answers: Record<string, unknown> };
+
+/** Score and completeness of an assessment as stored now. */
+export async function dossierStatus(db: DB, a: AssessmentInfo): Promise<DossierStatus> {
+	const set = await assessmentCriteriaSet(db, a);
+	const stored = await loadAnswers(db, a.id);
+	const raw = Object.fromEntries(Object.entries(stored).map(([k, v]) => [k, v.answer]));
+	// Stored answers were validated when saved; an answer that no longer fits the set (should
+	// not happen: sets are frozen once used) is left out and shows as unanswered.
+	const parsed = parseAnswers(set, raw);
+	const answers = parsed.ok ? parsed.value : Object.fromEntries(Object.entries(raw).filter(([k]) => set.criteria.some((c) => c.indicators.some((i) => i.code === k))));
+	const result = score(set, a.category, answers as never);
+	const evidence = await db
+		.selectFrom('evidence as e')
+		.leftJoin('evidence_link as l', 'l.evidence_id', 'e.id')
+		.select(['e.id', 'e.kind', 'l.indicator_code'])
+		.where('e.assessment_id', '=', a.id)
+		.where('e.removed_at', 'is', null)
+		.execute();
+	const byId = new Map<number, { kind: (typeof evidence)[number]['kind']; indicatorCodes: string[] }>();
+	for (const e of evidence) {
+		const entry = byId.get(e.id) ?? { kind: e.kind, indicatorCodes: [] };
+		if (e.indicator_code) entry.indicatorCodes.push(e.indicator_code);
+		byId.set(e.id, entry);
+	}
+	return { set, result, answers: raw, missing: dossierGaps(set, answers as never, result, [...byId.values()]) };
+}
+
+export const today = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Ho_Chi_Minh' });
+
+export async function transition(
+	db: DB,
+	actor: { id: number; role: Role; label: string },
+	assessmentId: number,
+	name: TransitionName,
+	expectedVersion: number,
+	details: Record<string, unknown> = {}
+): Promise<AssessmentInfo> {
+	return db.transaction().execute(async (trx) => {
+		await trx.selectFrom('assessment').select('id').where('id', '=', assessmentId).forUpdate().executeTakeFirst();
+		const a = await loadAssessment(trx, assessmentId);
+		if (!a) throw new WorkflowError(404, 'Không tìm thấy hồ sơ đánh giá.');
+		if (a.stateVersion !== expectedVersion) {
+			throw new WorkflowError(409, `Hồ sơ vừa được người khác cập nhật (hiện ở trạng thái "${STATE_LABELS[a.state]}"). Hãy tải lại trang; dữ liệu của bạn không bị mất.`);
+		}
+		const t = findTransition(name, a.state, actor.role);
+		if (!t) throw new WorkflowError(409, `Không thể thực hiện thao tác này khi hồ sơ ở trạng thái "${STATE_LABELS[a.state]}".`);
+		const status = await dossierStatus(trx, a);
+		if (name === 'submit' || name === 'resubmit') {
+			if (!canSubmitOn(today(), { opens_on: a.round.opensOn, closes_on: a.round.closesOn }, a.reopenedUntil)) {
+				throw new WorkflowError(409, `Đợt đánh giá không nhận hồ sơ vào hôm nay (từ ${a.round.opensOn} đến ${a.reopenedUntil ?? a.round.closesOn}).`);
+			}
+			if (status.missing.length) throw new WorkflowError(409, `Hồ sơ chưa đầy đủ: còn ${status.missing.length} mục.`, status.missing);
+		}
+		await trx
+			.updateTable('assessment')
+			.set({
+				state: t.to,
+				state_version: a.stateVersion + 1,
+				updated_at: new Date(),
+				...(name === 'submit' || name === 'resubmit' ? { submitted_at: new Date(), submitted_by: actor.id } : {})
+			})
+			.where('id', '=', a.id)
+			.execute();
+		await recordAudit(trx, {
+			actorId: actor.id,
+			actorLabel: actor.label,
+			action: `assessment.${name}`,
+			objectType: 'assessment',
+			objectId: a.id,
+			unitId: a.commune.id,
+			details: {
+				from: a.state,
+				to: t.to,
+				...details,
+				snapshot: {
+					criteriaSet: `${status.set.code}@${status.set.version}`,
+					category: a.category,
+					answers: status.answers,
+					baseCounts: a.baseCounts,
+					total: status.result.total,
+					verdict: status.result.verdict,
+					criteria: status.result.criteria.map((c) => ({ code: c.code, points: c.points }))
+				}
+			}
+		});
+		return { ...a, state: t.to, stateVersion: a.stateVersion + 1 };
+	});
+}

@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDb, usingPostgres, type TestDb } from '../helpers/db.ts';
+import { seedRound, COMMUNE_A } from '../helpers/fixtures.ts';
+import { openRound, extendRound, reopenForCommune, RoundError } from '#lib/server/rounds/index.ts';
+import { dossierStatus, transition, WorkflowError } from '#lib/server/assessments/workflow.ts';
+import { loadAssessment, listAssessments } from '#lib/server/assessments/index.ts';
+import { QD06_2019 } from '#lib/domain/criteria/index.ts';
+import { actorOf } from '#lib/server/auth/guard.ts';
+import { loadSessionAccount } from '#lib/server/accounts/index.ts';
+import { ZodError } from 'zod';
+
+let t: TestDb;
+let f: Awaited<ReturnType<typeof seedRound>>;
+const SYSTEM = { id: null, label: 'test' };
+
+beforeAll(async () => {
+	t = await freshDb();
+	f = await seedRound(t);
+}, 180_000);
+afterAll(async () => t?.drop());
+
+/** Fill every indicator of an assessment with a valid answer, and the dossier documents. */
+async function completeDossier(assessmentId: number, uploader: number) {
+	const values = [];
+	for (const c of QD06_2019.criteria)
+		for (const i of c.indicators) {
+			const meta = { source: 'Trạm y tế', period: 'Năm 2026' };
+			const answer =
+				i.kind === 'check' ? { value: true, ...meta }
+				: i.kind === 'rate' ? { numerator: 99, denominator: 100, ...meta }
+				: i.kind === 'incidence' ? { count: 0, population: 1000, ...meta }
+				: i.kind === 'survey' ? { percent: 95, ...meta }
+				: i.kind === 'level' ? { level: i.levels[i.levels.length - 1].code, ...meta }
+				: { points: i.maxPoints, justification: 'Đủ điều kiện', ...meta };
+			values.push({ assessment_id: assessmentId, indicator_code: i.code, answer: JSON.stringify(answer), updated_by: uploader, updated_at: new Date() });
+		}
+	await t.db.insertInto('assessment_answer').values(values).onConflict((oc) => oc.columns(['assessment_id', 'indicator_code']).doNothing()).execute();
+	const file = await t.db
+		.insertInto('stored_file')
+		.values({ sha256: `${assessmentId}`.padStart(64, '0'), size: 10, mime: 'application/pdf', ext: 'pdf', storage_key: 'x/y.pdf', created_at: new Date() })
+		.onConflict((oc) => oc.column('sha256').doUpdateSet({ size: 10 }))
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	for (const kind of ['evidence', 'request_letter', 'council_minutes', 'explanatory_notes'] as const) {
+		const e = await t.db.insertInto('evidence').values({ assessment_id: assessmentId, file_id: file.id, kind, original_name: `${kind}.pdf`, uploaded_by: uploader, uploaded_at: new Date() }).returning('id').executeTakeFirstOrThrow();
+		if (kind === 'evidence') {
+			const codes = QD06_2019.criteria.flatMap((c) => c.indicators.map((i) => i.code));
+			await t.db.insertInto('evidence_link').values(codes.map((code) => ({ evidence_id: e.id, indicator_code: code }))).execute();
+		}
+	}
+}
+
+describe(`rounds and submission on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, () => {
+	it('opens a round: one draft assessment per participating commune, against the chosen version', async () => {
+		const a = await loadAssessment(t.db, f.assessmentA);
+		expect(a).toMatchObject({ state: 'draft', category: 'urban_ward', commune: { code: COMMUNE_A } });
+		const audit = await t.db.selectFrom('audit_log').select('details').where('action', '=', 'round.open').executeTakeFirstOrThrow();
+		expect(audit.details).toMatchObject({ communes: 2 });
+	});
+
+	it('refuses bad rounds with a Vietnamese reason and writes nothing', async () => {
+		const set = await t.db.selectFrom('criteria_set').select('id').executeTakeFirstOrThrow();
+		const before = (await t.db.selectFrom('round').select('id').execute()).length;
+		const base = { name: 'Đợt lỗi', year: 2026, criteriaSetId: set.id, opensOn: '2026-05-01', closesOn: '2026-06-01' };
+		await expect(openRound(t.db, 'post2025', { ...base, communeCodes: ['99999'] }, SYSTEM)).rejects.toThrow(/Không tìm thấy xã có mã: 99999/);
+		await expect(openRound(t.db, 'post2025', { ...base, closesOn: '2026-04-01', communeCodes: [COMMUNE_A] }, SYSTEM)).rejects.toThrow(ZodError);
+		await expect(openRound(t.db, 'post2025', { ...base }, SYSTEM)).rejects.toThrow(/ít nhất một xã/);
+		// a province officer may only open rounds for their own province
+		await expect(openRound(t.db, 'post2025', { ...base, communeCodes: [COMMUNE_A] }, SYSTEM, 999_999)).rejects.toThrow(RoundError);
+		expect((await t.db.selectFrom('round').select('id').execute()).length).toBe(before);
+	});
+
+	it('lists assessments by scope: each commune officer sees only their own', async () => {
+		const officerA = actorOf((await loadSessionAccount(t.db, f.officerA))!);
+		const officerB = actorOf((await loadSessionAccount(t.db, f.officerB))!);
+		const reviewer = actorOf((await loadSessionAccount(t.db, f.reviewer))!);
+		expect((await listAssessments(t.db, officerA)).map((a) => a.id)).toEqual([f.assessmentA]);
+		expect((await listAssessments(t.db, officerB)).map((a) => a.id)).toEqual([f.assessmentB]);
+		expect((await listAssessments(t.db, reviewer)).map((a) => a.id).sort()).toEqual([f.assessmentA, f.assessmentB].sort());
+	});
+
+	it('refuses to submit an incomplete dossier, listing what is missing, and changes nothing', async () => {
+		const a = (await loadAssessment(t.db, f.assessmentA))!;
+		const err = await transition(t.db, { id: f.chairA, role: 'commune_chair', label: 'chair' }, a.id, 'submit', a.stateVersion).catch((e) => e);
+		expect(err).toBeInstanceOf(WorkflowError);
+		expect(err.status).toBe(409);
+		expect(err.missing.map((m: { kind: string }) => m.kind)).toEqual(expect.arrayContaining(['answer', 'document']));
+		expect((await loadAssessment(t.db, a.id))!.state).toBe('draft');
+	});
+
+	it('lets only the commune chair submit', async () => {
+		await completeDossier(f.assessmentA, f.officerA);
+		const a = (await loadAssessment(t.db, f.assessmentA))!;
+		const status = await dossierStatus(t.db, a);
+		expect(status.missing).toEqual([]);
+		await expect(transition(t.db, { id: f.officerA, role: 'commune_officer', label: 'officer' }, a.id, 'submit', a.stateVersion)).rejects.toThrow(/Không thể thực hiện/);
+	});
+
+	it('submits a complete dossier exactly once when two submissions race, with a snapshot in the audit trail', async () => {
+		const a = (await loadAssessment(t.db, f.assessmentA))!;
+		const chair = { id: f.chairA, role: 'commune_chair' as const, label: 'chair' };
+		const results = await Promise.allSettled([transition(t.db, chair, a.id, 'submit', a.stateVersion), transition(t.db, chair, a.id, 'submit', a.stateVersion)]);
+		expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+		const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+		expect(rejected.reason).toBeInstanceOf(WorkflowError);
+		expect(rejected.reason.message).toMatch(/vừa được người khác cập nhật/);
+		const after = (await loadAssessment(t.db, a.id))!;
+		expect(after).toMatchObject({ state: 'submitted', stateVersion: a.stateVersion + 1 });
+		const audit = await t.db.selectFrom('audit_log').select(['details', 'actor_id']).where('action', '=', 'assessment.submit').where('object_id', '=', String(a.id)).execute();
+		expect(audit).toHaveLength(1);
+		const snap = (audit[0].details as { snapshot: { answers: Record<string, unknown>; total: number; criteriaSet: string } }).snapshot;
+		expect(snap.criteriaSet).toBe('QD06-2019@1');
+		expect(Object.keys(snap.answers)).toHaveLength(QD06_2019.criteria.reduce((n, c) => n + c.indicators.length, 0));
+		expect(snap.total).toBeGreaterThan(0);
+	});
+
+	it('after the closing date refuses submission until the round is extended or reopened for the commune', async () => {
+		await completeDossier(f.assessmentB, f.officerB);
+		await t.db.updateTable('round').set({ opens_on: '2020-01-01', closes_on: '2020-12-31' }).where('id', '=', f.roundId).execute();
+		const b = (await loadAssessment(t.db, f.assessmentB))!;
+		const chairB = { id: f.officerB, role: 'commune_chair' as const, label: 'chair B' };
+		await expect(transition(t.db, chairB, b.id, 'submit', b.stateVersion)).rejects.toThrow(/không nhận hồ sơ vào hôm nay/);
+		await expect(extendRound(t.db, f.roundId, '2020-06-01', SYSTEM)).rejects.toThrow(/phải sau ngày kết thúc hiện tại/);
+		await reopenForCommune(t.db, b.id, '2099-01-01', SYSTEM);
+		await transition(t.db, chairB, b.id, 'submit', b.stateVersion);
+		expect((await loadAssessment(t.db, b.id))!.state).toBe('submitted');
+	});
+});
