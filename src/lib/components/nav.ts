@@ -10,6 +10,8 @@ const ITEMS: NavItem[] = [
 	{ href: '/rounds', label: 'Đợt đánh giá', action: 'round.read' },
 	{ href: '/units', label: 'Đơn vị', action: 'unit.read' },
 	{ href: '/criteria', label: 'Bộ tiêu chí', action: 'criteria.read' },
+	{ href: '/admin/accounts', label: 'Tài khoản', action: 'account.manage' },
+	{ href: '/admin/audit', label: 'Nhật ký', action: 'audit.read' },
 	{ href: '/account/password', label: 'Đổi mật khẩu', action: 'account.changePassword' }
 ];
 

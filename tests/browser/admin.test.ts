@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startServer, CHROMIUM, CHROMIUM_ARGS, type RunningServer } from '../helpers/server.ts';
+import { DEMO_PASSWORD } from '#lib/server/seed/demo.ts';
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+	server = await startServer();
+	browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+});
+afterAll(async () => {
+	await browser?.close();
+	await server?.stop();
+});
+
+async function signIn(email: string, password = DEMO_PASSWORD): Promise<Page> {
+	const page = await (await browser.newContext()).newPage();
+	await page.goto(`${server.url}/login`, { waitUntil: 'networkidle' });
+	await page.getByLabel('Email').fill(email);
+	await page.getByLabel('Mật khẩu').fill(password);
+	await page.getByRole('button', { name: 'Đăng nhập' }).click();
+	return page;
+}
+
+describe('account administration', () => {
+	it('creates an account (refusing an unknown unit), which can sign in; locking it ends its session', async () => {
+		const admin = await signIn('quantri@demo.vn');
+		await admin.waitForURL((u) => u.pathname === '/');
+		await admin.getByRole('link', { name: 'Tài khoản' }).click();
+		await admin.getByRole('heading', { name: 'Tạo tài khoản' }).waitFor();
+		await admin.getByLabel('Email').fill('Moi.Xa@Demo.VN');
+		await admin.getByLabel('Họ tên').fill('Đặng Thị Mới');
+		await admin.getByLabel('Vai trò').selectOption('commune_officer');
+		await admin.getByLabel('Mã đơn vị').fill('00000');
+		await admin.getByLabel('Mật khẩu ban đầu').fill('mat-khau-ban-dau');
+		await admin.getByRole('button', { name: 'Tạo tài khoản' }).click();
+		await admin.getByRole('alert').waitFor();
+		expect(await admin.getByRole('alert').innerText()).toContain('Không tìm thấy đơn vị cấp commune có mã 00000');
+		await admin.getByLabel('Mã đơn vị').fill('19774');
+		await admin.getByLabel('Mật khẩu ban đầu').fill('mat-khau-ban-dau');
+		await admin.getByRole('button', { name: 'Tạo tài khoản' }).click();
+		await admin.getByRole('status').waitFor();
+		expect(await admin.getByRole('status').innerText()).toBe('Đã tạo tài khoản moi.xa@demo.vn.');
+
+		const user = await signIn('moi.xa@demo.vn', 'mat-khau-ban-dau');
+		await user.getByRole('heading', { name: 'Trang của cán bộ xã' }).waitFor();
+		expect(await user.locator('main').innerText()).toContain('Phường Kim Long');
+
+		await admin.goto(`${server.url}/admin/accounts?q=moi.xa`, { waitUntil: 'networkidle' });
+		await admin.getByRole('link', { name: 'moi.xa@demo.vn' }).click();
+		await admin.getByRole('button', { name: 'Khóa tài khoản' }).click();
+		await admin.getByRole('status').waitFor();
+		const res = await user.goto(`${server.url}/`);
+		expect(new URL(res!.url()).pathname).toBe('/login');
+		await admin.context().close();
+		await user.context().close();
+	});
+
+	it('keeps the audit log and account pages from other roles', async () => {
+		const page = await signIn('tinh@demo.vn');
+		await page.waitForURL((u) => u.pathname === '/');
+		expect((await page.goto(`${server.url}/admin/audit`))?.status()).toBe(403);
+		expect((await page.goto(`${server.url}/admin/accounts`))?.status()).toBe(403);
+		await page.context().close();
+	});
+});
