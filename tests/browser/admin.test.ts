@@ -1,28 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startServer, CHROMIUM, CHROMIUM_ARGS, type RunningServer } from '../helpers/server.ts';
-import { DEMO_PASSWORD } from '#lib/server/seed/demo.ts';
+import { describe, expect, it } from 'vitest';
+import { useBrowserServer } from '../helpers/browser.ts';
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-	server = await startServer();
-	browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-});
-afterAll(async () => {
-	await browser?.close();
-	await server?.stop();
-});
-
-async function signIn(email: string, password = DEMO_PASSWORD): Promise<Page> {
-	const page = await (await browser.newContext()).newPage();
-	await page.goto(`${server.url}/login`, { waitUntil: 'networkidle' });
-	await page.getByLabel('Email').fill(email);
-	await page.getByLabel('Mật khẩu').fill(password);
-	await page.getByRole('button', { name: 'Đăng nhập' }).click();
-	return page;
-}
+const env = useBrowserServer();
+const signIn = (email: string, password?: string) => env.signIn(email, { password });
 
 describe('account administration', () => {
 	it('creates an account (refusing an unknown unit), which can sign in; locking it ends its session', async () => {
@@ -48,11 +28,11 @@ describe('account administration', () => {
 		await user.getByRole('heading', { name: 'Trang của cán bộ xã' }).waitFor();
 		expect(await user.locator('main').innerText()).toContain('Phường Kim Long');
 
-		await admin.goto(`${server.url}/admin/accounts?q=moi.xa`, { waitUntil: 'networkidle' });
+		await admin.goto(`${env.server.url}/admin/accounts?q=moi.xa`, { waitUntil: 'networkidle' });
 		await admin.getByRole('link', { name: 'moi.xa@demo.vn' }).click();
 		await admin.getByRole('button', { name: 'Khóa tài khoản' }).click();
 		await admin.getByRole('status').waitFor();
-		const res = await user.goto(`${server.url}/`);
+		const res = await user.goto(`${env.server.url}/`);
 		expect(new URL(res!.url()).pathname).toBe('/login');
 		await admin.context().close();
 		await user.context().close();
@@ -61,8 +41,8 @@ describe('account administration', () => {
 	it('keeps the audit log and account pages from other roles', async () => {
 		const page = await signIn('tinh@demo.vn');
 		await page.waitForURL((u) => u.pathname === '/');
-		expect((await page.goto(`${server.url}/admin/audit`))?.status()).toBe(403);
-		expect((await page.goto(`${server.url}/admin/accounts`))?.status()).toBe(403);
+		expect((await page.goto(`${env.server.url}/admin/audit`))?.status()).toBe(403);
+		expect((await page.goto(`${env.server.url}/admin/accounts`))?.status()).toBe(403);
 		await page.context().close();
 	});
 });

@@ -1,19 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
-import { startServer, CHROMIUM, CHROMIUM_ARGS, type RunningServer } from '../helpers/server.ts';
+import { describe, expect, it } from 'vitest';
+import { useBrowserServer } from '../helpers/browser.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '#lib/server/seed/demo.ts';
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-	server = await startServer();
-	browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-});
-afterAll(async () => {
-	await browser?.close();
-	await server?.stop();
-});
+const env = useBrowserServer();
 
 const HOME_TITLES: Record<string, string> = {
 	commune_officer: 'Trang của cán bộ xã',
@@ -24,15 +13,10 @@ const HOME_TITLES: Record<string, string> = {
 	admin: 'Trang quản trị'
 };
 
+/** Starts from `/`, which sends a signed-out visitor to the login page. */
 async function signIn(email: string, password: string) {
-	const context = await browser.newContext();
-	const page = await context.newPage();
-	await page.goto(`${server.url}/`, { waitUntil: 'networkidle' });
-	await page.waitForURL(/\/login/);
-	await page.getByLabel('Email').fill(email);
-	await page.getByLabel('Mật khẩu').fill(password);
-	await page.getByRole('button', { name: 'Đăng nhập' }).click();
-	return { context, page };
+	const page = await env.signIn(email, { password, from: '/' });
+	return { context: page.context(), page };
 }
 
 describe('signing in and out in Chromium against the built server', () => {
@@ -63,11 +47,11 @@ describe('signing in and out in Chromium against the built server', () => {
 		const cookie = (await context.cookies()).find((c) => c.name === 'session');
 		expect(cookie?.httpOnly).toBe(true);
 		expect(cookie?.sameSite).toBe('Lax');
-		const before = await fetch(`${server.url}/`, { headers: { cookie: `session=${cookie!.value}` }, redirect: 'manual' });
+		const before = await fetch(`${env.server.url}/`, { headers: { cookie: `session=${cookie!.value}` }, redirect: 'manual' });
 		expect(before.status).toBe(200);
 		await page.getByRole('button', { name: 'Đăng xuất' }).click();
 		await page.waitForURL(/\/login/);
-		const after = await fetch(`${server.url}/`, { headers: { cookie: `session=${cookie!.value}` }, redirect: 'manual' });
+		const after = await fetch(`${env.server.url}/`, { headers: { cookie: `session=${cookie!.value}` }, redirect: 'manual' });
 		expect(after.status).toBe(303);
 		expect(after.headers.get('location')).toMatch(/^\/login/);
 		await context.close();
@@ -76,9 +60,9 @@ describe('signing in and out in Chromium against the built server', () => {
 
 describe('HTTP guards of the built server', () => {
 	async function cookieFor(email: string): Promise<string> {
-		const res = await fetch(`${server.url}/login`, {
+		const res = await fetch(`${env.server.url}/login`, {
 			method: 'POST',
-			headers: { origin: server.url, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+			headers: { origin: env.server.url, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
 			body: new URLSearchParams({ email, password: DEMO_PASSWORD }),
 			redirect: 'manual'
 		});
@@ -90,38 +74,38 @@ describe('HTTP guards of the built server', () => {
 
 	it("an officer of one commune gets 404 for another commune's page", async () => {
 		const cookie = await cookieFor('canbo.xa@demo.vn');
-		const list = await (await fetch(`${server.url}/units`, { headers: { cookie } })).text();
+		const list = await (await fetch(`${env.server.url}/units`, { headers: { cookie } })).text();
 		const own = [...list.matchAll(/href="\/units\/(\d+)"/g)].map((m) => Number(m[1]));
 		expect(own).toHaveLength(1);
-		expect((await fetch(`${server.url}/units/${own[0]}`, { headers: { cookie } })).status).toBe(200);
+		expect((await fetch(`${env.server.url}/units/${own[0]}`, { headers: { cookie } })).status).toBe(200);
 		const reviewerCookie = await cookieFor('thamdinh@demo.vn');
-		const area = await (await fetch(`${server.url}/units`, { headers: { cookie: reviewerCookie } })).text();
+		const area = await (await fetch(`${env.server.url}/units`, { headers: { cookie: reviewerCookie } })).text();
 		const other = [...area.matchAll(/href="\/units\/(\d+)"/g)].map((m) => Number(m[1])).find((id) => id !== own[0]);
 		expect(other).toBeDefined();
-		expect((await fetch(`${server.url}/units/${other}`, { headers: { cookie: reviewerCookie } })).status).toBe(200);
-		expect((await fetch(`${server.url}/units/${other}`, { headers: { cookie } })).status).toBe(404);
+		expect((await fetch(`${env.server.url}/units/${other}`, { headers: { cookie: reviewerCookie } })).status).toBe(200);
+		expect((await fetch(`${env.server.url}/units/${other}`, { headers: { cookie } })).status).toBe(404);
 	});
 
 	it('answers malformed posts and ids with 4xx, never 500', async () => {
 		const cookie = await cookieFor('canbo.xa@demo.vn');
-		const junk = await fetch(`${server.url}/login`, { method: 'POST', headers: { origin: server.url, 'content-type': 'multipart/form-data; boundary=x' }, body: 'garbage' });
+		const junk = await fetch(`${env.server.url}/login`, { method: 'POST', headers: { origin: env.server.url, 'content-type': 'multipart/form-data; boundary=x' }, body: 'garbage' });
 		expect(junk.status).toBeGreaterThanOrEqual(400);
 		expect(junk.status).toBeLessThan(500);
-		const empty = await fetch(`${server.url}/login`, { method: 'POST', headers: { origin: server.url, 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+		const empty = await fetch(`${env.server.url}/login`, { method: 'POST', headers: { origin: env.server.url, 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
 		expect(empty.status).toBe(400);
 		for (const id of ['abc', '-1', '99999999999', '0']) {
-			expect((await fetch(`${server.url}/units/${id}`, { headers: { cookie } })).status).toBe(404);
+			expect((await fetch(`${env.server.url}/units/${id}`, { headers: { cookie } })).status).toBe(404);
 		}
-		const crossSite = await fetch(`${server.url}/login`, { method: 'POST', headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' }, body: 'email=a&password=b' });
+		const crossSite = await fetch(`${env.server.url}/login`, { method: 'POST', headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' }, body: 'email=a&password=b' });
 		expect(crossSite.status).toBe(403);
-		const pw = await fetch(`${server.url}/account/password`, { method: 'POST', headers: { origin: server.url, cookie, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, body: 'current=x&next=short&confirm=short' });
+		const pw = await fetch(`${env.server.url}/account/password`, { method: 'POST', headers: { origin: env.server.url, cookie, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, body: 'current=x&next=short&confirm=short' });
 		expect(pw.status).toBe(400);
 		expect(await pw.text()).toContain('Mật khẩu cần ít nhất 10 ký tự.');
 	});
 
 	it('sends signed-in pages with no-store and security headers', async () => {
 		const cookie = await cookieFor('tinh@demo.vn');
-		const res = await fetch(`${server.url}/`, { headers: { cookie } });
+		const res = await fetch(`${env.server.url}/`, { headers: { cookie } });
 		expect(res.headers.get('cache-control')).toBe('no-store');
 		expect(res.headers.get('x-content-type-options')).toBe('nosniff');
 		expect(res.headers.get('x-frame-options')).toBe('DENY');

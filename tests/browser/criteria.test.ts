@@ -1,33 +1,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startServer, CHROMIUM, CHROMIUM_ARGS, type RunningServer } from '../helpers/server.ts';
-import { DEMO_PASSWORD } from '#lib/server/seed/demo.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { useBrowserServer } from '../helpers/browser.ts';
 import { QD06_2019 } from '#lib/domain/criteria/index.ts';
 
-let server: RunningServer;
-let browser: Browser;
+const env = useBrowserServer();
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xa-criteria-ui-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-beforeAll(async () => {
-	server = await startServer();
-	browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-});
-afterAll(async () => {
-	await browser?.close();
-	await server?.stop();
-	fs.rmSync(tmp, { recursive: true, force: true });
-});
-
-async function signedIn(email: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
-	const context = await browser.newContext({ viewport });
-	const page = await context.newPage();
-	await page.goto(`${server.url}/login`, { waitUntil: 'networkidle' });
-	await page.getByLabel('Email').fill(email);
-	await page.getByLabel('Mật khẩu').fill(DEMO_PASSWORD);
-	await page.getByRole('button', { name: 'Đăng nhập' }).click();
+async function signedIn(email: string, viewport = { width: 1280, height: 900 }) {
+	const page = await env.signIn(email, { viewport });
 	await page.waitForURL((u) => u.pathname === '/');
 	return page;
 }
@@ -52,7 +35,7 @@ describe('criteria sets in the browser', () => {
 
 	it('an administrator imports a new version: errors name the item, the preview shows the change, then activates it', async () => {
 		const page = await signedIn('quantri@demo.vn');
-		await page.goto(`${server.url}/criteria/import`);
+		await page.goto(`${env.server.url}/criteria/import`);
 
 		const bad = JSON.parse(JSON.stringify(QD06_2019));
 		bad.version = 2;
@@ -78,7 +61,7 @@ describe('criteria sets in the browser', () => {
 		await page.getByRole('button', { name: 'Áp dụng phiên bản này' }).click();
 		await page.getByRole('status').waitFor();
 		expect(await page.getByRole('status').innerText()).toBe('Đã áp dụng QD06-2019@2.');
-		await page.goto(`${server.url}/criteria`);
+		await page.goto(`${env.server.url}/criteria`);
 		const rows = await page.locator('tbody tr').allInnerTexts();
 		expect(rows.find((r) => r.includes('QD06-2019@2'))).toContain('Đang áp dụng');
 		expect(rows.find((r) => r.includes('QD06-2019@1'))).toContain('Ngừng áp dụng');
@@ -87,10 +70,10 @@ describe('criteria sets in the browser', () => {
 
 	it('refuses the import page and the export to a non-administrator', async () => {
 		const page = await signedIn('thamdinh@demo.vn');
-		const res = await page.goto(`${server.url}/criteria/import`);
+		const res = await page.goto(`${env.server.url}/criteria/import`);
 		expect(res?.status()).toBe(403);
 		expect(await page.locator('main').innerText()).toContain('Bạn không có quyền thực hiện thao tác này.');
-		const exp = await page.request.get(`${server.url}/criteria/1/export`);
+		const exp = await page.request.get(`${env.server.url}/criteria/1/export`);
 		expect(exp.status()).toBe(403);
 		await page.context().close();
 	});

@@ -1,26 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startServer, CHROMIUM, CHROMIUM_ARGS, type RunningServer } from '../helpers/server.ts';
-import { DEMO_PASSWORD } from '#lib/server/seed/demo.ts';
+import { describe, expect, it } from 'vitest';
+import { useBrowserServer } from '../helpers/browser.ts';
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-	server = await startServer();
-	browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-});
-afterAll(async () => {
-	await browser?.close();
-	await server?.stop();
-});
-
-async function signedIn(email: string): Promise<Page> {
-	const page = await (await browser.newContext()).newPage();
-	await page.goto(`${server.url}/login`, { waitUntil: 'networkidle' });
-	await page.getByLabel('Email').fill(email);
-	await page.getByLabel('Mật khẩu').fill(DEMO_PASSWORD);
-	await page.getByRole('button', { name: 'Đăng nhập' }).click();
+const env = useBrowserServer();
+async function signedIn(email: string) {
+	const page = await env.signIn(email);
 	await page.waitForURL((u) => u.pathname === '/');
 	return page;
 }
@@ -45,7 +28,7 @@ describe('rounds and the commune dossier', () => {
 
 	it('a province officer opens a round: a bad code is refused in Vietnamese, a good one lists the communes', async () => {
 		const page = await signedIn('tinh@demo.vn');
-		await page.goto(`${server.url}/rounds`, { waitUntil: 'networkidle' });
+		await page.goto(`${env.server.url}/rounds`, { waitUntil: 'networkidle' });
 		await page.getByLabel('Ngày bắt đầu').fill('2027-01-01');
 		await page.getByLabel('Hạn nộp hồ sơ').fill('2027-03-31');
 		await page.getByLabel('Mã tỉnh tham gia (mọi xã của tỉnh)').fill('');
@@ -64,12 +47,12 @@ describe('rounds and the commune dossier', () => {
 
 	it("a commune officer cannot open another commune's assessment", async () => {
 		const reviewer = await signedIn('thamdinh@demo.vn');
-		await reviewer.goto(`${server.url}/assessments`, { waitUntil: 'networkidle' });
+		await reviewer.goto(`${env.server.url}/assessments`, { waitUntil: 'networkidle' });
 		const links = await reviewer.locator('tbody a').evaluateAll((as) => as.map((a) => [(a as HTMLAnchorElement).textContent, (a as HTMLAnchorElement).getAttribute('href')]));
 		const other = links.find(([name]) => name !== 'Phường Phú Xuân')![1]!;
 		await reviewer.context().close();
 		const officer = await signedIn('canbo.xa@demo.vn');
-		const res = await officer.goto(`${server.url}${other}`);
+		const res = await officer.goto(`${env.server.url}${other}`);
 		expect(res?.status()).toBe(404);
 		await officer.context().close();
 	});
