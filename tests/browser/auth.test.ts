@@ -103,6 +103,35 @@ describe('HTTP guards of the built server', () => {
 		expect(await pw.text()).toContain('Mật khẩu cần ít nhất 10 ký tự.');
 	});
 
+	it('answers malformed posts to every form action with 4xx, never 500', async () => {
+		const cookie = await cookieFor('quantri@demo.vn');
+		const targets = [
+			'/account/password',
+			'/criteria/1?/confirm',
+			'/criteria/import?/preview',
+			'/criteria/import?/import',
+			'/rounds?/open',
+			'/rounds/1?/extend',
+			'/rounds/1?/reopen',
+			'/admin/accounts?/create',
+			'/admin/accounts/2?/role',
+			'/admin/accounts/2?/password',
+			'/assessments/1?/submit',
+			'/assessments/999999?/submit'
+		];
+		const bodies: [string, string][] = [
+			['multipart/form-data; boundary=x', 'garbage'],
+			['application/x-www-form-urlencoded', ''],
+			['application/x-www-form-urlencoded', 'year=abc&closesOn=31/12/2026&role=king&assessmentId=-1&json=%7B']
+		];
+		for (const target of targets)
+			for (const [type, body] of bodies) {
+				const res = await fetch(`${env.server.url}${target}`, { method: 'POST', headers: { origin: env.server.url, cookie, 'content-type': type, accept: 'application/json' }, body });
+				expect(res.status, `${target} with ${type} ${body}`).toBeGreaterThanOrEqual(400);
+				expect(res.status, `${target} with ${type} ${body}`).toBeLessThan(500);
+			}
+	});
+
 	it('sends signed-in pages with no-store and security headers', async () => {
 		const cookie = await cookieFor('tinh@demo.vn');
 		const res = await fetch(`${env.server.url}/`, { headers: { cookie } });
