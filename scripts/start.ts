@@ -16,6 +16,9 @@ ensureBuilt();
 process.env.DEMO_SEED ??= process.env.DATABASE_URL ? '0' : '1';
 process.env.PORT ??= '3000';
 process.env.HOST ??= '127.0.0.1';
+// adapter-node applies BODY_SIZE_LIMIT to every request body, the streamed evidence upload
+// included; the hooks refuse large bodies everywhere else.
+process.env.BODY_SIZE_LIMIT ??= `${(Number(process.env.UPLOAD_MAX_MB) || 50) + 1}M`;
 const plainHttp = !process.env.PROTOCOL_HEADER;
 if (plainHttp) process.env.PROTOCOL_HEADER = 'x-forwarded-proto';
 

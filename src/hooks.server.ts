@@ -3,9 +3,16 @@ import { appConfig, closeApp, db, openApp } from '#lib/server/app.ts';
 import { cookieExpiry, SESSION_COOKIE, validateSession } from '#lib/server/auth/session.ts';
 import { loadSessionAccount } from '#lib/server/accounts/index.ts';
 import { sessionCookieOptions } from '#lib/server/auth/cookie.ts';
+import { sweepTemp } from '#lib/server/storage/index.ts';
+
+/** Bodies above this size are refused except on the streamed evidence upload. */
+const MAX_FORM_BYTES = 1_000_000;
 
 export const init: ServerInit = async () => {
 	await openApp();
+	// temporary files of uploads cut off by a crash or restart
+	await sweepTemp();
+	setInterval(() => void sweepTemp().catch(() => {}), 3_600_000).unref();
 	let closing = false;
 	const shutdown = async () => {
 		if (closing) return;
@@ -17,6 +24,10 @@ export const init: ServerInit = async () => {
 };
 
 export const handle: Handle = async ({ event, resolve }) => {
+	const length = Number(event.request.headers.get('content-length') ?? 0);
+	if (length > MAX_FORM_BYTES && !event.url.pathname.endsWith('/evidence/upload')) {
+		return new Response('Dữ liệu gửi lên quá lớn.', { status: 413, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+	}
 	event.locals.account = null;
 	event.locals.sessionId = null;
 	const token = event.cookies.get(SESSION_COOKIE);

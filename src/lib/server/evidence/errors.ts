@@ -1,0 +1,25 @@
+/** Errors of the evidence module, each with the HTTP status a route answers with. */
+export type EvidenceErrorStatus = 400 | 403 | 404 | 409 | 413 | 415;
+
+export class EvidenceError extends Error {
+	readonly status: EvidenceErrorStatus;
+	/** Per-field messages (multipart field name → message), for 400. */
+	readonly fieldErrors: Record<string, string>;
+	constructor(status: EvidenceErrorStatus, message: string, fieldErrors: Record<string, string> = {}, options?: { cause?: unknown }) {
+		super(message, options);
+		this.name = 'EvidenceError';
+		this.status = status;
+		this.fieldErrors = fieldErrors;
+	}
+}
+
+export const NOT_EDITABLE_MESSAGE = 'Hồ sơ đã gửi hoặc đang được thẩm định nên không thể thay đổi tài liệu. Chỉ sửa được khi hồ sơ đang lập hoặc được yêu cầu bổ sung.';
+export const NOT_FOUND_MESSAGE = 'Không tìm thấy tài liệu.';
+
+/** "50 MB" in Vietnamese notation (decimal comma). */
+export function formatMegabytes(bytes: number): string {
+	const mb = bytes / (1024 * 1024);
+	return `${new Intl.NumberFormat('vi-VN', { maximumFractionDigits: mb < 10 ? 1 : 0 }).format(mb)} MB`;
+}
+
+export const tooBigMessage = (maxBytes: number) => `Tệp quá lớn: dung lượng tối đa cho mỗi tệp là ${formatMegabytes(maxBytes)}. Hãy nén hoặc chia nhỏ tệp rồi tải lên lại.`;

@@ -1,0 +1,395 @@
+/**
+ * Evidence (tài liệu minh chứng) and the other documents of a dossier: adding an uploaded file,
+ * listing with links, codes and uploader, linking and unlinking indicators, removing (soft), and
+ * opening a file for download. Every change and every download is written to the audit trail.
+ *
+ * Changes are allowed only while the commune may edit the assessment (`draft`, `returned`);
+ * each one locks the assessment row, so it cannot race a submission.
+ *
+ * Stored content is shared (one `stored_file` row and one stored copy per SHA-256). Removing a
+ * document only sets `removed_at`: the content stays, for the audit trail.
+ *
+ * Plain Node module (no SvelteKit imports): routes authorize, then call these functions.
+ */
+import { sql } from 'kysely';
+import type { Readable } from 'node:stream';
+import type { DB } from '../db/index.ts';
+import type { CriteriaSet } from '../../domain/criteria/index.ts';
+import { isCommuneEditable, type EvidenceKind } from '../../domain/workflow.ts';
+import { recordAudit } from '../audit/index.ts';
+import { StoredFileMissingError, storageKeyFor, type FileStore } from '../storage/index.ts';
+import { evidenceCodes, indicatorOrder, sortIndicatorCodes } from './codes.ts';
+import { EvidenceError, NOT_EDITABLE_MESSAGE, NOT_FOUND_MESSAGE } from './errors.ts';
+import type { EvidenceMeta } from './meta.ts';
+import { downloadName } from './names.ts';
+
+export { EvidenceError, NOT_EDITABLE_MESSAGE, tooBigMessage, formatMegabytes } from './errors.ts';
+export { evidenceCodes, primaryIndicator, sortIndicatorCodes } from './codes.ts';
+export { parseEvidenceFields, parseEvidenceFieldsOrThrow, EVIDENCE_FIELDS, EVIDENCE_KIND_LABELS, type EvidenceMeta, type FieldMap } from './meta.ts';
+export { cleanFileName, downloadName, attachmentDisposition } from './names.ts';
+export { receiveUpload, detectAcceptedType, ACCEPTED_TYPES, ACCEPT_EXTENSIONS, FILE_FIELD, FORM_OVERHEAD_BYTES, REFUSED_TYPE_MESSAGE, type ReceivedFile } from './upload.ts';
+
+export type EvidenceActor = { id: number; label: string };
+
+/** Key of the advisory locks serialising work on one content hash (two-key form). */
+const CONTENT_LOCK = 710_418;
+
+/** Locks the assessment row and checks the commune may still change its documents. */
+async function lockEditable(trx: DB, assessmentId: number): Promise<{ communeId: number }> {
+	const a = await trx.selectFrom('assessment').select(['id', 'state', 'commune_id']).where('id', '=', assessmentId).forUpdate().executeTakeFirst();
+	if (!a) throw new EvidenceError(404, 'Không tìm thấy hồ sơ đánh giá.');
+	if (!isCommuneEditable(a.state)) throw new EvidenceError(409, NOT_EDITABLE_MESSAGE);
+	return { communeId: a.commune_id };
+}
+
+async function lockContent(trx: DB, sha256: string): Promise<void> {
+	await sql`select pg_advisory_xact_lock(${CONTENT_LOCK}, hashtext(${sha256}))`.execute(trx);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Adding
+// ---------------------------------------------------------------------------------------------
+
+export type NewEvidenceFile = {
+	/** The received temporary file; moved into the store, or left for the caller to remove. */
+	tempPath: string;
+	sha256: string;
+	size: number;
+	/** Detected from the content (`detectAcceptedType`). */
+	mime: string;
+	ext: string;
+	/** Cleaned display name (`cleanFileName`). */
+	originalName: string;
+};
+
+export type AddedEvidence = { id: number; code: string | null; name: string; size: number; sha256: string; deduplicated: boolean };
+
+/**
+ * Records a document and stores its content, atomically as far as a file system allows:
+ * in one transaction the assessment is locked and checked, the content row found or created,
+ * the file moved into the store (only when the content is new, or its stored copy is missing),
+ * the document, its links and the audit record inserted. If anything fails, the transaction
+ * rolls back and a file this call placed is removed again (unless, meanwhile, a committed row
+ * refers to it), so a failed upload leaves neither row nor file. The caller removes the
+ * temporary file in every case (it is already gone if it was moved).
+ */
+export async function addEvidence(
+	db: DB,
+	store: FileStore,
+	set: CriteriaSet,
+	input: { assessmentId: number; actor: EvidenceActor; meta: EvidenceMeta; file: NewEvidenceFile }
+): Promise<AddedEvidence> {
+	const { meta, file, actor } = input;
+	let placedKey: string | null = null;
+	let result: { id: number; deduplicated: boolean };
+	try {
+		result = await db.transaction().execute(async (trx) => {
+			await lockContent(trx, file.sha256);
+			const { communeId } = await lockEditable(trx, input.assessmentId);
+			let stored = await trx.selectFrom('stored_file').select(['id', 'storage_key', 'ext']).where('sha256', '=', file.sha256).executeTakeFirst();
+			const deduplicated = stored !== undefined;
+			if (!stored) {
+				const key = storageKeyFor(file.sha256, file.ext);
+				stored = await trx
+					.insertInto('stored_file')
+					.values({ sha256: file.sha256, size: file.size, mime: file.mime, ext: file.ext, storage_key: key })
+					.returning(['id', 'storage_key', 'ext'])
+					.executeTakeFirstOrThrow();
+				placedKey = await store.put(file.tempPath, file.sha256, file.ext);
+			} else if (!(await store.exists(stored.storage_key))) {
+				// the row exists but its copy was lost: this upload restores it
+				placedKey = await store.put(file.tempPath, file.sha256, stored.ext);
+			}
+			const row = await trx
+				.insertInto('evidence')
+				.values({
+					assessment_id: input.assessmentId,
+					file_id: stored.id,
+					kind: meta.kind,
+					original_name: file.originalName,
+					doc_number: meta.docNumber,
+					issued_on: meta.issuedOn,
+					issuer: meta.issuer,
+					summary: meta.summary,
+					uploaded_by: actor.id
+				})
+				.returning('id')
+				.executeTakeFirstOrThrow();
+			if (meta.indicatorCodes.length) {
+				await trx
+					.insertInto('evidence_link')
+					.values(meta.indicatorCodes.map((code) => ({ evidence_id: row.id, indicator_code: code })))
+					.execute();
+			}
+			await recordAudit(trx, {
+				actorId: actor.id,
+				actorLabel: actor.label,
+				action: 'evidence.upload',
+				objectType: 'evidence',
+				objectId: row.id,
+				unitId: communeId,
+				details: { assessmentId: input.assessmentId, kind: meta.kind, name: file.originalName, sha256: file.sha256, size: file.size, mime: file.mime, indicators: meta.indicatorCodes, deduplicated }
+			});
+			return { id: row.id, deduplicated };
+		});
+	} catch (e) {
+		if (placedKey) await removeIfUnreferenced(db, store, file.sha256, placedKey);
+		throw e;
+	}
+	const codes = await codesOf(db, input.assessmentId, set);
+	return { id: result.id, code: codes.get(result.id) ?? null, name: file.originalName, size: file.size, sha256: file.sha256, deduplicated: result.deduplicated };
+}
+
+/** After a failed add: removes the copy it placed unless a committed row now refers to the content. */
+async function removeIfUnreferenced(db: DB, store: FileStore, sha256: string, key: string): Promise<void> {
+	try {
+		await db.transaction().execute(async (trx) => {
+			await lockContent(trx, sha256);
+			const row = await trx.selectFrom('stored_file').select('id').where('sha256', '=', sha256).executeTakeFirst();
+			if (!row) await store.remove(key);
+		});
+	} catch (e) {
+		console.error(`evidence: could not clean up ${key} after a failed upload`, e);
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+// ---------------------------------------------------------------------------------------------
+
+export type EvidenceItem = {
+	id: number;
+	code: string | null;
+	kind: EvidenceKind;
+	originalName: string;
+	docNumber: string | null;
+	issuedOn: string | null;
+	issuer: string | null;
+	summary: string | null;
+	size: number;
+	mime: string;
+	ext: string;
+	sha256: string;
+	indicatorCodes: string[];
+	uploadedAt: Date;
+	uploadedBy: { id: number; name: string };
+};
+
+async function linksOf(db: DB, evidenceIds: number[]): Promise<Map<number, string[]>> {
+	const links = new Map<number, string[]>();
+	if (evidenceIds.length === 0) return links;
+	const rows = await db.selectFrom('evidence_link').select(['evidence_id', 'indicator_code']).where('evidence_id', 'in', evidenceIds).execute();
+	for (const r of rows) {
+		const list = links.get(r.evidence_id) ?? [];
+		list.push(r.indicator_code);
+		links.set(r.evidence_id, list);
+	}
+	return links;
+}
+
+/** Evidence codes of an assessment's documents (numbering counts removed ones too; see codes.ts). */
+export async function codesOf(db: DB, assessmentId: number, set: CriteriaSet): Promise<Map<number, string>> {
+	const rows = await db.selectFrom('evidence').select(['id', 'kind', 'uploaded_at']).where('assessment_id', '=', assessmentId).where('kind', '=', 'evidence').execute();
+	const links = await linksOf(
+		db,
+		rows.map((r) => r.id)
+	);
+	return evidenceCodes(
+		rows.map((r) => ({ id: r.id, kind: r.kind, uploadedAt: r.uploaded_at, indicatorCodes: links.get(r.id) ?? [] })),
+		set
+	);
+}
+
+/**
+ * The documents of an assessment that are not removed, in upload order, with their file,
+ * uploader, linked indicators (in the set's order) and evidence code.
+ */
+export async function listEvidence(db: DB, assessmentId: number, set: CriteriaSet): Promise<EvidenceItem[]> {
+	const rows = await db
+		.selectFrom('evidence as e')
+		.innerJoin('stored_file as f', 'f.id', 'e.file_id')
+		.innerJoin('account as u', 'u.id', 'e.uploaded_by')
+		.select([
+			'e.id',
+			'e.kind',
+			'e.original_name',
+			'e.doc_number',
+			'e.issued_on',
+			'e.issuer',
+			'e.summary',
+			'e.uploaded_at',
+			'f.size',
+			'f.mime',
+			'f.ext',
+			'f.sha256',
+			'u.id as uploader_id',
+			'u.full_name as uploader_name'
+		])
+		.where('e.assessment_id', '=', assessmentId)
+		.where('e.removed_at', 'is', null)
+		.orderBy('e.uploaded_at')
+		.orderBy('e.id')
+		.execute();
+	const links = await linksOf(
+		db,
+		rows.map((r) => r.id)
+	);
+	const codes = await codesOf(db, assessmentId, set);
+	const order = indicatorOrder(set);
+	return rows.map((r) => ({
+		id: r.id,
+		code: codes.get(r.id) ?? null,
+		kind: r.kind,
+		originalName: r.original_name,
+		docNumber: r.doc_number,
+		issuedOn: r.issued_on,
+		issuer: r.issuer,
+		summary: r.summary,
+		size: Number(r.size),
+		mime: r.mime,
+		ext: r.ext,
+		sha256: r.sha256,
+		indicatorCodes: sortIndicatorCodes(links.get(r.id) ?? [], order),
+		uploadedAt: r.uploaded_at,
+		uploadedBy: { id: r.uploader_id, name: r.uploader_name }
+	}));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Changing
+// ---------------------------------------------------------------------------------------------
+
+async function lockedDocument(trx: DB, assessmentId: number, evidenceId: number) {
+	const e = await trx
+		.selectFrom('evidence')
+		.select(['id', 'kind', 'original_name'])
+		.where('id', '=', evidenceId)
+		.where('assessment_id', '=', assessmentId)
+		.where('removed_at', 'is', null)
+		.forUpdate()
+		.executeTakeFirst();
+	if (!e) throw new EvidenceError(404, NOT_FOUND_MESSAGE);
+	return e;
+}
+
+/** Removes a document from the dossier (soft: `removed_at`; the stored content stays). */
+export async function removeEvidence(db: DB, input: { assessmentId: number; evidenceId: number; actor: EvidenceActor }): Promise<void> {
+	await db.transaction().execute(async (trx) => {
+		const { communeId } = await lockEditable(trx, input.assessmentId);
+		const e = await lockedDocument(trx, input.assessmentId, input.evidenceId);
+		await trx.updateTable('evidence').set({ removed_at: new Date() }).where('id', '=', e.id).execute();
+		await recordAudit(trx, {
+			actorId: input.actor.id,
+			actorLabel: input.actor.label,
+			action: 'evidence.remove',
+			objectType: 'evidence',
+			objectId: e.id,
+			unitId: communeId,
+			details: { assessmentId: input.assessmentId, name: e.original_name, kind: e.kind }
+		});
+	});
+}
+
+/** Links a document of kind `evidence` to one more indicator of the set (no-op if already linked). */
+export async function linkIndicator(db: DB, set: CriteriaSet, input: { assessmentId: number; evidenceId: number; indicatorCode: string; actor: EvidenceActor }): Promise<void> {
+	const code = input.indicatorCode.trim().toUpperCase();
+	if (!indicatorOrder(set).has(code)) throw new EvidenceError(400, `Chỉ số ${code} không có trong bộ tiêu chí của hồ sơ.`);
+	await db.transaction().execute(async (trx) => {
+		const { communeId } = await lockEditable(trx, input.assessmentId);
+		const e = await lockedDocument(trx, input.assessmentId, input.evidenceId);
+		if (e.kind !== 'evidence') throw new EvidenceError(400, 'Văn bản hồ sơ (công văn, biên bản, thuyết minh) không gắn với chỉ số.');
+		const added = await trx
+			.insertInto('evidence_link')
+			.values({ evidence_id: e.id, indicator_code: code })
+			.onConflict((oc) => oc.columns(['evidence_id', 'indicator_code']).doNothing())
+			.executeTakeFirst();
+		if (Number(added.numInsertedOrUpdatedRows ?? 0) === 0) return;
+		await recordAudit(trx, {
+			actorId: input.actor.id,
+			actorLabel: input.actor.label,
+			action: 'evidence.link',
+			objectType: 'evidence',
+			objectId: e.id,
+			unitId: communeId,
+			details: { assessmentId: input.assessmentId, indicator: code }
+		});
+	});
+}
+
+/** Unlinks an indicator; the last indicator of an evidence document cannot be unlinked (remove the document instead). */
+export async function unlinkIndicator(db: DB, input: { assessmentId: number; evidenceId: number; indicatorCode: string; actor: EvidenceActor }): Promise<void> {
+	const code = input.indicatorCode.trim().toUpperCase();
+	await db.transaction().execute(async (trx) => {
+		const { communeId } = await lockEditable(trx, input.assessmentId);
+		const e = await lockedDocument(trx, input.assessmentId, input.evidenceId);
+		const links = await trx.selectFrom('evidence_link').select('indicator_code').where('evidence_id', '=', e.id).execute();
+		if (!links.some((l) => l.indicator_code === code)) throw new EvidenceError(404, `Tài liệu không gắn với chỉ số ${code}.`);
+		if (e.kind === 'evidence' && links.length === 1) {
+			throw new EvidenceError(409, 'Tài liệu minh chứng phải gắn với ít nhất một chỉ số. Nếu tài liệu không còn cần, hãy gỡ tài liệu.');
+		}
+		await trx.deleteFrom('evidence_link').where('evidence_id', '=', e.id).where('indicator_code', '=', code).execute();
+		await recordAudit(trx, {
+			actorId: input.actor.id,
+			actorLabel: input.actor.label,
+			action: 'evidence.unlink',
+			objectType: 'evidence',
+			objectId: e.id,
+			unitId: communeId,
+			details: { assessmentId: input.assessmentId, indicator: code }
+		});
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Downloading
+// ---------------------------------------------------------------------------------------------
+
+export type EvidenceDownload = { stream: Readable; fileName: string; mime: string; size: number };
+
+/**
+ * Opens a document of the assessment for download and records the download in the audit
+ * trail (before any byte is sent). 404 for a document of another assessment, a removed one, or
+ * one whose stored copy is missing (logged).
+ */
+export async function openEvidenceDownload(
+	db: DB,
+	store: FileStore,
+	input: { assessmentId: number; evidenceId: number; actor: EvidenceActor; ip?: string | null }
+): Promise<EvidenceDownload> {
+	const row = await db
+		.selectFrom('evidence as e')
+		.innerJoin('stored_file as f', 'f.id', 'e.file_id')
+		.innerJoin('assessment as a', 'a.id', 'e.assessment_id')
+		.select(['e.id', 'e.original_name', 'e.kind', 'f.storage_key', 'f.mime', 'f.ext', 'f.size', 'f.sha256', 'a.commune_id'])
+		.where('e.id', '=', input.evidenceId)
+		.where('e.assessment_id', '=', input.assessmentId)
+		.where('e.removed_at', 'is', null)
+		.executeTakeFirst();
+	if (!row) throw new EvidenceError(404, NOT_FOUND_MESSAGE);
+	let stream: Readable;
+	try {
+		stream = await store.open(row.storage_key);
+	} catch (e) {
+		if (e instanceof StoredFileMissingError) {
+			console.error(`evidence ${row.id}: ${e.message}`);
+			throw new EvidenceError(404, 'Không tìm thấy nội dung tệp trên máy chủ. Hãy báo quản trị hệ thống.');
+		}
+		throw e;
+	}
+	try {
+		await recordAudit(db, {
+			actorId: input.actor.id,
+			actorLabel: input.actor.label,
+			action: 'evidence.download',
+			objectType: 'evidence',
+			objectId: row.id,
+			unitId: row.commune_id,
+			ip: input.ip ?? null,
+			details: { assessmentId: input.assessmentId, name: row.original_name, sha256: row.sha256 }
+		});
+	} catch (e) {
+		stream.destroy();
+		throw e;
+	}
+	return { stream, fileName: downloadName(row.original_name, row.ext), mime: row.mime, size: Number(row.size) };
+}

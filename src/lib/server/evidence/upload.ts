@@ -1,0 +1,218 @@
+/**
+ * Receiving one uploaded file from a multipart/form-data request body, streamed: the body is
+ * parsed with busboy as it arrives and the file part is written to a temporary file while its
+ * SHA-256 and size are computed. Nothing is buffered whole in memory.
+ *
+ * The form carries its text fields FIRST and the file part LAST (one file per request): the
+ * fields are validated when the file part begins, so an invalid form is refused before any
+ * byte of the file is written. A field after the file part is refused.
+ *
+ * Limits: the file may have at most `maxBytes` (→ 413); the whole body at most
+ * `maxBytes + FORM_OVERHEAD_BYTES` (a larger Content-Length is refused before reading; a body
+ * without Content-Length is cut off there). After a refusal the rest of a body within that bound
+ * is read and discarded, so that the client receives the answer instead of a reset connection.
+ *
+ * The type is decided afterwards from the file's bytes (`detectAcceptedType`), never from the
+ * client's declared name or type. Whatever fails, the temporary file is removed.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web';
+import busboy from 'busboy';
+import { fileTypeFromFile } from 'file-type';
+import { discardTemp, newTempPath } from '../storage/index.ts';
+import { EvidenceError, tooBigMessage } from './errors.ts';
+import type { FieldMap } from './meta.ts';
+
+/** Room for the text fields and multipart framing on top of the file. */
+export const FORM_OVERHEAD_BYTES = 1024 * 1024;
+/** Name of the file part. */
+export const FILE_FIELD = 'file';
+
+export const SERVER_LIMIT_MESSAGE = 'Máy chủ đang giới hạn dung lượng mỗi lần gửi thấp hơn mức cho phép nên chưa nhận được tệp này. Hãy báo quản trị hệ thống (cấu hình BODY_SIZE_LIMIT).';
+
+/** What is accepted, by detected type. Office formats are zip containers recognised by their content. */
+export const ACCEPTED_TYPES = [
+	{ ext: 'pdf', mime: 'application/pdf', label: 'PDF', aliases: [] },
+	{ ext: 'jpg', mime: 'image/jpeg', label: 'JPEG', aliases: ['jpeg'] },
+	{ ext: 'png', mime: 'image/png', label: 'PNG', aliases: [] },
+	{ ext: 'webp', mime: 'image/webp', label: 'WebP', aliases: [] },
+	{ ext: 'docx', mime: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', label: 'Word (.docx)', aliases: [] },
+	{ ext: 'xlsx', mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', label: 'Excel (.xlsx)', aliases: [] },
+	{ ext: 'odt', mime: 'application/vnd.oasis.opendocument.text', label: 'OpenDocument văn bản (.odt)', aliases: [] },
+	{ ext: 'ods', mime: 'application/vnd.oasis.opendocument.spreadsheet', label: 'OpenDocument bảng tính (.ods)', aliases: [] }
+] as const;
+
+export type AcceptedType = { ext: string; mime: string };
+
+/** Extensions for an `<input type="file" accept>` and the client-side check (a hint only). */
+export const ACCEPT_EXTENSIONS: string[] = ACCEPTED_TYPES.flatMap((t) => [t.ext, ...t.aliases]);
+
+export const REFUSED_TYPE_MESSAGE =
+	'Định dạng tệp không được chấp nhận. Chỉ nhận PDF, ảnh (JPEG, PNG, WebP), Word (.docx), Excel (.xlsx) và OpenDocument (.odt, .ods); nội dung tệp phải đúng định dạng, không chỉ đổi đuôi tên tệp.';
+
+/** The file's type from its magic bytes if it is accepted; otherwise an `EvidenceError` 415. */
+export async function detectAcceptedType(filePath: string): Promise<AcceptedType> {
+	const found = await fileTypeFromFile(filePath).catch(() => undefined);
+	const t = found && ACCEPTED_TYPES.find((a) => a.ext === found.ext && a.mime === found.mime);
+	if (!t) throw new EvidenceError(415, REFUSED_TYPE_MESSAGE);
+	return { ext: t.ext, mime: t.mime };
+}
+
+export type ReceivedFile = {
+	tempPath: string;
+	size: number;
+	sha256: string;
+	/** As the client declared it (untrusted; clean it with `cleanFileName`). */
+	declaredName: string;
+};
+
+export type ReceiveOptions<T> = {
+	maxBytes: number;
+	tmpDir: string;
+	/** Validates the text fields when the file part begins; throw an `EvidenceError` to refuse. */
+	parseFields: (fields: FieldMap) => T;
+};
+
+function statusOf(e: unknown): number | undefined {
+	const s = (e as { status?: unknown } | null)?.status;
+	return typeof s === 'number' ? s : undefined;
+}
+
+/**
+ * Streams the single file of a multipart request to a temporary file. On success the caller
+ * owns the temporary file (and must remove it); on failure it is already gone.
+ */
+export async function receiveUpload<T>(request: Request, opts: ReceiveOptions<T>): Promise<{ fields: T; file: ReceivedFile }> {
+	const contentType = request.headers.get('content-type') ?? '';
+	if (!/^multipart\/form-data\s*;/i.test(contentType)) throw new EvidenceError(400, 'Yêu cầu phải gửi dạng multipart/form-data.');
+	const cap = opts.maxBytes + FORM_OVERHEAD_BYTES;
+	const declaredLength = Number(request.headers.get('content-length') ?? NaN);
+	if (Number.isFinite(declaredLength) && declaredLength > cap) throw new EvidenceError(413, tooBigMessage(opts.maxBytes));
+	if (!request.body) throw new EvidenceError(400, 'Chưa chọn tệp để tải lên.');
+
+	let parser: busboy.Busboy;
+	try {
+		parser = busboy({
+			headers: { 'content-type': contentType },
+			defParamCharset: 'utf8',
+			limits: { fileSize: opts.maxBytes, files: 1, fields: 60, parts: 62, fieldNameSize: 50, fieldSize: 16 * 1024, headerPairs: 20 }
+		});
+	} catch (e) {
+		throw new EvidenceError(400, 'Dữ liệu gửi lên không đúng dạng multipart/form-data.', {}, { cause: e });
+	}
+
+	const tempPath = await newTempPath(opts.tmpDir);
+	const fields: FieldMap = Object.create(null); // field names are the client's: no prototype
+	let parsed: { value: T } | undefined;
+	let failure: EvidenceError | undefined;
+	let unexpected: { error: unknown } | undefined;
+	const fail = (e: EvidenceError) => {
+		failure ??= e;
+	};
+	let fileSeen = false;
+	let declaredName = '';
+	let size = 0;
+	const hash = crypto.createHash('sha256');
+	let writer: fs.WriteStream | undefined;
+	let writerClosed: Promise<void> = Promise.resolve();
+	let fileDone: Promise<void> = Promise.resolve();
+
+	parser.on('field', (name, value, info) => {
+		if (fileSeen) return fail(new EvidenceError(400, 'Các trường thông tin phải được gửi trước tệp.'));
+		if (info.nameTruncated || info.valueTruncated) return fail(new EvidenceError(400, `Nội dung trường “${name}” quá dài.`, { [name]: 'Nội dung quá dài.' }));
+		(fields[name] ??= []).push(value);
+	});
+	parser.on('file', (name, stream, info) => {
+		if (name !== FILE_FIELD || fileSeen || failure) {
+			stream.resume();
+			if (name !== FILE_FIELD) fail(new EvidenceError(400, `Tệp phải được gửi trong trường “${FILE_FIELD}”.`));
+			return;
+		}
+		fileSeen = true;
+		declaredName = info.filename ?? '';
+		try {
+			parsed = { value: opts.parseFields(fields) };
+		} catch (e) {
+			stream.resume();
+			if (e instanceof EvidenceError) return fail(e);
+			unexpected ??= { error: e };
+			return;
+		}
+		const meter = new Transform({
+			transform(chunk: Buffer, _enc, cb) {
+				size += chunk.length;
+				hash.update(chunk);
+				cb(null, chunk);
+			}
+		});
+		stream.once('limit', () => fail(new EvidenceError(413, tooBigMessage(opts.maxBytes))));
+		const w = fs.createWriteStream(tempPath, { flags: 'wx', mode: 0o600 });
+		writer = w;
+		writerClosed = new Promise((resolve) => w.once('close', () => resolve()));
+		fileDone = pipeline(stream, meter, w);
+		fileDone.catch((err: unknown) => {
+			// the temporary file could not be written (disk full…): nothing more can be kept, so
+			// stop parsing the request instead of reading it to the end
+			if (!parser.destroyed) parser.destroy(err instanceof Error ? err : new Error(String(err)));
+		});
+	});
+	parser.on('filesLimit', () => fail(new EvidenceError(400, 'Mỗi lần chỉ tải lên một tệp.')));
+	parser.on('fieldsLimit', () => fail(new EvidenceError(400, 'Quá nhiều trường thông tin.')));
+	parser.on('partsLimit', () => fail(new EvidenceError(400, 'Quá nhiều phần trong dữ liệu gửi lên.')));
+
+	let total = 0;
+	const counter = new Transform({
+		transform(chunk: Buffer, _enc, cb) {
+			total += chunk.length;
+			if (total > cap) cb(new EvidenceError(413, tooBigMessage(opts.maxBytes)));
+			else cb(null, chunk);
+		}
+	});
+
+	const cleanup = async () => {
+		if (writer && !writer.closed) writer.destroy();
+		await writerClosed;
+		await discardTemp(tempPath);
+	};
+
+	try {
+		await pipeline(Readable.fromWeb(request.body as NodeWebReadableStream<Uint8Array>), counter, parser);
+		await fileDone;
+	} catch (e) {
+		const fileError = await fileDone.then(
+			() => undefined,
+			(x: unknown) => x
+		);
+		await cleanup();
+		if (e instanceof EvidenceError) throw e;
+		if (unexpected) throw unexpected.error;
+		// a file-system error writing the temporary file is the server's, not the client's
+		if (fileError && typeof (fileError as NodeJS.ErrnoException).syscall === 'string') throw fileError;
+		if (statusOf(e) === 413) {
+			// adapter-node's BODY_SIZE_LIMIT cut the body off below our own limit: a deployment error
+			console.error(
+				`evidence upload: the server's BODY_SIZE_LIMIT refused a body within UPLOAD_MAX_MB; set BODY_SIZE_LIMIT to at least ${Math.ceil(cap / 1024 / 1024)}M (${(e as Error).message})`
+			);
+			throw new EvidenceError(413, SERVER_LIMIT_MESSAGE, {}, { cause: e });
+		}
+		if (failure) throw failure;
+		throw new EvidenceError(400, 'Không nhận được trọn vẹn dữ liệu gửi lên (kết nối bị ngắt hoặc dữ liệu sai dạng). Hãy thử lại.', {}, { cause: e });
+	}
+	if (unexpected) {
+		await cleanup();
+		throw unexpected.error;
+	}
+	if (failure || !parsed) {
+		await cleanup();
+		throw failure ?? new EvidenceError(400, 'Chưa chọn tệp để tải lên.', { [FILE_FIELD]: 'Chưa chọn tệp.' });
+	}
+	if (size === 0) {
+		await cleanup();
+		if (!declaredName) throw new EvidenceError(400, 'Chưa chọn tệp để tải lên.', { [FILE_FIELD]: 'Chưa chọn tệp.' });
+		throw new EvidenceError(400, 'Tệp rỗng (0 byte).', { [FILE_FIELD]: 'Tệp rỗng.' });
+	}
+	return { fields: parsed.value, file: { tempPath, size, sha256: hash.digest('hex'), declaredName } };
+}

@@ -1,0 +1,245 @@
+/**
+ * File storage for uploaded evidence: a small interface (`FileStore`) with a local-directory
+ * implementation, chosen by a factory so that an S3-compatible store can be added later
+ * without touching the callers.
+ *
+ * Content-addressed: a file's key is derived from its SHA-256 and its detected extension
+ * (`ab/cd/<sha256>.<ext>`), so the same content is stored once and a key never changes meaning.
+ *
+ * Uploads are first streamed to a temporary file in `<DATA_DIR>/tmp` (see `newTempPath`);
+ * `put` moves such a file into the store. `sweepTemp` removes temporary files left behind by a
+ * crash (call it at start-up and, if desired, periodically).
+ *
+ * Environment (read here with zod; an empty value counts as unset):
+ * - `STORAGE_DIR`: where the local store keeps files (default `<DATA_DIR>/files`);
+ * - `UPLOAD_MAX_MB`: largest accepted file in MiB (default 50).
+ *
+ * Plain Node module: no SvelteKit imports (the command line uses it too).
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { z } from 'zod';
+import { config } from '../config.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Settings
+// ---------------------------------------------------------------------------------------------
+
+export const STORAGE_DRIVERS = ['local'] as const;
+export type StorageDriver = (typeof STORAGE_DRIVERS)[number];
+
+export type StorageSettings = {
+	driver: StorageDriver;
+	/** Root directory of the local store. */
+	filesDir: string;
+	/** Temporary upload files (always local: uploads are streamed to disk first). */
+	tmpDir: string;
+	/** Largest accepted file, in bytes. */
+	uploadMaxBytes: number;
+};
+
+const envSchema = z.object({
+	STORAGE_DIR: z.string().trim().min(1).optional(),
+	UPLOAD_MAX_MB: z.coerce
+		.number({ error: 'UPLOAD_MAX_MB phải là số.' })
+		.int('UPLOAD_MAX_MB phải là số nguyên.')
+		.min(1, 'UPLOAD_MAX_MB tối thiểu là 1.')
+		.max(2048, 'UPLOAD_MAX_MB tối đa là 2048.')
+		.default(50)
+});
+
+export class StorageConfigError extends Error {}
+
+/** The storage settings from `env`; files under `<dataDir>/files` unless STORAGE_DIR says otherwise. */
+export function loadStorageSettings(env: Record<string, string | undefined> = process.env, dataDir: string = config().dataDir): StorageSettings {
+	const present = Object.fromEntries(
+		Object.entries(env).filter(([k, v]) => (k === 'STORAGE_DIR' || k === 'UPLOAD_MAX_MB') && v !== undefined && v.trim() !== '')
+	);
+	const parsed = envSchema.safeParse(present);
+	if (!parsed.success) {
+		const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+		throw new StorageConfigError(`Cấu hình lưu trữ không hợp lệ / invalid storage configuration:\n${lines.join('\n')}`);
+	}
+	return {
+		driver: 'local',
+		filesDir: path.resolve(parsed.data.STORAGE_DIR ?? path.join(dataDir, 'files')),
+		tmpDir: path.resolve(dataDir, 'tmp'),
+		uploadMaxBytes: parsed.data.UPLOAD_MAX_MB * 1024 * 1024
+	};
+}
+
+let cachedSettings: StorageSettings | undefined;
+/** The running process's storage settings (read once). */
+export function storageSettings(): StorageSettings {
+	cachedSettings ??= loadStorageSettings();
+	return cachedSettings;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keys
+// ---------------------------------------------------------------------------------------------
+
+const SHA256 = /^[0-9a-f]{64}$/;
+const EXT = /^[a-z0-9]{1,10}$/;
+const KEY = /^([0-9a-f]{2})\/([0-9a-f]{2})\/([0-9a-f]{64})\.([a-z0-9]{1,10})$/;
+
+export class StorageKeyError extends Error {}
+
+/** The content-addressed key of a file: `ab/cd/<sha256>.<ext>` (lower-case hex). */
+export function storageKeyFor(sha256: string, ext: string): string {
+	if (!SHA256.test(sha256)) throw new StorageKeyError(`invalid sha256: ${sha256}`);
+	if (!EXT.test(ext)) throw new StorageKeyError(`invalid extension: ${ext}`);
+	return `${sha256.slice(0, 2)}/${sha256.slice(2, 4)}/${sha256}.${ext}`;
+}
+
+/** Checks a key's shape (so that no key can point outside the store). */
+export function assertStorageKey(key: string): void {
+	const m = KEY.exec(key);
+	if (!m || m[1] !== m[3].slice(0, 2) || m[2] !== m[3].slice(2, 4)) throw new StorageKeyError(`invalid storage key: ${key}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The interface
+// ---------------------------------------------------------------------------------------------
+
+export interface FileStore {
+	/**
+	 * Moves the local file `tempPath` (whose content hashes to `sha256`) into the store and
+	 * returns its key. If the key already holds content, it is replaced by the same bytes
+	 * (content-addressed), so `put` is idempotent. `tempPath` no longer exists afterwards.
+	 */
+	put(tempPath: string, sha256: string, ext: string): Promise<string>;
+	/** A stream of the stored bytes; rejects with `StoredFileMissingError` if there are none. */
+	open(key: string): Promise<Readable>;
+	exists(key: string): Promise<boolean>;
+	/** Removes the content (no error if it is already gone). */
+	remove(key: string): Promise<void>;
+}
+
+export class StoredFileMissingError extends Error {
+	constructor(key: string) {
+		super(`stored file missing: ${key}`);
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// Local directory
+// ---------------------------------------------------------------------------------------------
+
+async function moveFile(from: string, to: string): Promise<void> {
+	try {
+		await fsp.rename(from, to);
+	} catch (e) {
+		if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
+		// Different file systems (STORAGE_DIR on another mount): copy beside the target, then
+		// rename there, so that the target never holds a partial file.
+		const beside = `${to}.${crypto.randomBytes(6).toString('hex')}.part`;
+		try {
+			await fsp.copyFile(from, beside);
+			await fsp.rename(beside, to);
+		} catch (e2) {
+			await fsp.rm(beside, { force: true });
+			throw e2;
+		}
+		await fsp.rm(from, { force: true });
+	}
+}
+
+/** A store in a local directory (`root/ab/cd/<sha256>.<ext>`). */
+export function localFileStore(root: string): FileStore {
+	const abs = path.resolve(root);
+	const pathOf = (key: string) => {
+		assertStorageKey(key);
+		return path.join(abs, ...key.split('/'));
+	};
+	return {
+		async put(tempPath, sha256, ext) {
+			const key = storageKeyFor(sha256, ext);
+			const target = pathOf(key);
+			await fsp.mkdir(path.dirname(target), { recursive: true });
+			await moveFile(tempPath, target);
+			return key;
+		},
+		async open(key) {
+			const p = pathOf(key);
+			let handle: fsp.FileHandle;
+			try {
+				handle = await fsp.open(p, 'r');
+			} catch (e) {
+				if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new StoredFileMissingError(key);
+				throw e;
+			}
+			return handle.createReadStream({ autoClose: true });
+		},
+		async exists(key) {
+			const st = await fsp.stat(pathOf(key)).catch(() => null);
+			return st !== null && st.isFile();
+		},
+		async remove(key) {
+			await fsp.rm(pathOf(key), { force: true });
+		}
+	};
+}
+
+/** The store for the given settings (the only place that knows the drivers). */
+export function createFileStore(settings: Pick<StorageSettings, 'driver' | 'filesDir'>): FileStore {
+	switch (settings.driver) {
+		case 'local':
+			return localFileStore(settings.filesDir);
+	}
+}
+
+let cachedStore: FileStore | undefined;
+/** The running process's store. */
+export function fileStore(): FileStore {
+	cachedStore ??= createFileStore(storageSettings());
+	return cachedStore;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Temporary files
+// ---------------------------------------------------------------------------------------------
+
+const TEMP_SUFFIX = '.upload';
+
+/** A fresh path in `tmpDir` (created if needed) for one upload; the file itself is not created. */
+export async function newTempPath(tmpDir: string = storageSettings().tmpDir): Promise<string> {
+	await fsp.mkdir(tmpDir, { recursive: true, mode: 0o700 });
+	return path.join(tmpDir, `${Date.now()}-${crypto.randomUUID()}${TEMP_SUFFIX}`);
+}
+
+/** Removes a temporary file; never throws. */
+export async function discardTemp(tempPath: string): Promise<void> {
+	await fsp.rm(tempPath, { force: true }).catch(() => {});
+}
+
+/**
+ * Removes upload leftovers from `tmpDir`: files older than `olderThanMs` (default one hour, so
+ * that it is safe to run while uploads are in progress, for instance from a timer; at start-up
+ * of the only process using the directory, `0` removes everything). Returns how many it removed.
+ */
+export async function sweepTemp(opts: { tmpDir?: string; olderThanMs?: number } = {}): Promise<number> {
+	const dir = opts.tmpDir ?? storageSettings().tmpDir;
+	const olderThanMs = opts.olderThanMs ?? 3_600_000;
+	let entries: fs.Dirent[];
+	try {
+		entries = await fsp.readdir(dir, { withFileTypes: true });
+	} catch (e) {
+		if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+		throw e;
+	}
+	const cutoff = Date.now() - olderThanMs;
+	let removed = 0;
+	for (const e of entries) {
+		if (!e.isFile() || !e.name.endsWith(TEMP_SUFFIX)) continue;
+		const p = path.join(dir, e.name);
+		const st = await fsp.stat(p).catch(() => null);
+		if (!st || (olderThanMs > 0 && st.mtimeMs > cutoff)) continue;
+		await fsp.rm(p, { force: true });
+		removed++;
+	}
+	return removed;
+}
