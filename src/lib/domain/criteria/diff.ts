@@ -65,6 +65,7 @@ export const FIELD_LABELS_VI: Record<string, string> = {
 	levels: 'các mức',
 	zeroDenominator: 'quy ước mẫu số bằng 0',
 	zeroIfCountAtLeast: 'điều kiện 0 điểm',
+	baseCount: 'số trẻ em dùng chung làm mẫu số',
 	'passRule.requireAllCriteriaMet': 'yêu cầu đạt tất cả tiêu chí',
 	'passRule.forbidZeroCriterion': 'không tiêu chí nào 0 điểm'
 };
@@ -78,6 +79,7 @@ const INDICATOR_FIELD_ORDER = [
 	'per',
 	'zeroIfCountAtLeast',
 	'zeroDenominator',
+	'baseCount',
 	'measure',
 	'numeratorLabel',
 	'denominatorLabel',

@@ -13,6 +13,10 @@
  * The criterion names, the thresholds (900/800/850) and the three recognition conditions are
  * [confirmed]. The condition for a single criterion to be "met" is not known: provisionally
  * "more than 0 points" (`metRule: { kind: 'positive' }`).
+ *
+ * Base counts (`baseCount`, qd06.md §6): the denominators that are the commune's children under 1
+ * (TC07.1), under 5 (TC08.1–2, the under-5s weighed and measured) and under 16 (TC03–TC05) name
+ * that population, so data entry can prefill them and check that the criteria agree.
  */
 import type { CriteriaSet } from './schema.ts';
 
@@ -138,7 +142,8 @@ export const QD06_2019: CriteriaSet = {
 						{ min: 98, points: 40, provisional: true },
 						{ min: 100, points: 50, provisional: true }
 					],
-					zeroDenominator: 'invalid'
+					zeroDenominator: 'invalid',
+					baseCount: null
 				}
 			]
 		},
@@ -171,7 +176,8 @@ export const QD06_2019: CriteriaSet = {
 						{ max: 1, points: 50, provisional: true },
 						{ max: 2, points: 25, provisional: true }
 					],
-					zeroIfCountAtLeast: null
+					zeroIfCountAtLeast: null,
+					baseCount: 'under16'
 				}
 			]
 		},
@@ -205,7 +211,8 @@ export const QD06_2019: CriteriaSet = {
 						{ max: 1, points: 20, provisional: true },
 						{ max: 2, points: 10, provisional: true }
 					],
-					zeroIfCountAtLeast: null
+					zeroIfCountAtLeast: null,
+					baseCount: 'under16'
 				},
 				{
 					kind: 'incidence',
@@ -226,7 +233,8 @@ export const QD06_2019: CriteriaSet = {
 						{ max: 0.5, points: 15, provisional: true },
 						{ max: 1, points: 5, provisional: true }
 					],
-					zeroIfCountAtLeast: null
+					zeroIfCountAtLeast: null,
+					baseCount: 'under16'
 				}
 			]
 		},
@@ -259,7 +267,8 @@ export const QD06_2019: CriteriaSet = {
 						{ max: 10, points: 20, provisional: true },
 						{ max: 15, points: 10, provisional: true }
 					],
-					zeroIfCountAtLeast: null
+					zeroIfCountAtLeast: null,
+					baseCount: 'under16'
 				},
 				{
 					kind: 'incidence',
@@ -275,7 +284,8 @@ export const QD06_2019: CriteriaSet = {
 					populationLabel: 'Tổng số trẻ em dưới 16 tuổi trên địa bàn xã',
 					per: 100000,
 					bands: [{ max: 0, points: 25, provisional: true }],
-					zeroIfCountAtLeast: null
+					zeroIfCountAtLeast: null,
+					baseCount: 'under16'
 				}
 			]
 		},
@@ -307,7 +317,8 @@ export const QD06_2019: CriteriaSet = {
 						{ min: 90, points: 35, provisional: true },
 						{ min: 95, points: 50, provisional: false }
 					],
-					zeroDenominator: 'maxPoints'
+					zeroDenominator: 'maxPoints',
+					baseCount: null
 				},
 				{
 					kind: 'rate',
@@ -329,7 +340,8 @@ export const QD06_2019: CriteriaSet = {
 						{ min: 90, points: 60, provisional: true },
 						{ min: 100, points: 75, provisional: false }
 					],
-					zeroDenominator: 'maxPoints'
+					zeroDenominator: 'maxPoints',
+					baseCount: null
 				}
 			]
 		},
@@ -362,7 +374,8 @@ export const QD06_2019: CriteriaSet = {
 						{ min: 95, points: 40, provisional: true },
 						{ min: 98, points: 50, provisional: false }
 					],
-					zeroDenominator: 'invalid'
+					zeroDenominator: 'invalid',
+					baseCount: 'under1'
 				}
 			]
 		},
@@ -395,7 +408,8 @@ export const QD06_2019: CriteriaSet = {
 						{ max: 15, points: 15, provisional: true },
 						{ max: 20, points: 5, provisional: true }
 					],
-					zeroIfCountAtLeast: null
+					zeroIfCountAtLeast: null,
+					baseCount: 'under5'
 				},
 				{
 					kind: 'incidence',
@@ -416,7 +430,8 @@ export const QD06_2019: CriteriaSet = {
 						{ max: 20, points: 20, provisional: true },
 						{ max: 25, points: 10, provisional: true }
 					],
-					zeroIfCountAtLeast: null
+					zeroIfCountAtLeast: null,
+					baseCount: 'under5'
 				}
 			]
 		},
@@ -447,7 +462,8 @@ export const QD06_2019: CriteriaSet = {
 						{ min: 90, points: 40, provisional: true },
 						{ min: 95, points: 50, provisional: true }
 					],
-					zeroDenominator: 'invalid'
+					zeroDenominator: 'invalid',
+					baseCount: null
 				}
 			]
 		},
@@ -477,7 +493,8 @@ export const QD06_2019: CriteriaSet = {
 						{ min: 90, points: 35, provisional: true },
 						{ min: 95, points: 50, provisional: true }
 					],
-					zeroDenominator: 'invalid'
+					zeroDenominator: 'invalid',
+					baseCount: null
 				},
 				{
 					kind: 'rate',
@@ -496,7 +513,8 @@ export const QD06_2019: CriteriaSet = {
 						{ min: 95, points: 35, provisional: true },
 						{ min: 98, points: 50, provisional: true }
 					],
-					zeroDenominator: 'invalid'
+					zeroDenominator: 'invalid',
+					baseCount: null
 				}
 			]
 		},

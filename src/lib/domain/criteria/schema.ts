@@ -11,27 +11,10 @@ import { z } from 'zod';
 import { COMMUNE_CATEGORIES } from '../units.ts';
 import type { CommuneCategory } from '../units.ts';
 import { formatNumberVi } from './format-vi.ts';
+import { BASE_COUNT_KEYS, LOCATION_SEPARATOR, MAX_PER } from './constants.ts';
 
-// ---------------------------------------------------------------------------------------------
-// Limits shared with the scoring engine (they keep every exact comparison within 2^53).
-// ---------------------------------------------------------------------------------------------
-
-/** Largest count (children, cases, numerator, denominator) accepted anywhere. */
-export const MAX_COUNT = 10_000_000;
-/** Largest `per` of an incidence indicator (tỷ suất trên … trẻ em). */
-export const MAX_PER = 1_000_000;
-
-export const INDICATOR_KINDS = ['check', 'rate', 'incidence', 'level', 'survey', 'manual'] as const;
-export type IndicatorKind = (typeof INDICATOR_KINDS)[number];
-
-export const INDICATOR_KIND_LABELS: Record<IndicatorKind, string> = {
-	check: 'Có/Không',
-	rate: 'Tỷ lệ (%)',
-	incidence: 'Tỷ suất (thấp hơn là tốt hơn)',
-	level: 'Mức độ',
-	survey: 'Khảo sát mức độ hài lòng (%)',
-	manual: 'Chấm điểm trực tiếp (có giải trình)'
-};
+export { MAX_COUNT, MAX_PER, INDICATOR_KINDS, INDICATOR_KIND_LABELS, LOCATION_SEPARATOR, BASE_COUNT_KEYS } from './constants.ts';
+export type { IndicatorKind, BaseCountKey } from './constants.ts';
 
 export const CRITERIA_SET_STATUSES = ['draft', 'active', 'retired'] as const;
 export type CriteriaSetStatus = (typeof CRITERIA_SET_STATUSES)[number];
@@ -41,9 +24,6 @@ export const CRITERIA_SET_STATUS_LABELS: Record<CriteriaSetStatus, string> = {
 	active: 'Đang áp dụng',
 	retired: 'Ngừng áp dụng'
 };
-
-/** Separator of the human-readable location of an error: "TC07 › TC07.1 › bands[1].points". */
-export const LOCATION_SEPARATOR = ' › ';
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
@@ -82,6 +62,17 @@ const provisional = () =>
 		.boolean()
 		.default(false)
 		.meta({ description: 'true: mức điểm này do nhóm phát triển đặt tạm, chưa có nguồn' });
+
+/** Which base count (số trẻ em dùng chung) the denominator/population of an indicator is. */
+const baseCount = () =>
+	z
+		.enum(BASE_COUNT_KEYS)
+		.nullable()
+		.default(null)
+		.meta({
+			description:
+				'Mẫu số (rate) hoặc số trẻ em (incidence) là số trẻ em nào của xã: "under1" (dưới 1 tuổi), "under5" (dưới 5 tuổi), "under16" (dưới 16 tuổi); null (mặc định): không gắn với số trẻ em dùng chung. Dùng để điền sẵn mẫu số và kiểm tra số liệu thống nhất giữa các tiêu chí'
+		});
 
 // ---------------------------------------------------------------------------------------------
 // Indicators (chỉ số)
@@ -151,7 +142,8 @@ export const RateIndicatorSchema = z
 			.meta({
 				description:
 					'Khi mẫu số bằng 0: "invalid" (mặc định) = số liệu không hợp lệ; "maxPoints" = không có trường hợp nào cần xử lý nên được đủ điểm'
-			})
+			}),
+		baseCount: baseCount()
 	})
 	.meta({ title: 'Chỉ số tỷ lệ', description: 'Tử số/mẫu số → %, cao hơn là tốt hơn' });
 
@@ -174,7 +166,8 @@ export const IncidenceIndicatorSchema = z
 			.min(1, { error: 'Phải lớn hơn 0' })
 			.nullable()
 			.default(null)
-			.meta({ description: 'Điều kiện 0 điểm thêm: số trường hợp từ mức này trở lên thì 0 điểm (null: không áp dụng)' })
+			.meta({ description: 'Điều kiện 0 điểm thêm: số trường hợp từ mức này trở lên thì 0 điểm (null: không áp dụng)' }),
+		baseCount: baseCount()
 	})
 	.meta({
 		title: 'Chỉ số tỷ suất',

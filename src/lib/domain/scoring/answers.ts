@@ -28,6 +28,7 @@ import {
 } from '../criteria/schema.ts';
 import type { CriteriaSet, Indicator, IndicatorKind, ValidationError, ValidationResult } from '../criteria/schema.ts';
 import { formatNumberVi } from '../criteria/format-vi.ts';
+import { ANSWER_FIELDS, answerKindOf } from './answer-kinds.ts';
 
 const meta = {
 	source: z.string().normalize('NFC').trim().max(1000, { error: 'Không được dài quá 1000 ký tự' }).optional(),
@@ -90,28 +91,7 @@ export type Answers = Readonly<Record<string, Answer>>;
 /** What may be submitted: `null` also means "not answered". */
 export type AnswersInput = Readonly<Record<string, Answer | null | undefined>>;
 
-/** The fields that identify each kind of answer. */
-export const ANSWER_FIELDS: Record<IndicatorKind, readonly string[]> = {
-	check: ['value'],
-	rate: ['numerator', 'denominator'],
-	incidence: ['count', 'population'],
-	level: ['level'],
-	survey: ['percent'],
-	manual: ['points', 'justification']
-};
-
-/** Which kind an answer object looks like (by its identifying fields), or null. */
-export function answerKindOf(answer: unknown): IndicatorKind | null {
-	if (answer === null || typeof answer !== 'object' || Array.isArray(answer)) return null;
-	const a = answer as Record<string, unknown>;
-	if ('value' in a) return 'check';
-	if ('numerator' in a || 'denominator' in a) return 'rate';
-	if ('count' in a || 'population' in a) return 'incidence';
-	if ('level' in a) return 'level';
-	if ('percent' in a) return 'survey';
-	if ('points' in a || 'justification' in a) return 'manual';
-	return null;
-}
+export { ANSWER_FIELDS, answerKindOf } from './answer-kinds.ts';
 
 /** Indicator lookup by code, cached per criteria-set object. */
 const indexCache = new WeakMap<CriteriaSet, Map<string, Indicator>>();

@@ -10,7 +10,7 @@
  */
 import type { CommuneCategory } from '../units.ts';
 import type { CriteriaSet, Criterion, Indicator } from '../criteria/schema.ts';
-import { MAX_COUNT } from '../criteria/schema.ts';
+import { MAX_COUNT } from '../criteria/constants.ts';
 import { formatHundredthsVi, formatNumberVi } from '../criteria/format-vi.ts';
 import type {
 	Answer,

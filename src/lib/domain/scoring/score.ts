@@ -49,10 +49,10 @@ import type {
 	RateIndicator,
 	SurveyIndicator
 } from '../criteria/schema.ts';
-import { MAX_COUNT } from '../criteria/schema.ts';
+import { MAX_COUNT } from '../criteria/constants.ts';
 import { formatHundredthsVi, formatNumberVi } from '../criteria/format-vi.ts';
 import { hasUnverifiedItems } from '../criteria/verification.ts';
-import { ANSWER_FIELDS, answerKindOf } from './answers.ts';
+import { ANSWER_FIELDS, answerKindOf } from './answer-kinds.ts';
 import type {
 	Answer,
 	AnswersInput,

@@ -95,7 +95,8 @@ export const MINI_SET: CriteriaSet = {
 						{ min: 80, points: 25, provisional: false },
 						{ min: 97.5, points: 40, provisional: false }
 					],
-					zeroDenominator: 'invalid'
+					zeroDenominator: 'invalid',
+					baseCount: null
 				}
 			]
 		},
@@ -125,7 +126,8 @@ export const MINI_SET: CriteriaSet = {
 						{ max: 1.5, points: 20, provisional: false },
 						{ max: 4, points: 5, provisional: false }
 					],
-					zeroIfCountAtLeast: 3
+					zeroIfCountAtLeast: 3,
+					baseCount: 'under16'
 				},
 				{
 					kind: 'level',

@@ -1,0 +1,319 @@
+/**
+ * Saving answers and base counts: optimistic concurrency, validation, clearing, audit, scope and
+ * workflow state. Runs on PGlite, or PostgreSQL with TEST_DATABASE_URL (where the two concurrent
+ * saves really race on two connections).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isHttpError } from '@sveltejs/kit';
+import { freshDb, usingPostgres, type TestDb } from '../helpers/db.ts';
+import { seedRound } from '../helpers/fixtures.ts';
+import { loadSessionAccount } from '#lib/server/accounts/index.ts';
+import { authorizeAssessment, loadAnswers, assessmentCriteriaSet } from '#lib/server/assessments/index.ts';
+import type { Action } from '#lib/domain/access.ts';
+import { verifyAuditChain } from '#lib/server/audit/index.ts';
+import {
+	isSameOrigin,
+	loadBaseCounts,
+	loadEntryView,
+	loadStoredAnswers,
+	saveFromJson,
+	saveFromRequest,
+	type EditContext,
+	type EndpointResult
+} from '#lib/server/answers/index.ts';
+import { parseAnswers } from '#lib/domain/scoring/answers.ts';
+import { score, findIndicatorResult } from '#lib/domain/scoring/score.ts';
+
+let t: TestDb;
+let ids: Awaited<ReturnType<typeof seedRound>>;
+
+beforeAll(async () => {
+	t = await freshDb();
+	ids = await seedRound(t);
+}, 120_000);
+afterAll(async () => t?.drop());
+
+/** What the route does: the guard, with the signed-in account of `accountId`. */
+async function authorizeAs(accountId: number, action: Action, assessmentId: number | string): Promise<EditContext> {
+	const account = await loadSessionAccount(t.db, accountId);
+	const event = { locals: { account, sessionId: null }, url: new URL(`http://127.0.0.1/assessments/${assessmentId}/answers`) };
+	return authorizeAssessment(event as never, t.db, action, String(assessmentId));
+}
+
+async function httpStatusOf(p: Promise<unknown>): Promise<number> {
+	try {
+		await p;
+	} catch (e) {
+		if (isHttpError(e)) return e.status;
+		throw e;
+	}
+	return 200;
+}
+
+const body = (r: EndpointResult) => r.body as Record<string, any>;
+
+async function auditRecords(action: string, objectId: number) {
+	return t.db
+		.selectFrom('audit_log')
+		.select(['actor_id', 'action', 'unit_id', 'details'])
+		.where('action', '=', action)
+		.where('object_id', '=', String(objectId))
+		.orderBy('id')
+		.execute();
+}
+
+describe(`saving answers on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, () => {
+	it('saves one indicator with revision 1, then 2; each save has its audit record', async () => {
+		const ctx = await authorizeAs(ids.officerA, 'assessment.edit', ids.assessmentA);
+		const first = await saveFromJson(t.db, ctx, { indicator: 'TC07.1', answer: { numerator: 96, denominator: 100, source: ' Trạm y tế xã ', period: '2025' }, expectedRevision: 0 });
+		expect(first.status).toBe(200);
+		expect(body(first).saved).toMatchObject({ value: { numerator: 96, denominator: 100, source: 'Trạm y tế xã', period: '2025' }, revision: 1, updatedBy: { id: ids.officerA, name: expect.any(String) } });
+
+		const second = await saveFromJson(t.db, ctx, { indicator: 'TC07.1', answer: { numerator: 98, denominator: 100, source: 'Trạm y tế xã', period: '' }, expectedRevision: 1 });
+		expect(second.status).toBe(200);
+		expect(body(second).saved.revision).toBe(2);
+		expect(body(second).saved.value).toEqual({ numerator: 98, denominator: 100, source: 'Trạm y tế xã' }); // empty period dropped
+
+		const stored = await loadStoredAnswers(t.db, ids.assessmentA);
+		expect(stored['TC07.1']).toMatchObject({ value: { numerator: 98, denominator: 100 }, revision: 2 });
+		expect(stored['TC07.1'].updatedBy?.id).toBe(ids.officerA);
+
+		const audit = await auditRecords('assessment.answer_save', ids.assessmentA);
+		expect(audit.map((r) => r.details)).toEqual([
+			{ indicator: 'TC07.1', revision: 1 },
+			{ indicator: 'TC07.1', revision: 2 }
+		]);
+		expect(audit.every((r) => r.actor_id === ids.officerA)).toBe(true);
+		const commune = await t.db.selectFrom('assessment').select('commune_id').where('id', '=', ids.assessmentA).executeTakeFirstOrThrow();
+		expect(audit.every((r) => r.unit_id === commune.commune_id)).toBe(true);
+		expect((await verifyAuditChain(t.db)).ok).toBe(true);
+	});
+
+	it('two saves with the same expectedRevision: exactly one wins, the other gets both values', async () => {
+		const officer = await authorizeAs(ids.officerA, 'assessment.edit', ids.assessmentA);
+		const chair = await authorizeAs(ids.chairA, 'assessment.edit', ids.assessmentA);
+		const base = await saveFromJson(t.db, officer, { indicator: 'TC09.1', answer: { numerator: 80, denominator: 100 }, expectedRevision: 0 });
+		expect(base.status).toBe(200);
+		const mine = { numerator: 90, denominator: 100 };
+		const theirs = { numerator: 95, denominator: 100 };
+		const results = await Promise.all([
+			saveFromJson(t.db, officer, { indicator: 'TC09.1', answer: mine, expectedRevision: 1 }),
+			saveFromJson(t.db, chair, { indicator: 'TC09.1', answer: theirs, expectedRevision: 1 })
+		]);
+		const won = results.filter((r) => r.status === 200);
+		const lost = results.filter((r) => r.status === 409);
+		expect(won).toHaveLength(1);
+		expect(lost).toHaveLength(1);
+		const winner = body(won[0]).saved;
+		const conflict = body(lost[0]);
+		expect(winner.revision).toBe(2);
+		expect(conflict.conflict).toBe(true);
+		expect(conflict.message).toMatch(/đã được thay đổi/);
+		// both values: the loser's own, and what is stored now (who saved it and when)
+		expect(conflict.yours).toEqual(winner.value.numerator === mine.numerator ? theirs : mine);
+		expect(conflict.stored).toEqual({ value: winner.value, revision: 2, updatedAt: winner.updatedAt, updatedBy: winner.updatedBy });
+		expect(conflict.stored.updatedBy.name).not.toBe('');
+		expect((await loadStoredAnswers(t.db, ids.assessmentA))['TC09.1']).toMatchObject({ value: winner.value, revision: 2 });
+		// only the winning save is in the audit trail
+		const audit = (await auditRecords('assessment.answer_save', ids.assessmentA)).filter((r) => (r.details as { indicator: string }).indicator === 'TC09.1');
+		expect(audit).toHaveLength(2);
+
+		// the loser keeps their value by re-saving on the stored revision
+		const kept = await saveFromJson(t.db, results[0] === lost[0] ? officer : chair, { indicator: 'TC09.1', answer: conflict.yours, expectedRevision: conflict.stored.revision });
+		expect(kept.status).toBe(200);
+		expect(body(kept).saved.revision).toBe(3);
+	});
+
+	it('many concurrent saves on one revision, several rounds: one winner each time, revisions never skip', async () => {
+		const officer = await authorizeAs(ids.officerA, 'assessment.edit', ids.assessmentA);
+		const chair = await authorizeAs(ids.chairA, 'assessment.edit', ids.assessmentA);
+		let rev = 0;
+		for (let round = 0; round < 5; round++) {
+			const results = await Promise.all(
+				[0, 1, 2, 3, 4, 5].map((k) => saveFromJson(t.db, k % 2 ? chair : officer, { indicator: 'TC10.1', answer: { numerator: 10 * round + k, denominator: 100 }, expectedRevision: rev }))
+			);
+			expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+			expect(results.filter((r) => r.status === 409)).toHaveLength(5);
+			rev += 1;
+			expect((await loadStoredAnswers(t.db, ids.assessmentA))['TC10.1'].revision).toBe(rev);
+		}
+	});
+
+	it('a first save when someone already saved (expectedRevision 0) is a conflict, never an overwrite', async () => {
+		const ctx = await authorizeAs(ids.officerA, 'assessment.edit', ids.assessmentA);
+		const r = await saveFromJson(t.db, ctx, { indicator: 'TC07.1', answer: { numerator: 10, denominator: 100 }, expectedRevision: 0 });
+		expect(r.status).toBe(409);
+		expect(body(r).stored).toMatchObject({ value: { numerator: 98, denominator: 100 }, revision: 2 });
+		const stale = await saveFromJson(t.db, ctx, { indicator: 'TC07.1', answer: { numerator: 10, denominator: 100 }, expectedRevision: 1 });
+		expect(stale.status).toBe(409);
+		expect((await loadStoredAnswers(t.db, ids.assessmentA))['TC07.1'].value).toEqual({ numerator: 98, denominator: 100, source: 'Trạm y tế xã' });
+	});
+
+	it('refuses invalid answers with 400 and Vietnamese reasons, saving nothing', async () => {
+		const ctx = await authorizeAs(ids.officerA, 'assessment.edit', ids.assessmentA);
+		const cases: [unknown, string, RegExp][] = [
+			[{ indicator: 'TC99.1', answer: { value: true }, expectedRevision: 0 }, 'TC99.1', /Mã chỉ số TC99\.1 không có trong bộ tiêu chí QD06-2019/],
+			[{ indicator: 'TC07.1', answer: { value: true }, expectedRevision: 0 }, 'TC07.1', /không phù hợp: TC07\.1 là chỉ số «Tỷ lệ \(%\)»/],
+			[{ indicator: 'TC03.1', answer: { count: -1, population: 2000 }, expectedRevision: 0 }, 'TC03.1.count', /Không được âm/],
+			[{ indicator: 'TC03.1', answer: { count: 'ba', population: 2000 }, expectedRevision: 0 }, 'TC03.1.count', /Phải là số, không phải chuỗi ký tự "ba"/],
+			[{ indicator: 'TC03.1', answer: { count: 1.5, population: 2000 }, expectedRevision: 0 }, 'TC03.1.count', /số nguyên/],
+			[{ indicator: 'TC13.1', answer: { percent: 120 }, expectedRevision: 0 }, 'TC13.1.percent', /từ 0 đến 100/],
+			[{ indicator: 'TC12.1', answer: { level: 'golden' }, expectedRevision: 0 }, 'TC12.1.level', /Mức «golden» không có/],
+			[{ indicator: 'TC07.1', answer: { numerator: 1, denominator: 2 }, expectedRevision: -1 }, 'expectedRevision', /không được âm/],
+			[{ indicator: 'TC07.1', answer: { numerator: 1, denominator: 2 } }, 'expectedRevision', /expectedRevision phải là số nguyên không âm/],
+			[{ indicator: 'TC07.1', expectedRevision: 0 }, 'answer', /Thiếu trường answer/],
+			[{ indicator: 'TC07.1', answer: null, expectedRevision: 0, extra: 1 }, 'extra', /Trường không được phép/],
+			['TC07.1=1', '(toàn bộ dữ liệu)', /Phải là đối tượng/]
+		];
+		for (const [input, location, message] of cases) {
+			const r = await saveFromJson(t.db, ctx, input);
+			expect(r.status, JSON.stringify(input)).toBe(400);
+			const errors = body(r).errors as { location: string; message: string }[];
+			const hit = errors.find((e) => e.location.replace(' › ', '.') === location);
+			expect(hit, `${JSON.stringify(input)} → ${JSON.stringify(errors)}`).toBeDefined();
+			expect(hit!.message).toMatch(message);
+		}
+		expect((await loadStoredAnswers(t.db, ids.assessmentA))['TC03.1']).toBeUndefined();
+	});
+
+	it('checks the request itself: JSON content type, valid JSON, same origin', async () => {
+		const ctx = await authorizeAs(ids.officerA, 'assessment.edit', ids.assessmentA);
+		const url = 'http://127.0.0.1:3000/assessments/1/answers';
+		const form = await saveFromRequest(t.db, ctx, new Request(url, { method: 'PUT', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1' }));
+		expect(form.status).toBe(415);
+		const broken = await saveFromRequest(t.db, ctx, new Request(url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"indicator":' }));
+		expect(broken.status).toBe(400);
+		expect(body(broken).errors[0].message).toBe('Dữ liệu gửi lên không phải JSON hợp lệ');
+		const ok = await saveFromRequest(
+			t.db,
+			ctx,
+			new Request(url, { method: 'PUT', headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ indicator: 'TC01.1', answer: { value: true }, expectedRevision: 0 }) })
+		);
+		expect(ok.status).toBe(200);
+
+		const here = new URL(url);
+		expect(isSameOrigin(new Request(url, { method: 'PUT', headers: { origin: 'http://127.0.0.1:3000' } }), here)).toBe(true);
+		expect(isSameOrigin(new Request(url, { method: 'PUT', headers: { origin: 'https://evil.example' } }), here)).toBe(false);
+		expect(isSameOrigin(new Request(url, { method: 'PUT' }), here)).toBe(false);
+	});
+
+	it('saving an empty answer clears it: unanswered, not 0 points; the revision keeps growing', async () => {
+		const ctx = await authorizeAs(ids.officerA, 'assessment.edit', ids.assessmentA);
+		const saved = await saveFromJson(t.db, ctx, { indicator: 'TC02.1', answer: { numerator: 0, denominator: 40 }, expectedRevision: 0 });
+		expect(saved.status).toBe(200);
+		const cleared = await saveFromJson(t.db, ctx, { indicator: 'TC02.1', answer: null, expectedRevision: 1 });
+		expect(cleared.status).toBe(200);
+		expect(body(cleared).saved).toMatchObject({ value: null, revision: 2 });
+		const again = await saveFromJson(t.db, ctx, { indicator: 'TC02.1', answer: {}, expectedRevision: 2 });
+		expect(body(again).saved).toMatchObject({ value: null, revision: 3 });
+
+		// the scoring engine sees it as not answered
+		const assessment = ctx.assessment;
+		const set = await assessmentCriteriaSet(t.db, assessment);
+		const raw = Object.fromEntries(Object.entries(await loadAnswers(t.db, assessment.id)).map(([k, v]) => [k, v.answer]));
+		const parsed = parseAnswers(set, raw);
+		expect(parsed.ok).toBe(true);
+		const result = score(set, assessment.category, parsed.ok ? parsed.value : {});
+		expect(findIndicatorResult(result, 'TC02.1')).toMatchObject({ status: 'unanswered', points: null });
+		expect(result.unanswered).toContain('TC02.1');
+
+		// a stale client that still thinks nothing was ever saved gets a conflict with the cleared value
+		const stale = await saveFromJson(t.db, ctx, { indicator: 'TC02.1', answer: { numerator: 1, denominator: 40 }, expectedRevision: 0 });
+		expect(stale.status).toBe(409);
+		expect(body(stale).stored).toMatchObject({ value: null, revision: 3 });
+	});
+
+	it('an officer of commune B cannot save into A (404); a reviewer may read but not edit', async () => {
+		expect(await httpStatusOf(authorizeAs(ids.officerB, 'assessment.edit', ids.assessmentA))).toBe(404);
+		expect(await httpStatusOf(authorizeAs(ids.officerB, 'assessment.read', ids.assessmentA))).toBe(404);
+		expect(await httpStatusOf(authorizeAs(ids.officerB, 'assessment.edit', ids.assessmentB))).toBe(200);
+		expect(await httpStatusOf(authorizeAs(ids.reviewer, 'assessment.edit', ids.assessmentA))).toBe(403);
+		expect(await httpStatusOf(authorizeAs(ids.reviewer, 'assessment.read', ids.assessmentA))).toBe(200);
+		expect(await httpStatusOf(authorizeAs(ids.officerA, 'assessment.edit', 'abc'))).toBe(404);
+		expect(await httpStatusOf(authorizeAs(ids.officerA, 'assessment.edit', 999_999))).toBe(404);
+
+		// B's own save lands in B only
+		const ctxB = await authorizeAs(ids.officerB, 'assessment.edit', ids.assessmentB);
+		expect((await saveFromJson(t.db, ctxB, { indicator: 'TC07.1', answer: { numerator: 1, denominator: 2 }, expectedRevision: 0 })).status).toBe(200);
+		expect((await loadStoredAnswers(t.db, ids.assessmentA))['TC07.1'].value).toMatchObject({ numerator: 98 });
+	});
+
+	it('refuses saving outside the editable states (409, Vietnamese), and accepts it again once returned', async () => {
+		const ctx = await authorizeAs(ids.officerA, 'assessment.edit', ids.assessmentA);
+		await t.db.updateTable('assessment').set({ state: 'submitted' }).where('id', '=', ids.assessmentA).execute();
+		const r = await saveFromJson(t.db, ctx, { indicator: 'TC01.2', answer: { value: true }, expectedRevision: 0 });
+		expect(r.status).toBe(409);
+		expect(body(r)).toMatchObject({ conflict: false });
+		expect(body(r).message).toBe('Hồ sơ đang ở trạng thái «Đã gửi»: không thể sửa số liệu. Chỉ sửa được khi hồ sơ đang lập hoặc được yêu cầu bổ sung.');
+		const base = await saveFromJson(t.db, ctx, { baseCounts: { under1: 1 }, expectedRevision: 0 });
+		expect(base.status).toBe(409);
+		expect((await loadStoredAnswers(t.db, ids.assessmentA))['TC01.2']).toBeUndefined();
+
+		await t.db.updateTable('assessment').set({ state: 'returned' }).where('id', '=', ids.assessmentA).execute();
+		expect((await saveFromJson(t.db, ctx, { indicator: 'TC01.2', answer: { value: true }, expectedRevision: 0 })).status).toBe(200);
+		await t.db.updateTable('assessment').set({ state: 'draft' }).where('id', '=', ids.assessmentA).execute();
+	});
+});
+
+describe('what the data-entry pages load', () => {
+	it('answers with revisions and savers, base counts, who may edit, and a slim set (long texts of the other criteria left out)', async () => {
+		const officer = await authorizeAs(ids.officerA, 'assessment.read', ids.assessmentA);
+		const view = await loadEntryView(t.db, officer, 'TC07');
+		expect(view.editable).toBe(true);
+		expect(view.readOnlyReason).toBeNull();
+		expect(view.assessment).toMatchObject({ id: ids.assessmentA, state: 'draft', stateLabel: 'Đang lập' });
+		expect(view.stored['TC07.1']).toMatchObject({ revision: 2, updatedBy: { id: ids.officerA } });
+		const tc07 = view.set.criteria.find((c) => c.code === 'TC07')!;
+		const tc03 = view.set.criteria.find((c) => c.code === 'TC03')!;
+		expect(tc07.indicators[0].guidance).not.toBe('');
+		expect(tc03.indicators[0].guidance).toBe('');
+		expect(tc03.indicators[0]).toMatchObject({ kind: 'incidence', baseCount: 'under16', maxPoints: 100 });
+		// the slim set scores exactly like the full one
+		const full = await assessmentCriteriaSet(t.db, officer.assessment);
+		const answers = Object.fromEntries(Object.entries(view.stored).filter(([, s]) => s.value !== null).map(([k, s]) => [k, s.value]));
+		expect(score(view.set, 'standard', answers).total).toBe(score(full, 'standard', answers).total);
+
+		const reviewer = await loadEntryView(t.db, await authorizeAs(ids.reviewer, 'assessment.read', ids.assessmentA));
+		expect(reviewer).toMatchObject({ editable: false, readOnlyReason: 'Bạn chỉ có quyền xem số liệu của hồ sơ này.' });
+
+		await t.db.updateTable('assessment').set({ state: 'under_review' }).where('id', '=', ids.assessmentA).execute();
+		const locked = await loadEntryView(t.db, await authorizeAs(ids.officerA, 'assessment.read', ids.assessmentA));
+		expect(locked.editable).toBe(false);
+		expect(locked.readOnlyReason).toMatch(/«Đang thẩm định»: không thể sửa số liệu/);
+		await t.db.updateTable('assessment').set({ state: 'draft' }).where('id', '=', ids.assessmentA).execute();
+	});
+});
+
+describe('saving base counts', () => {
+	it('saves with base_revision, refuses a stale revision with both values and who saved them', async () => {
+		const officer = await authorizeAs(ids.officerA, 'assessment.edit', ids.assessmentA);
+		const chair = await authorizeAs(ids.chairA, 'assessment.edit', ids.assessmentA);
+		const first = await saveFromJson(t.db, officer, { baseCounts: { under1: 100, under5: 480, under16: 2400 }, expectedRevision: 0 });
+		expect(first.status).toBe(200);
+		expect(body(first).saved).toMatchObject({ value: { under1: 100, under5: 480, under16: 2400 }, revision: 1 });
+
+		const stale = await saveFromJson(t.db, chair, { baseCounts: { under1: 90 }, expectedRevision: 0 });
+		expect(stale.status).toBe(409);
+		expect(body(stale).yours).toEqual({ under1: 90 });
+		expect(body(stale).stored).toMatchObject({ value: { under1: 100, under5: 480, under16: 2400 }, revision: 1, updatedBy: { id: ids.officerA } });
+		expect(body(stale).stored.updatedAt).toEqual(expect.any(String));
+
+		const cleared = await saveFromJson(t.db, chair, { baseCounts: { under1: 100, under5: null, under16: 2400 }, expectedRevision: 1 });
+		expect(body(cleared).saved).toMatchObject({ value: { under1: 100, under16: 2400 }, revision: 2 });
+		expect(await loadBaseCounts(t.db, ids.assessmentA)).toMatchObject({ value: { under1: 100, under16: 2400 }, revision: 2, updatedBy: { id: ids.chairA } });
+
+		const audit = await auditRecords('assessment.base_counts_save', ids.assessmentA);
+		expect(audit.map((r) => (r.details as { revision: number }).revision)).toEqual([1, 2]);
+	});
+
+	it('refuses invalid base counts with 400 naming the field', async () => {
+		const ctx = await authorizeAs(ids.officerA, 'assessment.edit', ids.assessmentA);
+		const r = await saveFromJson(t.db, ctx, { baseCounts: { under1: -5, under5: '4OO' }, expectedRevision: 2 });
+		expect(r.status).toBe(400);
+		expect(body(r).errors).toEqual([
+			{ path: 'baseCounts.under1', location: 'Số trẻ em dưới 1 tuổi', message: 'Không được âm' },
+			{ path: 'baseCounts.under5', location: 'Số trẻ em dưới 5 tuổi', message: 'Phải là số, không phải chuỗi ký tự "4OO"' }
+		]);
+		expect((await loadBaseCounts(t.db, ids.assessmentA)).revision).toBe(2);
+	});
+});
