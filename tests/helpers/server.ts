@@ -27,7 +27,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
 	const port = await freePort();
 	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xa-server-'));
 	let output = '';
-	const child: ChildProcess = spawn(process.execPath, ['scripts/start.ts'], {
+	const child: ChildProcess = spawn(process.execPath, ['--max-semi-space-size=2', 'scripts/start.ts'], {
 		cwd: root,
 		env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', DEMO_SEED: '1', ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
