@@ -12,22 +12,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { useBrowserServer } from '../helpers/browser.ts';
 import { seedRound } from '../helpers/fixtures.ts';
-import { loadConfig } from '#lib/server/config.ts';
-import { connect } from '#lib/server/db/index.ts';
-import { prepareDatabase } from '#lib/server/db/migrate.ts';
+import { withDataDir } from '../helpers/db.ts';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xa-entry-'));
 let ids: Awaited<ReturnType<typeof seedRound>>;
 
 const env = useBrowserServer(async () => {
-	const config = loadConfig({ DATA_DIR: dataDir, REVIEW_LEVEL: 'province' });
-	const conn = await connect(config);
-	try {
-		await prepareDatabase(conn.db);
-		ids = await seedRound({ ...conn, config, drop: conn.close });
-	} finally {
-		await conn.close();
-	}
+	ids = await withDataDir(dataDir, seedRound);
 	return { DATA_DIR: dataDir, REVIEW_LEVEL: 'province' };
 });
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));

@@ -17,13 +17,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { useBrowserServer } from '../helpers/browser.ts';
 import { SMALL_CRITERIA_SET } from '../helpers/small-criteria.ts';
-import { loadConfig } from '#lib/server/config.ts';
-import { connect } from '#lib/server/db/index.ts';
-import { prepareDatabase } from '#lib/server/db/migrate.ts';
 import { seedDemo } from '#lib/server/seed/demo.ts';
 import { activateCriteriaSet, importCriteriaSet } from '#lib/server/criteria/index.ts';
 import { openRound } from '#lib/server/rounds/index.ts';
 import { validateCriteriaSet } from '#lib/domain/criteria/schema.ts';
+import { pdf } from '../helpers/files.ts';
+import { withDataDir } from '../helpers/db.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const shotsDir = path.join(root, 'test-results', 'screenshots');
@@ -37,11 +36,8 @@ const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISO
 const env = useBrowserServer(async () => {
 	const valid = validateCriteriaSet(SMALL_CRITERIA_SET);
 	if (!valid.ok) throw new Error(`small criteria set invalid: ${JSON.stringify(valid.errors)}`);
-	const config = loadConfig({ DATA_DIR: dataDir, REVIEW_LEVEL: 'province' });
-	const conn = await connect(config);
-	try {
-		await prepareDatabase(conn.db);
-		await seedDemo(conn.db, config, { withRound: false });
+	await withDataDir(dataDir, async (conn) => {
+		await seedDemo(conn.db, conn.config, { withRound: false });
 		const actor = { id: null, label: 'e2e' };
 		const imported = await importCriteriaSet(conn.db, SMALL_CRITERIA_SET, actor);
 		if (!imported.ok) throw new Error(`import failed: ${JSON.stringify(imported)}`);
@@ -54,9 +50,7 @@ const env = useBrowserServer(async () => {
 		);
 		const row = await conn.db.selectFrom('assessment').select('id').where('round_id', '=', roundId).executeTakeFirstOrThrow();
 		assessmentId = row.id;
-	} finally {
-		await conn.close();
-	}
+	});
 	return { DATA_DIR: dataDir, REVIEW_LEVEL: 'province' };
 });
 afterAll(() => {
@@ -66,31 +60,6 @@ afterAll(() => {
 
 // --- helpers --------------------------------------------------------------------------------------
 
-/** A small valid PDF, optionally padded with PDF comments after %%EOF to `padTo` bytes. */
-function pdf(note: string, padTo = 0): Buffer {
-	const content = `BT /F1 12 Tf 20 100 Td (${note}) Tj ET`;
-	const objects = [
-		'<< /Type /Catalog /Pages 2 0 R >>',
-		'<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-		'<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>',
-		`<< /Length ${content.length} >>\nstream\n${content}\nendstream`
-	];
-	let out = '%PDF-1.4\n';
-	const offsets: number[] = [];
-	objects.forEach((o, i) => {
-		offsets.push(out.length);
-		out += `${i + 1} 0 obj\n${o}\nendobj\n`;
-	});
-	const xref = out.length;
-	out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
-	out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-	const body = Buffer.from(out, 'latin1');
-	if (padTo <= body.length) return body;
-	const pad = Buffer.alloc(padTo - body.length, 0x20);
-	for (let i = 0; i < pad.length; i += 80) pad[i] = 0x25;
-	pad[pad.length - 1] = 0x0a;
-	return Buffer.concat([body, pad]);
-}
 
 async function signedIn(email: string): Promise<Page> {
 	const page = await env.signIn(email, { viewport: { width: 1280, height: 900 } });

@@ -18,35 +18,9 @@ import { seedRound } from '../helpers/fixtures.ts';
 import { DEMO_PASSWORD } from '#lib/server/seed/demo.ts';
 import { loadConfig } from '#lib/server/config.ts';
 import { connect } from '#lib/server/db/index.ts';
-import { prepareDatabase } from '#lib/server/db/migrate.ts';
+import { pdf } from '../helpers/files.ts';
+import { withDataDir } from '../helpers/db.ts';
 
-// --- small valid files, by hand ---------------------------------------------------------------
-
-function pdf(note: string, padTo = 0): Buffer {
-	const content = `BT /F1 12 Tf 20 100 Td (${note}) Tj ET`;
-	const objects = [
-		'<< /Type /Catalog /Pages 2 0 R >>',
-		'<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-		'<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>',
-		`<< /Length ${content.length} >>\nstream\n${content}\nendstream`
-	];
-	let out = '%PDF-1.4\n';
-	const offsets: number[] = [];
-	objects.forEach((o, i) => {
-		offsets.push(out.length);
-		out += `${i + 1} 0 obj\n${o}\nendobj\n`;
-	});
-	const xref = out.length;
-	out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
-	out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-	const body = Buffer.from(out, 'latin1');
-	// padding after %%EOF as PDF comments (a valid, just larger, file)
-	if (padTo <= body.length) return body;
-	const pad = Buffer.alloc(padTo - body.length, 0x20);
-	for (let i = 0; i < pad.length; i += 80) pad[i] = 0x25; // '%'
-	pad[pad.length - 1] = 0x0a;
-	return Buffer.concat([body, pad]);
-}
 
 function png(): Buffer {
 	const chunk = (type: string, data: Buffer) => {
@@ -86,13 +60,7 @@ async function openDb() {
 }
 
 beforeAll(async () => {
-	const t = await openDb();
-	try {
-		await prepareDatabase(t.db);
-		f = await seedRound(t);
-	} finally {
-		await t.close();
-	}
+	f = await withDataDir(dataDir, seedRound);
 	server = await startServer({ DATA_DIR: dataDir, REVIEW_LEVEL: 'province', UPLOAD_MAX_MB: '1', BODY_SIZE_LIMIT: '3M' });
 	browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 });

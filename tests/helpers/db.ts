@@ -42,3 +42,18 @@ export async function freshDb(env: Record<string, string> = {}): Promise<TestDb>
 		}
 	};
 }
+
+/**
+ * Open the embedded database of a data directory (prepared: migrated, default criteria set),
+ * run `fn`, close it. Used to set up or inspect a data directory while no server holds it.
+ */
+export async function withDataDir<T>(dataDir: string, fn: (t: TestDb) => Promise<T>): Promise<T> {
+	const config = loadConfig({ DATA_DIR: dataDir, REVIEW_LEVEL: 'province' });
+	const conn = await connect(config);
+	try {
+		await prepareDatabase(conn.db);
+		return await fn({ ...conn, config, drop: conn.close });
+	} finally {
+		await conn.close();
+	}
+}
