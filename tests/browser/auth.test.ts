@@ -26,7 +26,8 @@ describe('signing in and out in Chromium against the built server', () => {
 			await page.waitForURL((u) => u.pathname === '/');
 			await page.getByRole('heading', { level: 1, name: HOME_TITLES[account.role] }).waitFor();
 			expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(HOME_TITLES[account.role]);
-			expect(await page.getByRole('navigation', { name: 'Điều hướng chính' }).textContent()).toContain(account.fullName);
+			expect(await page.locator('header').textContent()).toContain(account.fullName);
+			expect(await page.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Trang chủ' }).getAttribute('aria-current')).toBe('page');
 			await context.close();
 		});
 	}
