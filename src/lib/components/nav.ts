@@ -7,6 +7,7 @@ export type NavItem = { href: string; label: string; action: Action };
 const ITEMS: NavItem[] = [
 	{ href: '/', label: 'Trang chủ', action: 'home.view' },
 	{ href: '/assessments', label: 'Hồ sơ đánh giá', action: 'assessment.read' },
+	{ href: '/review', label: 'Tiến độ thẩm định', action: 'assessment.read' },
 	{ href: '/rounds', label: 'Đợt đánh giá', action: 'round.read' },
 	{ href: '/units', label: 'Đơn vị', action: 'unit.read' },
 	{ href: '/criteria', label: 'Bộ tiêu chí', action: 'criteria.read' },
