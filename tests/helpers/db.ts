@@ -35,10 +35,23 @@ export async function freshDb(env: Record<string, string> = {}): Promise<TestDb>
 		config,
 		drop: async () => {
 			await conn.close();
+			// Not `with (force)`: terminating connections that are still closing makes pg emit
+			// errors nobody listens to. Wait for them to go instead.
 			const a = new pg.Client({ connectionString: base });
 			await a.connect();
-			await a.query(`drop database if exists ${name} with (force)`);
-			await a.end();
+			try {
+				for (let attempt = 0; ; attempt++) {
+					try {
+						await a.query(`drop database if exists ${name}`);
+						break;
+					} catch (e) {
+						if ((e as { code?: string }).code !== '55006' || attempt >= 50) throw e;
+						await new Promise((r) => setTimeout(r, 100));
+					}
+				}
+			} finally {
+				await a.end();
+			}
 		}
 	};
 }

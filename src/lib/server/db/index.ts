@@ -85,6 +85,9 @@ export type Connection = {
 export async function connect(cfg: Pick<Config, 'databaseUrl' | 'embeddedDbDir' | 'production' | 'allowEmbeddedInProduction'>): Promise<Connection> {
 	if (cfg.databaseUrl) {
 		const pool = new pg.Pool({ connectionString: cfg.databaseUrl, max: 10 });
+		// An idle connection closed by the server (restart, failover) must not crash the app;
+		// the pool replaces it on the next query.
+		pool.on('error', (e) => console.error(`PostgreSQL: idle connection lost (${e.message})`));
 		const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 		return { db, kind: 'postgres', close: () => db.destroy() };
 	}
