@@ -4,9 +4,11 @@ import type { Migration } from 'kysely/migration';
 import * as m001 from './2026-11-23-001-foundation.ts';
 import * as m002 from './2026-11-23-002-criteria-sets.ts';
 import * as m003 from './2026-11-23-003-assessments.ts';
+import * as m004 from './2026-11-23-004-reviews.ts';
 
 export const migrations: Record<string, Migration> = {
 	'2026-11-23-001-foundation': m001,
 	'2026-11-23-002-criteria-sets': m002,
-	'2026-11-23-003-assessments': m003
+	'2026-11-23-003-assessments': m003,
+	'2026-11-23-004-reviews': m004
 };

@@ -7,6 +7,8 @@ import type { TestDb } from './db.ts';
 import { seedDemo, DEMO_PASSWORD } from '#lib/server/seed/demo.ts';
 import { createAccount } from '#lib/server/accounts/index.ts';
 import { openRound } from '#lib/server/rounds/index.ts';
+import { QD06_2019 } from '#lib/domain/criteria/index.ts';
+import { fullMarksQd06 } from '#lib/domain/scoring/test-fixtures.ts';
 
 export const COMMUNE_A = '19753'; // Phường Phú Xuân (demo accounts' commune)
 export const COMMUNE_B = '19774'; // Phường Kim Long, another commune of Thành phố Huế
@@ -40,6 +42,31 @@ export async function seedRound(t: TestDb, opts: { opensOn?: string; closesOn?: 
 		officerA: await acct('canbo.xa@demo.vn'),
 		chairA: await acct('chutich.xa@demo.vn'),
 		officerB: await acct('canbo.xa2@demo.vn'),
-		reviewer: await acct('thamdinh@demo.vn')
+		reviewer: await acct('thamdinh@demo.vn'),
+		approver: await acct('lanhdao@demo.vn'),
+		admin: await acct('quantri@demo.vn')
 	};
 }
+
+/** Fills every indicator of an assessment (default set) with a valid answer that scores full or
+ * near-full points, and adds the dossier documents and one evidence row linked to every indicator
+ * (rows only: the stored file is a placeholder). */
+export async function completeDossier(t: TestDb, assessmentId: number, uploader: number) {
+	const meta = { source: 'Trạm y tế', period: 'Năm 2026' };
+	const values = Object.entries(fullMarksQd06()).map(([code, answer]) => ({ assessment_id: assessmentId, indicator_code: code, answer: JSON.stringify({ ...answer, ...meta }), updated_by: uploader, updated_at: new Date() }));
+	await t.db.insertInto('assessment_answer').values(values).onConflict((oc) => oc.columns(['assessment_id', 'indicator_code']).doNothing()).execute();
+	const file = await t.db
+		.insertInto('stored_file')
+		.values({ sha256: `${assessmentId}`.padStart(64, '0'), size: 10, mime: 'application/pdf', ext: 'pdf', storage_key: 'x/y.pdf', created_at: new Date() })
+		.onConflict((oc) => oc.column('sha256').doUpdateSet({ size: 10 }))
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	for (const kind of ['evidence', 'request_letter', 'council_minutes', 'explanatory_notes'] as const) {
+		const e = await t.db.insertInto('evidence').values({ assessment_id: assessmentId, file_id: file.id, kind, original_name: `${kind}.pdf`, uploaded_by: uploader, uploaded_at: new Date() }).returning('id').executeTakeFirstOrThrow();
+		if (kind === 'evidence') {
+			const codes = QD06_2019.criteria.flatMap((c) => c.indicators.map((i) => i.code));
+			await t.db.insertInto('evidence_link').values(codes.map((code) => ({ evidence_id: e.id, indicator_code: code }))).execute();
+		}
+	}
+}
+

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDb, usingPostgres, type TestDb } from '../helpers/db.ts';
-import { seedRound, COMMUNE_A } from '../helpers/fixtures.ts';
+import { seedRound, completeDossier, COMMUNE_A } from '../helpers/fixtures.ts';
 import { openRound, extendRound, reopenForCommune, RoundError } from '#lib/server/rounds/index.ts';
 import { dossierStatus, transition, WorkflowError } from '#lib/server/assessments/workflow.ts';
 import { loadAssessment, listAssessments } from '#lib/server/assessments/index.ts';
@@ -18,37 +18,6 @@ beforeAll(async () => {
 	f = await seedRound(t);
 }, 180_000);
 afterAll(async () => t?.drop());
-
-/** Fill every indicator of an assessment with a valid answer, and the dossier documents. */
-async function completeDossier(assessmentId: number, uploader: number) {
-	const values = [];
-	for (const c of QD06_2019.criteria)
-		for (const i of c.indicators) {
-			const meta = { source: 'Trạm y tế', period: 'Năm 2026' };
-			const answer =
-				i.kind === 'check' ? { value: true, ...meta }
-				: i.kind === 'rate' ? { numerator: 99, denominator: 100, ...meta }
-				: i.kind === 'incidence' ? { count: 0, population: 1000, ...meta }
-				: i.kind === 'survey' ? { percent: 95, ...meta }
-				: i.kind === 'level' ? { level: i.levels[i.levels.length - 1].code, ...meta }
-				: { points: i.maxPoints, justification: 'Đủ điều kiện', ...meta };
-			values.push({ assessment_id: assessmentId, indicator_code: i.code, answer: JSON.stringify(answer), updated_by: uploader, updated_at: new Date() });
-		}
-	await t.db.insertInto('assessment_answer').values(values).onConflict((oc) => oc.columns(['assessment_id', 'indicator_code']).doNothing()).execute();
-	const file = await t.db
-		.insertInto('stored_file')
-		.values({ sha256: `${assessmentId}`.padStart(64, '0'), size: 10, mime: 'application/pdf', ext: 'pdf', storage_key: 'x/y.pdf', created_at: new Date() })
-		.onConflict((oc) => oc.column('sha256').doUpdateSet({ size: 10 }))
-		.returning('id')
-		.executeTakeFirstOrThrow();
-	for (const kind of ['evidence', 'request_letter', 'council_minutes', 'explanatory_notes'] as const) {
-		const e = await t.db.insertInto('evidence').values({ assessment_id: assessmentId, file_id: file.id, kind, original_name: `${kind}.pdf`, uploaded_by: uploader, uploaded_at: new Date() }).returning('id').executeTakeFirstOrThrow();
-		if (kind === 'evidence') {
-			const codes = QD06_2019.criteria.flatMap((c) => c.indicators.map((i) => i.code));
-			await t.db.insertInto('evidence_link').values(codes.map((code) => ({ evidence_id: e.id, indicator_code: code }))).execute();
-		}
-	}
-}
 
 describe(`rounds and submission on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, () => {
 	it('opens a round: one draft assessment per participating commune, against the chosen version', async () => {
@@ -89,7 +58,7 @@ describe(`rounds and submission on ${usingPostgres ? 'PostgreSQL' : 'embedded PG
 	});
 
 	it('lets only the commune chair submit', async () => {
-		await completeDossier(f.assessmentA, f.officerA);
+		await completeDossier(t, f.assessmentA, f.officerA);
 		const a = (await loadAssessment(t.db, f.assessmentA))!;
 		const status = await dossierStatus(t.db, a);
 		expect(status.missing).toEqual([]);
@@ -115,7 +84,7 @@ describe(`rounds and submission on ${usingPostgres ? 'PostgreSQL' : 'embedded PG
 	});
 
 	it('after the closing date refuses submission until the round is extended or reopened for the commune', async () => {
-		await completeDossier(f.assessmentB, f.officerB);
+		await completeDossier(t, f.assessmentB, f.officerB);
 		await t.db.updateTable('round').set({ opens_on: '2020-01-01', closes_on: '2020-12-31' }).where('id', '=', f.roundId).execute();
 		const b = (await loadAssessment(t.db, f.assessmentB))!;
 		const chairB = { id: f.officerB, role: 'commune_chair' as const, label: 'chair B' };

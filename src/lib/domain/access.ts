@@ -44,8 +44,13 @@ export const MATRIX = {
 	'round.manage': { province_officer: 'area', admin: 'all' },
 	'round.read': { commune_officer: 'all', commune_chair: 'all', reviewer: 'all', approver: 'all', province_officer: 'all', admin: 'all' },
 	'assessment.submit': { commune_chair: 'unit' },
+	'review.read': { reviewer: 'area', approver: 'area', province_officer: 'area', admin: 'all' },
 	'review.perform': { reviewer: 'area' },
-	'decision.issue': { approver: 'area' }
+	'review.comment': { commune_officer: 'unit', commune_chair: 'unit', reviewer: 'area' },
+	'decision.read': { reviewer: 'area', approver: 'area', province_officer: 'area', admin: 'all' },
+	'decision.issue': { approver: 'area' },
+	'decision.revoke': { approver: 'area' },
+	'notification.read': { commune_officer: 'self', commune_chair: 'self', reviewer: 'self', approver: 'self', province_officer: 'self', admin: 'self' }
 } as const satisfies Record<string, Partial<Record<Role, Scope>>>;
 
 export type Action = keyof typeof MATRIX;

@@ -16,7 +16,10 @@ const schema = z.object({
 	SESSION_MAX_HOURS: z.coerce.number().int().positive().default(12),
 	LOGIN_MAX_ATTEMPTS: z.coerce.number().int().positive().default(5),
 	LOGIN_WINDOW_MINUTES: z.coerce.number().int().positive().default(15),
-	ORIGIN: z.string().optional()
+	ORIGIN: z.string().optional(),
+	SMTP_URL: z.string().trim().regex(/^smtps?:\/\//, 'SMTP_URL phải bắt đầu bằng smtp:// hoặc smtps://').optional(),
+	MAIL_FROM: z.string().trim().optional(),
+	PUBLIC_URL: z.string().trim().regex(/^https?:\/\//, 'PUBLIC_URL phải bắt đầu bằng http:// hoặc https://').optional()
 });
 
 export type Config = {
@@ -31,6 +34,10 @@ export type Config = {
 	loginMaxAttempts: number;
 	loginWindowMs: number;
 	secureCookies: boolean;
+	/** Email for notifications; null = in-app notifications only. */
+	smtp: { url: string; from: string } | null;
+	/** Base of links in emails (e.g. https://treem.example.gov.vn); null = relative links only. */
+	publicUrl: string | null;
 };
 
 export class ConfigError extends Error {}
@@ -57,7 +64,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		sessionMaxMs: e.SESSION_MAX_HOURS * 3_600_000,
 		loginMaxAttempts: e.LOGIN_MAX_ATTEMPTS,
 		loginWindowMs: e.LOGIN_WINDOW_MINUTES * 60_000,
-		secureCookies: production || (e.ORIGIN ?? '').startsWith('https://')
+		secureCookies: production || (e.ORIGIN ?? '').startsWith('https://'),
+		smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.MAIL_FROM ?? 'Xa phu hop voi tre em <no-reply@localhost>' } : null,
+		publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/+$/, '') : null
 	};
 }
 

@@ -37,6 +37,10 @@
  *      forbidden) ∧ total ≥ threshold of the commune's category.
  *  R9  Scoring follows the criteria set's order; the order of keys in `answers` is irrelevant.
  *      Answers for codes not in the set are ignored here (parseAnswers rejects them).
+ *  R10 Reviewed scoring: `pointsOverride[code]` (an integer, clamped to [0, maxPoints]) replaces
+ *      the points computed from that indicator's answer, and the indicator counts as answered;
+ *      everything else (sums, conditions, verdict) follows R6–R8 unchanged. The reviewing level
+ *      scores with the commune's answers plus its own points where they differ.
  */
 import type { CommuneCategory } from '../units.ts';
 import type {
@@ -106,6 +110,8 @@ export interface IndicatorResult {
 	/** Integer points; null unless answered. */
 	points: number | null;
 	band: AppliedBand | null;
+	/** Points set by the reviewing level instead of those computed from the answer (R10). */
+	reviewed?: { computedPoints: number | null };
 }
 
 export interface CriterionResult {
@@ -435,7 +441,10 @@ export function pointsNeededToMeet(rule: MetRule, points: number): number {
 	return rule.kind === 'positive' ? (points > 0 ? 0 : 1) : Math.max(0, rule.points - points);
 }
 
-function scoreCriterion(criterion: Criterion, answers: AnswersInput): CriterionResult {
+/** Per-indicator points that replace the computed ones (R10). */
+export type PointsOverride = Readonly<Record<string, number>>;
+
+function scoreCriterion(criterion: Criterion, answers: AnswersInput, pointsOverride?: PointsOverride): CriterionResult {
 	const indicators: IndicatorResult[] = [];
 	let sum = 0;
 	let pending = 0;
@@ -460,6 +469,15 @@ function scoreCriterion(criterion: Criterion, answers: AnswersInput): CriterionR
 			band: null
 		};
 		evaluateInto(indicator, answer, r);
+		const override = pointsOverride?.[indicator.code];
+		if (override !== undefined && Number.isInteger(override)) {
+			r.reviewed = { computedPoints: r.points };
+			r.points = clampPoints(override, indicator.maxPoints);
+			if (r.status !== 'answered') {
+				r.status = 'answered';
+				r.reason = 'Điểm do cấp thẩm định chấm';
+			}
+		}
 		if (r.points === null) pending += indicator.maxPoints;
 		else sum += r.points;
 		if (!indicator.verified) verified = false;
@@ -496,7 +514,7 @@ function setIsUnverified(set: CriteriaSet): boolean {
  * Scores a commune's answers against a criteria set for its category (R1–R9 above).
  * `answers` should come from parseAnswers; anything malformed is reported as invalid, never thrown.
  */
-export function score(set: CriteriaSet, category: CommuneCategory, answers: AnswersInput): ScoreResult {
+export function score(set: CriteriaSet, category: CommuneCategory, answers: AnswersInput, pointsOverride?: PointsOverride): ScoreResult {
 	const criteria: CriterionResult[] = [];
 	let total = 0;
 	let maxTotal = 0;
@@ -505,7 +523,7 @@ export function score(set: CriteriaSet, category: CommuneCategory, answers: Answ
 	const invalidCodes: string[] = [];
 	const invalidReasons: string[] = [];
 	for (const criterion of set.criteria) {
-		const r = scoreCriterion(criterion, answers);
+		const r = scoreCriterion(criterion, answers, pointsOverride);
 		criteria.push(r);
 		total += r.points;
 		maxTotal += r.maxPoints;

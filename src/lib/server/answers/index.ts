@@ -26,6 +26,8 @@ import { parseBaseCounts, type BaseCounts } from '../../domain/base-counts.ts';
 import { isCommuneEditable, STATE_LABELS, type AssessmentState } from '../../domain/workflow.ts';
 import { canOnUnit } from '../../domain/access.ts';
 import { actorOf } from '../auth/guard.ts';
+import { communeMayChange, NOT_FLAGGED_MESSAGE } from '../../domain/review.ts';
+import { flaggedIndicators } from '../reviews/flags.ts';
 
 export const ANSWER_SAVE_ACTION = 'assessment.answer_save';
 export const BASE_COUNTS_SAVE_ACTION = 'assessment.base_counts_save';
@@ -167,6 +169,10 @@ export type EntryView = {
 	editable: boolean;
 	/** Why not (Vietnamese), when not editable. */
 	readOnlyReason: string | null;
+	/** While returned for correction: the only indicators that may change (null: all, or none if not editable). */
+	editableIndicators: string[] | null;
+	/** The base counts may change (only while a draft). */
+	baseCountsEditable: boolean;
 };
 
 /**
@@ -198,6 +204,7 @@ export async function loadEntryView(db: DB, ctx: EditContext, criterion: string 
 		provinceId: assessment.commune.provinceId
 	});
 	const editable = mayEdit && isCommuneEditable(assessment.state);
+	const flagged = assessment.state === 'returned' ? [...(await flaggedIndicators(db, assessment.id))].sort() : null;
 	return {
 		assessment: {
 			id: assessment.id,
@@ -212,7 +219,15 @@ export async function loadEntryView(db: DB, ctx: EditContext, criterion: string 
 		stored,
 		baseCounts,
 		editable,
-		readOnlyReason: editable ? null : mayEdit ? notEditableMessage(assessment.state) : 'Bạn chỉ có quyền xem số liệu của hồ sơ này.'
+		readOnlyReason: editable
+			? flagged
+				? `Hồ sơ đang được yêu cầu bổ sung: chỉ sửa được ${flagged.length ? flagged.join(', ') : 'các chỉ số được đánh dấu'}.`
+				: null
+			: mayEdit
+				? notEditableMessage(assessment.state)
+				: 'Bạn chỉ có quyền xem số liệu của hồ sơ này.',
+		editableIndicators: editable ? flagged : null,
+		baseCountsEditable: editable && assessment.state === 'draft'
 	};
 }
 
@@ -256,6 +271,9 @@ export async function saveAnswer(
 		// Lock the assessment row against a concurrent state change (submission) until we commit.
 		const a = await trx.selectFrom('assessment').select(['state']).where('id', '=', assessment.id).forShare().executeTakeFirstOrThrow();
 		if (!isCommuneEditable(a.state)) return notEditable(a.state);
+		if (!communeMayChange(a.state, a.state === 'returned' ? await flaggedIndicators(trx, assessment.id) : new Set(), [input.indicator])) {
+			return { status: 409, body: { ok: false, conflict: false, message: NOT_FLAGGED_MESSAGE } } as const;
+		}
 
 		const written =
 			input.expectedRevision === 0
@@ -308,6 +326,9 @@ export async function saveBaseCounts(
 			.forUpdate()
 			.executeTakeFirstOrThrow();
 		if (!isCommuneEditable(a.state)) return notEditable(a.state);
+		if (a.state !== 'draft') {
+			return { status: 409, body: { ok: false, conflict: false, message: 'Hồ sơ đang được yêu cầu bổ sung: số trẻ em dùng chung không sửa được; hãy sửa số liệu ở các chỉ số được đánh dấu.' } } as const;
+		}
 		if (a.base_revision !== input.expectedRevision) {
 			const who = await baseCountsSaver(trx, assessment.id);
 			const stored: Stored<BaseCounts> = { value: toBaseCounts(a.base_counts), revision: a.base_revision, ...who };

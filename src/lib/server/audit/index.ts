@@ -21,16 +21,8 @@ export type AuditEntry = {
 const GENESIS = '0'.repeat(64);
 const CHAIN_LOCK = 710_417; // advisory lock key serialising appends to the chain
 
-/** JSON with object keys sorted, so the hash does not depend on jsonb's key order. */
-export function canonicalJson(value: unknown): string {
-	if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-	if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-	if (value instanceof Date) return JSON.stringify(value.toISOString());
-	const entries = Object.entries(value as Record<string, unknown>)
-		.filter(([, v]) => v !== undefined)
-		.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-	return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
+export { canonicalJson } from '../../domain/canonical-json.ts';
+import { canonicalJson } from '../../domain/canonical-json.ts';
 
 type Hashable = {
 	at: Date;

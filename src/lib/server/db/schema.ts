@@ -2,6 +2,7 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { CommuneCategory, UnitEra, UnitLevel } from '../../domain/units.ts';
 import type { Role } from '../../domain/access.ts';
+import type { DecisionOutcome, Recommendation, ReviewItemStatus, SubmissionSnapshot } from '../../domain/review.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
@@ -156,7 +157,118 @@ export interface EvidenceLinkTable {
 	indicator_code: string;
 }
 
+export interface ReviewItemTable {
+	assessment_id: number;
+	indicator_code: string;
+	points: number | null;
+	reason: string | null;
+	status: Generated<ReviewItemStatus>;
+	request: string | null;
+	revision: Generated<number>;
+	updated_by: number;
+	updated_at: Timestamp;
+}
+
+export interface ReviewCommentTable {
+	id: Generated<number>;
+	assessment_id: number;
+	indicator_code: string;
+	author_id: number;
+	body: string;
+	created_at: Timestamp;
+}
+
+export interface SubmissionTable {
+	id: Generated<number>;
+	assessment_id: number;
+	seq: number;
+	submitted_by: number;
+	submitted_at: Timestamp;
+	snapshot: ColumnType<SubmissionSnapshot, string, never>;
+	total: number;
+	verdict: string;
+}
+
+export type CorrectionItem = { indicatorCode: string; title: string; request: string };
+
+export interface CorrectionRequestTable {
+	id: Generated<number>;
+	assessment_id: number;
+	created_by: number;
+	created_at: Timestamp;
+	message: string;
+	items: ColumnType<CorrectionItem[], string, never>;
+}
+
+export type AppraisedCriterion = { code: string; title: string; maxPoints: number; selfPoints: number; reviewedPoints: number };
+
+export interface AppraisalTable {
+	id: Generated<number>;
+	assessment_id: number;
+	reviewer_id: number;
+	recommendation: Recommendation;
+	self_total: number;
+	reviewed_total: number;
+	reviewed_verdict: string;
+	criteria: ColumnType<AppraisedCriterion[], string, never>;
+	remarks: string;
+	created_at: Timestamp;
+}
+
+export interface DecisionTable {
+	id: Generated<number>;
+	number: string;
+	issuing_unit_id: number;
+	outcome: DecisionOutcome;
+	/** 'YYYY-MM-DD' */
+	issued_on: string;
+	signer_name: string;
+	signer_title: string;
+	round_id: number;
+	issued_by: number;
+	created_at: Timestamp;
+}
+
+export interface DecisionItemTable {
+	id: Generated<number>;
+	decision_id: number;
+	assessment_id: number;
+	commune_id: number;
+	category: string;
+	reviewed_total: number;
+	valid_from: string | null;
+	valid_until: string | null;
+}
+
+export interface RevocationTable {
+	id: Generated<number>;
+	decision_item_id: number;
+	reason: string;
+	revoked_by: number;
+	revoked_at: Timestamp;
+}
+
+export interface NotificationTable {
+	id: Generated<number>;
+	account_id: number;
+	assessment_id: number | null;
+	kind: string;
+	message: string;
+	link: string;
+	created_at: Timestamp;
+	read_at: Date | null;
+}
+
 export interface Database {
+	review_item: ReviewItemTable;
+	review_comment: ReviewCommentTable;
+	submission: SubmissionTable;
+	correction_request: CorrectionRequestTable;
+	appraisal: AppraisalTable;
+	decision: DecisionTable;
+	decision_item: DecisionItemTable;
+	revocation: RevocationTable;
+	notification: NotificationTable;
 	round: RoundTable;
 	assessment: AssessmentTable;
 	assessment_answer: AssessmentAnswerTable;

@@ -1,0 +1,111 @@
+/**
+ * Notifications: an in-app list per account for each workflow step that concerns it, written in
+ * the same transaction as the step; and, when SMTP is configured, an email sent after commit
+ * (a mail server that is down never undoes or blocks a step: the failure is logged).
+ */
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { DB } from '../db/index.ts';
+import type { Role } from '../../domain/access.ts';
+import { config } from '../config.ts';
+
+export type NotificationKind = 'submitted' | 'resubmitted' | 'returned' | 'appraised' | 'recognised' | 'not_recognised' | 'revoked';
+
+/** Who is told about what: the commune's own accounts, and the reviewing level's by role. */
+const AUDIENCE: Record<NotificationKind, { commune: boolean; area: Role[] }> = {
+	submitted: { commune: false, area: ['reviewer'] },
+	resubmitted: { commune: false, area: ['reviewer'] },
+	returned: { commune: true, area: [] },
+	appraised: { commune: true, area: ['approver'] },
+	recognised: { commune: true, area: ['reviewer'] },
+	not_recognised: { commune: true, area: ['reviewer'] },
+	revoked: { commune: true, area: ['reviewer'] }
+};
+
+export type Email = { to: string; subject: string; text: string };
+
+/**
+ * Writes the notification of `kind` for everyone it concerns (except the actor) and returns
+ * the emails to send after commit (empty without SMTP).
+ */
+export async function notify(
+	trx: DB,
+	input: { kind: NotificationKind; actorId: number; assessmentId: number; commune: { id: number; districtId: number | null; provinceId: number | null }; message: string; link: string }
+): Promise<Email[]> {
+	const audience = AUDIENCE[input.kind];
+	const areaUnits = [input.commune.districtId, input.commune.provinceId].filter((u): u is number => u !== null);
+	const recipients = await trx
+		.selectFrom('account')
+		.select(['id', 'email'])
+		.where('active', '=', true)
+		.where('id', '!=', input.actorId)
+		.where((eb) => {
+			const ors = [];
+			if (audience.commune) ors.push(eb.and([eb('unit_id', '=', input.commune.id), eb('role', 'in', ['commune_officer', 'commune_chair'])]));
+			if (audience.area.length && areaUnits.length) ors.push(eb.and([eb('unit_id', 'in', areaUnits), eb('role', 'in', audience.area)]));
+			return ors.length ? eb.or(ors) : eb.val(false);
+		})
+		.execute();
+	if (recipients.length === 0) return [];
+	await trx
+		.insertInto('notification')
+		.values(recipients.map((r) => ({ account_id: r.id, assessment_id: input.assessmentId, kind: input.kind, message: input.message, link: input.link })))
+		.execute();
+	const smtp = config().smtp;
+	if (!smtp) return [];
+	const base = config().publicUrl ?? '';
+	return recipients.map((r) => ({ to: r.email, subject: input.message, text: `${input.message}\n\n${base}${input.link}\n\n(Thư tự động từ hệ thống đánh giá xã, phường phù hợp với trẻ em.)` }));
+}
+
+let transport: Transporter | undefined;
+
+/** Sends emails one by one after the step committed; logs, never throws. */
+export async function sendEmails(emails: Email[]): Promise<number> {
+	const smtp = config().smtp;
+	if (!smtp || emails.length === 0) return 0;
+	transport ??= nodemailer.createTransport(smtp.url);
+	let sent = 0;
+	for (const e of emails) {
+		try {
+			await transport.sendMail({ from: smtp.from, to: e.to, subject: e.subject, text: e.text });
+			sent++;
+		} catch (err) {
+			console.error(`notification email to ${e.to} failed:`, (err as Error).message);
+		}
+	}
+	return sent;
+}
+
+/** Test hook: forget the transport (e.g. after the configuration changed). */
+export function resetMailTransport(): void {
+	transport?.close();
+	transport = undefined;
+}
+
+export type NotificationRow = { id: number; kind: string; message: string; link: string; createdAt: Date; read: boolean };
+
+export async function listNotifications(db: DB, accountId: number, opts: { limit?: number } = {}): Promise<NotificationRow[]> {
+	const rows = await db
+		.selectFrom('notification')
+		.select(['id', 'kind', 'message', 'link', 'created_at', 'read_at'])
+		.where('account_id', '=', accountId)
+		.orderBy('id', 'desc')
+		.limit(opts.limit ?? 100)
+		.execute();
+	return rows.map((r) => ({ id: r.id, kind: r.kind, message: r.message, link: r.link, createdAt: r.created_at, read: r.read_at !== null }));
+}
+
+export async function unreadCount(db: DB, accountId: number): Promise<number> {
+	const r = await db.selectFrom('notification').select((eb) => eb.fn.countAll<string>().as('n')).where('account_id', '=', accountId).where('read_at', 'is', null).executeTakeFirst();
+	return Number(r?.n ?? 0);
+}
+
+/** Marks the account's notifications read (all, or the given ones); only its own. */
+export async function markRead(db: DB, accountId: number, ids: number[] | 'all'): Promise<number> {
+	let q = db.updateTable('notification').set({ read_at: new Date() }).where('account_id', '=', accountId).where('read_at', 'is', null);
+	if (ids !== 'all') {
+		if (ids.length === 0) return 0;
+		q = q.where('id', 'in', ids);
+	}
+	const r = await q.executeTakeFirst();
+	return Number(r.numUpdatedRows);
+}

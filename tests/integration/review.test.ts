@@ -1,0 +1,278 @@
+/**
+ * The review loop end to end through the server modules, on the embedded database or PostgreSQL
+ * (TEST_DATABASE_URL): submit → return with two flagged items → resubmit with changes → the
+ * diff shows exactly those → appraise → decide → recognition record; plus the workflow's order
+ * and separation rules, concurrency, immutability, notifications and email, and the audit chain.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { once } from 'node:events';
+import { sql } from 'kysely';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDb, usingPostgres, type TestDb } from '../helpers/db.ts';
+import { completeDossier, seedRound } from '../helpers/fixtures.ts';
+import { pdf } from '../helpers/files.ts';
+import { assessmentCriteriaSet, loadAssessment } from '#lib/server/assessments/index.ts';
+import { transition, WorkflowError, dossierStatus } from '#lib/server/assessments/workflow.ts';
+import { loadSessionAccount } from '#lib/server/accounts/index.ts';
+import { saveAnswer, saveBaseCounts } from '#lib/server/answers/index.ts';
+import { addEvidence, EvidenceError } from '#lib/server/evidence/index.ts';
+import { localFileStore, newTempPath } from '#lib/server/storage/index.ts';
+import { addComment, appraise, latestCorrectionRequest, loadAppraisal, returnForCorrection, saveReviewItem, startReview } from '#lib/server/reviews/index.ts';
+import { changesSincePreviousSubmission } from '#lib/server/reviews/submissions.ts';
+import { issueDecision, loadDecision, revokeRecognition, decisionOfAssessment } from '#lib/server/decisions/index.ts';
+import { confirmCriteriaSet } from '#lib/server/criteria/index.ts';
+import { listNotifications } from '#lib/server/notifications/index.ts';
+import { verifyAuditChain } from '#lib/server/audit/index.ts';
+import { actorOf } from '#lib/server/auth/guard.ts';
+import type { ReviewItemInput } from '#lib/domain/review.ts';
+import { fullMarksQd06 } from '#lib/domain/scoring/test-fixtures.ts';
+
+// Email: a local SMTP server receives what the notifications send (configured before first use).
+const mails: { to: string }[] = [];
+const smtp = new SMTPServer({
+	authOptional: true,
+	disabledCommands: ['STARTTLS', 'AUTH'],
+	onData(stream, session, done) {
+		stream.resume();
+		stream.on('end', () => {
+			mails.push({ to: session.envelope.rcptTo.map((r) => r.address).join(',') });
+			done();
+		});
+	}
+});
+
+let t: TestDb;
+let f: Awaited<ReturnType<typeof seedRound>>;
+let dir: string;
+
+const as = async (id: number) => {
+	const account = (await loadSessionAccount(t.db, id))!;
+	return { account, actor: { ...actorOf(account), label: account.email } };
+};
+const item = (indicator: string, over: Partial<ReviewItemInput> = {}): ReviewItemInput => ({ indicator, points: null, reason: '', status: 'accepted', request: '', revision: 0, ...over });
+const version = async (id: number) => (await loadAssessment(t.db, id))!.stateVersion;
+
+beforeAll(async () => {
+	smtp.listen(0, '127.0.0.1');
+	await once(smtp.server, 'listening');
+	process.env.SMTP_URL = `smtp://127.0.0.1:${(smtp.server.address() as { port: number }).port}`;
+	process.env.MAIL_FROM = 'Hệ thống <no-reply@test.local>';
+	t = await freshDb();
+	f = await seedRound(t);
+	dir = fs.mkdtempSync(path.join(os.tmpdir(), 'review-'));
+	await completeDossier(t, f.assessmentA, f.officerA);
+	await completeDossier(t, f.assessmentB, f.officerB);
+}, 180_000);
+afterAll(async () => {
+	await t?.drop();
+	smtp.close();
+	fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const X = 'TC01.1'; // flagged: the answer will change
+const Y = 'TC02.1'; // flagged: a file will be added
+const Z = 'TC03.1'; // scored differently by the reviewer, not flagged
+
+describe(`the review loop on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, () => {
+	it('submit → return with two flagged items → resubmit with changes → diff → appraise → decide → recognition', async () => {
+		const chair = await as(f.chairA);
+		const officer = await as(f.officerA);
+		const reviewer = await as(f.reviewer);
+		const approver = await as(f.approver);
+		const id = f.assessmentA;
+
+		// submit; the reviewers are notified (in-app and by email)
+		await transition(t.db, chair.actor, id, 'submit', await version(id));
+		expect((await listNotifications(t.db, f.reviewer)).map((n) => n.kind)).toContain('submitted');
+
+		// reviewing needs the review to be started
+		let a = (await loadAssessment(t.db, id))!;
+		expect(await saveReviewItem(t.db, reviewer.actor, a, item(X))).toMatchObject({ ok: false, status: 409 });
+		a = await startReview(t.db, reviewer.actor, id, a.stateVersion);
+		expect(a.state).toBe('under_review');
+
+		// a different value needs a reason; points above the maximum are refused
+		const status = await dossierStatus(t.db, a);
+		const zMax = status.result.criteria.flatMap((c) => c.indicators).find((i) => i.code === Z)!.maxPoints;
+		expect(await saveReviewItem(t.db, reviewer.actor, a, item(Z, { points: zMax - 5 }))).toMatchObject({ ok: false, status: 400, fieldErrors: { reason: expect.stringMatching(/cần ghi lý do/) } });
+		expect(await saveReviewItem(t.db, reviewer.actor, a, item(Z, { points: zMax + 1, reason: 'x' }))).toMatchObject({ ok: false, status: 400, fieldErrors: { points: expect.any(String) } });
+		expect(await saveReviewItem(t.db, reviewer.actor, a, item(Z, { points: zMax - 5, reason: 'Sổ theo dõi thiếu 2 tháng' }))).toMatchObject({ ok: true });
+		// needs supplement needs a request
+		expect(await saveReviewItem(t.db, reviewer.actor, a, item(X, { status: 'needs_supplement' }))).toMatchObject({ ok: false, status: 400 });
+		expect(await saveReviewItem(t.db, reviewer.actor, a, item(X, { status: 'needs_supplement', request: 'Bổ sung quyết định phân công bản có chữ ký' }))).toMatchObject({ ok: true });
+		expect(await saveReviewItem(t.db, reviewer.actor, a, item(Y, { status: 'needs_supplement', request: 'Thiếu sổ khám sức khỏe quý IV' }))).toMatchObject({ ok: true });
+		// a stale revision does not overwrite
+		expect(await saveReviewItem(t.db, reviewer.actor, a, item(Y, { status: 'accepted', revision: 0 }))).toMatchObject({ ok: false, status: 409 });
+
+		// return: one consolidated request listing exactly the flagged items
+		a = await returnForCorrection(t.db, reviewer.actor, id, a.stateVersion, 'Đề nghị xã bổ sung các nội dung sau.');
+		expect(a.state).toBe('returned');
+		const request = (await latestCorrectionRequest(t.db, id))!;
+		expect(request.items.map((i) => [i.indicatorCode, i.request])).toEqual([
+			[X, 'Bổ sung quyết định phân công bản có chữ ký'],
+			[Y, 'Thiếu sổ khám sức khỏe quý IV']
+		]);
+		const officerNotes = await listNotifications(t.db, f.officerA);
+		expect(officerNotes[0]).toMatchObject({ kind: 'returned', link: `/assessments/${id}`, read: false });
+		// the commune's accounts receive nothing before the return; the reviewer got the submission's
+		await expect.poll(() => mails.map((m) => m.to), { timeout: 5000 }).toEqual(expect.arrayContaining(['canbo.xa@demo.vn', 'chutich.xa@demo.vn', 'thamdinh@demo.vn']));
+
+		// the commune may change only what was flagged
+		const ctx = { account: officer.account, assessment: a };
+		const stored = await t.db.selectFrom('assessment_answer').select(['indicator_code', 'revision']).where('assessment_id', '=', id).execute();
+		const rev = (code: string) => stored.find((s) => s.indicator_code === code)!.revision;
+		const zAnswer = fullMarksQd06()[Z];
+		expect(await saveAnswer(t.db, ctx, { indicator: Z, answer: zAnswer, expectedRevision: rev(Z) })).toMatchObject({ status: 409, body: { message: expect.stringMatching(/chỉ sửa được các chỉ số/) } });
+		expect(await saveBaseCounts(t.db, ctx, { baseCounts: {}, expectedRevision: a.baseRevision })).toMatchObject({ status: 409 });
+		const set = await assessmentCriteriaSet(t.db, a);
+		const store = localFileStore(path.join(dir, 'files'));
+		const upload = async (indicators: string[], note: string) => {
+			const tempPath = await newTempPath(path.join(dir, 'tmp'));
+			const content = pdf(note);
+			fs.writeFileSync(tempPath, content);
+			const sha256 = (await import('node:crypto')).createHash('sha256').update(content).digest('hex');
+			return addEvidence(t.db, store, set, {
+				assessmentId: id,
+				actor: { id: officer.account.id, label: officer.account.email },
+				meta: { kind: 'evidence', indicatorCodes: indicators, docNumber: null, issuedOn: null, issuer: null, summary: note },
+				file: { tempPath, sha256, size: content.length, mime: 'application/pdf', ext: 'pdf', originalName: `${note}.pdf` }
+			});
+		};
+		await expect(upload([Z], 'khong-duoc')).rejects.toThrow(EvidenceError);
+		// the changes: X's answer, a file for Y, a comment on X
+		const xAnswer = { ...fullMarksQd06()[X], source: 'Quyết định số 12/QĐ-UBND' };
+		expect(await saveAnswer(t.db, ctx, { indicator: X, answer: xAnswer, expectedRevision: rev(X) })).toMatchObject({ status: 200 });
+		const added = await upload([Y], 'so-kham-quy-IV');
+		expect(await addComment(t.db, officer.actor, a, set, { indicator: X, body: 'Đã bổ sung quyết định có chữ ký.' })).toMatchObject({ ok: true });
+
+		// resubmit; the reviewing level sees exactly what changed
+		a = await transition(t.db, chair.actor, id, 'resubmit', a.stateVersion);
+		expect(a.state).toBe('resubmitted');
+		const changes = (await changesSincePreviousSubmission(t.db, id))!;
+		expect(changes.previous.seq).toBe(1);
+		expect(changes.latest.seq).toBe(2);
+		expect(changes.diff.answers.map((d) => d.indicatorCode)).toEqual([X]);
+		expect(changes.diff.answers[0].after).toMatchObject({ source: 'Quyết định số 12/QĐ-UBND' });
+		expect(changes.diff.evidenceAdded.map((e) => [e.id, e.indicators])).toEqual([[added.id, [Y]]]);
+		expect(changes.diff.evidenceRemoved).toEqual([]);
+		expect(changes.diff.baseCounts).toEqual([]);
+		expect(changes.diff.indicators).toEqual([X, Y]);
+		expect(changes.comments.map((c) => [c.indicatorCode, c.body])).toEqual([[X, 'Đã bổ sung quyết định có chữ ký.']]);
+
+		// appraisal: refused while items still need a supplement, then recorded
+		a = await startReview(t.db, reviewer.actor, id, a.stateVersion);
+		await expect(appraise(t.db, reviewer.actor, id, a.stateVersion, { recommendation: 'recognise', remarks: '' })).rejects.toThrow(/Cần bổ sung/);
+		const items = await t.db.selectFrom('review_item').select(['indicator_code', 'revision']).where('assessment_id', '=', id).execute();
+		for (const code of [X, Y]) {
+			expect(await saveReviewItem(t.db, reviewer.actor, a, item(code, { revision: items.find((i) => i.indicator_code === code)!.revision }))).toMatchObject({ ok: true });
+		}
+		a = await appraise(t.db, reviewer.actor, id, a.stateVersion, { recommendation: 'recognise', remarks: 'Hồ sơ đầy đủ sau bổ sung.' });
+		expect(a.state).toBe('appraised');
+		const appraisal = (await loadAppraisal(t.db, id))!;
+		expect(appraisal.selfTotal).toBe(1000);
+		expect(appraisal.reviewedTotal).toBe(995);
+		expect(appraisal.criteria.find((c) => c.code === 'TC03')).toMatchObject({ selfPoints: expect.any(Number), reviewedPoints: expect.any(Number) });
+		const tc03 = appraisal.criteria.find((c) => c.code === 'TC03')!;
+		expect(tc03.selfPoints - tc03.reviewedPoints).toBe(5);
+		expect(appraisal.reviewedVerdict).toBe('pass');
+		expect((await listNotifications(t.db, f.approver)).map((n) => n.kind)).toContain('appraised');
+
+		// the decision: never by someone who reviewed the assessment
+		const base = { outcome: 'recognise' as const, number: '15/QĐ-UBND', issuedOn: '2026-11-20', signerName: 'Phạm Quốc Việt', signerTitle: 'Chủ tịch', validFrom: '2026-11-20', validUntil: '2029-11-19' };
+		await t.db.updateTable('account').set({ role: 'approver' }).where('id', '=', f.reviewer).execute();
+		const reviewerAsApprover = await as(f.reviewer);
+		await expect(issueDecision(t.db, reviewerAsApprover.actor, { ...base, assessments: [{ id, version: a.stateVersion }] })).rejects.toThrow(/không được là người đã thẩm định/);
+		await t.db.updateTable('account').set({ role: 'reviewer' }).where('id', '=', f.reviewer).execute();
+		// …and not under a criteria set that is neither verified nor confirmed
+		await expect(issueDecision(t.db, approver.actor, { ...base, assessments: [{ id, version: a.stateVersion }] })).rejects.toThrow(/chưa được quản trị viên xác nhận/);
+		await confirmCriteriaSet(t.db, a.criteriaSetId, { id: f.admin, label: 'quantri@demo.vn' }, 'Đối chiếu với văn bản do tỉnh cung cấp');
+		const decisionId = await issueDecision(t.db, approver.actor, { ...base, assessments: [{ id, version: a.stateVersion }] });
+		expect((await loadAssessment(t.db, id))!.state).toBe('recognised');
+		const recognition = (await decisionOfAssessment(t.db, id))!;
+		expect(recognition).toMatchObject({ decision_id: decisionId, number: '15/QĐ-UBND', outcome: 'recognise', valid_from: '2026-11-20', valid_until: '2029-11-19', revoked_reason: null });
+		const decision = (await loadDecision(t.db, approver.actor, decisionId))!;
+		expect(decision.items).toHaveLength(1);
+		expect(decision.items[0]).toMatchObject({ communeName: 'Phường Phú Xuân', reviewedTotal: 995 });
+		expect((await listNotifications(t.db, f.officerA)).map((n) => n.kind)).toContain('recognised');
+
+		// the same number cannot be used twice in a year by the same body
+		// (checked with B later); issued records are immutable, a revocation is a new record
+		await expect(sql`update decision set signer_name = 'X' where id = ${decisionId}`.execute(t.db)).rejects.toThrow(/immutable/);
+		await expect(sql`delete from decision_item where decision_id = ${decisionId}`.execute(t.db)).rejects.toThrow(/immutable/);
+		await expect(revokeRecognition(t.db, approver.actor, decision.items[0].id, 'ngắn')).rejects.toThrow(/Lý do thu hồi/);
+		await revokeRecognition(t.db, approver.actor, decision.items[0].id, 'Phát hiện số liệu TC02 không trung thực');
+		expect((await decisionOfAssessment(t.db, id))!.revoked_reason).toBe('Phát hiện số liệu TC02 không trung thực');
+		await expect(revokeRecognition(t.db, approver.actor, decision.items[0].id, 'Thu hồi lần hai')).rejects.toThrow(/đã được thu hồi/);
+
+		// every step is in the audit trail with a snapshot, and the chain verifies
+		const steps = await t.db.selectFrom('audit_log').select(['action', 'details']).where('object_type', '=', 'assessment').where('object_id', '=', String(id)).where('action', 'like', 'assessment.%').orderBy('id').execute();
+		expect(steps.map((s) => s.action).filter((x) => !x.startsWith('assessment.answer'))).toEqual([
+			'assessment.submit',
+			'assessment.start_review',
+			'assessment.return',
+			'assessment.resubmit',
+			'assessment.start_review',
+			'assessment.appraise',
+			'assessment.recognise'
+		]);
+		for (const s of steps.filter((x) => !x.action.startsWith('assessment.answer'))) expect(s.details).toHaveProperty('snapshot.total');
+		expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
+	});
+
+	it('refuses steps out of order: deciding a draft or an assessment without appraisal, editing under review', async () => {
+		const approver = await as(f.approver);
+		const reviewer = await as(f.reviewer);
+		const officerB = await as(f.officerB);
+		const id = f.assessmentB;
+		const decide = (v: number) => issueDecision(t.db, approver.actor, { outcome: 'recognise', number: '16/QĐ-UBND', issuedOn: '2026-11-21', signerName: 'Phạm Quốc Việt', signerTitle: 'Chủ tịch', validFrom: '2026-11-21', validUntil: '2029-11-20', assessments: [{ id, version: v }] });
+		await expect(decide(await version(id))).rejects.toThrow(/chưa có kết luận thẩm định/);
+		await t.db.updateTable('account').set({ role: 'commune_chair' }).where('id', '=', f.officerB).execute();
+		const chairB = await as(f.officerB);
+		await t.db.updateTable('account').set({ role: 'commune_officer' }).where('id', '=', f.officerB).execute();
+		await transition(t.db, chairB.actor, id, 'submit', await version(id));
+		const a = await startReview(t.db, reviewer.actor, id, await version(id));
+		await expect(decide(a.stateVersion)).rejects.toThrow(/chưa có kết luận thẩm định/);
+		const stored = await t.db.selectFrom('assessment_answer').select('revision').where('assessment_id', '=', id).where('indicator_code', '=', X).executeTakeFirstOrThrow();
+		expect(await saveAnswer(t.db, { account: officerB.account, assessment: a }, { indicator: X, answer: fullMarksQd06()[X], expectedRevision: stored.revision })).toMatchObject({ status: 409 });
+		expect((await loadAssessment(t.db, id))!.state).toBe('under_review');
+		expect(await t.db.selectFrom('decision_item').select('id').where('assessment_id', '=', id).execute()).toEqual([]);
+	});
+
+	it('two reviewers appraising the same assessment at once: exactly one wins, the other loses nothing', async () => {
+		const reviewer = await as(f.reviewer);
+		const id = f.assessmentB;
+		const v = await version(id);
+		const results = await Promise.allSettled([
+			appraise(t.db, reviewer.actor, id, v, { recommendation: 'recognise', remarks: 'Lần một' }),
+			appraise(t.db, reviewer.actor, id, v, { recommendation: 'not_recognise', remarks: 'Lần hai' })
+		]);
+		expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+		const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+		expect(lost.reason).toBeInstanceOf(WorkflowError);
+		expect(lost.reason.message).toMatch(/vừa được người khác cập nhật/);
+		expect(await t.db.selectFrom('appraisal').select('id').where('assessment_id', '=', id).execute()).toHaveLength(1);
+		expect((await loadAssessment(t.db, id))!).toMatchObject({ state: 'appraised', stateVersion: v + 1 });
+	});
+
+	it('a decision number is used once a year per issuing body; a refused decision writes nothing', async () => {
+		const approver = await as(f.approver);
+		const id = f.assessmentB;
+		const before = await t.db.selectFrom('decision').select('id').execute();
+		await expect(
+			issueDecision(t.db, approver.actor, { outcome: 'not_recognise', number: '15/QĐ-UBND', issuedOn: '2026-12-01', signerName: 'Phạm Quốc Việt', signerTitle: 'Chủ tịch', validFrom: '', validUntil: '', assessments: [{ id, version: await version(id) }] })
+		).rejects.toThrow(/đã được dùng trong năm 2026/);
+		expect(await t.db.selectFrom('decision').select('id').execute()).toHaveLength(before.length);
+		expect((await loadAssessment(t.db, id))!.state).toBe('appraised');
+	});
+
+	it('the audit chain fails verification after a row is altered by hand', async () => {
+		await sql`alter table audit_log disable trigger audit_log_no_change`.execute(t.db);
+		const row = await t.db.selectFrom('audit_log').select('id').where('action', '=', 'assessment.appraise').orderBy('id').executeTakeFirstOrThrow();
+		await sql`update audit_log set details = jsonb_set(details, '{recommendation}', '"not_recognise"') where id = ${row.id}`.execute(t.db);
+		await sql`alter table audit_log enable trigger audit_log_no_change`.execute(t.db);
+		expect(await verifyAuditChain(t.db)).toMatchObject({ ok: false, firstBrokenId: row.id });
+	});
+});
