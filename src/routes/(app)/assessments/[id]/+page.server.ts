@@ -6,6 +6,8 @@ import { dossierStatus, transition, WorkflowError, today } from '#lib/server/ass
 import { can } from '#lib/domain/access.ts';
 import { canSubmitOn, DOSSIER_DOCUMENTS, isCommuneEditable } from '#lib/domain/workflow.ts';
 import { UNVERIFIED_NOTICE } from '#lib/domain/criteria/verification.ts';
+import { latestCorrectionRequest } from '#lib/server/reviews/index.ts';
+import { decisionOfAssessment } from '#lib/server/decisions/index.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -19,6 +21,7 @@ export const load: PageServerLoad = async (event) => {
 		.groupBy('kind')
 		.execute();
 	const counts = Object.fromEntries(documents.map((d) => [d.kind, Number(d.n)]));
+	const [request, decision] = assessment.state === 'draft' ? [null, undefined] : await Promise.all([latestCorrectionRequest(db(), assessment.id), decisionOfAssessment(db(), assessment.id)]);
 	const r = status.result;
 	return {
 		assessment,
@@ -38,7 +41,10 @@ export const load: PageServerLoad = async (event) => {
 		editable: isCommuneEditable(assessment.state) && can(account.role, 'assessment.edit'),
 		canSubmit: can(account.role, 'assessment.submit') && (assessment.state === 'draft' || assessment.state === 'returned'),
 		withinDeadline: canSubmitOn(today(), { opens_on: assessment.round.opensOn, closes_on: assessment.round.closesOn }, assessment.reopenedUntil),
-		unverifiedNotice: UNVERIFIED_NOTICE
+		unverifiedNotice: UNVERIFIED_NOTICE,
+		request: assessment.state === 'returned' ? request : null,
+		decision: decision ?? null,
+		canOpenReview: can(account.role, 'review.read')
 	};
 };
 

@@ -1,5 +1,6 @@
 /**
- * GET: download one document of the assessment, as an attachment, streamed from the store.
+ * GET: download one document of the assessment, as an attachment (or, with ?view=1, a PDF or
+ * image shown inline for the review page), streamed from the store.
  * Accounts allowed `evidence.read` on the commune only; 404 otherwise (also for a document of
  * another assessment or a removed one). Every download is recorded in the audit trail.
  */
@@ -11,6 +12,9 @@ import { authorizeAssessment } from '#lib/server/assessments/index.ts';
 import { fileStore } from '#lib/server/storage/index.ts';
 import { attachmentDisposition, EvidenceError, openEvidenceDownload } from '#lib/server/evidence/index.ts';
 import type { RequestHandler } from './$types';
+
+/** Types shown inside the page on request (the browser renders them without running scripts of ours). */
+const INLINE_TYPES = new Set(['application/pdf', 'image/png', 'image/jpeg', 'image/webp']);
 
 const idParam = z.coerce.number().int().positive().max(2_147_483_647);
 
@@ -26,14 +30,19 @@ export const GET: RequestHandler = async (event) => {
 	}
 	try {
 		const d = await openEvidenceDownload(db(), fileStore(), { assessmentId: assessment.id, evidenceId: evidenceId.data, actor: { id: account.id, label: account.email }, ip });
+		// ?view=1 shows a PDF or an image inside the review page (same origin only); anything else,
+		// and every other request, is an attachment in a sandbox.
+		const inline = event.url.searchParams.get('view') === '1' && INLINE_TYPES.has(d.mime);
 		return new Response(Readable.toWeb(d.stream) as ReadableStream<Uint8Array>, {
 			headers: {
 				'Content-Type': d.mime,
 				'Content-Length': String(d.size),
-				'Content-Disposition': attachmentDisposition(d.fileName),
+				'Content-Disposition': inline ? attachmentDisposition(d.fileName).replace(/^attachment/, 'inline') : attachmentDisposition(d.fileName),
 				'X-Content-Type-Options': 'nosniff',
 				'Cache-Control': 'no-store',
-				'Content-Security-Policy': "default-src 'none'; sandbox"
+				...(inline
+					? { 'Content-Security-Policy': "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'", 'X-Frame-Options': 'SAMEORIGIN' }
+					: { 'Content-Security-Policy': "default-src 'none'; sandbox" })
 			}
 		});
 	} catch (e) {
