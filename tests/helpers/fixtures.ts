@@ -9,6 +9,12 @@ import { createAccount } from '#lib/server/accounts/index.ts';
 import { openRound } from '#lib/server/rounds/index.ts';
 import { QD06_2019 } from '#lib/domain/criteria/index.ts';
 import { fullMarksQd06 } from '#lib/domain/scoring/test-fixtures.ts';
+import type { FileStore } from '#lib/server/storage/index.ts';
+import { pdf } from './files.ts';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 export const COMMUNE_A = '19753'; // Phường Phú Xuân (demo accounts' commune)
 export const COMMUNE_B = '19774'; // Phường Kim Long, another commune of Thành phố Huế
@@ -51,13 +57,22 @@ export async function seedRound(t: TestDb, opts: { opensOn?: string; closesOn?: 
 /** Fills every indicator of an assessment (default set) with a valid answer that scores full or
  * near-full points, and adds the dossier documents and one evidence row linked to every indicator
  * (rows only: the stored file is a placeholder). */
-export async function completeDossier(t: TestDb, assessmentId: number, uploader: number) {
+export async function completeDossier(t: TestDb, assessmentId: number, uploader: number, store?: FileStore) {
 	const meta = { source: 'Trạm y tế', period: 'Năm 2026' };
 	const values = Object.entries(fullMarksQd06()).map(([code, answer]) => ({ assessment_id: assessmentId, indicator_code: code, answer: JSON.stringify({ ...answer, ...meta }), updated_by: uploader, updated_at: new Date() }));
 	await t.db.insertInto('assessment_answer').values(values).onConflict((oc) => oc.columns(['assessment_id', 'indicator_code']).doNothing()).execute();
+	// with a store: one real PDF (so that downloads and the in-page viewer work)
+	let stored = { sha256: `${assessmentId}`.padStart(64, '0'), size: 10, key: 'x/y.pdf' };
+	if (store) {
+		const content = pdf(`Minh chung ho so ${assessmentId}`);
+		const sha256 = crypto.createHash('sha256').update(content).digest('hex');
+		const tmp = path.join(os.tmpdir(), `dossier-${sha256}.pdf`);
+		fs.writeFileSync(tmp, content);
+		stored = { sha256, size: content.length, key: await store.put(tmp, sha256, 'pdf') };
+	}
 	const file = await t.db
 		.insertInto('stored_file')
-		.values({ sha256: `${assessmentId}`.padStart(64, '0'), size: 10, mime: 'application/pdf', ext: 'pdf', storage_key: 'x/y.pdf', created_at: new Date() })
+		.values({ sha256: stored.sha256, size: stored.size, mime: 'application/pdf', ext: 'pdf', storage_key: stored.key, created_at: new Date() })
 		.onConflict((oc) => oc.column('sha256').doUpdateSet({ size: 10 }))
 		.returning('id')
 		.executeTakeFirstOrThrow();

@@ -8,11 +8,13 @@ const ITEMS: NavItem[] = [
 	{ href: '/', label: 'Trang chủ', action: 'home.view' },
 	{ href: '/assessments', label: 'Hồ sơ đánh giá', action: 'assessment.read' },
 	{ href: '/review', label: 'Tiến độ thẩm định', action: 'assessment.read' },
+	{ href: '/decisions', label: 'Quyết định công nhận', action: 'decision.read' },
 	{ href: '/rounds', label: 'Đợt đánh giá', action: 'round.read' },
 	{ href: '/units', label: 'Đơn vị', action: 'unit.read' },
 	{ href: '/criteria', label: 'Bộ tiêu chí', action: 'criteria.read' },
 	{ href: '/admin/accounts', label: 'Tài khoản', action: 'account.manage' },
 	{ href: '/admin/audit', label: 'Nhật ký', action: 'audit.read' },
+	{ href: '/notifications', label: 'Thông báo', action: 'notification.read' },
 	{ href: '/account/password', label: 'Đổi mật khẩu', action: 'account.changePassword' }
 ];
 

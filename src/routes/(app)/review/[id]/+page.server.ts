@@ -48,7 +48,7 @@ export const load: PageServerLoad = async (event) => {
 		...workspace,
 		decision: decision ?? null,
 		canPerform: canOnUnit(actorOf(account), 'review.perform', place),
-		canComment: canOnUnit(actorOf(account), 'review.comment', place),
+		canComment: canOnUnit(actorOf(account), 'review.perform', place),
 		statusLabels: REVIEW_ITEM_STATUS_LABELS,
 		recommendationLabels: RECOMMENDATION_LABELS
 	};
@@ -75,8 +75,9 @@ export const actions: Actions = {
 		return { done: `Đã lưu đánh giá chỉ số ${parsed.data.indicator}.`, item: parsed.data.indicator };
 	},
 
+	// The reviewing level's side of the thread (the commune writes from its data-entry pages).
 	comment: async (event) => {
-		const { account, assessment } = await authorizeAssessment(event, db(), 'review.comment', event.params.id);
+		const { account, assessment } = await authorizeAssessment(event, db(), 'review.perform', event.params.id);
 		const values = fields(await event.request.formData().catch(() => null));
 		const set = await assessmentCriteriaSet(db(), assessment);
 		const r = await addComment(db(), actor(account), assessment, set, { indicator: String(values.indicator ?? ''), body: String(values.body ?? '') });

@@ -1,0 +1,46 @@
+import { error, fail } from '@sveltejs/kit';
+import { z } from 'zod';
+import { authorize, actorOf } from '#lib/server/auth/guard.ts';
+import { db } from '#lib/server/app.ts';
+import { loadDecision, revokeRecognition } from '#lib/server/decisions/index.ts';
+import { WorkflowError } from '#lib/server/assessments/workflow.ts';
+import { can } from '#lib/domain/access.ts';
+import type { Actions, PageServerLoad } from './$types';
+
+const idSchema = z.coerce.number().int().positive().max(2_147_483_647);
+
+export const load: PageServerLoad = async (event) => {
+	const account = authorize(event, 'decision.read');
+	const id = idSchema.safeParse(event.params.id);
+	const decision = id.success ? await loadDecision(db(), actorOf(account), id.data) : undefined;
+	if (!decision) error(404, 'Không tìm thấy quyết định.');
+	return { decision, canRevoke: can(account.role, 'decision.revoke') && decision.outcome === 'recognise' };
+};
+
+export const actions: Actions = {
+	revoke: async (event) => {
+		const account = authorize(event, 'decision.revoke');
+		const data = await event.request.formData().catch(() => null);
+		const raw = data?.get('reason');
+		const reason = typeof raw === 'string' ? raw : '';
+		const id = idSchema.safeParse(event.params.id);
+		const itemId = idSchema.safeParse(data?.get('itemId'));
+		if (!data || !id.success || !itemId.success) return fail(400, { message: 'Yêu cầu thu hồi không hợp lệ.', itemId: null as number | null, reason, fieldErrors: {} as Record<string, string> });
+		const length = reason.normalize('NFC').trim().length;
+		if (length < 5 || length > 2000) {
+			const msg = 'Lý do thu hồi từ 5 đến 2.000 ký tự.';
+			return fail(400, { message: msg, itemId: itemId.data, reason, fieldErrors: { reason: msg } as Record<string, string> });
+		}
+		// the item must belong to this decision and be visible to the account
+		const decision = await loadDecision(db(), actorOf(account), id.data);
+		const item = decision?.items.find((i) => i.id === itemId.data);
+		if (!decision || !item) return fail(404, { message: 'Không tìm thấy xã này trong quyết định.', itemId: itemId.data, reason, fieldErrors: {} as Record<string, string> });
+		try {
+			await revokeRecognition(db(), { ...actorOf(account), label: account.email }, item.id, reason);
+		} catch (e) {
+			if (e instanceof WorkflowError) return fail(e.status, { message: e.message, itemId: item.id, reason, fieldErrors: {} as Record<string, string> });
+			throw e;
+		}
+		return { done: `Đã thu hồi công nhận ${item.communeName}.`, itemId: item.id };
+	}
+};
