@@ -3,8 +3,8 @@
  * server starts: the demo province and accounts, a second commune's officer, a reviewer and an
  * approver of another province (Đà Nẵng, 48), a round under the default criteria set (confirmed
  * by the administrator) for Phường Phú Xuân (A) and Phường Kim Long (B), both with complete
- * dossiers (one real PDF as evidence). A is submitted; B, unless `decideB` is false, has gone
- * all the way to a recognition decision.
+ * dossiers (one real PDF as evidence). A is submitted; B is appraised and, unless `b` says
+ * 'appraised', recognised by decision 7/QĐ-UBND.
  */
 import { withDataDir } from './db.ts';
 import { completeDossier, COMMUNE_A, COMMUNE_B } from './fixtures.ts';
@@ -26,7 +26,7 @@ export const OFFICER_B = 'canbo.xa2@demo.vn';
 
 export type ReviewScenario = { assessmentA: number; assessmentB: number; decisionId: number | null; decisionItemId: number | null };
 
-export async function prepareReviewScenario(dataDir: string, opts: { decideB?: boolean } = {}): Promise<ReviewScenario> {
+export async function prepareReviewScenario(dataDir: string, opts: { b?: 'appraised' | 'decided' } = {}): Promise<ReviewScenario> {
 	return withDataDir(dataDir, async (t) => {
 		await seedDemo(t.db, t.config, { withRound: false });
 		const system = { id: null, label: 'scenario' };
@@ -60,12 +60,12 @@ export async function prepareReviewScenario(dataDir: string, opts: { decideB?: b
 		const version = async (id: number) => (await loadAssessment(t.db, id))!.stateVersion;
 		await transition(t.db, chairA, byCode[COMMUNE_A], 'submit', await version(byCode[COMMUNE_A]));
 		let decisionId: number | null = null;
-		if (opts.decideB !== false) {
+		{
 			const b = byCode[COMMUNE_B];
 			await transition(t.db, { ...chairA, id: officerB.id, role: 'commune_chair' }, b, 'submit', await version(b));
 			await startReview(t.db, reviewer, b, await version(b));
 			await appraise(t.db, reviewer, b, await version(b), { recommendation: 'recognise', remarks: 'Đạt' });
-			decisionId = await issueDecision(t.db, approver, {
+			if (opts.b !== 'appraised') decisionId = await issueDecision(t.db, approver, {
 				outcome: 'recognise',
 				number: '7/QĐ-UBND',
 				issuedOn: `${year}-01-15`,

@@ -249,9 +249,19 @@ describe(`saving answers on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`
 		expect(base.status).toBe(409);
 		expect((await loadStoredAnswers(t.db, ids.assessmentA))['TC01.2']).toBeUndefined();
 
+		// returned for correction: only the flagged indicators change, the base counts do not
 		await t.db.updateTable('assessment').set({ state: 'returned' }).where('id', '=', ids.assessmentA).execute();
-		expect((await saveFromJson(t.db, ctx, { indicator: 'TC01.2', answer: { value: true }, expectedRevision: 0 })).status).toBe(200);
-		await t.db.updateTable('assessment').set({ state: 'draft' }).where('id', '=', ids.assessmentA).execute();
+		try {
+			const unflagged = await saveFromJson(t.db, ctx, { indicator: 'TC01.2', answer: { value: true }, expectedRevision: 0 });
+			expect(unflagged.status).toBe(409);
+			expect(body(unflagged).message).toMatch(/chỉ sửa được các chỉ số mà cấp thẩm định đã đánh dấu/);
+			await t.db.insertInto('review_item').values({ assessment_id: ids.assessmentA, indicator_code: 'TC01.2', status: 'needs_supplement', request: 'Bổ sung', updated_by: ids.officerA }).execute();
+			expect((await saveFromJson(t.db, ctx, { indicator: 'TC01.2', answer: { value: true }, expectedRevision: 0 })).status).toBe(200);
+			expect((await saveFromJson(t.db, ctx, { baseCounts: { under1: 1 }, expectedRevision: 0 })).status).toBe(409);
+		} finally {
+			await t.db.deleteFrom('review_item').where('assessment_id', '=', ids.assessmentA).execute();
+			await t.db.updateTable('assessment').set({ state: 'draft' }).where('id', '=', ids.assessmentA).execute();
+		}
 	});
 });
 

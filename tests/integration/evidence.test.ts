@@ -441,9 +441,14 @@ describe('storing and recording documents', () => {
 			expect(listFiles(filesDir).filter((p) => p.includes(sha(minimalPdf('Sau khi gui'))))).toEqual([]);
 			await expectRefused(removeEvidence(t.db, { assessmentId: f.assessmentB, evidenceId: item.id, actor: { id: f.officerB, label: 'b' } }), 409);
 			await expectRefused(linkIndicator(t.db, set, { assessmentId: f.assessmentB, evidenceId: item.id, indicatorCode: 'TC01.1', actor: { id: f.officerB, label: 'b' } }), 409);
+			// returned for correction: only documents of flagged indicators change
 			await t.db.updateTable('assessment').set({ state: 'returned' }).where('id', '=', f.assessmentB).execute();
+			await expectRefused(removeEvidence(t.db, { assessmentId: f.assessmentB, evidenceId: item.id, actor: { id: f.officerB, label: 'b' } }), 409, /chỉ sửa được các chỉ số/);
+			await t.db.insertInto('review_item').values({ assessment_id: f.assessmentB, indicator_code: 'TC07.1', status: 'needs_supplement', request: 'Bổ sung', updated_by: f.officerB }).execute();
+			await expectRefused(linkIndicator(t.db, set, { assessmentId: f.assessmentB, evidenceId: item.id, indicatorCode: 'TC01.1', actor: { id: f.officerB, label: 'b' } }), 409);
 			await removeEvidence(t.db, { assessmentId: f.assessmentB, evidenceId: item.id, actor: { id: f.officerB, label: 'b' } });
 		} finally {
+			await t.db.deleteFrom('review_item').where('assessment_id', '=', f.assessmentB).execute();
 			await t.db.updateTable('assessment').set({ state: 'draft' }).where('id', '=', f.assessmentB).execute();
 		}
 	});

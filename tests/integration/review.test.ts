@@ -276,3 +276,45 @@ describe(`the review loop on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}
 		expect(await verifyAuditChain(t.db)).toMatchObject({ ok: false, firstBrokenId: row.id });
 	});
 });
+
+describe(`with REVIEW_LEVEL=district on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, () => {
+	let d: TestDb;
+	beforeAll(async () => {
+		d = await freshDb({ REVIEW_LEVEL: 'district' });
+		const { seedDemo, DEMO_PASSWORD } = await import('#lib/server/seed/demo.ts');
+		const { createAccount } = await import('#lib/server/accounts/index.ts');
+		await seedDemo(d.db, d.config);
+		const other = await d.db.selectFrom('admin_unit').select('code').where('level', '=', 'district').where('era', '=', 'pre2025').where('code', '!=', '474').orderBy('code').executeTakeFirstOrThrow();
+		await createAccount(d.db, d.config, { email: 'thamdinh.khac@demo.vn', fullName: 'Thẩm định huyện khác', role: 'reviewer', unitCode: other.code, password: DEMO_PASSWORD }, { id: null, label: 'test' });
+	}, 180_000);
+	afterAll(async () => d?.drop());
+
+	it('district reviewers and approvers take the steps for their own district only', async () => {
+		const account = async (email: string) => {
+			const row = await d.db.selectFrom('account').select('id').where('email', '=', email).executeTakeFirstOrThrow();
+			const acc = (await loadSessionAccount(d.db, row.id))!;
+			return { account: acc, actor: { ...actorOf(acc), label: email } };
+		};
+		const [chair, reviewer, approver, outsider] = await Promise.all(['chutich.xa@demo.vn', 'thamdinh@demo.vn', 'lanhdao@demo.vn', 'thamdinh.khac@demo.vn'].map(account));
+		expect(reviewer.account.unit?.level).toBe('district');
+		const a = await d.db.selectFrom('assessment').select('id').where('commune_id', '=', chair.account.unit!.id).executeTakeFirstOrThrow();
+		await completeDossier(d, a.id, chair.account.id);
+		const v = async () => (await loadAssessment(d.db, a.id))!.stateVersion;
+		await transition(d.db, chair.actor, a.id, 'submit', await v());
+		// the district's reviewer is notified, the other district's is not
+		expect((await listNotifications(d.db, reviewer.account.id)).map((n) => n.kind)).toEqual(['submitted']);
+		expect(await listNotifications(d.db, outsider.account.id)).toEqual([]);
+		// the route guard: the other district's reviewer gets 404, the district's passes
+		const { authorizeAssessment } = await import('#lib/server/assessments/index.ts');
+		const event = (acc: typeof reviewer.account) => ({ locals: { account: acc }, url: new URL('http://localhost/review') }) as never;
+		await expect(authorizeAssessment(event(outsider.account), d.db, 'review.perform', String(a.id))).rejects.toMatchObject({ status: 404 });
+		expect((await authorizeAssessment(event(reviewer.account), d.db, 'review.perform', String(a.id))).assessment.id).toBe(a.id);
+		// the whole way to a decision issued by the district
+		await startReview(d.db, reviewer.actor, a.id, await v());
+		await appraise(d.db, reviewer.actor, a.id, await v(), { recommendation: 'not_recognise', remarks: 'Thử ở cấp huyện' });
+		const id = await issueDecision(d.db, approver.actor, { outcome: 'not_recognise', number: '3/QĐ-UBND', issuedOn: '2026-11-22', signerName: 'Phạm Quốc Việt', signerTitle: 'Chủ tịch UBND huyện', validFrom: '', validUntil: '', assessments: [{ id: a.id, version: await v() }] });
+		const decision = await d.db.selectFrom('decision').select(['issuing_unit_id', 'outcome']).where('id', '=', id).executeTakeFirstOrThrow();
+		expect(decision).toEqual({ issuing_unit_id: approver.account.unit!.id, outcome: 'not_recognise' });
+		expect((await loadAssessment(d.db, a.id))!.state).toBe('not_recognised');
+	});
+});
