@@ -16,6 +16,8 @@ ensureBuilt();
 process.env.DEMO_SEED ??= process.env.DATABASE_URL ? '0' : '1';
 process.env.PORT ??= '3000';
 process.env.HOST ??= '127.0.0.1';
+// PDF layout runs in worker threads from the TypeScript sources (src/lib/server/documents/worker.ts)
+process.env.PDF_WORKER ??= `${root}/src/lib/server/documents/worker.ts`;
 // adapter-node applies BODY_SIZE_LIMIT to every request body, the streamed evidence upload
 // included; the hooks refuse large bodies everywhere else.
 process.env.BODY_SIZE_LIMIT ??= `${(Number(process.env.UPLOAD_MAX_MB) || 50) + 1}M`;

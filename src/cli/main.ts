@@ -18,6 +18,7 @@ import { COMMUNE_CATEGORIES, type CommuneCategory } from '../lib/domain/units.ts
 import { criteriaSetJsonSchema, validateCriteriaSet, type CriteriaSet, type ValidationError } from '../lib/domain/criteria/index.ts';
 import { parseAnswers, score, gapAnalysis } from '../lib/domain/scoring/index.ts';
 import { CriteriaSetError, findCriteriaSet, importCriteriaSet } from '../lib/server/criteria/index.ts';
+import { generateSigningKey, loadSigningKey, MISSING_KEY_MESSAGE, publicKeyPem, SigningKeyError, verifyPayload } from '../lib/server/certificates/signing.ts';
 
 const USAGE = `Cách dùng: npm run cli -- <lệnh>
 
@@ -32,6 +33,10 @@ const USAGE = `Cách dùng: npm run cli -- <lệnh>
   criteria schema [tệp]                        JSON Schema của định dạng bộ tiêu chí (sinh từ schema zod)
   criteria import <tệp>                        nhập một phiên bản bộ tiêu chí (ở trạng thái dự thảo)
   criteria export <id|MÃ@phiên_bản> [tệp]      xuất bộ tiêu chí ra JSON (mặc định ra màn hình)
+  certificate keygen [--force]                 tạo khóa Ed25519 ký mã QR của giấy chứng nhận (SIGNING_KEY_FILE)
+  certificate public-key                       in khóa công khai (PEM) để kiểm tra ngoại tuyến
+  certificate verify <mã|URL> [--public-key tệp]
+                                               kiểm tra chữ ký của mã trong QR; mã thoát 0 nếu hợp lệ, 1 nếu không
   score --criteria <tệp|MÃ@phiên_bản> --category <${COMMUNE_CATEGORIES.join('|')}> <answers.json>
                                                chấm điểm một bộ câu trả lời, in kết quả JSON
 
@@ -90,7 +95,9 @@ export async function run(argv: string[], cfg: Config = loadConfig()): Promise<v
 			name: { type: 'string' },
 			password: { type: 'string' },
 			criteria: { type: 'string' },
-			category: { type: 'string' }
+			category: { type: 'string' },
+			force: { type: 'boolean' },
+			'public-key': { type: 'string' }
 		}
 	});
 	const key = group === 'score' ? 'score' : `${group ?? ''} ${command ?? ''}`.trim();
@@ -159,6 +166,34 @@ export async function run(argv: string[], cfg: Config = loadConfig()): Promise<v
 				if (!r.ok) throw new Error(`Chuỗi nhật ký bị sửa đổi tại bản ghi #${r.firstBrokenId} (đã kiểm ${r.records} bản ghi).`);
 				console.log(`Nhật ký toàn vẹn: ${r.records} bản ghi.`);
 			});
+		case 'certificate keygen': {
+			const key = generateSigningKey(cfg.signingKeyFile, { force: values.force === true });
+			console.log(`Đã tạo khóa ký ${key.keyId} tại ${cfg.signingKeyFile}. Khóa công khai (công bố tại /verify/public-key.pem):`);
+			console.log(publicKeyPem(key));
+			return;
+		}
+		case 'certificate public-key': {
+			const key = loadSigningKey(cfg.signingKeyFile);
+			if (!key) throw new SigningKeyError(MISSING_KEY_MESSAGE);
+			console.log(publicKeyPem(key));
+			return;
+		}
+		case 'certificate verify': {
+			if (positionals.length !== 1) throw new UsageError('Cần đúng một mã (hoặc URL trong QR).');
+			const publicKey = values['public-key'] ? fs.readFileSync(values['public-key'], 'utf8') : loadSigningKey(cfg.signingKeyFile)?.publicKey;
+			if (!publicKey) throw new SigningKeyError(`${MISSING_KEY_MESSAGE} Hoặc dùng --public-key <tệp PEM>.`);
+			const r = verifyPayload(positionals[0], publicKey);
+			if (!r.ok) {
+				console.error(`KHÔNG HỢP LỆ: ${r.reason}`);
+				process.exitCode = 1;
+				return;
+			}
+			const c = r.claims;
+			console.log(`HỢP LỆ: chữ ký của khóa ${c.k}.`);
+			console.log(`  Số giấy chứng nhận: ${c.s}\n  Mã xác minh: ${c.v}\n  Đơn vị: ${c.n} (${c.c})\n  Quyết định: ${c.d} ngày ${c.t}\n  Hiệu lực: ${c.f} đến ${c.u}`);
+			console.log('  (Trạng thái hiện tại, ví dụ đã thu hồi, xem tại trang xác minh trực tuyến.)');
+			return;
+		}
 		case 'criteria validate': {
 			if (positionals.length !== 1) throw new UsageError('Cần đúng một tệp: criteria validate <tệp>.');
 			const v = validateCriteriaSet(readJson(positionals[0]));
@@ -244,7 +279,7 @@ if (import.meta.main) {
 		try {
 			await run(argv);
 		} catch (e) {
-			const known = e instanceof UsageError || e instanceof InputError || e instanceof CriteriaSetError || e instanceof AccountError || e instanceof UnitImportError || e instanceof ZodError || e instanceof ConfigError;
+			const known = e instanceof UsageError || e instanceof InputError || e instanceof CriteriaSetError || e instanceof AccountError || e instanceof UnitImportError || e instanceof ZodError || e instanceof ConfigError || e instanceof SigningKeyError;
 			console.error(`Lỗi: ${describe(e)}`);
 			if (!known && process.env.DEBUG) console.error(e);
 			process.exitCode = known ? 2 : 1;

@@ -50,6 +50,8 @@ export const MATRIX = {
 	'decision.read': { reviewer: 'area', approver: 'area', province_officer: 'area', admin: 'all' },
 	'decision.issue': { approver: 'area' },
 	'decision.revoke': { approver: 'area' },
+	'certificate.issue': { approver: 'area' },
+	'certificate.print': { approver: 'area', province_officer: 'area' },
 	'notification.read': { commune_officer: 'self', commune_chair: 'self', reviewer: 'self', approver: 'self', province_officer: 'self', admin: 'self' }
 } as const satisfies Record<string, Partial<Record<Role, Scope>>>;
 
@@ -57,7 +59,7 @@ export type Action = keyof typeof MATRIX;
 export const ACTIONS = Object.keys(MATRIX) as Action[];
 
 /** Routes reachable without signing in. Every other server route must call the guard. */
-export const PUBLIC_ROUTES = ['/login', '/logout', '/healthz'] as const;
+export const PUBLIC_ROUTES = ['/login', '/logout', '/healthz', '/verify', '/verify/[code]', '/verify/public-key.pem'] as const;
 
 export function scopeOf(role: Role, action: Action): Scope | undefined {
 	return (MATRIX[action] as Partial<Record<Role, Scope>>)[role];

@@ -6,6 +6,7 @@ import { config, type Config } from './config.ts';
 import { connect, type Connection, type DB } from './db/index.ts';
 import { prepareDatabase } from './db/migrate.ts';
 import { seedDemo, DEMO_ACCOUNTS, DEMO_PASSWORD } from './seed/demo.ts';
+import { generateSigningKey, loadSigningKey } from './certificates/signing.ts';
 
 let conn: Connection | undefined;
 let opening: Promise<Connection> | undefined;
@@ -19,6 +20,8 @@ export async function openApp(): Promise<Connection> {
 			await prepareDatabase(c.db);
 			if (process.env.DEMO_SEED === '1') {
 				await seedDemo(c.db, cfg);
+				// a demo deployment signs its certificates with a key of its own
+				if (!loadSigningKey(cfg.signingKeyFile)) generateSigningKey(cfg.signingKeyFile);
 				console.log(`\nTài khoản trình diễn (mật khẩu chung: ${DEMO_PASSWORD}):`);
 				for (const a of DEMO_ACCOUNTS) console.log(`  ${a.role.padEnd(17)} ${a.email}`);
 				console.log('');

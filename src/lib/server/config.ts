@@ -19,6 +19,7 @@ const schema = z.object({
 	ORIGIN: z.string().optional(),
 	SMTP_URL: z.string().trim().regex(/^smtps?:\/\//, 'SMTP_URL phải bắt đầu bằng smtp:// hoặc smtps://').optional(),
 	MAIL_FROM: z.string().trim().optional(),
+	SIGNING_KEY_FILE: z.string().trim().optional(),
 	PUBLIC_URL: z.string().trim().regex(/^https?:\/\//, 'PUBLIC_URL phải bắt đầu bằng http:// hoặc https://').optional()
 });
 
@@ -36,6 +37,8 @@ export type Config = {
 	secureCookies: boolean;
 	/** Email for notifications; null = in-app notifications only. */
 	smtp: { url: string; from: string } | null;
+	/** The Ed25519 private key that signs certificate payloads (PKCS#8 PEM). */
+	signingKeyFile: string;
 	/** Base of links in emails (e.g. https://treem.example.gov.vn); null = relative links only. */
 	publicUrl: string | null;
 };
@@ -66,6 +69,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		loginWindowMs: e.LOGIN_WINDOW_MINUTES * 60_000,
 		secureCookies: production || (e.ORIGIN ?? '').startsWith('https://'),
 		smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.MAIL_FROM ?? 'Xa phu hop voi tre em <no-reply@localhost>' } : null,
+		signingKeyFile: path.resolve(e.SIGNING_KEY_FILE ?? path.join(dataDir, 'keys', 'certificate-ed25519.pem')),
 		publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/+$/, '') : null
 	};
 }

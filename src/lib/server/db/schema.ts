@@ -259,7 +259,35 @@ export interface NotificationTable {
 	read_at: Date | null;
 }
 
+export interface CertificateTable {
+	id: Generated<number>;
+	decision_item_id: number;
+	serial: string;
+	code: string;
+	payload: string;
+	key_id: string;
+	file_id: number;
+	pdf_sha256: string;
+	issued_by: number;
+	issued_at: Timestamp;
+}
+
+export interface DocumentJobTable {
+	id: Generated<number>;
+	kind: string;
+	decision_id: number;
+	total: number;
+	done: Generated<number>;
+	status: Generated<'running' | 'done' | 'failed'>;
+	error: string | null;
+	created_by: number;
+	created_at: Timestamp;
+	finished_at: Date | null;
+}
+
 export interface Database {
+	certificate: CertificateTable;
+	document_job: DocumentJobTable;
 	review_item: ReviewItemTable;
 	review_comment: ReviewCommentTable;
 	submission: SubmissionTable;

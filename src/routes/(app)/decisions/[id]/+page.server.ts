@@ -1,7 +1,10 @@
 import { error, fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import { authorize, actorOf } from '#lib/server/auth/guard.ts';
-import { db } from '#lib/server/app.ts';
+import { db, appConfig } from '#lib/server/app.ts';
+import { certificatesOf, latestJob, startCertificateJob } from '#lib/server/certificates/index.ts';
+import { renderInPool } from '#lib/server/documents/pool.ts';
+import { fileStore, storageSettings } from '#lib/server/storage/index.ts';
 import { loadDecision, revokeRecognition } from '#lib/server/decisions/index.ts';
 import { WorkflowError } from '#lib/server/assessments/workflow.ts';
 import { can } from '#lib/domain/access.ts';
@@ -14,10 +17,36 @@ export const load: PageServerLoad = async (event) => {
 	const id = idSchema.safeParse(event.params.id);
 	const decision = id.success ? await loadDecision(db(), actorOf(account), id.data) : undefined;
 	if (!decision) error(404, 'Không tìm thấy quyết định.');
-	return { decision, canRevoke: can(account.role, 'decision.revoke') && decision.outcome === 'recognise' };
+	const [certificates, job] = await Promise.all([certificatesOf(db(), decision.id), latestJob(db(), decision.id)]);
+	return {
+		decision,
+		canRevoke: can(account.role, 'decision.revoke') && decision.outcome === 'recognise',
+		canIssueCertificates: can(account.role, 'certificate.issue') && decision.outcome === 'recognise',
+		canPrint: can(account.role, 'certificate.print') && decision.outcome === 'recognise',
+		certificates: Object.fromEntries([...certificates].map(([itemId, c]) => [itemId, { serial: c.serial, code: c.code, sha256: c.sha256, printed: c.printed }])),
+		job
+	};
 };
 
 export const actions: Actions = {
+	certificates: async (event) => {
+		const account = authorize(event, 'certificate.issue');
+		const id = idSchema.safeParse(event.params.id);
+		const decision = id.success ? await loadDecision(db(), actorOf(account), id.data) : undefined;
+		if (!decision) return fail(404, { message: 'Không tìm thấy quyết định.' });
+		try {
+			await startCertificateJob(db(), appConfig(), fileStore(), { id: account.id, label: account.email }, decision.id, {
+				baseUrl: appConfig().publicUrl ?? event.url.origin,
+				render: renderInPool,
+				tmpDir: storageSettings().tmpDir
+			});
+		} catch (e) {
+			if (e instanceof WorkflowError) return fail(e.status, { message: e.message });
+			throw e;
+		}
+		return { done: 'Đang cấp giấy chứng nhận; tiến độ hiển thị bên dưới.' };
+	},
+
 	revoke: async (event) => {
 		const account = authorize(event, 'decision.revoke');
 		const data = await event.request.formData().catch(() => null);

@@ -1,0 +1,326 @@
+/**
+ * Certificates (giấy chứng nhận) of the communes a decision recognised: issued once each, in a
+ * background job with bounded concurrency (layout runs in worker threads), each with a serial, a
+ * verification code, the signed payload its QR carries and the stored PDF whose SHA-256 the
+ * public verification page shows. Printing an issued certificate again needs a reason; every
+ * print is in the audit trail.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { sql } from 'kysely';
+import type { DB } from '../db/index.ts';
+import type { Config } from '../config.ts';
+import type { FileStore } from '../storage/index.ts';
+import { newTempPath, discardTemp, storageKeyFor } from '../storage/index.ts';
+import { recordAudit } from '../audit/index.ts';
+import type { CertificateDocument } from '../documents/types.ts';
+import { placeName, signatureOf, today } from '../documents/data.ts';
+import { loadSigningKey, MISSING_KEY_MESSAGE, signClaims, type SigningKey } from './signing.ts';
+import { WorkflowError } from '../assessments/workflow.ts';
+
+export type Renderer = (doc: CertificateDocument) => Promise<Buffer>;
+export type Actor = { id: number; label: string };
+
+/** Verification codes: 10 characters without look-alikes (no 0/O, 1/I/L), shown as XXXXX-XXXXX. */
+const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+export function newVerificationCode(): string {
+	const bytes = crypto.randomBytes(10);
+	const chars = [...bytes].map((b) => ALPHABET[b % ALPHABET.length]);
+	return `${chars.slice(0, 5).join('')}-${chars.slice(5).join('')}`;
+}
+export const VERIFICATION_CODE = /^[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}$/;
+
+export function verificationUrl(baseUrl: string, code: string, payload?: string): string {
+	return `${baseUrl.replace(/\/+$/, '')}/verify/${code}${payload ? `?p=${payload}` : ''}`;
+}
+
+type ItemRow = {
+	id: number;
+	decision_id: number;
+	valid_from: string | null;
+	valid_until: string | null;
+	commune_code: string;
+	commune_name: string;
+	province_name: string | null;
+	number: string;
+	issued_on: string;
+	outcome: 'recognise' | 'not_recognise';
+	signer_name: string;
+	signer_title: string;
+	issuing_name: string;
+};
+
+async function items(db: DB, decisionId: number, onlyItem?: number): Promise<ItemRow[]> {
+	let q = db
+		.selectFrom('decision_item as i')
+		.innerJoin('decision as d', 'd.id', 'i.decision_id')
+		.innerJoin('admin_unit as c', 'c.id', 'i.commune_id')
+		.leftJoin('admin_unit as p', 'p.id', 'c.province_id')
+		.innerJoin('admin_unit as u', 'u.id', 'd.issuing_unit_id')
+		.select(['i.id', 'i.decision_id', 'i.valid_from', 'i.valid_until', 'c.code as commune_code', 'c.name as commune_name', 'p.name as province_name', 'd.number', 'd.issued_on', 'd.outcome', 'd.signer_name', 'd.signer_title', 'u.name as issuing_name'])
+		.where('i.decision_id', '=', decisionId);
+	if (onlyItem !== undefined) q = q.where('i.id', '=', onlyItem);
+	return q.orderBy('c.code').execute();
+}
+
+function certificateDoc(r: ItemRow, c: { serial: string; code: string; qr: string; preview: boolean; colour?: boolean }): CertificateDocument {
+	const province = r.province_name ?? r.issuing_name;
+	return {
+		kind: 'certificate',
+		marks: { preview: c.preview, provisional: false },
+		authority: `ỦY BAN NHÂN DÂN ${r.issuing_name.toLocaleUpperCase('vi')}`,
+		commune: { name: r.commune_name, province },
+		decision: { number: r.number, date: r.issued_on },
+		validFrom: r.valid_from ?? r.issued_on,
+		validUntil: r.valid_until ?? r.issued_on,
+		serial: c.serial,
+		qr: c.qr,
+		verificationCode: c.code,
+		signature: signatureOf(r.signer_title, r.signer_name),
+		place: placeName(province),
+		date: r.issued_on,
+		colour: c.colour ?? true
+	};
+}
+
+/** A preview of one item's certificate (watermarked, sample serial, QR to the verification page). */
+export async function previewCertificate(db: DB, decisionId: number, itemId: number, baseUrl: string): Promise<CertificateDocument | undefined> {
+	const [r] = await items(db, decisionId, itemId);
+	if (!r || r.outcome !== 'recognise') return undefined;
+	return certificateDoc(r, { serial: 'XEM TRƯỚC', code: 'XXXXX-XXXXX', qr: verificationUrl(baseUrl, 'XXXXX-XXXXX'), preview: true });
+}
+
+export type JobView = { id: number; total: number; done: number; status: 'running' | 'done' | 'failed'; error: string | null };
+
+export async function latestJob(db: DB, decisionId: number): Promise<JobView | null> {
+	const j = await db.selectFrom('document_job').select(['id', 'total', 'done', 'status', 'error']).where('decision_id', '=', decisionId).orderBy('id', 'desc').limit(1).executeTakeFirst();
+	return j ?? null;
+}
+
+const running = new Map<number, Promise<void>>();
+/** Test hook: the promise of a running job. */
+export const jobPromise = (jobId: number) => running.get(jobId);
+
+/**
+ * Starts issuing the certificates a recognition decision still lacks; returns the job id at
+ * once. Each certificate is one transaction (row + audit) after its PDF is stored, so a job
+ * stopped half-way leaves whole certificates only, and starting again issues the rest.
+ */
+export async function startCertificateJob(
+	db: DB,
+	cfg: Pick<Config, 'signingKeyFile'>,
+	store: FileStore,
+	actor: Actor,
+	decisionId: number,
+	opts: { baseUrl: string; render: Renderer; concurrency?: number; tmpDir: string }
+): Promise<number> {
+	const key = loadSigningKey(cfg.signingKeyFile);
+	if (!key) throw new WorkflowError(409, MISSING_KEY_MESSAGE);
+	const all = await items(db, decisionId);
+	if (all.length === 0 || all[0].outcome !== 'recognise') throw new WorkflowError(409, 'Chỉ cấp giấy chứng nhận cho quyết định công nhận.');
+	const revoked = new Set((await db.selectFrom('revocation as v').innerJoin('decision_item as i', 'i.id', 'v.decision_item_id').select('i.id').where('i.decision_id', '=', decisionId).execute()).map((r) => r.id));
+	const issued = new Set((await db.selectFrom('certificate as c').innerJoin('decision_item as i', 'i.id', 'c.decision_item_id').select('i.id').where('i.decision_id', '=', decisionId).execute()).map((r) => r.id));
+	const todo = all.filter((r) => !issued.has(r.id) && !revoked.has(r.id));
+	const active = await db.selectFrom('document_job').select('id').where('decision_id', '=', decisionId).where('status', '=', 'running').executeTakeFirst();
+	if (active && running.has(active.id)) throw new WorkflowError(409, 'Đang cấp giấy chứng nhận cho quyết định này; hãy chờ xong.');
+	const job = await db.insertInto('document_job').values({ kind: 'certificates', decision_id: decisionId, total: todo.length, created_by: actor.id, status: todo.length ? 'running' : 'done' }).returning('id').executeTakeFirstOrThrow();
+	if (todo.length === 0) return job.id;
+	const work = runJob(db, store, actor, key, job.id, todo, opts).catch(async (e) => {
+		console.error(`certificate job ${job.id} failed:`, e);
+		await db.updateTable('document_job').set({ status: 'failed', error: String((e as Error).message ?? e), finished_at: new Date() }).where('id', '=', job.id).execute();
+	});
+	running.set(job.id, work.finally(() => running.delete(job.id)));
+	return job.id;
+}
+
+async function runJob(db: DB, store: FileStore, actor: Actor, key: SigningKey, jobId: number, todo: ItemRow[], opts: { baseUrl: string; render: Renderer; concurrency?: number; tmpDir: string }) {
+	let next = 0;
+	const worker = async () => {
+		while (next < todo.length) {
+			const r = todo[next++];
+			await issueOne(db, store, actor, key, r, opts);
+			await db.updateTable('document_job').set({ done: sql<number>`done + 1` }).where('id', '=', jobId).execute();
+		}
+	};
+	await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 2, todo.length)) }, worker));
+	await db.updateTable('document_job').set({ status: 'done', finished_at: new Date() }).where('id', '=', jobId).execute();
+}
+
+async function issueOne(db: DB, store: FileStore, actor: Actor, key: SigningKey, r: ItemRow, opts: { baseUrl: string; render: Renderer; tmpDir: string }) {
+	const { seq } = (await sql<{ seq: string }>`select nextval('certificate_serial_seq') as seq`.execute(db)).rows[0];
+	const serial = `${r.issued_on.slice(0, 4)}-${r.commune_code}-${String(seq).padStart(6, '0')}`;
+	const code = newVerificationCode();
+	const payload = signClaims({ s: serial, v: code, c: r.commune_code, n: r.commune_name, d: r.number, t: r.issued_on, f: r.valid_from ?? r.issued_on, u: r.valid_until ?? r.issued_on }, key);
+	const pdf = await opts.render(certificateDoc(r, { serial, code, qr: verificationUrl(opts.baseUrl, code, payload), preview: false }));
+	const sha256 = crypto.createHash('sha256').update(pdf).digest('hex');
+	const tmp = await newTempPath(opts.tmpDir);
+	try {
+		await fs.promises.writeFile(tmp, pdf);
+		const storageKey = await store.put(tmp, sha256, 'pdf');
+		await db.transaction().execute(async (trx) => {
+			const file = await trx
+				.insertInto('stored_file')
+				.values({ sha256, size: pdf.length, mime: 'application/pdf', ext: 'pdf', storage_key: storageKey || storageKeyFor(sha256, 'pdf') })
+				.onConflict((oc) => oc.column('sha256').doUpdateSet({ size: pdf.length }))
+				.returning('id')
+				.executeTakeFirstOrThrow();
+			const c = await trx
+				.insertInto('certificate')
+				.values({ decision_item_id: r.id, serial, code, payload, key_id: key.keyId, file_id: file.id, pdf_sha256: sha256, issued_by: actor.id })
+				.returning('id')
+				.executeTakeFirstOrThrow();
+			await recordAudit(trx, {
+				actorId: actor.id,
+				actorLabel: actor.label,
+				action: 'certificate.issue',
+				objectType: 'certificate',
+				objectId: c.id,
+				details: { decisionId: r.decision_id, decisionItemId: r.id, serial, code, sha256, commune: r.commune_code }
+			});
+		});
+	} finally {
+		await discardTemp(tmp);
+	}
+}
+
+export type CertificateRow = { id: number; decisionItemId: number; serial: string; code: string; sha256: string; issuedAt: Date; printed: number };
+
+/** The certificates of a decision, by decision item, with how often each was printed. */
+export async function certificatesOf(db: DB, decisionId: number): Promise<Map<number, CertificateRow>> {
+	const rows = await db
+		.selectFrom('certificate as c')
+		.innerJoin('decision_item as i', 'i.id', 'c.decision_item_id')
+		.select(['c.id', 'c.decision_item_id', 'c.serial', 'c.code', 'c.pdf_sha256', 'c.issued_at'])
+		.where('i.decision_id', '=', decisionId)
+		.execute();
+	const prints = rows.length
+		? await db
+				.selectFrom('audit_log')
+				.select(['object_id', (eb) => eb.fn.countAll<string>().as('n')])
+				.where('object_type', '=', 'certificate')
+				.where('action', 'in', ['certificate.print', 'certificate.reprint'])
+				.where(
+					'object_id',
+					'in',
+					rows.map((r) => String(r.id))
+				)
+				.groupBy('object_id')
+				.execute()
+		: [];
+	const printed = new Map(prints.map((p) => [Number(p.object_id), Number(p.n)]));
+	return new Map(rows.map((r) => [r.decision_item_id, { id: r.id, decisionItemId: r.decision_item_id, serial: r.serial, code: r.code, sha256: r.pdf_sha256, issuedAt: r.issued_at, printed: printed.get(r.id) ?? 0 }]));
+}
+
+export const REPRINT_REASON_MESSAGE = 'Giấy chứng nhận này đã được in: in lại cần ghi lý do (5–500 ký tự).';
+
+/**
+ * Opens an issued certificate's PDF for printing: the first print needs nothing, every later
+ * one a reason; both are recorded in the audit trail before any byte is sent.
+ */
+export async function openCertificateForPrint(db: DB, store: FileStore, actor: Actor, decisionId: number, itemId: number, reason: string | null) {
+	const c = await db
+		.selectFrom('certificate as c')
+		.innerJoin('decision_item as i', 'i.id', 'c.decision_item_id')
+		.innerJoin('stored_file as f', 'f.id', 'c.file_id')
+		.select(['c.id', 'c.serial', 'f.storage_key', 'f.size', 'c.pdf_sha256'])
+		.where('i.decision_id', '=', decisionId)
+		.where('i.id', '=', itemId)
+		.executeTakeFirst();
+	if (!c) throw new WorkflowError(404, 'Chưa có giấy chứng nhận cho xã này.');
+	const printed = (await certificatesOf(db, decisionId)).get(itemId)?.printed ?? 0;
+	const text = (reason ?? '').normalize('NFC').trim();
+	if (printed > 0 && (text.length < 5 || text.length > 500)) throw new WorkflowError(400, REPRINT_REASON_MESSAGE);
+	await recordAudit(db, {
+		actorId: actor.id,
+		actorLabel: actor.label,
+		action: printed > 0 ? 'certificate.reprint' : 'certificate.print',
+		objectType: 'certificate',
+		objectId: c.id,
+		details: { serial: c.serial, sha256: c.pdf_sha256, ...(printed > 0 ? { reason: text } : {}) }
+	});
+	return { stream: await store.open(c.storage_key), size: Number(c.size), fileName: `giay-chung-nhan-${c.serial}.pdf` };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public verification
+// ---------------------------------------------------------------------------------------------
+
+export type VerificationStatus = 'valid' | 'expired' | 'revoked' | 'superseded' | 'not_yet_valid';
+export const VERIFICATION_STATUS_LABELS: Record<VerificationStatus, string> = {
+	valid: 'Còn hiệu lực',
+	expired: 'Hết hiệu lực',
+	revoked: 'Đã bị thu hồi',
+	superseded: 'Đơn vị đã sắp xếp, sáp nhập (giấy chứng nhận không còn áp dụng cho đơn vị mới)',
+	not_yet_valid: 'Chưa đến thời hạn hiệu lực'
+};
+
+export type Verification = {
+	status: VerificationStatus;
+	statusLabel: string;
+	serial: string;
+	commune: string;
+	province: string | null;
+	decisionNumber: string;
+	decisionDate: string;
+	issuingBody: string;
+	criteriaSet: string;
+	validFrom: string;
+	validUntil: string;
+	sha256: string;
+	revokedOn: string | null;
+};
+
+/** What the public page shows for a verification code (no personal data); undefined if unknown. */
+export async function verifyCertificate(db: DB, code: string, on: string = today()): Promise<Verification | undefined> {
+	if (!VERIFICATION_CODE.test(code)) return undefined;
+	const r = await db
+		.selectFrom('certificate as c')
+		.innerJoin('decision_item as i', 'i.id', 'c.decision_item_id')
+		.innerJoin('decision as d', 'd.id', 'i.decision_id')
+		.innerJoin('admin_unit as u', 'u.id', 'i.commune_id')
+		.leftJoin('admin_unit as p', 'p.id', 'u.province_id')
+		.innerJoin('admin_unit as g', 'g.id', 'd.issuing_unit_id')
+		.innerJoin('assessment as a', 'a.id', 'i.assessment_id')
+		.innerJoin('criteria_set as s', 's.id', 'a.criteria_set_id')
+		.leftJoin('revocation as v', 'v.decision_item_id', 'i.id')
+		.select(['c.serial', 'c.pdf_sha256', 'u.id as unit_id', 'u.era', 'u.name as commune', 'p.name as province', 'd.number', 'd.issued_on', 'g.name as issuing', 's.code as set_code', 's.version as set_version', 'i.valid_from', 'i.valid_until', 'v.revoked_at'])
+		.where('c.code', '=', code)
+		.executeTakeFirst();
+	if (!r) return undefined;
+	const merged = r.era === 'pre2025' ? await db.selectFrom('unit_lineage').select('unit_id').where('old_unit_id', '=', r.unit_id).limit(1).executeTakeFirst() : undefined;
+	const from = r.valid_from ?? r.issued_on;
+	const until = r.valid_until ?? r.issued_on;
+	const status: VerificationStatus = r.revoked_at ? 'revoked' : merged ? 'superseded' : on > until ? 'expired' : on < from ? 'not_yet_valid' : 'valid';
+	return {
+		status,
+		statusLabel: VERIFICATION_STATUS_LABELS[status],
+		serial: r.serial,
+		commune: r.commune,
+		province: r.province,
+		decisionNumber: r.number,
+		decisionDate: r.issued_on,
+		issuingBody: `Ủy ban nhân dân ${r.issuing}`,
+		criteriaSet: `${r.set_code}@${r.set_version}`,
+		validFrom: from,
+		validUntil: until,
+		sha256: r.pdf_sha256,
+		revokedOn: r.revoked_at ? r.revoked_at.toLocaleDateString('sv-SE', { timeZone: 'Asia/Ho_Chi_Minh' }) : null
+	};
+}
+
+/** Per-address limit of the public page, kept in the database like the sign-in limits. */
+export const VERIFY_LIMIT = { maxRequests: 30, windowMs: 60_000 };
+
+export async function verifyRateLimited(db: DB, ip: string, now = new Date()): Promise<boolean> {
+	const key = `verify:${ip}`;
+	const row = await db
+		.selectFrom('login_attempt')
+		.select((eb) => eb.fn.countAll<string>().as('n'))
+		.where('key', '=', key)
+		.where('at', '>', new Date(now.getTime() - VERIFY_LIMIT.windowMs))
+		.executeTakeFirstOrThrow();
+	if (Number(row.n) >= VERIFY_LIMIT.maxRequests) return true;
+	await db.insertInto('login_attempt').values({ key, at: now }).execute();
+	return false;
+}
+

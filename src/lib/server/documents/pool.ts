@@ -1,0 +1,104 @@
+/**
+ * A small pool of worker threads that render PDFs, so that layout never blocks the server's
+ * event loop; at most `size` documents are laid out at once, the rest wait in a queue.
+ *
+ * The worker runs the TypeScript sources directly (Node's type stripping): it is found at
+ * PDF_WORKER, or `src/lib/server/documents/worker.ts` under the working directory (the project
+ * root for `npm start`). Without it, documents are laid out in the main thread (logged once).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { DocumentData } from './types.ts';
+
+type Task = { id: number; data: DocumentData; resolve: (b: Buffer) => void; reject: (e: Error) => void };
+
+export function workerPath(): string | null {
+	const candidates = [process.env.PDF_WORKER, path.resolve(process.cwd(), 'src/lib/server/documents/worker.ts')].filter((p): p is string => !!p);
+	return candidates.find((p) => fs.existsSync(p)) ?? null;
+}
+
+export class PdfPool {
+	readonly size: number;
+	private workers: { worker: Worker; busy: Task | null }[] = [];
+	private queue: Task[] = [];
+	private nextId = 1;
+	private file: string;
+
+	constructor(file: string, size = Math.max(1, Math.min(2, os.availableParallelism() - 1))) {
+		this.file = file;
+		this.size = size;
+	}
+
+	render(data: DocumentData): Promise<Buffer> {
+		return new Promise((resolve, reject) => {
+			this.queue.push({ id: this.nextId++, data, resolve, reject });
+			this.pump();
+		});
+	}
+
+	private spawn() {
+		const slot: { worker: Worker; busy: Task | null } = { worker: new Worker(this.file), busy: null };
+		slot.worker.unref();
+		slot.worker.on('message', (msg: { id: number; pdf?: Uint8Array; error?: string }) => {
+			const task = slot.busy;
+			slot.busy = null;
+			slot.worker.unref();
+			if (task) {
+				if (msg.pdf) task.resolve(Buffer.from(msg.pdf.buffer, msg.pdf.byteOffset, msg.pdf.byteLength));
+				else task.reject(new Error(msg.error ?? 'PDF worker failed'));
+			}
+			this.pump();
+		});
+		slot.worker.on('error', (e) => {
+			slot.busy?.reject(e);
+			slot.busy = null;
+			this.workers = this.workers.filter((w) => w !== slot);
+			this.pump();
+		});
+		this.workers.push(slot);
+		return slot;
+	}
+
+	private pump() {
+		while (this.queue.length) {
+			let slot = this.workers.find((w) => !w.busy);
+			if (!slot && this.workers.length < this.size) slot = this.spawn();
+			if (!slot) return;
+			const task = this.queue.shift()!;
+			slot.busy = task;
+			slot.worker.ref();
+			slot.worker.postMessage({ id: task.id, data: task.data });
+		}
+	}
+
+	async close(): Promise<void> {
+		await Promise.all(this.workers.map((w) => w.worker.terminate()));
+		this.workers = [];
+	}
+}
+
+let shared: PdfPool | null | undefined;
+let warned = false;
+
+/** Renders in the shared pool, or in this thread when the worker file is not available. */
+export async function renderInPool(data: DocumentData): Promise<Buffer> {
+	if (shared === undefined) {
+		const file = workerPath();
+		shared = file ? new PdfPool(file) : null;
+	}
+	if (shared) return shared.render(data);
+	if (!warned) {
+		warned = true;
+		console.warn('PDF worker not found (PDF_WORKER or src/lib/server/documents/worker.ts): laying out in the main thread.');
+	}
+	const { renderPdf } = await import('./render.ts');
+	return renderPdf(data);
+}
+
+export async function closePool(): Promise<void> {
+	const p = shared;
+	shared = undefined;
+	await p?.close();
+}

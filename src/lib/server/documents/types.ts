@@ -1,0 +1,144 @@
+/**
+ * The data each official document is laid out from (issue 6). Server modules gather it from the
+ * database; the layout functions (one per document) turn it into a pdfmake document definition
+ * and never touch the database, so they can run in a worker thread. All strings are Vietnamese
+ * as shown; dates are 'YYYY-MM-DD'.
+ */
+
+/** The issuing body and place, for the header of Decree 30/2020 (NĐ 30) documents. */
+export type Issuer = {
+	/** Upper line at top left, e.g. "UBND THÀNH PHỐ HUẾ" (the parent body); may be empty. */
+	parent: string;
+	/** The issuing body itself, bold, e.g. "SỞ Y TẾ" or "ỦY BAN NHÂN DÂN". */
+	body: string;
+	/** Place name for the date line, e.g. "Huế" → "Huế, ngày 20 tháng 11 năm 2026". */
+	place: string;
+};
+
+/** A signature block at bottom right. */
+export type Signature = {
+	/** e.g. "TM. ỦY BAN NHÂN DÂN" (may be empty) */
+	onBehalfOf: string;
+	/** e.g. "CHỦ TỊCH", "GIÁM ĐỐC", "TRƯỞNG PHÒNG" */
+	title: string;
+	name: string;
+};
+
+/** Marks every document may carry. */
+export type Marks = {
+	/** "BẢN XEM TRƯỚC" watermark: a preview before the decision is signed / the certificate issued. */
+	preview: boolean;
+	/** The criteria set is neither verified nor confirmed: a visible "provisional" mark (TẠM TÍNH …). */
+	provisional: boolean;
+};
+
+export type ScoredIndicator = {
+	code: string;
+	title: string;
+	maxPoints: number;
+	/** The commune's figure in words, e.g. "198/200 (99%)", "Có". */
+	answer: string;
+	/** Source and period the commune cited, e.g. "Trạm y tế · Năm 2026"; null when none. */
+	source: string | null;
+	/** Evidence codes backing it, e.g. ["TC01-01", "TC01-02"]. */
+	evidenceCodes: string[];
+	points: number | null;
+};
+
+export type ScoredCriterion = { code: string; title: string; maxPoints: number; points: number; indicators: ScoredIndicator[] };
+
+/** 1. Báo cáo tự đánh giá (the commune's self-assessment report). */
+export type SelfAssessmentReport = {
+	kind: 'self_assessment';
+	marks: Marks;
+	issuer: Issuer; // the commune's People's Committee
+	number: string | null; // e.g. "…/BC-UBND" or null for "Số:      /BC-UBND"
+	date: string;
+	commune: { name: string; code: string; province: string; category: string };
+	round: string;
+	criteriaSet: string; // e.g. "QD06-2019@1 — Bộ tiêu chí QĐ 06/QĐ-TTg"
+	criteria: ScoredCriterion[];
+	total: number;
+	maxTotal: number;
+	threshold: number;
+	/** e.g. "Đủ điều kiện công nhận" */
+	verdict: string;
+	reasons: string[];
+	signature: Signature;
+	recipients: string[];
+};
+
+export type AppraisedRow = { code: string; title: string; maxPoints: number; selfPoints: number; reviewedPoints: number; note: string | null };
+
+/** 2. Báo cáo thẩm định (the appraisal report), self and reviewed points side by side. */
+export type AppraisalReport = {
+	kind: 'appraisal';
+	marks: Marks;
+	issuer: Issuer; // the reviewing office
+	number: string | null;
+	date: string;
+	commune: { name: string; code: string; province: string; category: string };
+	round: string;
+	criteriaSet: string;
+	rows: AppraisedRow[];
+	selfTotal: number;
+	reviewedTotal: number;
+	maxTotal: number;
+	threshold: number;
+	verdict: string;
+	/** "Đề nghị công nhận" / "Đề nghị không công nhận" */
+	recommendation: string;
+	remarks: string;
+	/** Per-indicator adjustments: "TC03.1: 100 → 95 (lý do …)" */
+	adjustments: string[];
+	signature: Signature;
+	recipients: string[];
+};
+
+export type DecisionCommune = { name: string; code: string; district: string | null; province: string; category: string; total: number; validFrom: string | null; validUntil: string | null };
+
+/** 3. Quyết định công nhận / không công nhận, with its articles and the annex of communes. */
+export type DecisionDocument = {
+	kind: 'decision';
+	marks: Marks;
+	issuer: Issuer; // e.g. parent "", body "ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HUẾ"
+	number: string; // "15/QĐ-UBND"
+	date: string;
+	outcome: 'recognise' | 'not_recognise';
+	/** Legal bases, each a line starting "Căn cứ …" */
+	bases: string[];
+	round: string;
+	communes: DecisionCommune[];
+	/**
+	 * Optional: who carries out the decision (Điều 3), e.g. ["Chánh Văn phòng Ủy ban nhân dân
+	 * thành phố", "Giám đốc Sở Y tế", "Chủ tịch Ủy ban nhân dân các xã, phường có tên tại Điều 1"].
+	 * When absent or empty, Điều 3 names them generically.
+	 */
+	implementers?: string[];
+	signature: Signature;
+	recipients: string[];
+};
+
+/** 4. Giấy chứng nhận, A4 landscape, one per recognised commune. */
+export type CertificateDocument = {
+	kind: 'certificate';
+	marks: Marks;
+	/** "UBND THÀNH PHỐ HUẾ" or similar: the deciding authority, shown at the top. */
+	authority: string;
+	commune: { name: string; province: string };
+	decision: { number: string; date: string };
+	validFrom: string;
+	validUntil: string;
+	serial: string;
+	/** The full text the QR encodes (the verification URL with the signed payload). */
+	qr: string;
+	/** Short verification code printed beside the QR. */
+	verificationCode: string;
+	signature: Signature;
+	place: string;
+	date: string;
+	/** Colour (decorative border) or black and white. */
+	colour: boolean;
+};
+
+export type DocumentData = SelfAssessmentReport | AppraisalReport | DecisionDocument | CertificateDocument;

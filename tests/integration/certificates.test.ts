@@ -1,0 +1,151 @@
+/**
+ * Certificates on the embedded database or PostgreSQL (TEST_DATABASE_URL): issuing a
+ * decision's certificates in a background job through the worker-thread pool, the stored PDF
+ * and its hash, the QR (decoded with zbarimg) carrying the verification URL and a payload signed
+ * with Ed25519, the public verification status (valid, expired, revoked), a tampered payload
+ * refused by the command line, and reprints that need a reason.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { text } from 'node:stream/consumers';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDb, usingPostgres, type TestDb } from '../helpers/db.ts';
+import { completeDossier, seedRound } from '../helpers/fixtures.ts';
+import { loadAssessment } from '#lib/server/assessments/index.ts';
+import { transition } from '#lib/server/assessments/workflow.ts';
+import { loadSessionAccount } from '#lib/server/accounts/index.ts';
+import { actorOf } from '#lib/server/auth/guard.ts';
+import { appraise, startReview } from '#lib/server/reviews/index.ts';
+import { issueDecision, revokeRecognition } from '#lib/server/decisions/index.ts';
+import { confirmCriteriaSet } from '#lib/server/criteria/index.ts';
+import { localFileStore } from '#lib/server/storage/index.ts';
+import { generateSigningKey, verifyPayload, payloadFrom } from '#lib/server/certificates/signing.ts';
+import { certificatesOf, jobPromise, latestJob, openCertificateForPrint, startCertificateJob, verifyCertificate } from '#lib/server/certificates/index.ts';
+import { PdfPool, workerPath } from '#lib/server/documents/pool.ts';
+import { verifyAuditChain } from '#lib/server/audit/index.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+let t: TestDb;
+let f: Awaited<ReturnType<typeof seedRound>>;
+let dir: string;
+let keyFile: string;
+let pool: PdfPool;
+let decisionId: number;
+let itemId: number;
+
+beforeAll(async () => {
+	t = await freshDb();
+	f = await seedRound(t);
+	dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cert-'));
+	keyFile = path.join(dir, 'keys', 'k.pem');
+	generateSigningKey(keyFile);
+	pool = new PdfPool(workerPath()!, 2);
+	const acct = async (id: number) => {
+		const a = (await loadSessionAccount(t.db, id))!;
+		return { ...actorOf(a), label: a.email };
+	};
+	const [chair, reviewer, approver] = await Promise.all([acct(f.chairA), acct(f.reviewer), acct(f.approver)]);
+	const id = f.assessmentA;
+	const v = async () => (await loadAssessment(t.db, id))!.stateVersion;
+	await completeDossier(t, id, f.officerA);
+	await transition(t.db, chair, id, 'submit', await v());
+	await startReview(t.db, reviewer, id, await v());
+	await appraise(t.db, reviewer, id, await v(), { recommendation: 'recognise', remarks: '' });
+	await confirmCriteriaSet(t.db, (await loadAssessment(t.db, id))!.criteriaSetId, { id: f.admin, label: 'admin' }, 'kiểm thử');
+	decisionId = await issueDecision(t.db, approver, { outcome: 'recognise', number: '42/QĐ-UBND', issuedOn: '2026-11-20', signerName: 'Phạm Quốc Việt', signerTitle: 'Chủ tịch', validFrom: '2026-11-20', validUntil: '2029-11-19', assessments: [{ id, version: await v() }] });
+	itemId = (await t.db.selectFrom('decision_item').select('id').where('decision_id', '=', decisionId).executeTakeFirstOrThrow()).id;
+}, 180_000);
+afterAll(async () => {
+	await pool?.close();
+	await t?.drop();
+	fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe(`certificates on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, () => {
+	const store = () => localFileStore(path.join(dir, 'files'));
+	const approver = () => ({ id: f.approver, label: 'lanhdao@demo.vn' });
+
+	it('issues the certificate in a background job: stored PDF, hash, serial, signed QR', async () => {
+		const jobId = await startCertificateJob(t.db, { signingKeyFile: keyFile }, store(), approver(), decisionId, { baseUrl: 'https://treem.example.vn', render: (d) => pool.render(d), tmpDir: path.join(dir, 'tmp') });
+		await jobPromise(jobId);
+		expect(await latestJob(t.db, decisionId)).toMatchObject({ id: jobId, total: 1, done: 1, status: 'done' });
+		const cert = (await certificatesOf(t.db, decisionId)).get(itemId)!;
+		expect(cert.serial).toMatch(/^2026-19753-\d{6}$/);
+		expect(cert.code).toMatch(/^[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}$/);
+
+		// the stored PDF is the one whose hash is published
+		const opened = await openCertificateForPrint(t.db, store(), approver(), decisionId, itemId, null);
+		const chunks: Buffer[] = [];
+		for await (const c of opened.stream) chunks.push(c as Buffer);
+		const pdf = Buffer.concat(chunks);
+		expect(crypto.createHash('sha256').update(pdf).digest('hex')).toBe(cert.sha256);
+		const file = path.join(dir, 'cert.pdf');
+		fs.writeFileSync(file, pdf);
+		const textOut = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).normalize('NFC');
+		expect(textOut).toContain('GIẤY CHỨNG NHẬN');
+		expect(textOut).toContain('Phường Phú Xuân');
+		expect(textOut).toContain('42/QĐ-UBND');
+		expect(textOut).toContain(cert.serial);
+		expect(textOut).not.toContain('BẢN XEM TRƯỚC');
+
+		// the QR decodes to the verification URL with the signed payload
+		execFileSync('pdftoppm', ['-r', '150', '-png', '-singlefile', file, path.join(dir, 'cert')]);
+		const qr = execFileSync('zbarimg', ['--quiet', '--raw', path.join(dir, 'cert.png')], { encoding: 'utf8' }).trim();
+		expect(qr.startsWith(`https://treem.example.vn/verify/${cert.code}?p=XP1.`)).toBe(true);
+		const publicPem = crypto.createPublicKey(fs.readFileSync(keyFile)).export({ type: 'spki', format: 'pem' }).toString();
+		const ok = verifyPayload(qr, publicPem);
+		expect(ok).toMatchObject({ ok: true, claims: { s: cert.serial, v: cert.code, c: '19753', n: 'Phường Phú Xuân', d: '42/QĐ-UBND', f: '2026-11-20', u: '2029-11-19' } });
+
+		// the command line checks it offline; a tampered payload fails
+		const cli = (arg: string) => spawnSync(process.execPath, ['src/cli/main.ts', 'certificate', 'verify', arg], { cwd: root, env: { ...process.env, SIGNING_KEY_FILE: keyFile, DATABASE_URL: '' }, encoding: 'utf8' });
+		const good = cli(payloadFrom(qr));
+		expect(good.status).toBe(0);
+		expect(good.stdout).toContain('HỢP LỆ');
+		expect(good.stdout).toContain(cert.serial);
+		const [prefix, claims, sig] = payloadFrom(qr).split('.');
+		const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(claims, 'base64url').toString()), u: '2099-12-31' })).toString('base64url');
+		const bad = cli(`${prefix}.${forged}.${sig}`);
+		expect(bad.status).toBe(1);
+		expect(bad.stderr).toContain('KHÔNG HỢP LỆ');
+		expect(verifyPayload(`${prefix}.${forged}.${sig}`, publicPem)).toMatchObject({ ok: false });
+		// another deployment's key does not verify it either
+		const other = crypto.generateKeyPairSync('ed25519').publicKey;
+		expect(verifyPayload(qr, other)).toMatchObject({ ok: false });
+	});
+
+	it('a second job issues nothing new; the certificate row cannot change', async () => {
+		const jobId = await startCertificateJob(t.db, { signingKeyFile: keyFile }, store(), approver(), decisionId, { baseUrl: 'https://treem.example.vn', render: (d) => pool.render(d), tmpDir: path.join(dir, 'tmp') });
+		await jobPromise(jobId);
+		expect(await latestJob(t.db, decisionId)).toMatchObject({ total: 0, status: 'done' });
+		expect(await t.db.selectFrom('certificate').select('id').execute()).toHaveLength(1);
+		await expect(sql`update certificate set serial = 'X'`.execute(t.db)).rejects.toThrow(/immutable/);
+	});
+
+	it('a reprint needs a reason; every print is in the audit trail', async () => {
+		await expect(openCertificateForPrint(t.db, store(), approver(), decisionId, itemId, null)).rejects.toThrow(/in lại cần ghi lý do/);
+		const again = await openCertificateForPrint(t.db, store(), approver(), decisionId, itemId, 'Bản in trước bị hỏng');
+		expect((await text(again.stream)).startsWith('%PDF')).toBe(true);
+		const prints = await t.db.selectFrom('audit_log').select(['action', 'details']).where('object_type', '=', 'certificate').where('action', 'like', 'certificate.%print').orderBy('id').execute();
+		expect(prints.map((p) => p.action)).toEqual(['certificate.print', 'certificate.reprint']);
+		expect(prints[1].details).toMatchObject({ reason: 'Bản in trước bị hỏng' });
+		expect((await certificatesOf(t.db, decisionId)).get(itemId)!.printed).toBe(2);
+	});
+
+	it('the public status: valid, expired after the period, revoked at once after a revocation', async () => {
+		const cert = (await certificatesOf(t.db, decisionId)).get(itemId)!;
+		const valid = (await verifyCertificate(t.db, cert.code, '2027-01-01'))!;
+		expect(valid).toMatchObject({ status: 'valid', commune: 'Phường Phú Xuân', decisionNumber: '42/QĐ-UBND', decisionDate: '2026-11-20', validFrom: '2026-11-20', validUntil: '2029-11-19', sha256: cert.sha256, criteriaSet: 'QD06-2019@1' });
+		// no personal data: names of people are not in what the page gets
+		expect(JSON.stringify(valid)).not.toMatch(/Phạm Quốc Việt|Nguyễn Thị Hoa|@demo\.vn/);
+		expect((await verifyCertificate(t.db, cert.code, '2030-01-01'))!.status).toBe('expired');
+		expect(await verifyCertificate(t.db, 'AAAAA-AAAAA')).toBeUndefined();
+		expect(await verifyCertificate(t.db, "x' or 1=1 --")).toBeUndefined();
+		await revokeRecognition(t.db, { ...actorOf((await loadSessionAccount(t.db, f.approver))!), label: 'lanhdao@demo.vn' }, itemId, 'Số liệu không trung thực');
+		expect((await verifyCertificate(t.db, cert.code, '2027-01-01'))!.status).toBe('revoked');
+		expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
+	});
+});
