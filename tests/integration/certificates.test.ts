@@ -148,4 +148,28 @@ describe(`certificates on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, 
 		expect((await verifyCertificate(t.db, cert.code, '2027-01-01'))!.status).toBe('revoked');
 		expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
 	});
+
+	it('a certificate of a unit merged into another reads "superseded by a merger"', async () => {
+		// a second recognition, for commune B, then B is treated as a pre-2025 unit merged away
+		const acct = async (id: number) => {
+			const a = (await loadSessionAccount(t.db, id))!;
+			return { ...actorOf(a), label: a.email };
+		};
+		const [officerB, reviewer, approver] = await Promise.all([acct(f.officerB), acct(f.reviewer), acct(f.approver)]);
+		const b = f.assessmentB;
+		const v = async () => (await loadAssessment(t.db, b))!.stateVersion;
+		await completeDossier(t, b, f.officerB);
+		await transition(t.db, { ...officerB, role: 'commune_chair' }, b, 'submit', await v());
+		await startReview(t.db, reviewer, b, await v());
+		await appraise(t.db, reviewer, b, await v(), { recommendation: 'recognise', remarks: '' });
+		const d = await issueDecision(t.db, approver, { outcome: 'recognise', number: '43/QĐ-UBND', issuedOn: '2026-11-21', signerName: 'Phạm Quốc Việt', signerTitle: 'Chủ tịch', validFrom: '2026-11-21', validUntil: '2029-11-20', assessments: [{ id: b, version: await v() }] });
+		await jobPromise(await startCertificateJob(t.db, { signingKeyFile: keyFile }, store(), approver, d, { baseUrl: 'https://treem.example.vn', render: (x) => pool.render(x), tmpDir: path.join(dir, 'tmp') }));
+		const cert = [...(await certificatesOf(t.db, d)).values()][0];
+		expect((await verifyCertificate(t.db, cert.code, '2027-01-01'))!.status).toBe('valid');
+		const unit = await t.db.selectFrom('assessment').select('commune_id').where('id', '=', b).executeTakeFirstOrThrow();
+		const successor = await t.db.selectFrom('admin_unit').select('id').where('level', '=', 'commune').where('id', '!=', unit.commune_id).orderBy('id').executeTakeFirstOrThrow();
+		await t.db.updateTable('admin_unit').set({ era: 'pre2025', code: 'T19774' }).where('id', '=', unit.commune_id).execute();
+		await t.db.insertInto('unit_lineage').values({ unit_id: successor.id, old_unit_id: unit.commune_id, share: 'full' }).execute();
+		expect((await verifyCertificate(t.db, cert.code, '2027-01-01'))!).toMatchObject({ status: 'superseded', statusLabel: expect.stringMatching(/sáp nhập/) });
+	});
 });
