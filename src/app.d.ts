@@ -5,6 +5,7 @@ declare global {
 		interface Locals {
 			account: SessionAccount | null;
 			sessionId: string | null;
+			requestId: string;
 		}
 		interface Error {
 			message: string;

@@ -1,4 +1,7 @@
-import type { Handle, ServerInit } from '@sveltejs/kit/hooks';
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit/hooks';
+import { applySecurityHeaders, crossSiteRefusal } from '#lib/server/http/security.ts';
+import { log, requestId } from '#lib/server/http/log.ts';
+import { closePool } from '#lib/server/documents/pool.ts';
 import { appConfig, closeApp, db, openApp } from '#lib/server/app.ts';
 import { cookieExpiry, SESSION_COOKIE, validateSession } from '#lib/server/auth/session.ts';
 import { loadSessionAccount } from '#lib/server/accounts/index.ts';
@@ -17,6 +20,8 @@ export const init: ServerInit = async () => {
 	const shutdown = async () => {
 		if (closing) return;
 		closing = true;
+		log('info', 'shutdown: requests finished, closing the database');
+		await closePool();
 		await closeApp();
 	};
 	// adapter-node emits this after it stopped accepting requests and finished the open ones.
@@ -24,12 +29,38 @@ export const init: ServerInit = async () => {
 };
 
 export const handle: Handle = async ({ event, resolve }) => {
+	const started = performance.now();
+	const id = requestId(event.request.headers);
+	event.locals.requestId = id;
+	const response = await handleRequest({ event, resolve });
+	response.headers.set('X-Request-Id', id);
+	applySecurityHeaders(response, { https: event.url.protocol === 'https:', signedIn: event.locals.account !== null });
+	log('info', 'request', { id, method: event.request.method, path: event.url.pathname, status: response.status, ms: Math.round(performance.now() - started), account: event.locals.account?.id ?? null });
+	return response;
+};
+
+// Errors our code did not expect are logged with the request id, which the user sees too; the
+// errors thrown on purpose (404, 403 …) keep their own Vietnamese message.
+export const handleError: HandleServerError = (input) => {
+	if (input.kind !== 'unknown') return;
+	const id = input.event.locals.requestId ?? null;
+	const e = input.error;
+	log('error', 'unhandled error', { id, path: input.event.url.pathname, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+	return { message: `Đã có lỗi xảy ra. Mã yêu cầu: ${id ?? 'không có'}.` };
+};
+
+const handleRequest: Handle = async ({ event, resolve }) => {
+	event.locals.account = null;
+	event.locals.sessionId = null;
+	const refusal = crossSiteRefusal(event.request.method, event.url, event.request.headers);
+	if (refusal) {
+		log('warn', 'cross-site request refused', { id: event.locals.requestId, path: event.url.pathname, why: refusal });
+		return new Response('Yêu cầu từ trang web khác bị từ chối.', { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+	}
 	const length = Number(event.request.headers.get('content-length') ?? 0);
 	if (length > MAX_FORM_BYTES && !event.url.pathname.endsWith('/evidence/upload')) {
 		return new Response('Dữ liệu gửi lên quá lớn.', { status: 413, headers: { 'content-type': 'text/plain; charset=utf-8' } });
 	}
-	event.locals.account = null;
-	event.locals.sessionId = null;
 	const token = event.cookies.get(SESSION_COOKIE);
 	if (token) {
 		const cfg = appConfig();
@@ -44,10 +75,5 @@ export const handle: Handle = async ({ event, resolve }) => {
 			event.cookies.delete(SESSION_COOKIE, sessionCookieOptions(event.url));
 		}
 	}
-	const response = await resolve(event);
-	response.headers.set('X-Content-Type-Options', 'nosniff');
-	response.headers.set('Referrer-Policy', 'same-origin');
-	response.headers.set('X-Frame-Options', 'DENY');
-	if (event.locals.account) response.headers.set('Cache-Control', 'no-store');
-	return response;
+	return resolve(event);
 };

@@ -10,7 +10,8 @@ export function documentResponse(body: Buffer | ReadableStream<Uint8Array>, file
 			'Content-Disposition': opts.inline ? disposition.replace(/^attachment/, 'inline') : disposition,
 			'Cache-Control': 'no-store',
 			'X-Content-Type-Options': 'nosniff',
-			'Content-Security-Policy': "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"
+			// shown inside this site's pages when inline; never framed when downloaded
+			'Content-Security-Policy': `default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors ${opts.inline ? "'self'" : "'none'"}`
 		}
 	});
 }

@@ -42,7 +42,7 @@ export const GET: RequestHandler = async (event) => {
 				'Cache-Control': 'no-store',
 				...(inline
 					? { 'Content-Security-Policy': "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'", 'X-Frame-Options': 'SAMEORIGIN' }
-					: { 'Content-Security-Policy': "default-src 'none'; sandbox" })
+					: { 'Content-Security-Policy': "default-src 'none'; sandbox; frame-ancestors 'none'" })
 			}
 		});
 	} catch (e) {

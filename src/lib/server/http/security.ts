@@ -1,0 +1,37 @@
+/**
+ * Security headers for every response, and the refusal of cross-site requests that change data
+ * (SvelteKit checks the origin of form posts only; JSON endpoints are covered here).
+ * Pages get their Content-Security-Policy (with nonces) from SvelteKit (vite.config.ts); other
+ * responses (files, JSON) get a strict one unless they set their own.
+ */
+export const STRICT_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Why a request must be refused as cross-site, or null. */
+export function crossSiteRefusal(method: string, url: URL, headers: Headers): string | null {
+	if (SAFE_METHODS.has(method)) return null;
+	const site = headers.get('sec-fetch-site');
+	if (site && site !== 'same-origin' && site !== 'none') return `Sec-Fetch-Site: ${site}`;
+	const origin = headers.get('origin');
+	if (origin && origin !== url.origin) return `Origin: ${origin}`;
+	return null;
+}
+
+/** Adds the headers every response carries (keeping any a route set itself). */
+export function applySecurityHeaders(response: Response, opts: { https: boolean; signedIn: boolean }): Response {
+	const h = response.headers;
+	const setIfAbsent = (name: string, value: string) => {
+		if (!h.has(name)) h.set(name, value);
+	};
+	setIfAbsent('X-Content-Type-Options', 'nosniff');
+	setIfAbsent('Referrer-Policy', 'same-origin');
+	setIfAbsent('X-Frame-Options', 'DENY');
+	setIfAbsent('Cross-Origin-Opener-Policy', 'same-origin');
+	setIfAbsent('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()');
+	setIfAbsent('Content-Security-Policy', STRICT_CSP);
+	if (opts.https) setIfAbsent('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+	// signed-in pages and every download are never stored by a browser or a proxy
+	if (opts.signedIn || (h.get('content-disposition') ?? '').length > 0) h.set('Cache-Control', 'no-store');
+	return response;
+}
