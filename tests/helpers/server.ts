@@ -21,7 +21,14 @@ async function freePort(): Promise<number> {
 	});
 }
 
-export type RunningServer = { url: string; dataDir: string; log: () => string; stop: () => Promise<void> };
+export type RunningServer = {
+	url: string;
+	dataDir: string;
+	log: () => string;
+	stop: () => Promise<void>;
+	/** The server process (to send it signals). */
+	process: ChildProcess;
+};
 
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
 	const port = await freePort();
@@ -51,6 +58,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
 		url,
 		dataDir,
 		log: () => output,
+		process: child,
 		stop: async () => {
 			if (child.exitCode === null) {
 				const exited = new Promise((r) => child.once('exit', r));
