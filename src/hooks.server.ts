@@ -13,8 +13,10 @@ const MAX_FORM_BYTES = 1_000_000;
 
 export const init: ServerInit = async () => {
 	await openApp();
-	// temporary files of uploads cut off by a crash or restart
-	await sweepTemp();
+	// temporary files of uploads cut off by a crash or restart: all of them on the embedded
+	// database (the data directory's lock file means no other process is uploading into it);
+	// with PostgreSQL other instances may share the directory, so only those older than 15 min
+	await sweepTemp(appConfig().databaseUrl ? { olderThanMs: 15 * 60_000 } : { olderThanMs: 0 });
 	setInterval(() => void sweepTemp().catch(() => {}), 3_600_000).unref();
 	let closing = false;
 	const shutdown = async () => {

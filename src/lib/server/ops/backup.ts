@@ -1,0 +1,895 @@
+/**
+ * "Never lose work": a consistent backup of the database and the stored files that works the
+ * same on PostgreSQL and on the embedded PGlite, its restore into an empty deployment, and a
+ * check of the file store against the `stored_file` rows.
+ *
+ * A backup directory holds:
+ * - `tables/<table>.jsonl`: every application table (every table of the current schema except
+ *   Kysely's own), one JSON object per line as PostgreSQL's `to_json(row)` writes it (timestamps
+ *   as ISO 8601 strings in UTC with their microseconds, `date` as 'YYYY-MM-DD', bigint as
+ *   numbers, bytea as '\x…' hex, jsonb values embedded exactly), rows ordered by primary key;
+ * - `files/<storage_key>`: the content of every `stored_file` row, checked against its SHA-256;
+ * - `manifest.json`, written last: format, creation time, source kind, the applied migrations,
+ *   per table (in foreign-key dependency order) its columns, row count and the SHA-256 of its
+ *   file, every sequence's value, per stored file its key, size and SHA-256, the files that were
+ *   missing or did not match their row (`problems`), and totals.
+ *
+ * All tables are read in one READ ONLY transaction at REPEATABLE READ (one snapshot); the files
+ * are copied after it: stored content is addressed by its hash, so the file of a row never
+ * changes. Restore checks every hash before it writes anything, refuses a database that holds
+ * application data, migrates the target to the backup's schema version, inserts every row in one
+ * transaction and puts the files into the store before that transaction commits; if anything
+ * fails, the transaction rolls back and the files this run placed are removed.
+ *
+ * Plain Node module: no SvelteKit imports (the command line uses it).
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import { sql, type RawBuilder } from 'kysely';
+import { Migrator, NO_MIGRATIONS } from 'kysely/migration';
+import { z } from 'zod';
+import { migrations as knownMigrations } from '#migrations';
+import type { DB } from '../db/index.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { verifyAuditChain, type ChainReport } from '../audit/index.ts';
+import { assertStorageKey, discardTemp, localFileStore, newTempPath, StorageKeyError, storageKeyFor, StoredFileMissingError, type FileStore } from '../storage/index.ts';
+
+export const BACKUP_FORMAT = 'xa-backup/1';
+export const MANIFEST_FILE = 'manifest.json';
+
+/** A backup, restore or check refused (bad input: the directory, the backup, the target). */
+export class BackupError extends Error {}
+
+export type SourceKind = 'postgres' | 'embedded';
+
+export type ManifestTable = {
+	name: string;
+	/** Relative to the backup directory (`tables/<name>.jsonl`). */
+	file: string;
+	columns: string[];
+	primaryKey: string[];
+	rows: number;
+	bytes: number;
+	sha256: string;
+};
+export type ManifestSequence = { name: string; lastValue: number; isCalled: boolean };
+export type ManifestFile = { key: string; size: number; sha256: string };
+export type FileProblem = { key: string; sha256: string; problem: 'missing' | 'mismatch'; detail: string };
+
+export type Manifest = {
+	format: typeof BACKUP_FORMAT;
+	createdAt: string;
+	source: SourceKind;
+	migrations: string[];
+	tables: ManifestTable[];
+	sequences: ManifestSequence[];
+	files: ManifestFile[];
+	problems: FileProblem[];
+	totals: { tables: number; rows: number; files: number; fileBytes: number; tableBytes: number; problems: number };
+};
+
+const TABLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+const SHA256 = /^[0-9a-f]{64}$/;
+
+const manifestSchema = z.object({
+	format: z.literal(BACKUP_FORMAT),
+	createdAt: z.string(),
+	source: z.enum(['postgres', 'embedded']),
+	migrations: z.array(z.string().min(1)),
+	tables: z.array(
+		z.object({
+			name: z.string().regex(TABLE_NAME),
+			file: z.string(),
+			columns: z.array(z.string().min(1)).min(1),
+			primaryKey: z.array(z.string()),
+			rows: z.number().int().min(0),
+			bytes: z.number().int().min(0),
+			sha256: z.string().regex(SHA256)
+		})
+	),
+	sequences: z.array(z.object({ name: z.string().regex(TABLE_NAME), lastValue: z.number().int(), isCalled: z.boolean() })),
+	files: z.array(z.object({ key: z.string(), size: z.number().int().min(0), sha256: z.string().regex(SHA256) })),
+	problems: z.array(z.object({ key: z.string(), sha256: z.string(), problem: z.enum(['missing', 'mismatch']), detail: z.string() })),
+	totals: z.object({
+		tables: z.number().int(),
+		rows: z.number().int(),
+		files: z.number().int(),
+		fileBytes: z.number().int(),
+		tableBytes: z.number().int(),
+		problems: z.number().int()
+	})
+});
+
+// ---------------------------------------------------------------------------------------------
+// The schema as the catalog describes it
+// ---------------------------------------------------------------------------------------------
+
+/** Kysely's own bookkeeping: not application data (the migration names go in the manifest). */
+const MIGRATION_TABLES = ['kysely_migration', 'kysely_migration_lock'];
+
+type Column = { name: string; type: string; notNull: boolean };
+type ForeignKey = { table: string; columns: string[]; refTable: string; refColumns: string[] };
+type TableInfo = { name: string; columns: Column[]; primaryKey: string[]; foreignKeys: ForeignKey[] };
+
+const textArray = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : String(v ?? '').replace(/^\{|\}$/g, '').split(',').filter(Boolean));
+
+/** The application tables of the current schema, parents before children (foreign keys). */
+async function applicationTables(db: DB): Promise<TableInfo[]> {
+	const tables = (
+		await sql<{ oid: number; name: string }>`
+			select c.oid::bigint as oid, c.relname::text as name
+			from pg_class c join pg_namespace n on n.oid = c.relnamespace
+			where c.relkind in ('r', 'p') and n.nspname = current_schema()
+			order by c.oid`.execute(db)
+	).rows.filter((t) => !MIGRATION_TABLES.includes(t.name));
+	const columns = (
+		await sql<{ rel: string; name: string; type: string; not_null: boolean }>`
+			select c.relname::text as rel, a.attname::text as name, format_type(a.atttypid, a.atttypmod) as type, a.attnotnull as not_null
+			from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
+			where n.nspname = current_schema() and c.relkind in ('r', 'p') and a.attnum > 0 and not a.attisdropped
+			order by c.relname, a.attnum`.execute(db)
+	).rows;
+	const keys = (
+		await sql<{ rel: string; cols: unknown }>`
+			select c.relname::text as rel,
+				array(select a.attname::text from unnest(i.indkey::int2[]) with ordinality k(attnum, ord)
+					join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum order by k.ord) as cols
+			from pg_index i join pg_class c on c.oid = i.indrelid join pg_namespace n on n.oid = c.relnamespace
+			where i.indisprimary and n.nspname = current_schema()`.execute(db)
+	).rows;
+	const fks = (
+		await sql<{ rel: string; ref: string; cols: unknown; ref_cols: unknown }>`
+			select c.relname::text as rel, r.relname::text as ref,
+				array(select a.attname::text from unnest(k.conkey) with ordinality x(attnum, ord)
+					join pg_attribute a on a.attrelid = k.conrelid and a.attnum = x.attnum order by x.ord) as cols,
+				array(select a.attname::text from unnest(k.confkey) with ordinality x(attnum, ord)
+					join pg_attribute a on a.attrelid = k.confrelid and a.attnum = x.attnum order by x.ord) as ref_cols
+			from pg_constraint k
+				join pg_class c on c.oid = k.conrelid
+				join pg_class r on r.oid = k.confrelid
+				join pg_namespace n on n.oid = c.relnamespace
+			where k.contype = 'f' and n.nspname = current_schema()
+			order by k.conname`.execute(db)
+	).rows;
+	const infos = new Map<string, TableInfo>(
+		tables.map((t) => [
+			t.name,
+			{
+				name: t.name,
+				columns: columns.filter((c) => c.rel === t.name).map((c) => ({ name: c.name, type: c.type, notNull: c.not_null })),
+				primaryKey: textArray(keys.find((k) => k.rel === t.name)?.cols),
+				foreignKeys: fks.filter((f) => f.rel === t.name).map((f) => ({ table: f.rel, columns: textArray(f.cols), refTable: f.ref, refColumns: textArray(f.ref_cols) }))
+			}
+		])
+	);
+	// Kahn's algorithm; among tables whose parents are all placed, creation order.
+	const ordered: TableInfo[] = [];
+	const placed = new Set<string>();
+	const pending = tables.map((t) => t.name);
+	while (pending.length) {
+		const i = pending.findIndex((name) => infos.get(name)!.foreignKeys.every((f) => f.refTable === name || placed.has(f.refTable) || !infos.has(f.refTable)));
+		if (i < 0) throw new BackupError(`Các bảng ${pending.join(', ')} tham chiếu vòng tròn lẫn nhau; không xác định được thứ tự.`);
+		const [name] = pending.splice(i, 1);
+		placed.add(name);
+		ordered.push(infos.get(name)!);
+	}
+	return ordered;
+}
+
+async function sequenceNames(db: DB): Promise<string[]> {
+	const rows = await sql<{ name: string }>`
+		select c.relname::text as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+		where c.relkind = 'S' and n.nspname = current_schema() order by c.relname`.execute(db);
+	return rows.rows.map((r) => r.name);
+}
+
+async function appliedMigrations(db: DB): Promise<string[]> {
+	const exists = await sql<{ t: string | null }>`select to_regclass('kysely_migration')::text as t`.execute(db);
+	if (!exists.rows[0]?.t) return [];
+	return (await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db)).rows.map((r) => r.name);
+}
+
+async function detectSource(db: DB): Promise<SourceKind> {
+	const v = (await sql<{ v: string }>`select version() as v`.execute(db)).rows[0]?.v ?? '';
+	return /pglite|emscripten|wasm/i.test(v) ? 'embedded' : 'postgres';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files
+// ---------------------------------------------------------------------------------------------
+
+/** Copies a stream to `dest` (a new file), returning the SHA-256 and the size of what passed. */
+async function copyHashing(source: Readable, dest: string): Promise<{ sha256: string; size: number }> {
+	const hash = crypto.createHash('sha256');
+	let size = 0;
+	await pipeline(
+		source,
+		async function* (chunks: AsyncIterable<Buffer>) {
+			for await (const chunk of chunks) {
+				hash.update(chunk);
+				size += chunk.length;
+				yield chunk;
+			}
+		},
+		fs.createWriteStream(dest, { flags: 'wx' })
+	);
+	return { sha256: hash.digest('hex'), size };
+}
+
+async function hashStream(source: Readable): Promise<{ sha256: string; size: number }> {
+	const hash = crypto.createHash('sha256');
+	let size = 0;
+	for await (const chunk of source) {
+		hash.update(chunk as Buffer);
+		size += (chunk as Buffer).length;
+	}
+	return { sha256: hash.digest('hex'), size };
+}
+
+const hashFile = (p: string) => hashStream(fs.createReadStream(p));
+
+/** Runs `fn` over `items` with at most `limit` at a time, in order of start. */
+async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+	let next = 0;
+	const worker = async () => {
+		while (next < items.length) await fn(items[next++]);
+	};
+	await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}
+
+const keyPath = (dir: string, key: string) => path.join(dir, 'files', ...key.split('/'));
+
+// ---------------------------------------------------------------------------------------------
+// Backup
+// ---------------------------------------------------------------------------------------------
+
+export type BackupResult = { dir: string; manifest: Manifest };
+
+async function assertEmptyDir(dir: string): Promise<void> {
+	const st = await fsp.stat(dir).catch(() => null);
+	if (!st) return;
+	if (!st.isDirectory()) throw new BackupError(`${dir} không phải là thư mục.`);
+	const entries = await fsp.readdir(dir);
+	if (entries.length) throw new BackupError(`Thư mục ${dir} không trống (${entries.length} mục); hãy sao lưu vào một thư mục mới hoặc trống.`);
+}
+
+/** Writes one table's rows, ordered by primary key, as JSON Lines; returns count, size, hash. */
+async function dumpTable(trx: DB, table: TableInfo, file: string, cursor: string): Promise<{ rows: number; bytes: number; sha256: string }> {
+	const order = table.primaryKey.length ? sql.join(table.primaryKey.map((c) => sql.id('t', c))) : sql`to_json(t)::text`;
+	await sql`declare ${sql.id(cursor)} no scroll cursor for select to_json(t)::text as line from ${sql.id(table.name)} t order by ${order}`.execute(trx);
+	const handle = await fsp.open(file, 'wx');
+	const hash = crypto.createHash('sha256');
+	let rows = 0;
+	let bytes = 0;
+	try {
+		for (;;) {
+			const batch = (await sql<{ line: string }>`fetch forward 2000 from ${sql.id(cursor)}`.execute(trx)).rows;
+			if (batch.length === 0) break;
+			// to_json escapes control characters in strings; only a `json` column could keep a raw
+			// newline of its input, and re-serialising keeps the line whole.
+			const chunk = batch.map((r) => (r.line.includes('\n') ? JSON.stringify(JSON.parse(r.line)) : r.line) + '\n').join('');
+			const buf = Buffer.from(chunk, 'utf8');
+			hash.update(buf);
+			await handle.write(buf);
+			rows += batch.length;
+			bytes += buf.length;
+		}
+		await handle.sync();
+	} finally {
+		await handle.close();
+	}
+	await sql`close ${sql.id(cursor)}`.execute(trx);
+	return { rows, bytes, sha256: hash.digest('hex') };
+}
+
+/**
+ * A consistent copy of the database and of every stored file into `outDir` (created if needed,
+ * refused unless empty). A stored file that is missing or does not match its row's SHA-256 is
+ * listed in the manifest's `problems` (everything else is still written): check `problems`.
+ */
+export async function backup(db: DB, store: FileStore, outDir: string, opts: { source?: SourceKind } = {}): Promise<BackupResult> {
+	const dir = path.resolve(outDir);
+	await assertEmptyDir(dir);
+	const existed = fs.existsSync(dir);
+	try {
+		return await writeBackup(db, store, dir, opts);
+	} catch (e) {
+		// the directory was empty: everything in it is this run's (a partial backup, useless)
+		if (existed) for (const entry of await fsp.readdir(dir).catch(() => [])) await fsp.rm(path.join(dir, entry), { recursive: true, force: true });
+		else await fsp.rm(dir, { recursive: true, force: true });
+		throw e;
+	}
+}
+
+async function writeBackup(db: DB, store: FileStore, dir: string, opts: { source?: SourceKind }): Promise<BackupResult> {
+	await fsp.mkdir(path.join(dir, 'tables'), { recursive: true });
+	await fsp.mkdir(path.join(dir, 'files'), { recursive: true });
+	const source = opts.source ?? (await detectSource(db));
+	const createdAt = new Date().toISOString();
+
+	const snapshot = await db
+		.transaction()
+		.setIsolationLevel('repeatable read')
+		.setAccessMode('read only')
+		.execute(async (trx) => {
+			await sql`set local timezone to 'UTC'`.execute(trx);
+			const tables = await applicationTables(trx);
+			const migrations = await appliedMigrations(trx);
+			const dumped: ManifestTable[] = [];
+			for (const [i, t] of tables.entries()) {
+				const file = `tables/${t.name}.jsonl`;
+				const r = await dumpTable(trx, t, path.join(dir, file), `backup_cursor_${i}`);
+				dumped.push({ name: t.name, file, columns: t.columns.map((c) => c.name), primaryKey: t.primaryKey, ...r });
+			}
+			// Sequences are not transactional: what we read is at least every value used by the
+			// rows of this snapshot, which is what a restore needs.
+			const sequences: ManifestSequence[] = [];
+			for (const name of await sequenceNames(trx)) {
+				const s = (await sql<{ last_value: number | string; is_called: boolean }>`select last_value, is_called from ${sql.id(name)}`.execute(trx)).rows[0];
+				sequences.push({ name, lastValue: Number(s.last_value), isCalled: s.is_called });
+			}
+			const hasFiles = tables.some((t) => t.name === 'stored_file');
+			const fileRows = hasFiles
+				? (await sql<{ sha256: string; size: number | string; storage_key: string }>`select sha256, size, storage_key from stored_file order by id`.execute(trx)).rows
+				: [];
+			return { migrations, tables: dumped, sequences, fileRows };
+		});
+
+	// Stored content is addressed by its hash: a row's file never changes, so copying after the
+	// snapshot's transaction is still consistent with it.
+	const files: ManifestFile[] = [];
+	const problems: FileProblem[] = [];
+	const seen = new Set<string>();
+	const rows = snapshot.fileRows.filter((r) => !seen.has(r.storage_key) && seen.add(r.storage_key));
+	const copied = new Map<string, ManifestFile>();
+	await eachLimited(rows, 4, async (row) => {
+		const expectedSize = Number(row.size);
+		try {
+			assertStorageKey(row.storage_key);
+		} catch {
+			problems.push({ key: row.storage_key, sha256: row.sha256, problem: 'missing', detail: 'khóa lưu trữ không hợp lệ' });
+			return;
+		}
+		let stream: Readable;
+		try {
+			stream = await store.open(row.storage_key);
+		} catch (e) {
+			if (!(e instanceof StoredFileMissingError)) throw e;
+			problems.push({ key: row.storage_key, sha256: row.sha256, problem: 'missing', detail: 'không có tệp trong kho' });
+			return;
+		}
+		const dest = keyPath(dir, row.storage_key);
+		await fsp.mkdir(path.dirname(dest), { recursive: true });
+		const got = await copyHashing(stream, dest);
+		if (got.sha256 !== row.sha256 || got.size !== expectedSize) {
+			await fsp.rm(dest, { force: true });
+			problems.push({
+				key: row.storage_key,
+				sha256: row.sha256,
+				problem: 'mismatch',
+				detail: `nội dung không khớp: SHA-256 ${got.sha256}, ${got.size} byte (mong đợi ${row.sha256}, ${expectedSize} byte)`
+			});
+			return;
+		}
+		copied.set(row.storage_key, { key: row.storage_key, size: got.size, sha256: got.sha256 });
+	});
+	for (const r of rows) if (copied.has(r.storage_key)) files.push(copied.get(r.storage_key)!);
+	problems.sort((a, b) => a.key.localeCompare(b.key));
+
+	const manifest: Manifest = {
+		format: BACKUP_FORMAT,
+		createdAt,
+		source,
+		migrations: snapshot.migrations,
+		tables: snapshot.tables,
+		sequences: snapshot.sequences,
+		files,
+		problems,
+		totals: {
+			tables: snapshot.tables.length,
+			rows: snapshot.tables.reduce((s, t) => s + t.rows, 0),
+			files: files.length,
+			fileBytes: files.reduce((s, f) => s + f.size, 0),
+			tableBytes: snapshot.tables.reduce((s, t) => s + t.bytes, 0),
+			problems: problems.length
+		}
+	};
+	// the manifest last, renamed into place: a directory without it is not a backup
+	const part = path.join(dir, `${MANIFEST_FILE}.part`);
+	const handle = await fsp.open(part, 'wx');
+	try {
+		await handle.writeFile(JSON.stringify(manifest, null, 2) + '\n');
+		await handle.sync();
+	} finally {
+		await handle.close();
+	}
+	await fsp.rename(part, path.join(dir, MANIFEST_FILE));
+	return { dir, manifest };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Verifying a backup
+// ---------------------------------------------------------------------------------------------
+
+/** Reads and validates `manifest.json` (shape, names, keys); does not check the hashes. */
+export async function readManifest(inDir: string): Promise<Manifest> {
+	const p = path.join(path.resolve(inDir), MANIFEST_FILE);
+	let text: string;
+	try {
+		text = await fsp.readFile(p, 'utf8');
+	} catch (e) {
+		throw new BackupError(`Không đọc được ${p} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): đây không phải là một bản sao lưu hoàn chỉnh.`);
+	}
+	let json: unknown;
+	try {
+		json = JSON.parse(text);
+	} catch (e) {
+		throw new BackupError(`${p} không phải JSON hợp lệ: ${(e as Error).message}`);
+	}
+	const parsed = manifestSchema.safeParse(json);
+	if (!parsed.success) {
+		const lines = parsed.error.issues.slice(0, 10).map((i) => `- ${i.path.join('.')}: ${i.message}`);
+		throw new BackupError(`${p} không đúng định dạng ${BACKUP_FORMAT}:\n${lines.join('\n')}`);
+	}
+	const m = parsed.data as Manifest;
+	for (const t of m.tables) {
+		if (t.file !== `tables/${t.name}.jsonl`) throw new BackupError(`${p}: tệp của bảng ${t.name} không hợp lệ: ${t.file}`);
+	}
+	if (new Set(m.tables.map((t) => t.name)).size !== m.tables.length) throw new BackupError(`${p}: một bảng được liệt kê hai lần.`);
+	for (const f of m.files) {
+		try {
+			assertStorageKey(f.key);
+		} catch {
+			throw new BackupError(`${p}: khóa tệp không hợp lệ: ${f.key}`);
+		}
+		const ext = f.key.slice(f.key.lastIndexOf('.') + 1);
+		if (storageKeyFor(f.sha256, ext) !== f.key) throw new BackupError(`${p}: khóa ${f.key} không ứng với SHA-256 ${f.sha256}.`);
+	}
+	return m;
+}
+
+async function countLines(p: string): Promise<number> {
+	let lines = 0;
+	for await (const chunk of fs.createReadStream(p)) {
+		const b = chunk as Buffer;
+		for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) lines++;
+	}
+	return lines;
+}
+
+/**
+ * Checks every table file and every stored file of a backup against its manifest (size, line
+ * count, SHA-256). Throws `BackupError` listing what does not match; writes nothing.
+ */
+export async function verifyBackup(inDir: string): Promise<Manifest> {
+	const dir = path.resolve(inDir);
+	const m = await readManifest(dir);
+	const errors: string[] = [];
+	for (const t of m.tables) {
+		const p = path.join(dir, t.file);
+		const st = await fsp.stat(p).catch(() => null);
+		if (!st?.isFile()) {
+			errors.push(`thiếu tệp ${t.file}`);
+			continue;
+		}
+		const got = await hashFile(p);
+		if (got.sha256 !== t.sha256 || got.size !== t.bytes) {
+			errors.push(`${t.file} đã bị thay đổi (SHA-256 ${got.sha256}, mong đợi ${t.sha256})`);
+			continue;
+		}
+		const lines = await countLines(p);
+		if (lines !== t.rows) errors.push(`${t.file} có ${lines} dòng, manifest ghi ${t.rows}`);
+	}
+	await eachLimited(m.files, 4, async (f) => {
+		const p = keyPath(dir, f.key);
+		const st = await fsp.stat(p).catch(() => null);
+		if (!st?.isFile()) {
+			errors.push(`thiếu tệp files/${f.key}`);
+			return;
+		}
+		if (st.size !== f.size) {
+			errors.push(`files/${f.key} có ${st.size} byte, mong đợi ${f.size}`);
+			return;
+		}
+		const got = await hashFile(p);
+		if (got.sha256 !== f.sha256) errors.push(`files/${f.key} đã bị thay đổi (SHA-256 ${got.sha256})`);
+	});
+	if (errors.length) {
+		const shown = errors.slice(0, 20).map((e) => `- ${e}`);
+		if (errors.length > shown.length) shown.push(`- … và ${errors.length - shown.length} lỗi khác`);
+		throw new BackupError(`Bản sao lưu ${dir} không toàn vẹn (${errors.length} lỗi); không khôi phục, không ghi gì:\n${shown.join('\n')}`);
+	}
+	return m;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Restore
+// ---------------------------------------------------------------------------------------------
+
+export type RestoreResult = {
+	manifest: Manifest;
+	tables: number;
+	rows: number;
+	files: number;
+	fileBytes: number;
+	audit: ChainReport;
+	/** Migrations applied after the restore (a backup made by an older version of the software). */
+	migratedAfter: string[];
+	/** What the backup itself reported missing or damaged (restored without those files). */
+	problems: FileProblem[];
+};
+
+/** What an untouched deployment holds after `prepareDatabase`: the default criteria set and the
+ * audit records of its import and activation by the system. Nothing else counts as empty. */
+const BOOTSTRAP_AUDIT_ACTIONS = ['criteria.import', 'criteria.activate'];
+
+/**
+ * Refuses a target with application data. Returns whether the target holds the bootstrap data
+ * of `prepareDatabase` only (to be replaced by the backup's own rows).
+ */
+async function assertEmptyTarget(db: DB): Promise<{ bootstrap: boolean }> {
+	const tables = await applicationTables(db);
+	const withData: string[] = [];
+	let bootstrap = false;
+	for (const t of tables) {
+		const any = (await sql<{ e: boolean }>`select exists(select 1 from ${sql.id(t.name)}) as e`.execute(db)).rows[0].e;
+		if (!any) continue;
+		if (t.name === 'criteria_set') {
+			const real = (await sql<{ e: boolean }>`select exists(select 1 from criteria_set where created_by is not null or confirmed_by is not null) as e`.execute(db)).rows[0].e;
+			if (!real) {
+				bootstrap = true;
+				continue;
+			}
+		}
+		if (t.name === 'audit_log') {
+			const real = (
+				await sql<{ e: boolean }>`select exists(select 1 from audit_log where actor_id is not null or actor_label is distinct from 'system' or action not in (${sql.join(BOOTSTRAP_AUDIT_ACTIONS)})) as e`.execute(db)
+			).rows[0].e;
+			if (!real) {
+				bootstrap = true;
+				continue;
+			}
+		}
+		withData.push(t.name);
+	}
+	if (withData.length) {
+		throw new BackupError(
+			`CSDL đích đã có dữ liệu (bảng ${withData.join(', ')}); chỉ khôi phục vào một CSDL mới, trống ` +
+				'(PostgreSQL: một database mới tạo bằng createdb; CSDL nhúng: một DATA_DIR mới). Không có gì được ghi.'
+		);
+	}
+	return { bootstrap };
+}
+
+function checkMigrations(backupMigrations: string[]): void {
+	const known = Object.keys(knownMigrations).sort();
+	const unknown = backupMigrations.filter((n) => !known.includes(n));
+	if (unknown.length) {
+		throw new BackupError(
+			`Bản sao lưu được tạo bởi phiên bản phần mềm mới hơn: phiên bản lược đồ ${unknown.join(', ')} không có trong phần mềm này. Hãy khôi phục bằng phiên bản phần mềm đã tạo bản sao lưu (hoặc mới hơn).`
+		);
+	}
+	const expected = known.slice(0, backupMigrations.length);
+	if (backupMigrations.some((n, i) => n !== expected[i])) {
+		throw new BackupError(`Danh sách phiên bản lược đồ của bản sao lưu (${backupMigrations.join(', ')}) không khớp thứ tự của phần mềm (${expected.join(', ')}).`);
+	}
+}
+
+async function migrateTo(db: DB, last: string | undefined): Promise<void> {
+	const migrator = new Migrator({ db, provider: { getMigrations: async () => knownMigrations } });
+	const { error, results } = await migrator.migrateTo(last ?? NO_MIGRATIONS);
+	const failed = results?.find((r) => r.status === 'Error');
+	if (error || failed) {
+		throw new BackupError(`Không đưa được lược đồ CSDL đích về phiên bản của bản sao lưu${failed ? ` (${failed.migrationName})` : ''}: ${error instanceof Error ? error.message : String(error)}`);
+	}
+}
+
+/** Rows of a self-referencing table ordered so that every referenced row comes first. */
+function parentsFirst(lines: string[], table: TableInfo): string[] {
+	const selfRefs = table.foreignKeys.filter((f) => f.refTable === table.name);
+	const rows = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+	const keyOf = (r: Record<string, unknown>, cols: string[]) => (cols.some((c) => r[c] == null) ? null : JSON.stringify(cols.map((c) => r[c])));
+	const byKey = selfRefs.map((f) => new Map(rows.map((r, i) => [keyOf(r, f.refColumns), i])));
+	const order: number[] = [];
+	const state = new Uint8Array(rows.length); // 0 new, 1 visiting, 2 placed
+	const visit = (start: number) => {
+		const stack: [number, boolean][] = [[start, false]];
+		while (stack.length) {
+			const [i, expanded] = stack.pop()!;
+			if (state[i] === 2) continue;
+			if (expanded) {
+				state[i] = 2;
+				order.push(i);
+				continue;
+			}
+			if (state[i] === 1) continue; // a cycle: left to the database to refuse
+			state[i] = 1;
+			stack.push([i, true]);
+			selfRefs.forEach((f, k) => {
+				const parent = byKey[k].get(keyOf(rows[i], f.columns));
+				if (parent !== undefined && parent !== i && state[parent] === 0) stack.push([parent, false]);
+			});
+		}
+	};
+	for (let i = 0; i < rows.length; i++) visit(i);
+	return order.map((i) => lines[i]);
+}
+
+const BATCH_ROWS = 2000;
+const BATCH_BYTES = 8 * 1024 * 1024;
+
+/** Inserts a table file's rows in batches (one statement each, the JSON as one parameter). */
+async function insertTable(trx: DB, table: TableInfo, file: string): Promise<number> {
+	const cols = table.columns.map((c) => sql.id(c.name));
+	// A JSON null in a NOT NULL json(b) column is the JSON value null (the row could not hold an
+	// SQL NULL there); json_populate_recordset turns it into an SQL NULL, so put it back.
+	const select = sql.join(
+		table.columns.map((c): RawBuilder<unknown> =>
+			c.notNull && (c.type === 'jsonb' || c.type === 'json') ? sql`coalesce(${sql.id('r', c.name)}, ${sql.lit('null')}::${sql.raw(c.type)})` : sql`${sql.id('r', c.name)}`
+		)
+	);
+	const insert = async (batch: string[]) => {
+		await sql`insert into ${sql.id(table.name)} (${sql.join(cols)}) select ${select} from json_populate_recordset(null::${sql.id(table.name)}, ${'[' + batch.join(',') + ']'}::json) r`.execute(trx);
+	};
+	const lines = readline.createInterface({ input: fs.createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+	const selfReferencing = table.foreignKeys.some((f) => f.refTable === table.name);
+	let count = 0;
+	let batch: string[] = [];
+	let bytes = 0;
+	const all: string[] = [];
+	for await (const line of lines) {
+		if (line === '') continue;
+		count++;
+		if (selfReferencing) {
+			all.push(line);
+			continue;
+		}
+		batch.push(line);
+		bytes += line.length;
+		if (batch.length >= BATCH_ROWS || bytes >= BATCH_BYTES) {
+			await insert(batch);
+			batch = [];
+			bytes = 0;
+		}
+	}
+	if (selfReferencing) {
+		for (const line of parentsFirst(all, table)) {
+			batch.push(line);
+			bytes += line.length;
+			if (batch.length >= BATCH_ROWS || bytes >= BATCH_BYTES) {
+				await insert(batch);
+				batch = [];
+				bytes = 0;
+			}
+		}
+	}
+	if (batch.length) await insert(batch);
+	return count;
+}
+
+/**
+ * Restores a backup made by `backup` into `db` and `store`. The database must be empty of
+ * application data (a new database; one on which only `prepareDatabase` ran is accepted and its
+ * bootstrap rows are replaced). Every hash is checked first; then the target is migrated to the
+ * backup's schema version, every row inserted in one transaction, the sequences set, the audit
+ * chain verified and the files put into the store before the commit. On failure nothing stays:
+ * the transaction rolls back and the files placed by this run are removed. After the commit the
+ * schema is brought up to date (a backup of an older version).
+ */
+export async function restore(db: DB, store: FileStore, inDir: string, opts: { tmpDir?: string } = {}): Promise<RestoreResult> {
+	const dir = path.resolve(inDir);
+	const manifest = await verifyBackup(dir);
+	checkMigrations(manifest.migrations);
+	await assertEmptyTarget(db);
+	await migrateTo(db, manifest.migrations.at(-1));
+
+	const tmpRoot = opts.tmpDir ?? (await fsp.mkdtemp(path.join(os.tmpdir(), 'xa-restore-')));
+	const placed: string[] = [];
+	let audit: ChainReport;
+	try {
+		audit = await db.transaction().execute(async (trx) => {
+			await sql`set local timezone to 'UTC'`.execute(trx);
+			const { bootstrap } = await assertEmptyTarget(trx);
+			const tables = await applicationTables(trx);
+			const names = tables.map((t) => t.name);
+			const inBackup = manifest.tables.map((t) => t.name);
+			const missing = inBackup.filter((n) => !names.includes(n));
+			const extra = names.filter((n) => !inBackup.includes(n));
+			if (missing.length || extra.length) {
+				throw new BackupError(`Lược đồ CSDL đích khác bản sao lưu (thiếu bảng: ${missing.join(', ') || 'không'}; thừa bảng: ${extra.join(', ') || 'không'}).`);
+			}
+			for (const t of tables) {
+				const m = manifest.tables.find((x) => x.name === t.name)!;
+				const cols = t.columns.map((c) => c.name);
+				if (cols.length !== m.columns.length || cols.some((c) => !m.columns.includes(c))) {
+					throw new BackupError(`Bảng ${t.name}: các cột của CSDL đích (${cols.join(', ')}) khác bản sao lưu (${m.columns.join(', ')}).`);
+				}
+			}
+			if (bootstrap) {
+				// the default criteria set that `prepareDatabase` installed, and its two audit
+				// records: the backup brings its own (TRUNCATE does not fire the row trigger that
+				// keeps the audit trail append-only; nothing else ever truncates it)
+				await sql`delete from criteria_set`.execute(trx);
+				await sql`truncate audit_log`.execute(trx);
+			}
+			for (const t of tables) {
+				const m = manifest.tables.find((x) => x.name === t.name)!;
+				const n = await insertTable(trx, t, path.join(dir, m.file));
+				if (n !== m.rows) throw new BackupError(`Bảng ${t.name}: đọc được ${n} dòng, manifest ghi ${m.rows}.`);
+			}
+			const sequences = await sequenceNames(trx);
+			for (const s of manifest.sequences) {
+				if (!sequences.includes(s.name)) throw new BackupError(`CSDL đích không có sequence ${s.name}.`);
+				await sql`select setval(${s.name}::regclass, ${s.lastValue}, ${s.isCalled})`.execute(trx);
+			}
+			const chain = await verifyAuditChain(trx);
+			if (!chain.ok) throw new BackupError(`Chuỗi băm của nhật ký sau khi khôi phục bị đứt tại bản ghi #${chain.firstBrokenId}; đã hủy khôi phục.`);
+			// the files, before the commit: a failure here still rolls everything back
+			for (const f of manifest.files) {
+				const existed = await store.exists(f.key);
+				const tmp = await newTempPath(tmpRoot);
+				try {
+					const got = await copyHashing(fs.createReadStream(keyPath(dir, f.key)), tmp);
+					if (got.sha256 !== f.sha256 || got.size !== f.size) throw new BackupError(`Tệp files/${f.key} thay đổi trong khi khôi phục (SHA-256 ${got.sha256}).`);
+					await store.put(tmp, f.sha256, f.key.slice(f.key.lastIndexOf('.') + 1));
+					if (!existed) placed.push(f.key);
+				} finally {
+					await discardTemp(tmp);
+				}
+			}
+			return chain;
+		});
+	} catch (e) {
+		for (const key of placed) await store.remove(key).catch(() => {});
+		throw e;
+	} finally {
+		if (!opts.tmpDir) await fsp.rm(tmpRoot, { recursive: true, force: true });
+	}
+	const migratedAfter = await migrateToLatest(db);
+	return {
+		manifest,
+		tables: manifest.tables.length,
+		rows: manifest.totals.rows,
+		files: manifest.files.length,
+		fileBytes: manifest.totals.fileBytes,
+		audit,
+		migratedAfter,
+		problems: manifest.problems
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checking the store
+// ---------------------------------------------------------------------------------------------
+
+/** A store whose content can be listed (what `storageCheck` needs beyond `FileStore`). */
+export type StoreEntry = { path: string; size: number; mtimeMs: number };
+export type CheckableStore = FileStore & {
+	/** Every file of the store, by its path relative to the root ('ab/cd/<name>'). */
+	list(): AsyncIterable<StoreEntry>;
+	/** Removes one listed entry (which need not be a valid key: a `.part` leftover, say). */
+	removeEntry(entryPath: string): Promise<void>;
+};
+
+const HEX2 = /^[0-9a-f]{2}$/;
+const ENTRY = /^[0-9a-f]{2}\/[0-9a-f]{2}\/[^/\\]+$/;
+
+/**
+ * The local store of `root` with listing. Only the `ab/cd/` directories are the store's: anything
+ * else under the root (the upload `tmp` directory, a database when STORAGE_DIR is DATA_DIR…) is
+ * ignored.
+ */
+export function checkableLocalStore(root: string): CheckableStore {
+	const abs = path.resolve(root);
+	return {
+		...localFileStore(abs),
+		async *list() {
+			const level = async (dir: string) => (await fsp.readdir(dir, { withFileTypes: true }).catch(() => [] as fs.Dirent[])).filter((e) => e.isDirectory() && HEX2.test(e.name)).map((e) => e.name).sort();
+			for (const a of await level(abs)) {
+				for (const b of await level(path.join(abs, a))) {
+					const entries = await fsp.readdir(path.join(abs, a, b), { withFileTypes: true }).catch(() => [] as fs.Dirent[]);
+					for (const e of entries.filter((x) => x.isFile()).sort((x, y) => x.name.localeCompare(y.name))) {
+						const st = await fsp.stat(path.join(abs, a, b, e.name)).catch(() => null);
+						if (st) yield { path: `${a}/${b}/${e.name}`, size: st.size, mtimeMs: st.mtimeMs };
+					}
+				}
+			}
+		},
+		async removeEntry(entryPath) {
+			if (!ENTRY.test(entryPath) || entryPath.includes('..')) throw new BackupError(`Đường dẫn không thuộc kho tệp: ${entryPath}`);
+			await fsp.rm(path.join(abs, ...entryPath.split('/')), { force: true });
+		}
+	};
+}
+
+export type StorageReport = {
+	/** `stored_file` rows checked. */
+	rows: number;
+	ok: number;
+	bytesChecked: number;
+	/** Rows whose file is not in the store. */
+	missing: { key: string; sha256: string }[];
+	/** Rows whose file's content does not match (SHA-256 or size). */
+	mismatched: { key: string; sha256: string; actualSha256: string; size: number; actualSize: number }[];
+	/** Files of the store that no row refers to. */
+	orphans: StoreEntry[];
+	/** Orphans removed (with `fix`). */
+	removed: string[];
+	/** Orphans left in place with `fix` because they are recent (possibly an upload in progress). */
+	kept: string[];
+};
+
+/** Same advisory lock as the evidence module's, so that an upload committing right now is seen. */
+const CONTENT_LOCK = 710_418;
+
+/**
+ * Checks every `stored_file` row's file (present, SHA-256 and size) and lists the store's files
+ * that no row refers to (orphans, e.g. from a crash between placing a file and committing its
+ * row). Reports only; with `fix`, removes orphans older than `minAgeMs` (default 10 minutes: a
+ * file placed by an upload or a certificate whose transaction is still running looks like an
+ * orphan for a moment). Rows are never changed.
+ */
+export async function storageCheck(db: DB, store: CheckableStore, opts: { fix?: boolean; minAgeMs?: number } = {}): Promise<StorageReport> {
+	const minAgeMs = opts.minAgeMs ?? 10 * 60_000;
+	const report: StorageReport = { rows: 0, ok: 0, bytesChecked: 0, missing: [], mismatched: [], orphans: [], removed: [], kept: [] };
+	const keys = new Set<string>();
+	const checkRow = async (row: { sha256: string; size: number | string; storage_key: string }) => {
+		let stream: Readable;
+		try {
+			stream = await store.open(row.storage_key);
+		} catch (e) {
+			if (e instanceof StoredFileMissingError || e instanceof StorageKeyError) {
+				report.missing.push({ key: row.storage_key, sha256: row.sha256 });
+				return;
+			}
+			throw e;
+		}
+		const got = await hashStream(stream);
+		report.bytesChecked += got.size;
+		if (got.sha256 !== row.sha256 || got.size !== Number(row.size)) {
+			report.mismatched.push({ key: row.storage_key, sha256: row.sha256, actualSha256: got.sha256, size: Number(row.size), actualSize: got.size });
+		} else report.ok++;
+	};
+	let lastId = 0;
+	for (;;) {
+		const rows = await db.selectFrom('stored_file').select(['id', 'sha256', 'size', 'storage_key']).where('id', '>', lastId).orderBy('id').limit(1000).execute();
+		if (rows.length === 0) break;
+		lastId = rows[rows.length - 1].id;
+		report.rows += rows.length;
+		for (const r of rows) keys.add(r.storage_key);
+		await eachLimited(rows, 4, checkRow);
+	}
+	for await (const entry of store.list()) {
+		if (keys.has(entry.path)) continue;
+		report.orphans.push(entry);
+	}
+	if (opts.fix) {
+		for (const o of report.orphans) {
+			if (Date.now() - o.mtimeMs < minAgeMs) {
+				report.kept.push(o.path);
+				continue;
+			}
+			const sha = /^[0-9a-f]{2}\/[0-9a-f]{2}\/([0-9a-f]{64})\.[a-z0-9]{1,10}$/.exec(o.path)?.[1];
+			// under the content lock, and only if still no row refers to it (a row committed
+			// since the listing keeps its file)
+			const removed = await db.transaction().execute(async (trx) => {
+				if (sha) await sql`select pg_advisory_xact_lock(${CONTENT_LOCK}, hashtext(${sha}))`.execute(trx);
+				const row = await trx.selectFrom('stored_file').select('id').where('storage_key', '=', o.path).executeTakeFirst();
+				if (row) return false;
+				await store.removeEntry(o.path);
+				return true;
+			});
+			if (removed) report.removed.push(o.path);
+			else report.kept.push(o.path);
+		}
+	}
+	report.missing.sort((a, b) => a.key.localeCompare(b.key));
+	report.mismatched.sort((a, b) => a.key.localeCompare(b.key));
+	return report;
+}
