@@ -8,6 +8,7 @@
  * Also times parseAnswers (validation of submitted answers) and gapAnalysis, for reference.
  * Aim: scoring the whole country < 100 ms.
  */
+import { makeRng } from '../src/lib/server/seed/scale.ts';
 import { QD06_2019 } from '../src/lib/domain/criteria/qd06-2019.ts';
 import type { Indicator } from '../src/lib/domain/criteria/schema.ts';
 import { parseAnswers } from '../src/lib/domain/scoring/answers.ts';
@@ -22,18 +23,7 @@ const COMMUNES = 3321;
 const runs = Math.max(1, Number(process.argv[2] ?? 21));
 const seed = Number(process.argv[3] ?? 20190103);
 
-/** mulberry32: small, fast, seeded. */
-function prng(s: number): () => number {
-	let a = s >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-const rand = prng(seed);
+const rand = makeRng(seed);
 const int = (min: number, max: number) => min + Math.floor(rand() * (max - min + 1));
 
 /** A plausible valid answer for a commune of quality q ∈ [0, 1] (1 = excellent figures). */

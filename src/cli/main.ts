@@ -18,12 +18,17 @@ import { COMMUNE_CATEGORIES, type CommuneCategory } from '../lib/domain/units.ts
 import { criteriaSetJsonSchema, validateCriteriaSet, type CriteriaSet, type ValidationError } from '../lib/domain/criteria/index.ts';
 import { parseAnswers, score, gapAnalysis } from '../lib/domain/scoring/index.ts';
 import { CriteriaSetError, findCriteriaSet, importCriteriaSet } from '../lib/server/criteria/index.ts';
+import { OPS_USAGE, runOpsCommand } from './ops.ts';
+import { SCALE_USAGE, runScaleCommand, ScaleSeedError } from './scale.ts';
+import { BackupError } from '../lib/server/ops/backup.ts';
 import { generateSigningKey, loadSigningKey, MISSING_KEY_MESSAGE, publicKeyPem, SigningKeyError, verifyPayload } from '../lib/server/certificates/signing.ts';
 
 const USAGE = `Cách dùng: npm run cli -- <lệnh>
 
   db migrate                                   cập nhật lược đồ CSDL
   db seed-demo                                 nạp dữ liệu và tài khoản trình diễn
+${SCALE_USAGE}
+${OPS_USAGE}
   units import [tệp …]                         nhập danh mục đơn vị hành chính (mặc định: hai tệp chính thức kèm theo)
   user create --role R --unit MÃ --email E [--name "Họ tên"] [--password P]
                                                tạo tài khoản (vai trò: ${ROLES.join(', ')}); không có --password thì sinh ngẫu nhiên
@@ -97,10 +102,15 @@ export async function run(argv: string[], cfg: Config = loadConfig()): Promise<v
 			criteria: { type: 'string' },
 			category: { type: 'string' },
 			force: { type: 'boolean' },
+			fix: { type: 'boolean' },
+			era: { type: 'string' },
 			'public-key': { type: 'string' }
 		}
 	});
 	const key = group === 'score' ? 'score' : `${group ?? ''} ${command ?? ''}`.trim();
+	// backup <dir>, restore <dir>, storage check [--fix]
+	if (await runOpsCommand(key, positionals, { fix: values.fix === true }, cfg)) return;
+	if (await runScaleCommand(key, { era: values.era }, cfg)) return;
 	switch (key) {
 		case 'db migrate': {
 			const conn = await connect(cfg);
@@ -279,7 +289,7 @@ if (import.meta.main) {
 		try {
 			await run(argv);
 		} catch (e) {
-			const known = e instanceof UsageError || e instanceof InputError || e instanceof CriteriaSetError || e instanceof AccountError || e instanceof UnitImportError || e instanceof ZodError || e instanceof ConfigError || e instanceof SigningKeyError;
+			const known = e instanceof UsageError || e instanceof InputError || e instanceof CriteriaSetError || e instanceof AccountError || e instanceof UnitImportError || e instanceof ZodError || e instanceof ConfigError || e instanceof SigningKeyError || e instanceof BackupError || e instanceof ScaleSeedError;
 			console.error(`Lỗi: ${describe(e)}`);
 			if (!known && process.env.DEBUG) console.error(e);
 			process.exitCode = known ? 2 : 1;

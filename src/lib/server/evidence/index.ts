@@ -34,7 +34,7 @@ export { receiveUpload, detectAcceptedType, ACCEPTED_TYPES, ACCEPT_EXTENSIONS, F
 export type EvidenceActor = { id: number; label: string };
 
 /** Key of the advisory locks serialising work on one content hash (two-key form). */
-const CONTENT_LOCK = 710_418;
+export const CONTENT_LOCK = 710_418;
 
 /**
  * Locks the assessment row and checks the commune may still change its documents; while the

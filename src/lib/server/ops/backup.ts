@@ -38,6 +38,8 @@ import { migrations as knownMigrations } from '#migrations';
 import type { DB } from '../db/index.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { verifyAuditChain, type ChainReport } from '../audit/index.ts';
+// the evidence module's advisory lock, so that an upload committing right now is seen
+import { CONTENT_LOCK } from '../evidence/index.ts';
 import { assertStorageKey, discardTemp, localFileStore, newTempPath, StorageKeyError, storageKeyFor, StoredFileMissingError, type FileStore } from '../storage/index.ts';
 
 export const BACKUP_FORMAT = 'xa-backup/1';
@@ -825,8 +827,6 @@ export type StorageReport = {
 	kept: string[];
 };
 
-/** Same advisory lock as the evidence module's, so that an upload committing right now is seen. */
-const CONTENT_LOCK = 710_418;
 
 /**
  * Checks every `stored_file` row's file (present, SHA-256 and size) and lists the store's files

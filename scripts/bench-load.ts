@@ -1,0 +1,725 @@
+/**
+ * Load benchmark at national scale: `npm run bench:load [-- options]`.
+ *
+ * 1. Creates a fresh PostgreSQL database `bench_<random>` (on BENCH_DATABASE_URL, default
+ *    postgres://postgres@127.0.0.1:5432/postgres), migrates it and loads the national-scale data
+ *    (src/lib/server/seed/scale.ts: every commune, their accounts, one round in every state),
+ *    calling the modules directly.
+ * 2. Starts the built server against it (built first if the sources are newer), DEMO_SEED=0,
+ *    a temporary DATA_DIR, STORAGE_DIR where the seed stored its PDFs, and
+ *    ADDRESS_HEADER=x-forwarded-for: this script plays the reverse proxy, so each virtual user
+ *    has its own client address (the public verification page is rate-limited to 30 requests a
+ *    minute per address; from one address nearly all of it would be 429s; each verification here
+ *    comes from a random address of 10.0.0.0/8, as many different citizens would. A check at
+ *    start-up shows the limit still works: the 31st request of one address within a minute gets
+ *    429. Any 429 during the run is reported in its own column, as rate limiting, not as an error).
+ * 3. Signs every virtual user in up front (sessions reused for the whole run).
+ * 4. Measures the JavaScript a commune officer downloads for the data-entry page
+ *    /assessments/<id>/criteria/TC01 (the HTML's scripts and modulepreloads and their static
+ *    imports, gzip as the server sends it).
+ * 5. Capacity: each route alone, `--probe-conns` connections back to back without pauses for
+ *    `--probe-seconds`: its saturated throughput, and its ratio to the trivial endpoint
+ *    /healthz (the ceiling of this stack on this machine).
+ * 6. The last day before the deadline: `--users` concurrent virtual users for `--seconds`, each
+ *    acting about once per `--think-ms` (uniform ½–1½×): 70% commune officers (open a criterion's
+ *    data-entry page, autosave two to four answers with the revision they hold, now and then
+ *    upload a ~50 KB PDF or open the dossier page), 20% reviewers (the board /review with filters
+ *    and sorting, then one dossier's review page /review/<id>), 10% citizens verifying a
+ *    certificate /verify/<code>; plus a health check every second.
+ * 7. Prints, per route: requests/s, p50/p95/p99 latency, errors (and 409 conflicts and 429s on
+ *    their own), the aims beside the figures, and the sequential scans per table during the run
+ *    (pg_stat_user_tables: a large "rows read by seq scan" points at a missing index).
+ * The database is dropped at the end, also on failure (unless --keep-db).
+ *
+ *   node scripts/bench-load.ts [--seconds 60] [--users 200] [--era post2025|pre2025]
+ *        [--think-ms 1000] [--probe-seconds 5] [--probe-conns 32] [--keep-db]
+ *
+ * The load generator, the server and PostgreSQL share this machine's CPUs: the figures are
+ * what this machine does with all three on it, not the server alone.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { parseArgs } from 'node:util';
+import { execFileSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { ensureBuilt, requireNode, root } from './runtime.ts';
+import { startServer, type RunningServer } from '../tests/helpers/server.ts';
+import { loadConfig } from '#lib/server/config.ts';
+import { connect } from '#lib/server/db/index.ts';
+import { prepareDatabase } from '#lib/server/db/migrate.ts';
+import { localFileStore } from '#lib/server/storage/index.ts';
+import { makeRng, samplePdf, scaleAnswer, scaleEmail, seedScale, SCALE_PASSWORD, type Rng, type ScaleReport } from '#lib/server/seed/scale.ts';
+import { QD06_2019, type Indicator } from '#lib/domain/criteria/index.ts';
+import type { UnitEra } from '#lib/domain/units.ts';
+
+requireNode();
+process.chdir(root);
+
+const { values: args } = parseArgs({
+	options: {
+		seconds: { type: 'string', default: '60' },
+		users: { type: 'string', default: '200' },
+		era: { type: 'string', default: 'post2025' },
+		'think-ms': { type: 'string', default: '1000' },
+		'probe-seconds': { type: 'string', default: '5' },
+		'probe-conns': { type: 'string', default: '32' },
+		'keep-db': { type: 'boolean', default: false }
+	}
+});
+const SECONDS = Math.max(5, Number(args.seconds));
+const USERS = Math.max(10, Number(args.users));
+const ERA = args.era as UnitEra;
+if (ERA !== 'post2025' && ERA !== 'pre2025') throw new Error('--era post2025|pre2025');
+const THINK_MS = Math.max(0, Number(args['think-ms']));
+const PROBE_SECONDS = Math.max(1, Number(args['probe-seconds']));
+const PROBE_CONNS = Math.max(1, Number(args['probe-conns']));
+const REVIEW_LEVEL = ERA === 'pre2025' ? 'district' : 'province';
+
+const AIM_P95_MS = 200;
+const AIM_QUEUE_RATIO = 0.3;
+const UPLOAD_BYTES = 50 * 1024;
+
+// --- routes and statistics --------------------------------------------------------------------------
+
+const R = {
+	health: 'GET /healthz',
+	entry: 'GET /assessments/[id]/criteria/[code]',
+	dossier: 'GET /assessments/[id]',
+	save: 'PUT /assessments/[id]/answers',
+	upload: 'POST /assessments/[id]/evidence/upload',
+	board: 'GET /review',
+	boardNational: 'GET /review (quản trị, toàn quốc)',
+	review: 'GET /review/[id]',
+	verify: 'GET /verify/[code]'
+} as const;
+type RouteName = (typeof R)[keyof typeof R];
+
+class Stats {
+	lat: number[] = [];
+	bytes = 0;
+	errors = 0;
+	conflicts = 0;
+	limited = 0;
+	statuses = new Map<string, number>();
+	samples: string[] = [];
+	add(ms: number, bytes: number) {
+		this.lat.push(ms);
+		this.bytes += bytes;
+	}
+	error(what: string, detail: string) {
+		this.errors++;
+		this.statuses.set(what, (this.statuses.get(what) ?? 0) + 1);
+		if (this.samples.length < 3) this.samples.push(`${what}: ${detail.slice(0, 300)}`);
+	}
+	pct(p: number): number {
+		if (this.lat.length === 0) return NaN;
+		const s = [...this.lat].sort((a, b) => a - b);
+		return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+	}
+}
+
+type Phase = { name: string; seconds: number; stats: Map<RouteName, Stats> };
+const statsOf = (phase: Phase, route: RouteName) => {
+	let s = phase.stats.get(route);
+	if (!s) phase.stats.set(route, (s = new Stats()));
+	return s;
+};
+
+// --- HTTP ------------------------------------------------------------------------------------------
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 2048 });
+let baseUrl = '';
+
+type Reply = { status: number; body: Buffer; headers: http.IncomingHttpHeaders; ms: number };
+
+function send(method: string, url: string, headers: Record<string, string>, body?: Buffer): Promise<Reply> {
+	return new Promise((resolve, reject) => {
+		const t0 = performance.now();
+		const u = new URL(url, baseUrl);
+		const req = http.request(
+			{ method, host: u.hostname, port: u.port, path: u.pathname + u.search, agent, headers: { ...headers, ...(body ? { 'content-length': String(body.length) } : {}) } },
+			(res) => {
+				const chunks: Buffer[] = [];
+				res.on('data', (c: Buffer) => chunks.push(c));
+				res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), headers: res.headers, ms: performance.now() - t0 }));
+				res.on('error', reject);
+			}
+		);
+		req.setTimeout(60_000, () => req.destroy(new Error('timeout after 60 s')));
+		req.on('error', reject);
+		req.end(body);
+	});
+}
+
+/** One measured request: recorded under `route` in `phase`; `expect` lists the good statuses. */
+async function hit(phase: Phase, route: RouteName, method: string, url: string, headers: Record<string, string>, body: Buffer | undefined, expect: number[]): Promise<Reply | null> {
+	const s = statsOf(phase, route);
+	try {
+		const r = await send(method, url, headers, body);
+		s.add(r.ms, r.body.length);
+		if (expect.includes(r.status)) return r;
+		if (r.status === 429 && route === R.verify) s.limited++;
+		else if (r.status === 409 && route === R.save) s.conflicts++;
+		else s.error(`HTTP ${r.status}`, `${method} ${url}: ${r.body.toString('utf8').replace(/\s+/g, ' ')}`);
+		return r;
+	} catch (e) {
+		s.error('network', `${method} ${url}: ${(e as Error).message}`);
+		return null;
+	}
+}
+
+// --- what the virtual users work on -------------------------------------------------------------------
+
+type Officer = { email: string; cookie: string; assessmentId: number; address: string; revisions: Map<string, number>; base: Record<string, number> };
+type Reviewer = { email: string; cookie: string; assessmentIds: number[]; address: string };
+
+const CRITERIA = QD06_2019.criteria.map((c) => ({ code: c.code, indicators: c.indicators as Indicator[] }));
+const YEAR = Number(new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Ho_Chi_Minh' }).slice(0, 4));
+const address = (n: number) => `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+const randomAddress = (rng: Rng) => address(1 + Math.floor(rng() * 0xfffffe));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function signIn(email: string, addr: string): Promise<string> {
+	const r = await send('POST', '/login', { origin: baseUrl, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', 'x-forwarded-for': addr }, Buffer.from(new URLSearchParams({ email, password: SCALE_PASSWORD }).toString()));
+	const m = /session=([^;]+)/.exec(String(r.headers['set-cookie'] ?? ''));
+	if (!m) throw new Error(`sign-in as ${email} failed: HTTP ${r.status}`);
+	return `session=${m[1]}`;
+}
+
+async function pool<T>(items: T[], n: number, fn: (x: T) => Promise<void>): Promise<void> {
+	let next = 0;
+	await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => { while (next < items.length) await fn(items[next++]); }));
+}
+
+let uploadCounter = 0;
+/** A ~50 KB PDF whose content is new each time (so each upload stores a new file, as real ones do). */
+function uploadBody(indicator: string): { body: Buffer; type: string } {
+	const boundary = `----bench${crypto.randomBytes(12).toString('hex')}`;
+	const file = samplePdf(`Minh chung tai len ${++uploadCounter} ${crypto.randomBytes(6).toString('hex')}`, UPLOAD_BYTES);
+	const fields: [string, string][] = [
+		['kind', 'evidence'],
+		['indicator', indicator],
+		['doc_number', `${uploadCounter}/BC-UBND`],
+		['issuer', 'UBND xã'],
+		['summary', 'Báo cáo bổ sung (thử tải)']
+	];
+	const head = fields.map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join('') + `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="minh-chung-${uploadCounter}.pdf"\r\nContent-Type: application/pdf\r\n\r\n`;
+	return { body: Buffer.concat([Buffer.from(head, 'utf8'), file, Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8')]), type: `multipart/form-data; boundary=${boundary}` };
+}
+
+/** One autosave with revision handling: on a 409 conflict, save again on the stored revision (as the page lets the user do). */
+async function autosave(phase: Phase, o: Officer, rng: Rng, indicator: Indicator): Promise<void> {
+	const answer = scaleAnswer(indicator, rng, 0.6 + 0.4 * rng(), o.base, YEAR);
+	const headers = { cookie: o.cookie, origin: baseUrl, 'content-type': 'application/json', accept: 'application/json', 'x-forwarded-for': o.address };
+	for (let attempt = 0; attempt < 2; attempt++) {
+		const expectedRevision = o.revisions.get(indicator.code) ?? 0;
+		const r = await hit(phase, R.save, 'PUT', `/assessments/${o.assessmentId}/answers`, headers, Buffer.from(JSON.stringify({ indicator: indicator.code, answer, expectedRevision })), [200]);
+		if (!r) return;
+		let json: { saved?: { revision: number }; stored?: { revision: number }; conflict?: boolean } = {};
+		try {
+			json = JSON.parse(r.body.toString('utf8'));
+		} catch {
+			return;
+		}
+		if (r.status === 200 && json.saved) {
+			o.revisions.set(indicator.code, json.saved.revision);
+			return;
+		}
+		if (r.status === 409 && json.conflict && json.stored) {
+			o.revisions.set(indicator.code, json.stored.revision);
+			continue;
+		}
+		return;
+	}
+}
+
+const officerHeaders = (o: Officer) => ({ cookie: o.cookie, accept: 'text/html', 'x-forwarded-for': o.address });
+const reviewerHeaders = (v: Reviewer) => ({ cookie: v.cookie, accept: 'text/html', 'x-forwarded-for': v.address });
+
+function boardQuery(rng: Rng): string {
+	const variants = ['', '?state=submitted', '?state=under_review&sort=days&dir=desc', '?sort=total&dir=desc', '?state=resubmitted', `?page=${1 + Math.floor(rng() * 3)}`, '?q=ph%C6%B0%E1%BB%9Dng', '?sort=state'];
+	return variants[Math.floor(rng() * variants.length)];
+}
+
+// --- the benchmark ---------------------------------------------------------------------------------
+
+const baseDbUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const dbName = `bench_${crypto.randomBytes(5).toString('hex')}`;
+const dbUrl = (() => {
+	const u = new URL(baseDbUrl);
+	u.pathname = `/${dbName}`;
+	return u.toString();
+})();
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xa-bench-load-'));
+const filesDir = path.join(dataDir, 'files');
+let server: RunningServer | undefined;
+let created = false;
+
+async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+	const c = new pg.Client({ connectionString: baseDbUrl });
+	await c.connect();
+	try {
+		return await fn(c);
+	} finally {
+		await c.end();
+	}
+}
+
+async function dropDatabase(): Promise<void> {
+	if (!created) return;
+	await admin(async (c) => {
+		for (let attempt = 0; ; attempt++) {
+			try {
+				await c.query(`drop database if exists ${dbName}${attempt >= 30 ? ' with (force)' : ''}`);
+				return;
+			} catch (e) {
+				if ((e as { code?: string }).code !== '55006' || attempt >= 31) throw e;
+				await sleep(200);
+			}
+		}
+	});
+}
+
+type TableScan = { relname: string; seq_scan: number; seq_tup_read: number; idx_scan: number; n_live_tup: number };
+async function tableScans(): Promise<Map<string, TableScan>> {
+	const c = new pg.Client({ connectionString: dbUrl });
+	await c.connect();
+	try {
+		const r = await c.query<TableScan>('select relname, seq_scan::float8 as seq_scan, seq_tup_read::float8 as seq_tup_read, coalesce(idx_scan, 0)::float8 as idx_scan, n_live_tup::float8 as n_live_tup from pg_stat_user_tables');
+		return new Map(r.rows.map((x) => [x.relname, x]));
+	} finally {
+		await c.end();
+	}
+}
+
+// --- CPU accounting (Linux /proc): who used the machine's CPUs during the mixed load -------------------
+
+const TICK_MS = 10; // USER_HZ = 100 on Linux
+
+/** utime + stime of a process, in ms (undefined once it is gone). */
+function cpuMsOf(pid: number): number | undefined {
+	try {
+		const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+		const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from 3 (state) on
+		return (Number(f[11]) + Number(f[12])) * TICK_MS;
+	} catch {
+		return undefined;
+	}
+}
+
+/** The process listening on 127.0.0.1:<port> (the server: scripts/start.ts imports the build in-process). */
+function listenerPid(port: number): number | undefined {
+	try {
+		const m = /pid=(\d+)/.exec(execFileSync('ss', ['-Hltnp', `sport = :${port}`], { encoding: 'utf8' }));
+		return m ? Number(m[1]) : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** PostgreSQL backends serving database `name` (their titles name it). */
+function backendPids(name: string): number[] {
+	const out: number[] = [];
+	for (const d of fs.readdirSync('/proc')) {
+		if (!/^\d+$/.test(d)) continue;
+		try {
+			const cmd = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8');
+			if (cmd.startsWith('postgres: ') && cmd.includes(` ${name} `)) out.push(Number(d));
+		} catch {
+			/* gone */
+		}
+	}
+	return out;
+}
+
+/** Busy and total jiffies of all CPUs (/proc/stat), in ms. */
+function machineCpu(): { busy: number; total: number } {
+	const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+	const idle = f[3] + (f[4] ?? 0);
+	const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+	return { busy: (total - idle) * TICK_MS, total: total * TICK_MS };
+}
+
+const fmt = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '—');
+const rps = (s: Stats, seconds: number) => s.lat.length / seconds;
+
+try {
+	ensureBuilt();
+	console.log(`bench:load: node ${process.version}, ${os.cpus().length} CPU (${os.cpus()[0]?.model ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB`);
+
+	// 1. database and data
+	await admin((c) => c.query(`create database ${dbName}`));
+	created = true;
+	console.log(`CSDL ${dbName}: nạp dữ liệu toàn quốc (${ERA})…`);
+	const cfg = loadConfig({ DATABASE_URL: dbUrl, DATA_DIR: dataDir, REVIEW_LEVEL });
+	const conn = await connect(cfg);
+	let report: ScaleReport;
+	const officers: Officer[] = [];
+	const reviewers: Reviewer[] = [];
+	let codes: string[] = [];
+	const nOfficers = Math.round(USERS * 0.7);
+	const nReviewers = Math.round(USERS * 0.2);
+	const nCitizens = USERS - nOfficers - nReviewers;
+	try {
+		await prepareDatabase(conn.db);
+		report = await seedScale(conn.db, cfg, localFileStore(filesDir), { era: ERA, log: (l) => console.log(`  ${l}`) });
+		const db = conn.db;
+		// officers: drafts, one virtual user per commune (autosaves never collide)
+		const drafts = await db
+			.selectFrom('assessment as a')
+			.innerJoin('admin_unit as c', 'c.id', 'a.commune_id')
+			.select(['a.id', 'c.code', 'a.base_counts'])
+			.where('a.state', '=', 'draft')
+			.orderBy('a.id')
+			.execute();
+		const rng0 = makeRng(7);
+		const chosen = drafts.filter((_, i) => i % Math.max(1, Math.floor(drafts.length / Math.max(nOfficers, PROBE_CONNS))) === 0).slice(0, Math.max(nOfficers, PROBE_CONNS));
+		const revs = await db.selectFrom('assessment_answer').select(['assessment_id', 'indicator_code', 'revision']).where('assessment_id', 'in', chosen.map((d) => d.id)).execute();
+		for (const [i, d] of chosen.entries()) {
+			const revisions = new Map(revs.filter((r) => r.assessment_id === d.id).map((r) => [r.indicator_code, r.revision]));
+			officers.push({ email: scaleEmail.officer(d.code), cookie: '', assessmentId: d.id, address: address(0x010000 + i), revisions, base: (d.base_counts ?? {}) as Record<string, number> });
+		}
+		// reviewers: spread over the reviewing units, each with the dossiers of its area sent to it
+		const areaRows = await db
+			.selectFrom('assessment as a')
+			.innerJoin('admin_unit as c', 'c.id', 'a.commune_id')
+			.innerJoin('admin_unit as u', 'u.id', REVIEW_LEVEL === 'district' ? 'c.district_id' : 'c.province_id')
+			.select(['u.code', 'a.id'])
+			.where('a.state', '!=', 'draft')
+			.execute();
+		const byArea = new Map<string, number[]>();
+		for (const r of areaRows) byArea.set(r.code, [...(byArea.get(r.code) ?? []), r.id]);
+		const areaCodes = [...byArea.keys()].sort();
+		const shuffled = areaCodes.map((c) => ({ c, k: rng0() })).sort((a, b) => a.k - b.k).map((x) => x.c);
+		for (let i = 0; i < Math.max(nReviewers, 1); i++) {
+			const code = shuffled[i % shuffled.length];
+			reviewers.push({ email: scaleEmail.reviewer(code), cookie: '', assessmentIds: byArea.get(code)!, address: address(0x020000 + i) });
+		}
+		codes = (await db.selectFrom('certificate').select('code').execute()).map((r) => r.code);
+	} finally {
+		await conn.close();
+	}
+
+	// 2. the server
+	console.log('Khởi động máy chủ…');
+	server = await startServer({
+		DATABASE_URL: dbUrl,
+		DEMO_SEED: '0',
+		DATA_DIR: dataDir,
+		STORAGE_DIR: filesDir,
+		REVIEW_LEVEL,
+		ADDRESS_HEADER: 'x-forwarded-for',
+		UPLOAD_MAX_MB: '5'
+	});
+	baseUrl = server.url;
+
+	// 3. sign-ins, once per account
+	console.log(`Đăng nhập ${officers.length + new Set(reviewers.map((r) => r.email)).size + 1} tài khoản…`);
+	const t0 = performance.now();
+	const cookies = new Map<string, string>();
+	const emails = [...new Set([...officers.map((o) => o.email), ...reviewers.map((r) => r.email), scaleEmail.admin])];
+	await pool(emails, 4, async (email) => {
+		cookies.set(email, await signIn(email, address(0x030000 + cookies.size)));
+	});
+	for (const o of officers) o.cookie = cookies.get(o.email)!;
+	for (const r of reviewers) r.cookie = cookies.get(r.email)!;
+	const adminCookie = cookies.get(scaleEmail.admin)!;
+	const signInMs = performance.now() - t0;
+
+	// 4. JavaScript of the data-entry page
+	const pageUrl = `${baseUrl}/assessments/${officers[0].assessmentId}/criteria/TC01`;
+	const page = await send('GET', pageUrl, officerHeaders(officers[0]));
+	if (page.status !== 200) throw new Error(`data-entry page: HTTP ${page.status}`);
+	const html = page.body.toString('utf8');
+	const listed = new Set<string>();
+	for (const m of html.matchAll(/<(?:script|link)\b[^>]*?(?:src|href)="([^"]+\.js)"[^>]*>/g)) listed.add(new URL(m[1], pageUrl).href);
+	for (const m of html.matchAll(/import\(\s*["']([^"']+\.js)["']\s*\)/g)) listed.add(new URL(m[1], pageUrl).href);
+	const js = new Map<string, { raw: number; gzip: number; served: boolean }>();
+	const queue = [...listed];
+	while (queue.length) {
+		const url = queue.shift()!;
+		if (js.has(url)) continue;
+		const r = await send('GET', url, { 'accept-encoding': 'gzip' });
+		if (r.status !== 200) throw new Error(`${url}: HTTP ${r.status}`);
+		const served = r.headers['content-encoding'] === 'gzip';
+		const raw = served ? zlib.gunzipSync(r.body) : r.body;
+		js.set(url, { raw: raw.length, gzip: served ? r.body.length : zlib.gzipSync(raw, { level: 9 }).length, served });
+		for (const m of raw.toString('utf8').matchAll(/(?:^|[;}\s])(?:import|export)\s*(?:[^"'();]*?\bfrom\s*)?["'](\.{1,2}\/[^"']+\.js)["']/g)) queue.push(new URL(m[1], url).href);
+	}
+	const jsGzip = [...js.values()].reduce((n, x) => n + x.gzip, 0);
+	const jsRaw = [...js.values()].reduce((n, x) => n + x.raw, 0);
+	const listedGzip = [...listed].reduce((n, u) => n + (js.get(u)?.gzip ?? 0), 0);
+
+	// 5. the verification rate limit still works (one address, 31 requests in a row)
+	let limitAt = 0;
+	for (let i = 1; i <= 31; i++) {
+		const r = await send('GET', `/verify/${codes[0] ?? 'AAAAA-AAAAA'}`, { accept: 'text/html', 'x-forwarded-for': '192.0.2.1' });
+		if (r.status === 429) {
+			limitAt = i;
+			break;
+		}
+	}
+
+	// warm-up: every route a few times (query plans, module loading)
+	const warm: Phase = { name: 'warm-up', seconds: 1, stats: new Map() };
+	const wrng = makeRng(11);
+	for (let i = 0; i < 3; i++) {
+		const o = officers[i];
+		const v = reviewers[i % reviewers.length];
+		await hit(warm, R.entry, 'GET', `/assessments/${o.assessmentId}/criteria/${CRITERIA[i].code}`, officerHeaders(o), undefined, [200]);
+		await hit(warm, R.dossier, 'GET', `/assessments/${o.assessmentId}`, officerHeaders(o), undefined, [200]);
+		await autosave(warm, o, wrng, CRITERIA[i].indicators[0]);
+		const up = uploadBody(CRITERIA[i].indicators[0].code);
+		await hit(warm, R.upload, 'POST', `/assessments/${o.assessmentId}/evidence/upload`, { cookie: o.cookie, origin: baseUrl, accept: 'application/json', 'content-type': up.type, 'x-forwarded-for': o.address }, up.body, [201]);
+		await hit(warm, R.board, 'GET', '/review', reviewerHeaders(v), undefined, [200]);
+		await hit(warm, R.review, 'GET', `/review/${v.assessmentIds[0]}`, reviewerHeaders(v), undefined, [200]);
+		await hit(warm, R.verify, 'GET', `/verify/${codes[i % codes.length]}`, { accept: 'text/html', 'x-forwarded-for': randomAddress(wrng) }, undefined, [200]);
+	}
+	const warmErrors = [...warm.stats.values()].reduce((n, s) => n + s.errors, 0);
+	if (warmErrors) {
+		for (const [route, s] of warm.stats) for (const x of s.samples) console.error(`  warm-up ${route}: ${x}`);
+		throw new Error('warm-up requests failed');
+	}
+
+	// 6. capacity of each route alone
+	const probe: Phase = { name: 'probe', seconds: PROBE_SECONDS, stats: new Map() };
+	type Job = (conn: number, rng: Rng) => Promise<unknown>;
+	const probes: [RouteName, Job, number][] = [
+		[R.health, () => hit(probe, R.health, 'GET', '/healthz', { accept: 'application/json' }, undefined, [200]), PROBE_CONNS],
+		[R.board, (c, rng) => hit(probe, R.board, 'GET', `/review${boardQuery(rng)}`, reviewerHeaders(reviewers[c % reviewers.length]), undefined, [200]), PROBE_CONNS],
+		[R.boardNational, () => hit(probe, R.boardNational, 'GET', '/review', { cookie: adminCookie, accept: 'text/html', 'x-forwarded-for': address(0x040000) }, undefined, [200]), Math.min(PROBE_CONNS, 8)],
+		[R.review, (c, rng) => {
+			const v = reviewers[c % reviewers.length];
+			return hit(probe, R.review, 'GET', `/review/${v.assessmentIds[Math.floor(rng() * v.assessmentIds.length)]}`, reviewerHeaders(v), undefined, [200]);
+		}, PROBE_CONNS],
+		[R.entry, (c, rng) => {
+			const o = officers[c % officers.length];
+			return hit(probe, R.entry, 'GET', `/assessments/${o.assessmentId}/criteria/${CRITERIA[Math.floor(rng() * CRITERIA.length)].code}`, officerHeaders(o), undefined, [200]);
+		}, PROBE_CONNS],
+		[R.dossier, (c) => hit(probe, R.dossier, 'GET', `/assessments/${officers[c % officers.length].assessmentId}`, officerHeaders(officers[c % officers.length]), undefined, [200]), PROBE_CONNS],
+		[R.save, (c, rng) => {
+			const crit = CRITERIA[Math.floor(rng() * CRITERIA.length)];
+			return autosave(probe, officers[c % officers.length], rng, crit.indicators[Math.floor(rng() * crit.indicators.length)]);
+		}, PROBE_CONNS],
+		[R.upload, (c, rng) => {
+			const o = officers[c % officers.length];
+			const crit = CRITERIA[Math.floor(rng() * CRITERIA.length)];
+			const up = uploadBody(crit.indicators[0].code);
+			return hit(probe, R.upload, 'POST', `/assessments/${o.assessmentId}/evidence/upload`, { cookie: o.cookie, origin: baseUrl, accept: 'application/json', 'content-type': up.type, 'x-forwarded-for': o.address }, up.body, [201]);
+		}, PROBE_CONNS],
+		[R.verify, (_c, rng) => hit(probe, R.verify, 'GET', `/verify/${rng() < 0.9 ? codes[Math.floor(rng() * codes.length)] : 'ZZZZZ-ZZZZZ'}`, { accept: 'text/html', 'x-forwarded-for': randomAddress(rng) }, undefined, [200]), PROBE_CONNS]
+	];
+	const probeSeconds = new Map<RouteName, number>();
+	for (const [route, job, conns] of probes) {
+		process.stdout.write(`Đo công suất ${route} (${conns} kết nối, ${PROBE_SECONDS} s)… `);
+		const end = performance.now() + PROBE_SECONDS * 1000;
+		const start = performance.now();
+		await Promise.all(
+			Array.from({ length: conns }, async (_, c) => {
+				const rng = makeRng(1000 + c);
+				while (performance.now() < end) await job(c, rng);
+			})
+		);
+		const took = (performance.now() - start) / 1000;
+		probeSeconds.set(route, took);
+		const s = statsOf(probe, route);
+		console.log(`${fmt(s.lat.length / took, 1)} req/s`);
+	}
+
+	// 7. the last day before the deadline
+	console.log(`Tải hỗn hợp: ${USERS} người dùng đồng thời (${nOfficers} cán bộ xã, ${nReviewers} thẩm định, ${nCitizens} tra cứu công khai), ${SECONDS} s, nghỉ ~${THINK_MS} ms giữa các thao tác…`);
+	const mixed: Phase = { name: 'mixed', seconds: SECONDS, stats: new Map() };
+	const scansBefore = await tableScans();
+	const serverPid = listenerPid(Number(new URL(baseUrl).port));
+	const pgPids = backendPids(dbName);
+	const cpuBefore = { server: serverPid ? (cpuMsOf(serverPid) ?? 0) : NaN, pg: new Map(pgPids.map((p) => [p, cpuMsOf(p) ?? 0])), self: process.cpuUsage(), machine: machineCpu() };
+	// what the database sessions of the server are doing, sampled every 50 ms (pg_stat_activity)
+	const waits = new Map<string, number>();
+	let waitSamples = 0;
+	const sampler = new pg.Client({ connectionString: dbUrl });
+	await sampler.connect();
+	const startMixed = performance.now();
+	const endMixed = startMixed + SECONDS * 1000;
+	const sampling = (async () => {
+		while (performance.now() < endMixed) {
+			const r = await sampler.query<{ w: string; n: number }>(
+				`select case when state = 'active' then coalesce(wait_event_type || ':' || wait_event, 'running (CPU)') else state end as w, count(*)::int as n
+				 from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and backend_type = 'client backend' group by 1`
+			);
+			waitSamples++;
+			for (const x of r.rows) waits.set(x.w, (waits.get(x.w) ?? 0) + x.n);
+			await sleep(50);
+		}
+	})();
+	const running = () => performance.now() < endMixed;
+	const think = (rng: Rng) => sleep(THINK_MS * (0.5 + rng()));
+	const ramp = Math.min(5000, SECONDS * 100);
+	const vus: Promise<void>[] = [];
+	for (let i = 0; i < nOfficers; i++) {
+		const o = officers[i % officers.length];
+		const rng = makeRng(2000 + i);
+		vus.push(
+			(async () => {
+				await sleep(rng() * ramp);
+				while (running()) {
+					const crit = CRITERIA[Math.floor(rng() * CRITERIA.length)];
+					await hit(mixed, R.entry, 'GET', `/assessments/${o.assessmentId}/criteria/${crit.code}`, officerHeaders(o), undefined, [200]);
+					await think(rng);
+					for (let k = 2 + Math.floor(rng() * 3); k > 0 && running(); k--) {
+						await autosave(mixed, o, rng, crit.indicators[Math.floor(rng() * crit.indicators.length)]);
+						await think(rng);
+					}
+					if (running() && rng() < 0.2) {
+						const up = uploadBody(crit.indicators[Math.floor(rng() * crit.indicators.length)].code);
+						await hit(mixed, R.upload, 'POST', `/assessments/${o.assessmentId}/evidence/upload`, { cookie: o.cookie, origin: baseUrl, accept: 'application/json', 'content-type': up.type, 'x-forwarded-for': o.address }, up.body, [201]);
+						await think(rng);
+					}
+					if (running() && rng() < 0.25) {
+						await hit(mixed, R.dossier, 'GET', `/assessments/${o.assessmentId}`, officerHeaders(o), undefined, [200]);
+						await think(rng);
+					}
+				}
+			})()
+		);
+	}
+	for (let i = 0; i < nReviewers; i++) {
+		const v = reviewers[i % reviewers.length];
+		const rng = makeRng(3000 + i);
+		vus.push(
+			(async () => {
+				await sleep(rng() * ramp);
+				while (running()) {
+					await hit(mixed, R.board, 'GET', `/review${boardQuery(rng)}`, reviewerHeaders(v), undefined, [200]);
+					await think(rng);
+					if (!running()) break;
+					await hit(mixed, R.review, 'GET', `/review/${v.assessmentIds[Math.floor(rng() * v.assessmentIds.length)]}`, reviewerHeaders(v), undefined, [200]);
+					await think(rng);
+				}
+			})()
+		);
+	}
+	for (let i = 0; i < nCitizens; i++) {
+		const rng = makeRng(4000 + i);
+		vus.push(
+			(async () => {
+				await sleep(rng() * ramp);
+				while (running()) {
+					await hit(mixed, R.verify, 'GET', `/verify/${rng() < 0.9 ? codes[Math.floor(rng() * codes.length)] : 'ZZZZZ-ZZZZZ'}`, { accept: 'text/html', 'x-forwarded-for': randomAddress(rng) }, undefined, [200]);
+					await think(rng);
+				}
+			})()
+		);
+	}
+	vus.push(
+		(async () => {
+			while (running()) {
+				await hit(mixed, R.health, 'GET', '/healthz', { accept: 'application/json' }, undefined, [200]);
+				await sleep(1000);
+			}
+		})()
+	);
+	await Promise.all(vus);
+	await sampling;
+	await sampler.end();
+	const mixedSeconds = (performance.now() - startMixed) / 1000;
+	const self = process.cpuUsage(cpuBefore.self);
+	const machine = machineCpu();
+	const serverCpu = serverPid ? (cpuMsOf(serverPid) ?? NaN) - cpuBefore.server : NaN;
+	let pgCpu = 0;
+	for (const p of new Set([...pgPids, ...backendPids(dbName)])) pgCpu += (cpuMsOf(p) ?? 0) - (cpuBefore.pg.get(p) ?? 0);
+	const scansAfter = await tableScans();
+
+	// 8. the report
+	const order = [R.health, R.entry, R.dossier, R.save, R.upload, R.board, R.boardNational, R.review, R.verify];
+	const ceiling = rps(statsOf(probe, R.health), probeSeconds.get(R.health)!);
+	const lines: string[] = [];
+	const out = (s = '') => lines.push(s);
+	out(`bench:load — ${ERA === 'post2025' ? 'danh mục từ 07/2025, thẩm định cấp tỉnh' : 'danh mục 03/2025, thẩm định cấp huyện'}; node ${process.version}, ${os.cpus().length} CPU; máy chủ, PostgreSQL và trình tạo tải trên cùng máy`);
+	out(`Dữ liệu: ${report.communes} xã, ${report.accounts} tài khoản, ${report.answers} câu trả lời, ${report.evidence} tài liệu, ${report.submissions} lần gửi, ${report.reviewItems} mục thẩm định, ${report.certificates} giấy chứng nhận, ${report.auditRecords} bản ghi nhật ký; nạp trong ${fmt(report.ms / 1000, 1)} s (mục tiêu < 180 s: ${report.ms < 180_000 ? 'ĐẠT' : 'CHƯA ĐẠT'})`);
+	out(`Trạng thái hồ sơ: ${Object.entries(report.states).map(([s, n]) => `${s} ${n}`).join(', ')}`);
+	out(`Đăng nhập ${emails.length} tài khoản: ${fmt(signInMs / 1000, 1)} s (${fmt(signInMs / emails.length, 0)} ms/tài khoản, argon2id, 4 song song)`);
+	out();
+	const head = ['route', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'KB/resp', 'errors', '409', '429', 'aim p95<200'];
+	const table = (phase: Phase, seconds: (r: RouteName) => number, withRatio: boolean) => {
+		const rows: string[][] = [];
+		for (const route of order) {
+			const s = phase.stats.get(route);
+			if (!s || s.lat.length === 0) continue;
+			const r = rps(s, seconds(route));
+			const p95 = s.pct(95);
+			const aim = route === R.health || route === R.boardNational ? '' : p95 < AIM_P95_MS ? 'PASS' : 'MISS';
+			rows.push([route, fmt(r, 1), fmt(s.pct(50), 1), fmt(p95, 1), fmt(s.pct(99), 1), fmt(s.bytes / s.lat.length / 1024, 1), String(s.errors), String(s.conflicts), String(s.limited), withRatio ? (route === R.health ? 'ceiling' : `${fmt((100 * r) / ceiling, 1)}% of ceiling`) : aim]);
+		}
+		const h = withRatio ? [...head.slice(0, -1), 'ratio to /healthz'] : head;
+		const w = h.map((x, i) => Math.max(x.length, ...rows.map((row) => row[i].length)));
+		out(h.map((x, i) => (i === 0 ? x.padEnd(w[i]) : x.padStart(w[i]))).join('  '));
+		out(w.map((n) => '─'.repeat(n)).join('  '));
+		for (const row of rows) out(row.map((x, i) => (i === 0 ? x.padEnd(w[i]) : x.padStart(w[i]))).join('  '));
+	};
+	out(`Công suất từng route riêng lẻ (${PROBE_CONNS} kết nối liên tục, không nghỉ; /review toàn quốc: ${Math.min(PROBE_CONNS, 8)}; ${PROBE_SECONDS} s mỗi route):`);
+	table(probe, (r) => probeSeconds.get(r) ?? PROBE_SECONDS, true);
+	out();
+	out(`Tải hỗn hợp ngày cuối trước hạn: ${USERS} người dùng đồng thời (${nOfficers} cán bộ xã, ${nReviewers} cán bộ thẩm định, ${nCitizens} người tra cứu) + kiểm tra /healthz mỗi giây, ${fmt(mixedSeconds, 1)} s, nghỉ ${THINK_MS / 2}–${THINK_MS * 1.5} ms giữa các thao tác:`);
+	table(mixed, () => mixedSeconds, false);
+	const totalMixed = [...mixed.stats.values()].reduce((n, s) => n + s.lat.length, 0);
+	out(`Tổng: ${totalMixed} yêu cầu, ${fmt(totalMixed / mixedSeconds, 1)} req/s.`);
+	const pctCpu = (ms: number) => `${fmt((100 * ms) / (mixedSeconds * 1000), 0)}%`;
+	out(
+		`CPU trong lúc tải hỗn hợp (100% = một CPU): máy chủ Node ${pctCpu(serverCpu)}, PostgreSQL ${pctCpu(pgCpu)}, trình tạo tải ${pctCpu((self.user + self.system) / 1000)}; ` +
+			`cả máy ${fmt((100 * (machine.busy - cpuBefore.machine.busy)) / (machine.total - cpuBefore.machine.total), 0)}% bận trên ${os.cpus().length} CPU`
+	);
+	out(
+		`Phiên CSDL của máy chủ (tối đa 10, pg.Pool), trung bình theo trạng thái (${waitSamples} lần lấy mẫu pg_stat_activity): ` +
+			[...waits].sort((a, b) => b[1] - a[1]).map(([w, n]) => `${w} ${fmt(n / Math.max(1, waitSamples), 2)}`).join(', ')
+	);
+	out();
+	const boardRatio = rps(statsOf(probe, R.board), probeSeconds.get(R.board)!) / ceiling;
+	const pagesAndSaves = [R.entry, R.dossier, R.save, R.upload, R.board, R.review, R.verify].map((r) => mixed.stats.get(r)).filter((s): s is Stats => !!s && s.lat.length > 0);
+	const worst = pagesAndSaves.map((s) => s.pct(95)).reduce((a, b) => Math.max(a, b), 0);
+	const allErrors = [...mixed.stats.values(), ...probe.stats.values()].reduce((n, s) => n + s.errors, 0);
+	const limited = [...mixed.stats.values(), ...probe.stats.values()].reduce((n, s) => n + s.limited, 0);
+	const conflicts = [...mixed.stats.values(), ...probe.stats.values()].reduce((n, s) => n + s.conflicts, 0);
+	out('Mục tiêu:');
+	out(`  ${USERS} người dùng đồng thời ............................ ${USERS >= 200 ? 'ĐẠT' : 'CHƯA ĐẠT'} (${USERS})`);
+	out(`  p95 < ${AIM_P95_MS} ms cho tải trang và lưu (tải hỗn hợp) ........ ${worst < AIM_P95_MS ? 'ĐẠT' : 'CHƯA ĐẠT'} (p95 lớn nhất ${fmt(worst, 1)} ms)`);
+	out(`  không có lỗi ............................................ ${allErrors === 0 ? 'ĐẠT' : 'CHƯA ĐẠT'} (${allErrors} lỗi; ${conflicts} xung đột 409 đã lưu lại; ${limited} lần 429 do giới hạn tra cứu, không tính là lỗi)`);
+	out(`  /review ≥ ${AIM_QUEUE_RATIO * 100}% công suất của /healthz ......................... ${boardRatio >= AIM_QUEUE_RATIO ? 'ĐẠT' : 'CHƯA ĐẠT'} (${fmt(100 * boardRatio, 1)}%)`);
+	out();
+	out(`JavaScript cán bộ xã tải cho trang nhập liệu /assessments/<id>/criteria/TC01: ${js.size} tệp, ${fmt(jsRaw / 1024, 1)} KB, gzip ${fmt(jsGzip / 1024, 1)} KB (${[...js.values()].every((x) => x.served) ? 'gzip do máy chủ gửi' : 'gzip -9 tính tại chỗ cho tệp máy chủ không nén'}; riêng ${listed.size} tệp nêu trong HTML: ${fmt(listedGzip / 1024, 1)} KB); HTML ${fmt(page.body.length / 1024, 1)} KB`);
+	out(`Giới hạn tra cứu công khai: yêu cầu thứ ${limitAt || '—'} liên tiếp từ một địa chỉ nhận 429 ${limitAt === 31 ? '(đúng: 30/phút)' : '(KHÔNG như mong đợi)'}`);
+	out();
+	out('Quét tuần tự trong lúc tải hỗn hợp (pg_stat_user_tables; chỉ các bảng có quét):');
+	const scanRows = [...scansAfter.values()]
+		.map((a) => {
+			const b = scansBefore.get(a.relname);
+			return { name: a.relname, seq: a.seq_scan - (b?.seq_scan ?? 0), read: a.seq_tup_read - (b?.seq_tup_read ?? 0), idx: a.idx_scan - (b?.idx_scan ?? 0), live: a.n_live_tup };
+		})
+		.filter((x) => x.seq > 0)
+		.sort((a, b) => b.read - a.read);
+	out(`  ${'table'.padEnd(20)} ${'seq scans'.padStart(10)} ${'rows read'.padStart(14)} ${'index scans'.padStart(12)} ${'rows'.padStart(10)}`);
+	for (const x of scanRows.slice(0, 12)) out(`  ${x.name.padEnd(20)} ${String(x.seq).padStart(10)} ${String(x.read).padStart(14)} ${String(x.idx).padStart(12)} ${String(x.live).padStart(10)}`);
+	const samples = [...mixed.stats, ...probe.stats].flatMap(([route, s]) => s.samples.map((x) => `  ${route}: ${x}`));
+	if (samples.length) {
+		out();
+		out('Ví dụ lỗi:');
+		for (const x of samples.slice(0, 10)) out(x);
+	}
+	console.log(`\n${lines.join('\n')}`);
+	if (args['keep-db']) console.log(`\n(--keep-db) CSDL giữ lại: ${dbUrl}  DATA_DIR: ${dataDir}`);
+} catch (e) {
+	console.error(`\nbench:load thất bại: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+	if (server) console.error(`--- nhật ký máy chủ (3000 ký tự cuối) ---\n${server.log().slice(-3000)}`);
+	process.exitCode = 1;
+} finally {
+	agent.destroy();
+	await server?.stop().catch(() => {});
+	if (!args['keep-db']) {
+		await dropDatabase().catch((e) => console.error(`không xóa được CSDL ${dbName}: ${(e as Error).message}`));
+		fs.rmSync(dataDir, { recursive: true, force: true });
+	}
+}
