@@ -6,11 +6,13 @@ import * as m002 from './2026-11-23-002-criteria-sets.ts';
 import * as m003 from './2026-11-23-003-assessments.ts';
 import * as m004 from './2026-11-23-004-reviews.ts';
 import * as m005 from './2026-11-23-005-certificates.ts';
+import * as m006 from './2026-11-23-006-indexes.ts';
 
 export const migrations: Record<string, Migration> = {
 	'2026-11-23-001-foundation': m001,
 	'2026-11-23-002-criteria-sets': m002,
 	'2026-11-23-003-assessments': m003,
 	'2026-11-23-004-reviews': m004,
-	'2026-11-23-005-certificates': m005
+	'2026-11-23-005-certificates': m005,
+	'2026-11-23-006-indexes': m006
 };

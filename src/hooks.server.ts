@@ -7,6 +7,7 @@ import { cookieExpiry, SESSION_COOKIE, validateSession } from '#lib/server/auth/
 import { loadSessionAccount } from '#lib/server/accounts/index.ts';
 import { sessionCookieOptions } from '#lib/server/auth/cookie.ts';
 import { sweepTemp } from '#lib/server/storage/index.ts';
+import { pruneAttempts } from '#lib/server/auth/rate-limit.ts';
 
 /** Bodies above this size are refused except on the streamed evidence upload. */
 const MAX_FORM_BYTES = 1_000_000;
@@ -17,7 +18,12 @@ export const init: ServerInit = async () => {
 	// database (the data directory's lock file means no other process is uploading into it);
 	// with PostgreSQL other instances may share the directory, so only those older than 15 min
 	await sweepTemp(appConfig().databaseUrl ? { olderThanMs: 15 * 60_000 } : { olderThanMs: 0 });
-	setInterval(() => void sweepTemp().catch(() => {}), 3_600_000).unref();
+	setInterval(() => {
+		void sweepTemp().catch(() => {});
+		// sign-in and verification attempts older than their window are of no use
+		const cfg = appConfig();
+		void pruneAttempts(db(), { maxAttempts: cfg.loginMaxAttempts, windowMs: cfg.loginWindowMs }).catch(() => {});
+	}, 3_600_000).unref();
 	let closing = false;
 	const shutdown = async () => {
 		if (closing) return;

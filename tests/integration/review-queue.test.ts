@@ -120,4 +120,18 @@ describe(`review queue on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, 
 		expect(own.summary.recognisedPercent).toBe(100);
 		await t.db.updateTable('assessment').set({ state: 'draft' }).where('id', '=', f.assessmentB).execute();
 	});
+
+	it('a saved answer shows in the next board (the score cache follows the answers)', async () => {
+		const reviewer = await actor(f.reviewer);
+		const before = (await reviewQueue(t.db, reviewer)).rows.find((r) => r.id === f.assessmentB)!.total;
+		await reviewQueue(t.db, reviewer); // a second, cached, call gives the same
+		expect((await reviewQueue(t.db, reviewer)).rows.find((r) => r.id === f.assessmentB)!.total).toBe(before);
+		// clearing TC01.2 (a new revision of the same row) takes its points away
+		await t.db.updateTable('assessment_answer').set({ answer: 'null', revision: 2 }).where('assessment_id', '=', f.assessmentB).where('indicator_code', '=', 'TC01.2').execute();
+		const after = (await reviewQueue(t.db, reviewer)).rows.find((r) => r.id === f.assessmentB)!.total;
+		expect(after).toBeLessThan(before);
+		// a new answer adds them back
+		await answer(f.assessmentB, 'TC01.1', { value: true, ...meta });
+		expect((await reviewQueue(t.db, reviewer)).rows.find((r) => r.id === f.assessmentB)!.total).toBeGreaterThan(after);
+	});
 });

@@ -4,6 +4,7 @@
  * succeeds), applies its own checks, changes the state and writes the audit record with a
  * snapshot of the answers and the score.
  */
+import { vnDate } from '../../domain/dates.ts';
 import type { DB } from '../db/index.ts';
 import type { Role } from '../../domain/access.ts';
 import { canSubmitOn, findTransition, STATE_LABELS, type TransitionName } from '../../domain/workflow.ts';
@@ -53,7 +54,7 @@ export async function dossierStatus(db: DB, a: AssessmentInfo): Promise<DossierS
 	return { set, result, answers: raw, missing: dossierGaps(set, answers as never, result, [...byId.values()]) };
 }
 
-export const today = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Ho_Chi_Minh' });
+export const today = () => vnDate();
 
 /** Extra work a step does inside its transaction, after the checks and before the state
  * changes; what it returns is added to the audit record's details. */

@@ -5,6 +5,7 @@
  * public verification page shows. Printing an issued certificate again needs a reason; every
  * print is in the audit trail.
  */
+import { vnDate } from '../../domain/dates.ts';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { sql } from 'kysely';
@@ -304,7 +305,7 @@ export async function verifyCertificate(db: DB, code: string, on: string = today
 		validFrom: from,
 		validUntil: until,
 		sha256: r.pdf_sha256,
-		revokedOn: r.revoked_at ? r.revoked_at.toLocaleDateString('sv-SE', { timeZone: 'Asia/Ho_Chi_Minh' }) : null
+		revokedOn: r.revoked_at ? vnDate(r.revoked_at) : null
 	};
 }
 

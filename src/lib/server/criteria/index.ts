@@ -76,9 +76,16 @@ export async function listCriteriaSets(db: DB): Promise<CriteriaSetRow[]> {
 	return rows.map(toRow);
 }
 
+/**
+ * Parsed definitions by id and last change: a set's definition only changes while it is a draft
+ * (re-import), which moves `updated_at`; so the 27 KB JSON is read and parsed once, not on every
+ * request that scores an assessment.
+ */
+const definitions = new Map<string, CriteriaSet>();
+
 /** `id` (digits) or `code@version`. */
 export async function findCriteriaSet(db: DB, ref: string | number): Promise<{ row: CriteriaSetRow; set: CriteriaSet } | undefined> {
-	let q = db.selectFrom('criteria_set as s').leftJoin('account as c', 'c.id', 's.confirmed_by').select([...listColumns, 's.definition']);
+	let q = db.selectFrom('criteria_set as s').leftJoin('account as c', 'c.id', 's.confirmed_by').select([...listColumns, 's.updated_at']);
 	const text = String(ref).trim();
 	if (/^\d{1,9}$/.test(text)) q = q.where('s.id', '=', Number(text));
 	else {
@@ -89,7 +96,14 @@ export async function findCriteriaSet(db: DB, ref: string | number): Promise<{ r
 	const r = await q.executeTakeFirst();
 	if (!r) return undefined;
 	const row = toRow(r);
-	const set = r.definition as CriteriaSet;
+	const key = `${r.id}@${new Date(r.updated_at).getTime()}`;
+	let set = definitions.get(key);
+	if (!set) {
+		const d = await db.selectFrom('criteria_set').select('definition').where('id', '=', r.id).executeTakeFirstOrThrow();
+		set = d.definition as CriteriaSet;
+		if (definitions.size > 100) definitions.clear();
+		definitions.set(key, set);
+	}
 	return { row, set: { ...set, status: row.status, confirmation: row.confirmedAt ? { by: row.confirmedBy ?? '', at: row.confirmedAt.toISOString() } : null } };
 }
 

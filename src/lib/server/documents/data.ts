@@ -6,6 +6,7 @@
  * §2): the reviewing office's name is the setting REVIEW_OFFICE_NAME, and the deciding body is
  * the People's Committee of the unit the approver belongs to.
  */
+import { vnDate } from '../../domain/dates.ts';
 import type { DB } from '../db/index.ts';
 import type { Config } from '../config.ts';
 import type { AssessmentInfo } from '../assessments/index.ts';
@@ -18,7 +19,7 @@ import { COMMUNE_CATEGORY_LABELS, type CommuneCategory } from '../../domain/unit
 import { canIssueDecisions } from '../../domain/criteria/verification.ts';
 import type { AppraisalReport, DecisionDocument, Issuer, SelfAssessmentReport, Signature } from './types.ts';
 
-export const today = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Ho_Chi_Minh' });
+export const today = () => vnDate();
 
 /** "Thành phố Huế" → "Huế", "Tỉnh Quảng Trị" → "Quảng Trị" (the place on the date line). */
 export function placeName(unitName: string): string {
@@ -127,7 +128,7 @@ export async function appraisalData(db: DB, cfg: Pick<Config, 'reviewLevel'>, a:
 		marks: { preview: appraisal === null, provisional: !canIssueDecisions(status.set, status.set.confirmation) },
 		issuer: reviewOfficeIssuer(cfg, reviewingUnit, province),
 		number: null,
-		date: appraisal ? appraisal.createdAt.toLocaleDateString('sv-SE', { timeZone: 'Asia/Ho_Chi_Minh' }) : today(),
+		date: appraisal ? vnDate(appraisal.createdAt) : today(),
 		commune: { name: a.commune.name, code: a.commune.code, province, category: COMMUNE_CATEGORY_LABELS[a.category] },
 		round: a.round.name,
 		criteriaSet: criteriaSetLabel(status.set),

@@ -7,6 +7,7 @@
  * Server module: takes `db` as a parameter, no `$app/*`. The pure helpers are exported for the
  * unit tests beside this file.
  */
+import { vnDate as vnDateOf } from '../../domain/dates.ts';
 import { sql } from 'kysely';
 import type { DB } from '../db/index.ts';
 import type { Actor } from '../../domain/access.ts';
@@ -91,7 +92,7 @@ export type ReviewQueue = {
 
 /** The calendar date ('YYYY-MM-DD') of an instant in Asia/Ho_Chi_Minh. */
 export function vnDate(d: Date): string {
-	return d.toLocaleDateString('sv-SE', { timeZone: 'Asia/Ho_Chi_Minh' });
+	return vnDateOf(d);
 }
 
 /** Whole calendar days from date `from` to date `to` (both 'YYYY-MM-DD'). */
@@ -196,6 +197,10 @@ export function validAnswers(set: CriteriaSet, raw: Record<string, unknown>): Re
  * Queries: rounds in scope, state counts of the chosen round, its rows, their answers (one
  * query), and each distinct criteria set once.
  */
+/** Scores of the board's rows by assessment (see reviewQueue); one entry per commune and round. */
+const scoreCache = new Map<number, { key: string; total: number; maxTotal: number; threshold: number; verdict: Verdict }>();
+const SCORE_CACHE_MAX = 50_000;
+
 export async function reviewQueue(db: DB, actor: Actor, opts: QueueOptions = {}, today: string = vnDate(new Date())): Promise<ReviewQueue> {
 	const sort = opts.sort ?? 'commune';
 	const dir = opts.dir ?? 'asc';
@@ -261,15 +266,33 @@ export async function reviewQueue(db: DB, actor: Actor, opts: QueueOptions = {},
 	// finds "Phú Xuân") and the same on PGlite and PostgreSQL whatever the database locale.
 	const picked = (await rowsQ.execute()).filter((r) => matchesQuery(r.name, opts.q ?? ''));
 
-	const answersBy = new Map<number, Record<string, unknown>>();
+	// Each row's self-assessed score, from a cache keyed by the answers' version (the sum of their
+	// revisions only grows, on every save): answers are read and scored only for rows that changed.
+	const versions = new Map<number, number>();
 	if (picked.length) {
+		const v = await db
+			.selectFrom('assessment_answer')
+			.select(['assessment_id', sql<number>`sum(revision)::int`.as('v')])
+			.where(
+				'assessment_id',
+				'in',
+				picked.map((r) => r.id)
+			)
+			.groupBy('assessment_id')
+			.execute();
+		for (const r of v) versions.set(r.assessment_id, Number(r.v));
+	}
+	const keyOf = (r: (typeof picked)[number]) => `${r.criteria_set_id}:${r.category}:${versions.get(r.id) ?? 0}`;
+	const stale = picked.filter((r) => scoreCache.get(r.id)?.key !== keyOf(r));
+	const answersBy = new Map<number, Record<string, unknown>>();
+	if (stale.length) {
 		const answers = await db
 			.selectFrom('assessment_answer')
 			.select(['assessment_id', 'indicator_code', 'answer'])
 			.where(
 				'assessment_id',
 				'in',
-				picked.map((r) => r.id)
+				stale.map((r) => r.id)
 			)
 			.execute();
 		for (const a of answers) {
@@ -280,15 +303,20 @@ export async function reviewQueue(db: DB, actor: Actor, opts: QueueOptions = {},
 		}
 	}
 	const sets = new Map<number, CriteriaSet>();
-	for (const id of new Set(picked.map((r) => r.criteria_set_id))) {
+	for (const id of new Set(stale.map((r) => r.criteria_set_id))) {
 		const found = await findCriteriaSet(db, id);
 		if (!found) throw new Error(`criteria set ${id} is missing`);
 		sets.set(id, found.set);
 	}
-
-	const rows: QueueRow[] = picked.map((r) => {
+	for (const r of stale) {
 		const set = sets.get(r.criteria_set_id)!;
 		const result = score(set, r.category as CommuneCategory, validAnswers(set, answersBy.get(r.id) ?? {}));
+		if (scoreCache.size >= SCORE_CACHE_MAX) scoreCache.clear();
+		scoreCache.set(r.id, { key: keyOf(r), total: result.total, maxTotal: result.maxTotal, threshold: result.threshold, verdict: result.verdict });
+	}
+
+	const rows: QueueRow[] = picked.map((r) => {
+		const result = scoreCache.get(r.id)!;
 		const days = r.submitted_at ? daysBetween(vnDate(r.submitted_at), today) : null;
 		return {
 			id: r.id,

@@ -36,20 +36,22 @@ export type SubmissionChanges = {
 	comments: { indicatorCode: string; author: string; body: string; createdAt: Date }[];
 };
 
-export async function listSubmissions(db: DB, assessmentId: number): Promise<(SubmissionInfo & { snapshot: SubmissionSnapshot })[]> {
-	const rows = await db
+/** The submissions of an assessment, oldest first (`last`: only the latest ones). */
+export async function listSubmissions(db: DB, assessmentId: number, last?: number): Promise<(SubmissionInfo & { snapshot: SubmissionSnapshot })[]> {
+	let q = db
 		.selectFrom('submission as s')
 		.innerJoin('account as u', 'u.id', 's.submitted_by')
 		.select(['s.seq', 's.submitted_at', 'u.full_name', 's.total', 's.verdict', 's.snapshot'])
 		.where('s.assessment_id', '=', assessmentId)
-		.orderBy('s.seq')
-		.execute();
+		.orderBy('s.seq', 'desc');
+	if (last) q = q.limit(last);
+	const rows = (await q.execute()).reverse();
 	return rows.map((r) => ({ seq: r.seq, submittedAt: r.submitted_at, submittedBy: r.full_name, total: r.total, verdict: r.verdict, snapshot: r.snapshot }));
 }
 
 /** What changed between the last two submissions (null before the first resubmission). */
 export async function changesSincePreviousSubmission(db: DB, assessmentId: number): Promise<SubmissionChanges | null> {
-	const all = await listSubmissions(db, assessmentId);
+	const all = await listSubmissions(db, assessmentId, 2);
 	if (all.length < 2) return null;
 	const latest = all[all.length - 1];
 	const previous = all[all.length - 2];

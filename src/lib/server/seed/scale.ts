@@ -19,6 +19,7 @@
  *
  * Plain Node module: no SvelteKit imports (the command line and the benchmark call it).
  */
+import { vnDate } from '../../domain/dates.ts';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -137,7 +138,6 @@ function shuffle<T>(rng: Rng, xs: T[]): T[] {
 
 const DAY = 86_400_000;
 /** The calendar date ('YYYY-MM-DD') of an instant in Asia/Ho_Chi_Minh. */
-const vnDate = (ms: number) => new Date(ms).toLocaleDateString('sv-SE', { timeZone: 'Asia/Ho_Chi_Minh' });
 function addYears(date: string, years: number, days = 0): string {
 	const d = new Date(`${date}T00:00:00Z`);
 	d.setUTCFullYear(d.getUTCFullYear() + years);

@@ -1,0 +1,16 @@
+/**
+ * Dates in Vietnam's time zone. The formatters are built once: `toLocaleDateString` with options
+ * builds a new formatter on every call (about 50 µs each), which the review board paid per row.
+ */
+const DAY = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' });
+const DATE_TIME_VI = new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short' });
+
+/** The calendar date ('YYYY-MM-DD') of an instant in Asia/Ho_Chi_Minh. */
+export function vnDate(d: Date | number = new Date()): string {
+	return DAY.format(d);
+}
+
+/** "14:05 23/11/2026"-style local date and time for the interface. */
+export function vnDateTime(d: Date | string | number | null | undefined): string {
+	return d === null || d === undefined || d === '' ? '' : DATE_TIME_VI.format(new Date(d));
+}
