@@ -137,7 +137,12 @@ let baseUrl = '';
 
 type Reply = { status: number; body: Buffer; headers: http.IncomingHttpHeaders; ms: number };
 
-function send(method: string, url: string, headers: Record<string, string>, body?: Buffer): Promise<Reply> {
+/**
+ * One request on a kept-alive connection. A GET that fails because the server had just closed
+ * an idle kept-alive socket (ECONNRESET / "socket hang up" on a reused socket: the race Node's
+ * documentation describes for keep-alive clients) is sent once more on a new socket, as browsers do.
+ */
+function send(method: string, url: string, headers: Record<string, string>, body?: Buffer, retried = false): Promise<Reply> {
 	return new Promise((resolve, reject) => {
 		const t0 = performance.now();
 		const u = new URL(url, baseUrl);
@@ -151,7 +156,11 @@ function send(method: string, url: string, headers: Record<string, string>, body
 			}
 		);
 		req.setTimeout(60_000, () => req.destroy(new Error('timeout after 60 s')));
-		req.on('error', reject);
+		req.on('error', (e: NodeJS.ErrnoException) => {
+			if (!retried && method === 'GET' && req.reusedSocket && (e.code === 'ECONNRESET' || /socket hang up/.test(e.message))) {
+				send(method, url, headers, body, true).then(resolve, reject);
+			} else reject(e);
+		});
 		req.end(body);
 	});
 }
