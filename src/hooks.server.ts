@@ -63,7 +63,9 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 	const refusal = crossSiteRefusal(event.request.method, event.url, event.request.headers);
 	if (refusal) {
 		log('warn', 'cross-site request refused', { id: event.locals.requestId, path: event.url.pathname, why: refusal });
-		return new Response('Yêu cầu từ trang web khác bị từ chối.', { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+		const message = 'Yêu cầu từ trang web khác bị từ chối.';
+		const wantsJson = /json/.test(`${event.request.headers.get('content-type') ?? ''} ${event.request.headers.get('accept') ?? ''}`);
+		return wantsJson ? Response.json({ message }, { status: 403 }) : new Response(message, { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' } });
 	}
 	const length = Number(event.request.headers.get('content-length') ?? 0);
 	if (length > MAX_FORM_BYTES && !event.url.pathname.endsWith('/evidence/upload')) {
