@@ -146,6 +146,8 @@ describe(`certificates on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, 
 		expect(await verifyCertificate(t.db, "x' or 1=1 --")).toBeUndefined();
 		await revokeRecognition(t.db, { ...actorOf((await loadSessionAccount(t.db, f.approver))!), label: 'lanhdao@demo.vn' }, itemId, 'Số liệu không trung thực');
 		expect((await verifyCertificate(t.db, cert.code, '2027-01-01'))!.status).toBe('revoked');
+		// a revoked recognition's certificate is not printed any more
+		await expect(openCertificateForPrint(t.db, store(), approver(), decisionId, itemId, 'In lại để lưu hồ sơ')).rejects.toThrow(/đã bị thu hồi/);
 		expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
 	});
 

@@ -113,7 +113,7 @@ export async function startCertificateJob(
 	store: FileStore,
 	actor: Actor,
 	decisionId: number,
-	opts: { baseUrl: string; render: Renderer; concurrency?: number; tmpDir: string }
+	opts: { baseUrl: string; render: Renderer; concurrency?: number; tmpDir: string; onlyItems?: number[] }
 ): Promise<number> {
 	const key = loadSigningKey(cfg.signingKeyFile);
 	if (!key) throw new WorkflowError(409, MISSING_KEY_MESSAGE);
@@ -121,14 +121,26 @@ export async function startCertificateJob(
 	if (all.length === 0 || all[0].outcome !== 'recognise') throw new WorkflowError(409, 'Chỉ cấp giấy chứng nhận cho quyết định công nhận.');
 	const revoked = new Set((await db.selectFrom('revocation as v').innerJoin('decision_item as i', 'i.id', 'v.decision_item_id').select('i.id').where('i.decision_id', '=', decisionId).execute()).map((r) => r.id));
 	const issued = new Set((await db.selectFrom('certificate as c').innerJoin('decision_item as i', 'i.id', 'c.decision_item_id').select('i.id').where('i.decision_id', '=', decisionId).execute()).map((r) => r.id));
-	const todo = all.filter((r) => !issued.has(r.id) && !revoked.has(r.id));
-	const active = await db.selectFrom('document_job').select('id').where('decision_id', '=', decisionId).where('status', '=', 'running').executeTakeFirst();
-	if (active && running.has(active.id)) throw new WorkflowError(409, 'Đang cấp giấy chứng nhận cho quyết định này; hãy chờ xong.');
-	const job = await db.insertInto('document_job').values({ kind: 'certificates', decision_id: decisionId, total: todo.length, created_by: actor.id, status: todo.length ? 'running' : 'done' }).returning('id').executeTakeFirstOrThrow();
+	const todo = all.filter((r) => !issued.has(r.id) && !revoked.has(r.id) && (!opts.onlyItems || opts.onlyItems.includes(r.id)));
+	// one job per decision at a time (across instances): checked and recorded under the decision's row lock;
+	// a job of a crashed process stops counting as running after 15 minutes
+	const job = await db.transaction().execute(async (trx) => {
+		await trx.selectFrom('decision').select('id').where('id', '=', decisionId).forUpdate().executeTakeFirst();
+		const active = await trx
+			.selectFrom('document_job')
+			.select('id')
+			.where('decision_id', '=', decisionId)
+			.where('status', '=', 'running')
+			.where('created_at', '>', new Date(Date.now() - 15 * 60_000))
+			.executeTakeFirst();
+		if (active) throw new WorkflowError(409, 'Đang cấp giấy chứng nhận cho quyết định này; hãy chờ xong.');
+		return trx.insertInto('document_job').values({ kind: 'certificates', decision_id: decisionId, total: todo.length, created_by: actor.id, status: todo.length ? 'running' : 'done' }).returning('id').executeTakeFirstOrThrow();
+	});
 	if (todo.length === 0) return job.id;
 	const work = runJob(db, store, actor, key, job.id, todo, opts).catch(async (e) => {
 		console.error(`certificate job ${job.id} failed:`, e);
-		await db.updateTable('document_job').set({ status: 'failed', error: String((e as Error).message ?? e), finished_at: new Date() }).where('id', '=', job.id).execute();
+		// the user sees a Vietnamese summary; the details are in the server log
+		await db.updateTable('document_job').set({ status: 'failed', error: 'lỗi khi tạo hoặc lưu giấy chứng nhận, chi tiết trong nhật ký máy chủ', finished_at: new Date() }).where('id', '=', job.id).execute();
 	});
 	running.set(job.id, work.finally(() => running.delete(job.id)));
 	return job.id;
@@ -147,7 +159,11 @@ async function runJob(db: DB, store: FileStore, actor: Actor, key: SigningKey, j
 	await db.updateTable('document_job').set({ status: 'done', finished_at: new Date() }).where('id', '=', jobId).execute();
 }
 
+const isRevoked = async (db: DB, itemId: number) => (await db.selectFrom('revocation').select('id').where('decision_item_id', '=', itemId).executeTakeFirst()) !== undefined;
+
 async function issueOne(db: DB, store: FileStore, actor: Actor, key: SigningKey, r: ItemRow, opts: { baseUrl: string; render: Renderer; tmpDir: string }) {
+	// a recognition revoked while the job runs gets no certificate
+	if (await isRevoked(db, r.id)) return;
 	const { seq } = (await sql<{ seq: string }>`select nextval('certificate_serial_seq') as seq`.execute(db)).rows[0];
 	const serial = `${r.issued_on.slice(0, 4)}-${r.commune_code}-${String(seq).padStart(6, '0')}`;
 	const code = newVerificationCode();
@@ -159,6 +175,8 @@ async function issueOne(db: DB, store: FileStore, actor: Actor, key: SigningKey,
 		await fs.promises.writeFile(tmp, pdf);
 		const storageKey = await store.put(tmp, sha256, 'pdf');
 		await db.transaction().execute(async (trx) => {
+			await trx.selectFrom('decision_item').select('id').where('id', '=', r.id).forUpdate().executeTakeFirst();
+			if (await isRevoked(trx, r.id)) return;
 			const file = await trx
 				.insertInto('stored_file')
 				.values({ sha256, size: pdf.length, mime: 'application/pdf', ext: 'pdf', storage_key: storageKey || storageKeyFor(sha256, 'pdf') })
@@ -219,25 +237,33 @@ export const REPRINT_REASON_MESSAGE = 'Giấy chứng nhận này đã được 
  * one a reason; both are recorded in the audit trail before any byte is sent.
  */
 export async function openCertificateForPrint(db: DB, store: FileStore, actor: Actor, decisionId: number, itemId: number, reason: string | null) {
-	const c = await db
-		.selectFrom('certificate as c')
-		.innerJoin('decision_item as i', 'i.id', 'c.decision_item_id')
-		.innerJoin('stored_file as f', 'f.id', 'c.file_id')
-		.select(['c.id', 'c.serial', 'f.storage_key', 'f.size', 'c.pdf_sha256'])
-		.where('i.decision_id', '=', decisionId)
-		.where('i.id', '=', itemId)
-		.executeTakeFirst();
-	if (!c) throw new WorkflowError(404, 'Chưa có giấy chứng nhận cho xã này.');
-	const printed = (await certificatesOf(db, decisionId)).get(itemId)?.printed ?? 0;
 	const text = (reason ?? '').normalize('NFC').trim();
-	if (printed > 0 && (text.length < 5 || text.length > 500)) throw new WorkflowError(400, REPRINT_REASON_MESSAGE);
-	await recordAudit(db, {
-		actorId: actor.id,
-		actorLabel: actor.label,
-		action: printed > 0 ? 'certificate.reprint' : 'certificate.print',
-		objectType: 'certificate',
-		objectId: c.id,
-		details: { serial: c.serial, sha256: c.pdf_sha256, ...(printed > 0 ? { reason: text } : {}) }
+	// the count of earlier prints and this print's record are one step under the item's lock,
+	// so two people printing at once cannot both count as the first print
+	const c = await db.transaction().execute(async (trx) => {
+		await trx.selectFrom('decision_item').select('id').where('id', '=', itemId).where('decision_id', '=', decisionId).forUpdate().executeTakeFirst();
+		const c = await trx
+			.selectFrom('certificate as c')
+			.innerJoin('decision_item as i', 'i.id', 'c.decision_item_id')
+			.innerJoin('stored_file as f', 'f.id', 'c.file_id')
+			.leftJoin('revocation as v', 'v.decision_item_id', 'i.id')
+			.select(['c.id', 'c.serial', 'f.storage_key', 'f.size', 'c.pdf_sha256', 'v.id as revocation_id'])
+			.where('i.decision_id', '=', decisionId)
+			.where('i.id', '=', itemId)
+			.executeTakeFirst();
+		if (!c) throw new WorkflowError(404, 'Chưa có giấy chứng nhận cho xã này.');
+		if (c.revocation_id !== null) throw new WorkflowError(409, 'Công nhận của xã này đã bị thu hồi: không in giấy chứng nhận.');
+		const printed = (await certificatesOf(trx, decisionId)).get(itemId)?.printed ?? 0;
+		if (printed > 0 && (text.length < 5 || text.length > 500)) throw new WorkflowError(400, REPRINT_REASON_MESSAGE);
+		await recordAudit(trx, {
+			actorId: actor.id,
+			actorLabel: actor.label,
+			action: printed > 0 ? 'certificate.reprint' : 'certificate.print',
+			objectType: 'certificate',
+			objectId: c.id,
+			details: { serial: c.serial, sha256: c.pdf_sha256, ...(printed > 0 ? { reason: text } : {}) }
+		});
+		return c;
 	});
 	return { stream: await store.open(c.storage_key), size: Number(c.size), fileName: `giay-chung-nhan-${c.serial}.pdf` };
 }

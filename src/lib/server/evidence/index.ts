@@ -33,6 +33,9 @@ export { receiveUpload, detectAcceptedType, ACCEPTED_TYPES, ACCEPT_EXTENSIONS, F
 
 export type EvidenceActor = { id: number; label: string };
 
+/** Types a browser shows inside a page (PDF and images); other files are only downloaded. */
+export const VIEWABLE_TYPES: ReadonlySet<string> = new Set(['application/pdf', 'image/png', 'image/jpeg', 'image/webp']);
+
 /** Key of the advisory locks serialising work on one content hash (two-key form). */
 export const CONTENT_LOCK = 710_418;
 

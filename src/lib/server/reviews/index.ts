@@ -121,7 +121,7 @@ export async function saveReviewItem(db: DB, actor: Actor, a: AssessmentInfo, in
 // ---------------------------------------------------------------------------------------------
 
 /** States in which the commune and the reviewing level discuss items. */
-const DISCUSSION_STATES: readonly AssessmentState[] = ['submitted', 'under_review', 'returned', 'resubmitted'];
+export const DISCUSSION_STATES: readonly AssessmentState[] = ['submitted', 'under_review', 'returned', 'resubmitted'];
 
 export type Comment = { id: number; indicatorCode: string; author: string; fromCommune: boolean; body: string; createdAt: Date };
 

@@ -198,7 +198,8 @@ export function validAnswers(set: CriteriaSet, raw: Record<string, unknown>): Re
  * query), and each distinct criteria set once.
  */
 /** Scores of the board's rows by assessment (see reviewQueue); one entry per commune and round. */
-const scoreCache = new Map<number, { key: string; total: number; maxTotal: number; threshold: number; verdict: Verdict }>();
+type CachedScore = { key: string; total: number; maxTotal: number; threshold: number; verdict: Verdict };
+const scoreCache = new Map<number, CachedScore>();
 const SCORE_CACHE_MAX = 50_000;
 
 export async function reviewQueue(db: DB, actor: Actor, opts: QueueOptions = {}, today: string = vnDate(new Date())): Promise<ReviewQueue> {
@@ -283,7 +284,13 @@ export async function reviewQueue(db: DB, actor: Actor, opts: QueueOptions = {},
 		for (const r of v) versions.set(r.assessment_id, Number(r.v));
 	}
 	const keyOf = (r: (typeof picked)[number]) => `${r.criteria_set_id}:${r.category}:${versions.get(r.id) ?? 0}`;
-	const stale = picked.filter((r) => scoreCache.get(r.id)?.key !== keyOf(r));
+	// this request's scores: taken from the cache when fresh (the cache may be cleared meanwhile)
+	const scores = new Map<number, CachedScore>();
+	for (const r of picked) {
+		const hit = scoreCache.get(r.id);
+		if (hit?.key === keyOf(r)) scores.set(r.id, hit);
+	}
+	const stale = picked.filter((r) => !scores.has(r.id));
 	const answersBy = new Map<number, Record<string, unknown>>();
 	if (stale.length) {
 		const answers = await db
@@ -311,12 +318,14 @@ export async function reviewQueue(db: DB, actor: Actor, opts: QueueOptions = {},
 	for (const r of stale) {
 		const set = sets.get(r.criteria_set_id)!;
 		const result = score(set, r.category as CommuneCategory, validAnswers(set, answersBy.get(r.id) ?? {}));
+		const fresh = { key: keyOf(r), total: result.total, maxTotal: result.maxTotal, threshold: result.threshold, verdict: result.verdict };
+		scores.set(r.id, fresh);
 		if (scoreCache.size >= SCORE_CACHE_MAX) scoreCache.clear();
-		scoreCache.set(r.id, { key: keyOf(r), total: result.total, maxTotal: result.maxTotal, threshold: result.threshold, verdict: result.verdict });
+		scoreCache.set(r.id, fresh);
 	}
 
 	const rows: QueueRow[] = picked.map((r) => {
-		const result = scoreCache.get(r.id)!;
+		const result = scores.get(r.id)!;
 		const days = r.submitted_at ? daysBetween(vnDate(r.submitted_at), today) : null;
 		return {
 			id: r.id,

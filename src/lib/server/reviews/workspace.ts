@@ -8,14 +8,12 @@
 import type { DB } from '../db/index.ts';
 import type { AssessmentInfo } from '../assessments/index.ts';
 import { dossierStatus } from '../assessments/workflow.ts';
-import { listEvidence } from '../evidence/index.ts';
+import { listEvidence, VIEWABLE_TYPES } from '../evidence/index.ts';
 import { answerSource, answerSummary } from '../../domain/review.ts';
 import { VERDICT_LABELS } from '../../domain/scoring/index.ts';
 import { latestCorrectionRequest, loadAppraisal, loadComments, loadReviewItems, reviewedScore } from './index.ts';
 import { changesSincePreviousSubmission } from './submissions.ts';
 
-/** Types a browser shows inside the page (others are downloaded). */
-const VIEWABLE = new Set(['application/pdf', 'image/png', 'image/jpeg', 'image/webp']);
 
 export async function reviewWorkspace(db: DB, a: AssessmentInfo) {
 	const status = await dossierStatus(db, a);
@@ -32,7 +30,7 @@ export async function reviewWorkspace(db: DB, a: AssessmentInfo) {
 	const docs = (code: string) =>
 		evidence
 			.filter((e) => e.indicatorCodes.includes(code))
-			.map((e) => ({ id: e.id, code: e.code, name: e.originalName, mime: e.mime, size: e.size, viewable: VIEWABLE.has(e.mime), summary: e.summary }));
+			.map((e) => ({ id: e.id, code: e.code, name: e.originalName, mime: e.mime, size: e.size, viewable: VIEWABLE_TYPES.has(e.mime), summary: e.summary }));
 	const criteria = status.set.criteria.map((c) => {
 		const self = status.result.criteria.find((r) => r.code === c.code)!;
 		const rev = reviewed.criteria.find((r) => r.code === c.code)!;
@@ -77,7 +75,7 @@ export async function reviewWorkspace(db: DB, a: AssessmentInfo) {
 			reasons: reviewed.reasons,
 			unverified: reviewed.unverified
 		},
-		documents: evidence.filter((e) => e.kind !== 'evidence').map((e) => ({ id: e.id, kind: e.kind, name: e.originalName, mime: e.mime, viewable: VIEWABLE.has(e.mime) })),
+		documents: evidence.filter((e) => e.kind !== 'evidence').map((e) => ({ id: e.id, kind: e.kind, name: e.originalName, mime: e.mime, viewable: VIEWABLE_TYPES.has(e.mime) })),
 		flagged: [...items.values()].filter((i) => i.status === 'needs_supplement').map((i) => i.indicatorCode),
 		pending: [...items.values()].filter((i) => i.status === 'pending').length + criteria.reduce((n, c) => n + c.indicators.filter((i) => !i.item).length, 0),
 		request,

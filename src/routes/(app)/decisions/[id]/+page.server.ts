@@ -17,7 +17,9 @@ export const load: PageServerLoad = async (event) => {
 	const id = idSchema.safeParse(event.params.id);
 	const decision = id.success ? await loadDecision(db(), actorOf(account), id.data) : undefined;
 	if (!decision) error(404, 'Không tìm thấy quyết định.');
-	const [certificates, job] = await Promise.all([certificatesOf(db(), decision.id), latestJob(db(), decision.id)]);
+	const [all, job] = await Promise.all([certificatesOf(db(), decision.id), latestJob(db(), decision.id)]);
+	// only the communes this account may see
+	const certificates = new Map([...all].filter(([itemId]) => decision.items.some((i) => i.id === itemId)));
 	return {
 		decision,
 		canRevoke: can(account.role, 'decision.revoke') && decision.outcome === 'recognise',
@@ -36,6 +38,7 @@ export const actions: Actions = {
 		if (!decision) return fail(404, { message: 'Không tìm thấy quyết định.' });
 		try {
 			await startCertificateJob(db(), appConfig(), fileStore(), { id: account.id, label: account.email }, decision.id, {
+				onlyItems: decision.items.map((i) => i.id),
 				baseUrl: appConfig().publicUrl ?? event.url.origin,
 				render: renderInPool,
 				tmpDir: storageSettings().tmpDir

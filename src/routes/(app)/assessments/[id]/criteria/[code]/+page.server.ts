@@ -3,13 +3,11 @@ import { db } from '#lib/server/app.ts';
 import { assessmentCriteriaSet, authorizeAssessment } from '#lib/server/assessments/index.ts';
 import { loadEntryView } from '#lib/server/answers/index.ts';
 import { actorOf } from '#lib/server/auth/guard.ts';
-import { addComment, loadComments, loadReviewItems } from '#lib/server/reviews/index.ts';
+import { addComment, DISCUSSION_STATES, loadComments, loadReviewItems } from '#lib/server/reviews/index.ts';
 import { canOnUnit } from '#lib/domain/access.ts';
 import { REVIEW_ITEM_STATUS_LABELS } from '#lib/domain/review.ts';
 import type { Actions, PageServerLoad } from './$types';
 
-/** States in which the commune and the reviewing level discuss items. */
-const DISCUSSION = ['submitted', 'under_review', 'returned', 'resubmitted'];
 
 // Data entry for one criterion, in the decision's order (prev/next), with what the reviewing
 // level said about each indicator (status, request, reviewed points) and the comment thread.
@@ -47,7 +45,7 @@ export const load: PageServerLoad = async (event) => {
 		prev: link(i - 1),
 		next: link(i + 1),
 		review,
-		canComment: DISCUSSION.includes(a.state) && canOnUnit(actorOf(ctx.account), 'review.comment', place)
+		canComment: DISCUSSION_STATES.includes(a.state) && canOnUnit(actorOf(ctx.account), 'review.comment', place)
 	};
 };
 

@@ -10,11 +10,8 @@ import { z } from 'zod';
 import { db } from '#lib/server/app.ts';
 import { authorizeAssessment } from '#lib/server/assessments/index.ts';
 import { fileStore } from '#lib/server/storage/index.ts';
-import { attachmentDisposition, EvidenceError, openEvidenceDownload } from '#lib/server/evidence/index.ts';
+import { attachmentDisposition, EvidenceError, openEvidenceDownload, VIEWABLE_TYPES } from '#lib/server/evidence/index.ts';
 import type { RequestHandler } from './$types';
-
-/** Types shown inside the page on request (the browser renders them without running scripts of ours). */
-const INLINE_TYPES = new Set(['application/pdf', 'image/png', 'image/jpeg', 'image/webp']);
 
 const idParam = z.coerce.number().int().positive().max(2_147_483_647);
 
@@ -32,7 +29,7 @@ export const GET: RequestHandler = async (event) => {
 		const d = await openEvidenceDownload(db(), fileStore(), { assessmentId: assessment.id, evidenceId: evidenceId.data, actor: { id: account.id, label: account.email }, ip });
 		// ?view=1 shows a PDF or an image inside the review page (same origin only); anything else,
 		// and every other request, is an attachment in a sandbox.
-		const inline = event.url.searchParams.get('view') === '1' && INLINE_TYPES.has(d.mime);
+		const inline = event.url.searchParams.get('view') === '1' && VIEWABLE_TYPES.has(d.mime);
 		return new Response(Readable.toWeb(d.stream) as ReadableStream<Uint8Array>, {
 			headers: {
 				'Content-Type': d.mime,
