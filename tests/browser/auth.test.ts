@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useBrowserServer } from '../helpers/browser.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '#lib/server/seed/demo.ts';
+import { sessionCookie } from '../helpers/server.ts';
 
 const env = useBrowserServer();
 
@@ -60,18 +61,7 @@ describe('signing in and out in Chromium against the built server', () => {
 });
 
 describe('HTTP guards of the built server', () => {
-	async function cookieFor(email: string): Promise<string> {
-		const res = await fetch(`${env.server.url}/login`, {
-			method: 'POST',
-			headers: { origin: env.server.url, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
-			body: new URLSearchParams({ email, password: DEMO_PASSWORD }),
-			redirect: 'manual'
-		});
-		const set = res.headers.get('set-cookie') ?? '';
-		const m = /session=([^;]+)/.exec(set);
-		if (!m) throw new Error(`no session cookie (${res.status})`);
-		return `session=${m[1]}`;
-	}
+	const cookieFor = (email: string) => sessionCookie(env.server.url, email);
 
 	it("an officer of one commune gets 404 for another commune's page", async () => {
 		const cookie = await cookieFor('canbo.xa@demo.vn');

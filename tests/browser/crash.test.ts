@@ -12,10 +12,10 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKillableServer, type KillableServer } from '../helpers/crash.ts';
+import { sessionCookie, startServer, type RunningServer } from '../helpers/server.ts';
 import { withDataDir } from '../helpers/db.ts';
 import { pdf } from '../helpers/files.ts';
-import { seedDemo, DEMO_PASSWORD } from '#lib/server/seed/demo.ts';
+import { seedDemo } from '#lib/server/seed/demo.ts';
 import { verifyAuditChain } from '#lib/server/audit/index.ts';
 import { checkableLocalStore, storageCheck } from '#lib/server/ops/backup.ts';
 
@@ -23,7 +23,7 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xa-crash-'));
 const tmpDir = path.join(dataDir, 'tmp');
 const filesDir = path.join(dataDir, 'files');
 const SIZE = 30 * 1024 * 1024;
-let server: KillableServer | undefined;
+let server: RunningServer | undefined;
 let assessmentId: number;
 let before: { evidence: number; storedFiles: number; audit: number };
 
@@ -47,17 +47,7 @@ async function snapshot() {
 	}));
 }
 
-async function cookieFor(url: string, email: string): Promise<string> {
-	const res = await fetch(`${url}/login`, {
-		method: 'POST',
-		headers: { origin: url, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
-		body: new URLSearchParams({ email, password: DEMO_PASSWORD }),
-		redirect: 'manual'
-	});
-	const m = /session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '');
-	if (!m) throw new Error(`no session cookie for ${email} (${res.status})`);
-	return `session=${m[1]}`;
-}
+const cookieFor = sessionCookie;
 
 beforeAll(async () => {
 	// the demo deployment (as DEMO_SEED=1 loads it), prepared before the server so that the
@@ -85,7 +75,7 @@ afterAll(async () => {
 
 describe('the server killed in the middle of an upload', () => {
 	it('leaves a temporary file, which the next start sweeps; no row and no stored file for the upload', async () => {
-		server = await startKillableServer(dataDir, { REVIEW_LEVEL: 'province' });
+		server = await startServer({ DATA_DIR: dataDir, REVIEW_LEVEL: 'province' });
 		const url = server.url;
 		const cookie = await cookieFor(url, 'canbo.xa@demo.vn');
 
@@ -150,7 +140,7 @@ describe('the server killed in the middle of an upload', () => {
 		expect(listFiles(filesDir).filter((f) => f.path.includes(fullSha))).toEqual([]);
 
 		// the next start, on the same data directory (the lock of the dead process is stale)
-		server = await startKillableServer(dataDir, { REVIEW_LEVEL: 'province' });
+		server = await startServer({ DATA_DIR: dataDir, REVIEW_LEVEL: 'province' });
 		// (checked last, so that a failure here does not hide the rest)
 		const tmpAfterStart = listFiles(tmpDir);
 		// and it takes uploads again

@@ -13,7 +13,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startServer, CHROMIUM, CHROMIUM_ARGS, type RunningServer } from '../helpers/server.ts';
+import { sessionCookie, startServer, CHROMIUM, CHROMIUM_ARGS, type RunningServer } from '../helpers/server.ts';
 import { seedRound } from '../helpers/fixtures.ts';
 import { DEMO_PASSWORD } from '#lib/server/seed/demo.ts';
 import { loadConfig } from '#lib/server/config.ts';
@@ -71,17 +71,7 @@ afterAll(async () => {
 	fs.rmSync(scratch, { recursive: true, force: true });
 });
 
-async function cookieFor(email: string): Promise<string> {
-	const res = await fetch(`${server.url}/login`, {
-		method: 'POST',
-		headers: { origin: server.url, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
-		body: new URLSearchParams({ email, password: DEMO_PASSWORD }),
-		redirect: 'manual'
-	});
-	const m = /session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '');
-	if (!m) throw new Error(`no session cookie (${res.status})`);
-	return `session=${m[1]}`;
-}
+const cookieFor = (email: string) => sessionCookie(server.url, email);
 
 function form(fields: [string, string][], file: { name: string; bytes: Buffer; type?: string }): FormData {
 	const fd = new FormData();

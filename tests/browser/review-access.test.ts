@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { useBrowserServer } from '../helpers/browser.ts';
 import { OFFICER_B, OUTSIDE_APPROVER, OUTSIDE_REVIEWER, prepareReviewScenario, type ReviewScenario } from '../helpers/review-scenario.ts';
 import { can, type Action, type Role } from '#lib/domain/access.ts';
-import { DEMO_PASSWORD } from '#lib/server/seed/demo.ts';
+import { sessionCookie } from '../helpers/server.ts';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xa-review-access-'));
 let s: ReviewScenario;
@@ -54,17 +54,7 @@ const ROUTES: Route[] = [
 
 const NAMES: Record<'A' | 'B', string> = { A: 'Phường Phú Xuân', B: 'Phường Kim Long' };
 
-async function cookieFor(email: string): Promise<string> {
-	const res = await fetch(`${env.server.url}/login`, {
-		method: 'POST',
-		headers: { origin: env.server.url, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
-		body: new URLSearchParams({ email, password: DEMO_PASSWORD }),
-		redirect: 'manual'
-	});
-	const m = /session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '');
-	if (!m) throw new Error(`no session cookie for ${email} (${res.status})`);
-	return `session=${m[1]}`;
-}
+const cookieFor = (email: string) => sessionCookie(env.server.url, email);
 
 describe('review and decision routes: each role, in and out of its area', () => {
 	it('allows exactly what the matrix allows; 403/404 otherwise with no commune data', async () => {

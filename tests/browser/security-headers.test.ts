@@ -11,9 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useBrowserServer } from '../helpers/browser.ts';
-import { startServer } from '../helpers/server.ts';
+import { sessionCookie, startServer } from '../helpers/server.ts';
 import { prepareReviewScenario, type ReviewScenario } from '../helpers/review-scenario.ts';
-import { DEMO_PASSWORD } from '#lib/server/seed/demo.ts';
 
 const routesDir = path.resolve(import.meta.dirname, '../../src/routes');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xa-headers-'));
@@ -46,17 +45,7 @@ function urlFor(id: string): string {
 		.replace('[itemId]', String(s.decisionItemId));
 }
 
-async function cookieFor(email: string): Promise<string> {
-	const res = await fetch(`${env.server.url}/login`, {
-		method: 'POST',
-		headers: { origin: env.server.url, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
-		body: new URLSearchParams({ email, password: DEMO_PASSWORD }),
-		redirect: 'manual'
-	});
-	const m = /session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '');
-	if (!m) throw new Error(`no session for ${email}`);
-	return `session=${m[1]}`;
-}
+const cookieFor = (email: string) => sessionCookie(env.server.url, email);
 
 describe('security headers on every route', () => {
 	it('every response of every route, for every kind of visitor, carries them', async () => {

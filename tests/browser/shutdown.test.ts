@@ -6,22 +6,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startServer } from '../helpers/server.ts';
+import { sessionCookie, startServer } from '../helpers/server.ts';
 import { pdf } from '../helpers/files.ts';
 import { withDataDir } from '../helpers/db.ts';
-import { DEMO_PASSWORD } from '#lib/server/seed/demo.ts';
 
 describe('graceful shutdown', () => {
 	it('finishes an upload in flight after SIGTERM, closes the database and exits 0', async () => {
 		const server = await startServer();
 		try {
-			const login = await fetch(`${server.url}/login`, {
-				method: 'POST',
-				headers: { origin: server.url, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
-				body: new URLSearchParams({ email: 'canbo.xa@demo.vn', password: DEMO_PASSWORD }),
-				redirect: 'manual'
-			});
-			const cookie = `session=${/session=([^;]+)/.exec(login.headers.get('set-cookie') ?? '')![1]}`;
+			const cookie = await sessionCookie(server.url, 'canbo.xa@demo.vn');
 			const home = await (await fetch(`${server.url}/assessments`, { headers: { cookie } })).text();
 			const assessmentId = Number(/href="\/assessments\/(\d+)"/.exec(home)![1]);
 

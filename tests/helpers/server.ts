@@ -7,6 +7,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { DEMO_PASSWORD } from '#lib/server/seed/demo.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -23,24 +24,36 @@ async function freePort(): Promise<number> {
 
 export type RunningServer = {
 	url: string;
+	/** DATA_DIR: the caller's when given in `env` (kept after stopping), else a temporary one (removed). */
 	dataDir: string;
 	log: () => string;
+	/** A normal stop (SIGTERM: open requests finish, the database closes). */
 	stop: () => Promise<void>;
-	/** The server process (to send it signals). */
+	/** Sends `signal` (default SIGKILL: no shutdown, no clean-up, as in a crash) and waits until the process is gone. */
+	kill: (signal?: NodeJS.Signals) => Promise<void>;
+	/** The server process (to send it signals without waiting). */
 	process: ChildProcess;
 };
 
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
 	const port = await freePort();
-	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xa-server-'));
+	const ownDir = env.DATA_DIR ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'xa-server-'));
+	const dataDir = env.DATA_DIR ?? ownDir!;
 	let output = '';
 	const child: ChildProcess = spawn(process.execPath, ['--max-semi-space-size=2', 'scripts/start.ts'], {
 		cwd: root,
-		env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', DEMO_SEED: '1', ...env },
+		env: { ...process.env, DATABASE_URL: '', PORT: String(port), HOST: '127.0.0.1', DEMO_SEED: '1', ...env, DATA_DIR: dataDir },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	child.stdout!.on('data', (d) => (output += d));
 	child.stderr!.on('data', (d) => (output += d));
+	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+	const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
+		if (child.exitCode === null && child.signalCode === null) {
+			child.kill(signal);
+			await exited;
+		}
+	};
 	const url = `http://127.0.0.1:${port}`;
 	const deadline = Date.now() + 150_000;
 	for (;;) {
@@ -51,7 +64,10 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
 		} catch {
 			/* not listening yet */
 		}
-		if (Date.now() > deadline) throw new Error(`server did not start:\n${output}`);
+		if (Date.now() > deadline) {
+			await kill();
+			throw new Error(`server did not start:\n${output}`);
+		}
 		await new Promise((r) => setTimeout(r, 200));
 	}
 	return {
@@ -59,13 +75,10 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
 		dataDir,
 		log: () => output,
 		process: child,
+		kill,
 		stop: async () => {
-			if (child.exitCode === null) {
-				const exited = new Promise((r) => child.once('exit', r));
-				child.kill('SIGTERM');
-				await exited;
-			}
-			fs.rmSync(dataDir, { recursive: true, force: true });
+			await kill('SIGTERM');
+			if (ownDir) fs.rmSync(ownDir, { recursive: true, force: true });
 		}
 	};
 }
@@ -73,3 +86,16 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
 /** Chromium as Debian installs it; never a downloaded browser. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Signs in through the login form with fetch and returns the `session=…` cookie for later requests. */
+export async function sessionCookie(url: string, email: string, password = DEMO_PASSWORD): Promise<string> {
+	const res = await fetch(`${url}/login`, {
+		method: 'POST',
+		headers: { origin: url, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+		body: new URLSearchParams({ email, password }),
+		redirect: 'manual'
+	});
+	const m = /session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '');
+	if (!m) throw new Error(`no session cookie for ${email} (${res.status})`);
+	return `session=${m[1]}`;
+}

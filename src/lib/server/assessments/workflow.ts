@@ -184,4 +184,3 @@ export async function transition(
 	return outcome.assessment;
 }
 
-export { notificationMessage };

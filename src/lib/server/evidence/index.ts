@@ -15,7 +15,7 @@ import { sql } from 'kysely';
 import type { Readable } from 'node:stream';
 import type { DB } from '../db/index.ts';
 import type { CriteriaSet } from '../../domain/criteria/index.ts';
-import { isCommuneEditable, type EvidenceKind } from '../../domain/workflow.ts';
+import { isCommuneEditable, type AssessmentState, type EvidenceKind } from '../../domain/workflow.ts';
 import { recordAudit } from '../audit/index.ts';
 import { StoredFileMissingError, storageKeyFor, type FileStore } from '../storage/index.ts';
 import { evidenceCodes, indicatorOrder, sortIndicatorCodes } from './codes.ts';
@@ -39,19 +39,20 @@ export const VIEWABLE_TYPES: ReadonlySet<string> = new Set(['application/pdf', '
 /** Key of the advisory locks serialising work on one content hash (two-key form). */
 export const CONTENT_LOCK = 710_418;
 
-/**
- * Locks the assessment row and checks the commune may still change its documents; while the
- * dossier is returned for correction, only documents backing flagged indicators (`indicatorCodes`)
- * or dossier documents (no indicator) may change.
- */
-async function lockEditable(trx: DB, assessmentId: number, indicatorCodes: readonly string[] = []): Promise<{ communeId: number }> {
+/** Locks the assessment row and checks the commune may still change its documents at all. */
+async function lockEditable(trx: DB, assessmentId: number): Promise<{ communeId: number; state: AssessmentState }> {
 	const a = await trx.selectFrom('assessment').select(['id', 'state', 'commune_id']).where('id', '=', assessmentId).forUpdate().executeTakeFirst();
 	if (!a) throw new EvidenceError(404, 'Không tìm thấy hồ sơ đánh giá.');
 	if (!isCommuneEditable(a.state)) throw new EvidenceError(409, NOT_EDITABLE_MESSAGE);
-	if (a.state === 'returned' && !communeMayChange(a.state, await flaggedIndicators(trx, assessmentId), indicatorCodes)) {
+	return { communeId: a.commune_id, state: a.state };
+}
+
+/** While the dossier is returned for correction, only documents backing flagged indicators (or
+ * dossier documents, with no indicator) may change. Call after `lockEditable`. */
+async function assertMayChange(trx: DB, assessmentId: number, state: AssessmentState, indicatorCodes: readonly string[]): Promise<void> {
+	if (state === 'returned' && !communeMayChange(state, await flaggedIndicators(trx, assessmentId), indicatorCodes)) {
 		throw new EvidenceError(409, NOT_FLAGGED_MESSAGE);
 	}
-	return { communeId: a.commune_id };
 }
 
 async function linkedCodes(trx: DB, evidenceId: number): Promise<string[]> {
@@ -102,7 +103,8 @@ export async function addEvidence(
 	try {
 		result = await db.transaction().execute(async (trx) => {
 			await lockContent(trx, file.sha256);
-			const { communeId } = await lockEditable(trx, input.assessmentId, meta.indicatorCodes);
+			const { communeId, state } = await lockEditable(trx, input.assessmentId);
+			await assertMayChange(trx, input.assessmentId, state, meta.indicatorCodes);
 			let stored = await trx.selectFrom('stored_file').select(['id', 'storage_key', 'ext']).where('sha256', '=', file.sha256).executeTakeFirst();
 			const deduplicated = stored !== undefined;
 			if (!stored) {
@@ -292,9 +294,9 @@ async function lockedDocument(trx: DB, assessmentId: number, evidenceId: number)
 /** Removes a document from the dossier (soft: `removed_at`; the stored content stays). */
 export async function removeEvidence(db: DB, input: { assessmentId: number; evidenceId: number; actor: EvidenceActor }): Promise<void> {
 	await db.transaction().execute(async (trx) => {
-		await lockEditable(trx, input.assessmentId);
+		const { communeId, state } = await lockEditable(trx, input.assessmentId);
 		const e = await lockedDocument(trx, input.assessmentId, input.evidenceId);
-		const { communeId } = await lockEditable(trx, input.assessmentId, await linkedCodes(trx, e.id));
+		await assertMayChange(trx, input.assessmentId, state, await linkedCodes(trx, e.id));
 		await trx.updateTable('evidence').set({ removed_at: new Date() }).where('id', '=', e.id).execute();
 		await recordAudit(trx, {
 			actorId: input.actor.id,
@@ -313,9 +315,9 @@ export async function linkIndicator(db: DB, set: CriteriaSet, input: { assessmen
 	const code = input.indicatorCode.trim().toUpperCase();
 	if (!indicatorOrder(set).has(code)) throw new EvidenceError(400, `Chỉ số ${code} không có trong bộ tiêu chí của hồ sơ.`);
 	await db.transaction().execute(async (trx) => {
-		await lockEditable(trx, input.assessmentId);
+		const { communeId, state } = await lockEditable(trx, input.assessmentId);
 		const e = await lockedDocument(trx, input.assessmentId, input.evidenceId);
-		const { communeId } = await lockEditable(trx, input.assessmentId, [...(await linkedCodes(trx, e.id)), code]);
+		await assertMayChange(trx, input.assessmentId, state, [...(await linkedCodes(trx, e.id)), code]);
 		if (e.kind !== 'evidence') throw new EvidenceError(400, 'Văn bản hồ sơ (công văn, biên bản, thuyết minh) không gắn với chỉ số.');
 		const added = await trx
 			.insertInto('evidence_link')
@@ -339,9 +341,9 @@ export async function linkIndicator(db: DB, set: CriteriaSet, input: { assessmen
 export async function unlinkIndicator(db: DB, input: { assessmentId: number; evidenceId: number; indicatorCode: string; actor: EvidenceActor }): Promise<void> {
 	const code = input.indicatorCode.trim().toUpperCase();
 	await db.transaction().execute(async (trx) => {
-		await lockEditable(trx, input.assessmentId);
+		const { communeId, state } = await lockEditable(trx, input.assessmentId);
 		const e = await lockedDocument(trx, input.assessmentId, input.evidenceId);
-		const { communeId } = await lockEditable(trx, input.assessmentId, await linkedCodes(trx, e.id));
+		await assertMayChange(trx, input.assessmentId, state, await linkedCodes(trx, e.id));
 		const links = await trx.selectFrom('evidence_link').select('indicator_code').where('evidence_id', '=', e.id).execute();
 		if (!links.some((l) => l.indicator_code === code)) throw new EvidenceError(404, `Tài liệu không gắn với chỉ số ${code}.`);
 		if (e.kind === 'evidence' && links.length === 1) {

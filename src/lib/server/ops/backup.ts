@@ -644,14 +644,7 @@ async function insertTable(trx: DB, table: TableInfo, file: string): Promise<num
 	let count = 0;
 	let batch: string[] = [];
 	let bytes = 0;
-	const all: string[] = [];
-	for await (const line of lines) {
-		if (line === '') continue;
-		count++;
-		if (selfReferencing) {
-			all.push(line);
-			continue;
-		}
+	const add = async (line: string) => {
 		batch.push(line);
 		bytes += line.length;
 		if (batch.length >= BATCH_ROWS || bytes >= BATCH_BYTES) {
@@ -659,18 +652,16 @@ async function insertTable(trx: DB, table: TableInfo, file: string): Promise<num
 			batch = [];
 			bytes = 0;
 		}
+	};
+	// rows of a table that refers to itself wait until all are read, to go in parents first
+	const all: string[] = [];
+	for await (const line of lines) {
+		if (line === '') continue;
+		count++;
+		if (selfReferencing) all.push(line);
+		else await add(line);
 	}
-	if (selfReferencing) {
-		for (const line of parentsFirst(all, table)) {
-			batch.push(line);
-			bytes += line.length;
-			if (batch.length >= BATCH_ROWS || bytes >= BATCH_BYTES) {
-				await insert(batch);
-				batch = [];
-				bytes = 0;
-			}
-		}
-	}
+	for (const line of selfReferencing ? parentsFirst(all, table) : []) await add(line);
 	if (batch.length) await insert(batch);
 	return count;
 }
