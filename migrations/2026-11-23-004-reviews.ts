@@ -10,7 +10,12 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('indicator_code', 'text', (c) => c.notNull())
 		.addColumn('points', 'integer', (c) => c.check(sql`points >= 0`))
 		.addColumn('reason', 'text')
-		.addColumn('status', 'text', (c) => c.notNull().defaultTo('pending').check(sql`status in ('pending', 'accepted', 'needs_supplement')`))
+		.addColumn('status', 'text', (c) =>
+			c
+				.notNull()
+				.defaultTo('pending')
+				.check(sql`status in ('pending', 'accepted', 'needs_supplement')`)
+		)
 		.addColumn('request', 'text')
 		.addColumn('revision', 'integer', (c) => c.notNull().defaultTo(1))
 		.addColumn('updated_by', 'integer', (c) => c.notNull().references('account.id'))
@@ -27,7 +32,11 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('body', 'text', (c) => c.notNull().check(sql`length(body) between 1 and 4000`))
 		.addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
 		.execute();
-	await db.schema.createIndex('review_comment_assessment').on('review_comment').columns(['assessment_id', 'indicator_code', 'id']).execute();
+	await db.schema
+		.createIndex('review_comment_assessment')
+		.on('review_comment')
+		.columns(['assessment_id', 'indicator_code', 'id'])
+		.execute();
 
 	await db.schema
 		.createTable('submission')
@@ -81,7 +90,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
 		.execute();
 	// Decision numbers restart every year at each issuing body.
-	await sql`create unique index decision_number_unit_year on decision (issuing_unit_id, number, (extract(year from issued_on)))`.execute(db);
+	await sql`create unique index decision_number_unit_year on decision (issuing_unit_id, number, (extract(year from issued_on)))`.execute(
+		db
+	);
 
 	// One commune covered by a decision; for a recognition, its validity period.
 	await db.schema
@@ -131,7 +142,17 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-	for (const t of ['notification', 'revocation', 'decision_item', 'decision', 'appraisal', 'correction_request', 'submission', 'review_comment', 'review_item']) {
+	for (const t of [
+		'notification',
+		'revocation',
+		'decision_item',
+		'decision',
+		'appraisal',
+		'correction_request',
+		'submission',
+		'review_comment',
+		'review_item'
+	]) {
 		await db.schema.dropTable(t).ifExists().execute();
 	}
 	await sql`drop function if exists issued_record_immutable()`.execute(db);

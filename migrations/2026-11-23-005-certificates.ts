@@ -29,7 +29,12 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('decision_id', 'integer', (c) => c.notNull().references('decision.id'))
 		.addColumn('total', 'integer', (c) => c.notNull())
 		.addColumn('done', 'integer', (c) => c.notNull().defaultTo(0))
-		.addColumn('status', 'text', (c) => c.notNull().defaultTo('running').check(sql`status in ('running', 'done', 'failed')`))
+		.addColumn('status', 'text', (c) =>
+			c
+				.notNull()
+				.defaultTo('running')
+				.check(sql`status in ('running', 'done', 'failed')`)
+		)
 		.addColumn('error', 'text')
 		.addColumn('created_by', 'integer', (c) => c.notNull().references('account.id'))
 		.addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))

@@ -53,7 +53,16 @@ import { loadConfig } from '#lib/server/config.ts';
 import { connect } from '#lib/server/db/index.ts';
 import { prepareDatabase } from '#lib/server/db/migrate.ts';
 import { localFileStore } from '#lib/server/storage/index.ts';
-import { makeRng, samplePdf, scaleAnswer, scaleEmail, seedScale, SCALE_PASSWORD, type Rng, type ScaleReport } from '#lib/server/seed/scale.ts';
+import {
+	makeRng,
+	samplePdf,
+	scaleAnswer,
+	scaleEmail,
+	seedScale,
+	SCALE_PASSWORD,
+	type Rng,
+	type ScaleReport
+} from '#lib/server/seed/scale.ts';
 import { QD06_2019, type Indicator } from '#lib/domain/criteria/index.ts';
 import type { UnitEra } from '#lib/domain/units.ts';
 
@@ -147,11 +156,20 @@ function send(method: string, url: string, headers: Record<string, string>, body
 		const t0 = performance.now();
 		const u = new URL(url, baseUrl);
 		const req = http.request(
-			{ method, host: u.hostname, port: u.port, path: u.pathname + u.search, agent, headers: { ...headers, ...(body ? { 'content-length': String(body.length) } : {}) } },
+			{
+				method,
+				host: u.hostname,
+				port: u.port,
+				path: u.pathname + u.search,
+				agent,
+				headers: { ...headers, ...(body ? { 'content-length': String(body.length) } : {}) }
+			},
 			(res) => {
 				const chunks: Buffer[] = [];
 				res.on('data', (c: Buffer) => chunks.push(c));
-				res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), headers: res.headers, ms: performance.now() - t0 }));
+				res.on('end', () =>
+					resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), headers: res.headers, ms: performance.now() - t0 })
+				);
 				res.on('error', reject);
 			}
 		);
@@ -166,7 +184,15 @@ function send(method: string, url: string, headers: Record<string, string>, body
 }
 
 /** One measured request: recorded under `route` in `phase`; `expect` lists the good statuses. */
-async function hit(phase: Phase, route: RouteName, method: string, url: string, headers: Record<string, string>, body: Buffer | undefined, expect: number[]): Promise<Reply | null> {
+async function hit(
+	phase: Phase,
+	route: RouteName,
+	method: string,
+	url: string,
+	headers: Record<string, string>,
+	body: Buffer | undefined,
+	expect: number[]
+): Promise<Reply | null> {
 	const s = statsOf(phase, route);
 	try {
 		const r = await send(method, url, headers, body);
@@ -184,7 +210,14 @@ async function hit(phase: Phase, route: RouteName, method: string, url: string, 
 
 // --- what the virtual users work on -------------------------------------------------------------------
 
-type Officer = { email: string; cookie: string; assessmentId: number; address: string; revisions: Map<string, number>; base: Record<string, number> };
+type Officer = {
+	email: string;
+	cookie: string;
+	assessmentId: number;
+	address: string;
+	revisions: Map<string, number>;
+	base: Record<string, number>;
+};
 type Reviewer = { email: string; cookie: string; assessmentIds: number[]; address: string };
 
 const CRITERIA = QD06_2019.criteria.map((c) => ({ code: c.code, indicators: c.indicators as Indicator[] }));
@@ -194,7 +227,12 @@ const randomAddress = (rng: Rng) => address(1 + Math.floor(rng() * 0xfffffe));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function signIn(email: string, addr: string): Promise<string> {
-	const r = await send('POST', '/login', { origin: baseUrl, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', 'x-forwarded-for': addr }, Buffer.from(new URLSearchParams({ email, password: SCALE_PASSWORD }).toString()));
+	const r = await send(
+		'POST',
+		'/login',
+		{ origin: baseUrl, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', 'x-forwarded-for': addr },
+		Buffer.from(new URLSearchParams({ email, password: SCALE_PASSWORD }).toString())
+	);
 	const m = /session=([^;]+)/.exec(String(r.headers['set-cookie'] ?? ''));
 	if (!m) throw new Error(`sign-in as ${email} failed: HTTP ${r.status}`);
 	return `session=${m[1]}`;
@@ -202,7 +240,11 @@ async function signIn(email: string, addr: string): Promise<string> {
 
 async function pool<T>(items: T[], n: number, fn: (x: T) => Promise<void>): Promise<void> {
 	let next = 0;
-	await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => { while (next < items.length) await fn(items[next++]); }));
+	await Promise.all(
+		Array.from({ length: Math.min(n, items.length) }, async () => {
+			while (next < items.length) await fn(items[next++]);
+		})
+	);
 }
 
 let uploadCounter = 0;
@@ -217,17 +259,36 @@ function uploadBody(indicator: string): { body: Buffer; type: string } {
 		['issuer', 'UBND xã'],
 		['summary', 'Báo cáo bổ sung (thử tải)']
 	];
-	const head = fields.map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join('') + `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="minh-chung-${uploadCounter}.pdf"\r\nContent-Type: application/pdf\r\n\r\n`;
-	return { body: Buffer.concat([Buffer.from(head, 'utf8'), file, Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8')]), type: `multipart/form-data; boundary=${boundary}` };
+	const head =
+		fields.map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join('') +
+		`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="minh-chung-${uploadCounter}.pdf"\r\nContent-Type: application/pdf\r\n\r\n`;
+	return {
+		body: Buffer.concat([Buffer.from(head, 'utf8'), file, Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8')]),
+		type: `multipart/form-data; boundary=${boundary}`
+	};
 }
 
 /** One autosave with revision handling: on a 409 conflict, save again on the stored revision (as the page lets the user do). */
 async function autosave(phase: Phase, o: Officer, rng: Rng, indicator: Indicator): Promise<void> {
 	const answer = scaleAnswer(indicator, rng, 0.6 + 0.4 * rng(), o.base, YEAR);
-	const headers = { cookie: o.cookie, origin: baseUrl, 'content-type': 'application/json', accept: 'application/json', 'x-forwarded-for': o.address };
+	const headers = {
+		cookie: o.cookie,
+		origin: baseUrl,
+		'content-type': 'application/json',
+		accept: 'application/json',
+		'x-forwarded-for': o.address
+	};
 	for (let attempt = 0; attempt < 2; attempt++) {
 		const expectedRevision = o.revisions.get(indicator.code) ?? 0;
-		const r = await hit(phase, R.save, 'PUT', `/assessments/${o.assessmentId}/answers`, headers, Buffer.from(JSON.stringify({ indicator: indicator.code, answer, expectedRevision })), [200]);
+		const r = await hit(
+			phase,
+			R.save,
+			'PUT',
+			`/assessments/${o.assessmentId}/answers`,
+			headers,
+			Buffer.from(JSON.stringify({ indicator: indicator.code, answer, expectedRevision })),
+			[200]
+		);
 		if (!r) return;
 		let json: { saved?: { revision: number }; stored?: { revision: number }; conflict?: boolean } = {};
 		try {
@@ -251,7 +312,16 @@ const officerHeaders = (o: Officer) => ({ cookie: o.cookie, accept: 'text/html',
 const reviewerHeaders = (v: Reviewer) => ({ cookie: v.cookie, accept: 'text/html', 'x-forwarded-for': v.address });
 
 function boardQuery(rng: Rng): string {
-	const variants = ['', '?state=submitted', '?state=under_review&sort=days&dir=desc', '?sort=total&dir=desc', '?state=resubmitted', `?page=${1 + Math.floor(rng() * 3)}`, '?q=ph%C6%B0%E1%BB%9Dng', '?sort=state'];
+	const variants = [
+		'',
+		'?state=submitted',
+		'?state=under_review&sort=days&dir=desc',
+		'?sort=total&dir=desc',
+		'?state=resubmitted',
+		`?page=${1 + Math.floor(rng() * 3)}`,
+		'?q=ph%C6%B0%E1%BB%9Dng',
+		'?sort=state'
+	];
 	return variants[Math.floor(rng() * variants.length)];
 }
 
@@ -299,7 +369,9 @@ async function tableScans(): Promise<Map<string, TableScan>> {
 	const c = new pg.Client({ connectionString: dbUrl });
 	await c.connect();
 	try {
-		const r = await c.query<TableScan>('select relname, seq_scan::float8 as seq_scan, seq_tup_read::float8 as seq_tup_read, coalesce(idx_scan, 0)::float8 as idx_scan, n_live_tup::float8 as n_live_tup from pg_stat_user_tables');
+		const r = await c.query<TableScan>(
+			'select relname, seq_scan::float8 as seq_scan, seq_tup_read::float8 as seq_tup_read, coalesce(idx_scan, 0)::float8 as idx_scan, n_live_tup::float8 as n_live_tup from pg_stat_user_tables'
+		);
 		return new Map(r.rows.map((x) => [x.relname, x]));
 	} finally {
 		await c.end();
@@ -359,7 +431,9 @@ const rps = (s: Stats, seconds: number) => s.lat.length / seconds;
 
 try {
 	ensureBuilt();
-	console.log(`bench:load: node ${process.version}, ${os.cpus().length} CPU (${os.cpus()[0]?.model ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB`);
+	console.log(
+		`bench:load: node ${process.version}, ${os.cpus().length} CPU (${os.cpus()[0]?.model ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB`
+	);
 
 	// 1. database and data
 	await admin((c) => c.query(`create database ${dbName}`));
@@ -387,11 +461,28 @@ try {
 			.orderBy('a.id')
 			.execute();
 		const rng0 = makeRng(7);
-		const chosen = drafts.filter((_, i) => i % Math.max(1, Math.floor(drafts.length / Math.max(nOfficers, PROBE_CONNS))) === 0).slice(0, Math.max(nOfficers, PROBE_CONNS));
-		const revs = await db.selectFrom('assessment_answer').select(['assessment_id', 'indicator_code', 'revision']).where('assessment_id', 'in', chosen.map((d) => d.id)).execute();
+		const chosen = drafts
+			.filter((_, i) => i % Math.max(1, Math.floor(drafts.length / Math.max(nOfficers, PROBE_CONNS))) === 0)
+			.slice(0, Math.max(nOfficers, PROBE_CONNS));
+		const revs = await db
+			.selectFrom('assessment_answer')
+			.select(['assessment_id', 'indicator_code', 'revision'])
+			.where(
+				'assessment_id',
+				'in',
+				chosen.map((d) => d.id)
+			)
+			.execute();
 		for (const [i, d] of chosen.entries()) {
 			const revisions = new Map(revs.filter((r) => r.assessment_id === d.id).map((r) => [r.indicator_code, r.revision]));
-			officers.push({ email: scaleEmail.officer(d.code), cookie: '', assessmentId: d.id, address: address(0x010000 + i), revisions, base: (d.base_counts ?? {}) as Record<string, number> });
+			officers.push({
+				email: scaleEmail.officer(d.code),
+				cookie: '',
+				assessmentId: d.id,
+				address: address(0x010000 + i),
+				revisions,
+				base: (d.base_counts ?? {}) as Record<string, number>
+			});
 		}
 		// reviewers: spread over the reviewing units, each with the dossiers of its area sent to it
 		const areaRows = await db
@@ -404,7 +495,10 @@ try {
 		const byArea = new Map<string, number[]>();
 		for (const r of areaRows) byArea.set(r.code, [...(byArea.get(r.code) ?? []), r.id]);
 		const areaCodes = [...byArea.keys()].sort();
-		const shuffled = areaCodes.map((c) => ({ c, k: rng0() })).sort((a, b) => a.k - b.k).map((x) => x.c);
+		const shuffled = areaCodes
+			.map((c) => ({ c, k: rng0() }))
+			.sort((a, b) => a.k - b.k)
+			.map((x) => x.c);
 		for (let i = 0; i < Math.max(nReviewers, 1); i++) {
 			const code = shuffled[i % shuffled.length];
 			reviewers.push({ email: scaleEmail.reviewer(code), cookie: '', assessmentIds: byArea.get(code)!, address: address(0x020000 + i) });
@@ -458,7 +552,8 @@ try {
 		const served = r.headers['content-encoding'] === 'gzip';
 		const raw = served ? zlib.gunzipSync(r.body) : r.body;
 		js.set(url, { raw: raw.length, gzip: served ? r.body.length : zlib.gzipSync(raw, { level: 9 }).length, served });
-		for (const m of raw.toString('utf8').matchAll(/(?:^|[;}\s])(?:import|export)\s*(?:[^"'();]*?\bfrom\s*)?["'](\.{1,2}\/[^"']+\.js)["']/g)) queue.push(new URL(m[1], url).href);
+		for (const m of raw.toString('utf8').matchAll(/(?:^|[;}\s])(?:import|export)\s*(?:[^"'();]*?\bfrom\s*)?["'](\.{1,2}\/[^"']+\.js)["']/g))
+			queue.push(new URL(m[1], url).href);
 	}
 	const jsGzip = [...js.values()].reduce((n, x) => n + x.gzip, 0);
 	const jsRaw = [...js.values()].reduce((n, x) => n + x.raw, 0);
@@ -484,10 +579,26 @@ try {
 		await hit(warm, R.dossier, 'GET', `/assessments/${o.assessmentId}`, officerHeaders(o), undefined, [200]);
 		await autosave(warm, o, wrng, CRITERIA[i].indicators[0]);
 		const up = uploadBody(CRITERIA[i].indicators[0].code);
-		await hit(warm, R.upload, 'POST', `/assessments/${o.assessmentId}/evidence/upload`, { cookie: o.cookie, origin: baseUrl, accept: 'application/json', 'content-type': up.type, 'x-forwarded-for': o.address }, up.body, [201]);
+		await hit(
+			warm,
+			R.upload,
+			'POST',
+			`/assessments/${o.assessmentId}/evidence/upload`,
+			{ cookie: o.cookie, origin: baseUrl, accept: 'application/json', 'content-type': up.type, 'x-forwarded-for': o.address },
+			up.body,
+			[201]
+		);
 		await hit(warm, R.board, 'GET', '/review', reviewerHeaders(v), undefined, [200]);
 		await hit(warm, R.review, 'GET', `/review/${v.assessmentIds[0]}`, reviewerHeaders(v), undefined, [200]);
-		await hit(warm, R.verify, 'GET', `/verify/${codes[i % codes.length]}`, { accept: 'text/html', 'x-forwarded-for': randomAddress(wrng) }, undefined, [200]);
+		await hit(
+			warm,
+			R.verify,
+			'GET',
+			`/verify/${codes[i % codes.length]}`,
+			{ accept: 'text/html', 'x-forwarded-for': randomAddress(wrng) },
+			undefined,
+			[200]
+		);
 	}
 	const warmErrors = [...warm.stats.values()].reduce((n, s) => n + s.errors, 0);
 	if (warmErrors) {
@@ -500,28 +611,112 @@ try {
 	type Job = (conn: number, rng: Rng) => Promise<unknown>;
 	const probes: [RouteName, Job, number][] = [
 		[R.health, () => hit(probe, R.health, 'GET', '/healthz', { accept: 'application/json' }, undefined, [200]), PROBE_CONNS],
-		[R.board, (c, rng) => hit(probe, R.board, 'GET', `/review${boardQuery(rng)}`, reviewerHeaders(reviewers[c % reviewers.length]), undefined, [200]), PROBE_CONNS],
-		[R.boardNational, () => hit(probe, R.boardNational, 'GET', '/review', { cookie: adminCookie, accept: 'text/html', 'x-forwarded-for': address(0x040000) }, undefined, [200]), Math.min(PROBE_CONNS, 8)],
-		[R.review, (c, rng) => {
-			const v = reviewers[c % reviewers.length];
-			return hit(probe, R.review, 'GET', `/review/${v.assessmentIds[Math.floor(rng() * v.assessmentIds.length)]}`, reviewerHeaders(v), undefined, [200]);
-		}, PROBE_CONNS],
-		[R.entry, (c, rng) => {
-			const o = officers[c % officers.length];
-			return hit(probe, R.entry, 'GET', `/assessments/${o.assessmentId}/criteria/${CRITERIA[Math.floor(rng() * CRITERIA.length)].code}`, officerHeaders(o), undefined, [200]);
-		}, PROBE_CONNS],
-		[R.dossier, (c) => hit(probe, R.dossier, 'GET', `/assessments/${officers[c % officers.length].assessmentId}`, officerHeaders(officers[c % officers.length]), undefined, [200]), PROBE_CONNS],
-		[R.save, (c, rng) => {
-			const crit = CRITERIA[Math.floor(rng() * CRITERIA.length)];
-			return autosave(probe, officers[c % officers.length], rng, crit.indicators[Math.floor(rng() * crit.indicators.length)]);
-		}, PROBE_CONNS],
-		[R.upload, (c, rng) => {
-			const o = officers[c % officers.length];
-			const crit = CRITERIA[Math.floor(rng() * CRITERIA.length)];
-			const up = uploadBody(crit.indicators[0].code);
-			return hit(probe, R.upload, 'POST', `/assessments/${o.assessmentId}/evidence/upload`, { cookie: o.cookie, origin: baseUrl, accept: 'application/json', 'content-type': up.type, 'x-forwarded-for': o.address }, up.body, [201]);
-		}, PROBE_CONNS],
-		[R.verify, (_c, rng) => hit(probe, R.verify, 'GET', `/verify/${rng() < 0.9 ? codes[Math.floor(rng() * codes.length)] : 'ZZZZZ-ZZZZZ'}`, { accept: 'text/html', 'x-forwarded-for': randomAddress(rng) }, undefined, [200]), PROBE_CONNS]
+		[
+			R.board,
+			(c, rng) =>
+				hit(probe, R.board, 'GET', `/review${boardQuery(rng)}`, reviewerHeaders(reviewers[c % reviewers.length]), undefined, [200]),
+			PROBE_CONNS
+		],
+		[
+			R.boardNational,
+			() =>
+				hit(
+					probe,
+					R.boardNational,
+					'GET',
+					'/review',
+					{ cookie: adminCookie, accept: 'text/html', 'x-forwarded-for': address(0x040000) },
+					undefined,
+					[200]
+				),
+			Math.min(PROBE_CONNS, 8)
+		],
+		[
+			R.review,
+			(c, rng) => {
+				const v = reviewers[c % reviewers.length];
+				return hit(
+					probe,
+					R.review,
+					'GET',
+					`/review/${v.assessmentIds[Math.floor(rng() * v.assessmentIds.length)]}`,
+					reviewerHeaders(v),
+					undefined,
+					[200]
+				);
+			},
+			PROBE_CONNS
+		],
+		[
+			R.entry,
+			(c, rng) => {
+				const o = officers[c % officers.length];
+				return hit(
+					probe,
+					R.entry,
+					'GET',
+					`/assessments/${o.assessmentId}/criteria/${CRITERIA[Math.floor(rng() * CRITERIA.length)].code}`,
+					officerHeaders(o),
+					undefined,
+					[200]
+				);
+			},
+			PROBE_CONNS
+		],
+		[
+			R.dossier,
+			(c) =>
+				hit(
+					probe,
+					R.dossier,
+					'GET',
+					`/assessments/${officers[c % officers.length].assessmentId}`,
+					officerHeaders(officers[c % officers.length]),
+					undefined,
+					[200]
+				),
+			PROBE_CONNS
+		],
+		[
+			R.save,
+			(c, rng) => {
+				const crit = CRITERIA[Math.floor(rng() * CRITERIA.length)];
+				return autosave(probe, officers[c % officers.length], rng, crit.indicators[Math.floor(rng() * crit.indicators.length)]);
+			},
+			PROBE_CONNS
+		],
+		[
+			R.upload,
+			(c, rng) => {
+				const o = officers[c % officers.length];
+				const crit = CRITERIA[Math.floor(rng() * CRITERIA.length)];
+				const up = uploadBody(crit.indicators[0].code);
+				return hit(
+					probe,
+					R.upload,
+					'POST',
+					`/assessments/${o.assessmentId}/evidence/upload`,
+					{ cookie: o.cookie, origin: baseUrl, accept: 'application/json', 'content-type': up.type, 'x-forwarded-for': o.address },
+					up.body,
+					[201]
+				);
+			},
+			PROBE_CONNS
+		],
+		[
+			R.verify,
+			(_c, rng) =>
+				hit(
+					probe,
+					R.verify,
+					'GET',
+					`/verify/${rng() < 0.9 ? codes[Math.floor(rng() * codes.length)] : 'ZZZZZ-ZZZZZ'}`,
+					{ accept: 'text/html', 'x-forwarded-for': randomAddress(rng) },
+					undefined,
+					[200]
+				),
+			PROBE_CONNS
+		]
 	];
 	const probeSeconds = new Map<RouteName, number>();
 	for (const [route, job, conns] of probes) {
@@ -541,12 +736,19 @@ try {
 	}
 
 	// 7. the last day before the deadline
-	console.log(`Tải hỗn hợp: ${USERS} người dùng đồng thời (${nOfficers} cán bộ xã, ${nReviewers} thẩm định, ${nCitizens} tra cứu công khai), ${SECONDS} s, nghỉ ~${THINK_MS} ms giữa các thao tác…`);
+	console.log(
+		`Tải hỗn hợp: ${USERS} người dùng đồng thời (${nOfficers} cán bộ xã, ${nReviewers} thẩm định, ${nCitizens} tra cứu công khai), ${SECONDS} s, nghỉ ~${THINK_MS} ms giữa các thao tác…`
+	);
 	const mixed: Phase = { name: 'mixed', seconds: SECONDS, stats: new Map() };
 	const scansBefore = await tableScans();
 	const serverPid = listenerPid(Number(new URL(baseUrl).port));
 	const pgPids = backendPids(dbName);
-	const cpuBefore = { server: serverPid ? (cpuMsOf(serverPid) ?? 0) : NaN, pg: new Map(pgPids.map((p) => [p, cpuMsOf(p) ?? 0])), self: process.cpuUsage(), machine: machineCpu() };
+	const cpuBefore = {
+		server: serverPid ? (cpuMsOf(serverPid) ?? 0) : NaN,
+		pg: new Map(pgPids.map((p) => [p, cpuMsOf(p) ?? 0])),
+		self: process.cpuUsage(),
+		machine: machineCpu()
+	};
 	// what the database sessions of the server are doing, sampled every 50 ms (pg_stat_activity)
 	const waits = new Map<string, number>();
 	let waitSamples = 0;
@@ -585,7 +787,15 @@ try {
 					}
 					if (running() && rng() < 0.2) {
 						const up = uploadBody(crit.indicators[Math.floor(rng() * crit.indicators.length)].code);
-						await hit(mixed, R.upload, 'POST', `/assessments/${o.assessmentId}/evidence/upload`, { cookie: o.cookie, origin: baseUrl, accept: 'application/json', 'content-type': up.type, 'x-forwarded-for': o.address }, up.body, [201]);
+						await hit(
+							mixed,
+							R.upload,
+							'POST',
+							`/assessments/${o.assessmentId}/evidence/upload`,
+							{ cookie: o.cookie, origin: baseUrl, accept: 'application/json', 'content-type': up.type, 'x-forwarded-for': o.address },
+							up.body,
+							[201]
+						);
 						await think(rng);
 					}
 					if (running() && rng() < 0.25) {
@@ -606,7 +816,15 @@ try {
 					await hit(mixed, R.board, 'GET', `/review${boardQuery(rng)}`, reviewerHeaders(v), undefined, [200]);
 					await think(rng);
 					if (!running()) break;
-					await hit(mixed, R.review, 'GET', `/review/${v.assessmentIds[Math.floor(rng() * v.assessmentIds.length)]}`, reviewerHeaders(v), undefined, [200]);
+					await hit(
+						mixed,
+						R.review,
+						'GET',
+						`/review/${v.assessmentIds[Math.floor(rng() * v.assessmentIds.length)]}`,
+						reviewerHeaders(v),
+						undefined,
+						[200]
+					);
 					await think(rng);
 				}
 			})()
@@ -618,7 +836,15 @@ try {
 			(async () => {
 				await sleep(rng() * ramp);
 				while (running()) {
-					await hit(mixed, R.verify, 'GET', `/verify/${rng() < 0.9 ? codes[Math.floor(rng() * codes.length)] : 'ZZZZZ-ZZZZZ'}`, { accept: 'text/html', 'x-forwarded-for': randomAddress(rng) }, undefined, [200]);
+					await hit(
+						mixed,
+						R.verify,
+						'GET',
+						`/verify/${rng() < 0.9 ? codes[Math.floor(rng() * codes.length)] : 'ZZZZZ-ZZZZZ'}`,
+						{ accept: 'text/html', 'x-forwarded-for': randomAddress(rng) },
+						undefined,
+						[200]
+					);
 					await think(rng);
 				}
 			})()
@@ -648,10 +874,20 @@ try {
 	const ceiling = rps(statsOf(probe, R.health), probeSeconds.get(R.health)!);
 	const lines: string[] = [];
 	const out = (s = '') => lines.push(s);
-	out(`bench:load — ${ERA === 'post2025' ? 'danh mục từ 07/2025, thẩm định cấp tỉnh' : 'danh mục 03/2025, thẩm định cấp huyện'}; node ${process.version}, ${os.cpus().length} CPU; máy chủ, PostgreSQL và trình tạo tải trên cùng máy`);
-	out(`Dữ liệu: ${report.communes} xã, ${report.accounts} tài khoản, ${report.answers} câu trả lời, ${report.evidence} tài liệu, ${report.submissions} lần gửi, ${report.reviewItems} mục thẩm định, ${report.certificates} giấy chứng nhận, ${report.auditRecords} bản ghi nhật ký; nạp trong ${fmt(report.ms / 1000, 1)} s (mục tiêu < 180 s: ${report.ms < 180_000 ? 'ĐẠT' : 'CHƯA ĐẠT'})`);
-	out(`Trạng thái hồ sơ: ${Object.entries(report.states).map(([s, n]) => `${s} ${n}`).join(', ')}`);
-	out(`Đăng nhập ${emails.length} tài khoản: ${fmt(signInMs / 1000, 1)} s (${fmt(signInMs / emails.length, 0)} ms/tài khoản, argon2id, 4 song song)`);
+	out(
+		`bench:load — ${ERA === 'post2025' ? 'danh mục từ 07/2025, thẩm định cấp tỉnh' : 'danh mục 03/2025, thẩm định cấp huyện'}; node ${process.version}, ${os.cpus().length} CPU; máy chủ, PostgreSQL và trình tạo tải trên cùng máy`
+	);
+	out(
+		`Dữ liệu: ${report.communes} xã, ${report.accounts} tài khoản, ${report.answers} câu trả lời, ${report.evidence} tài liệu, ${report.submissions} lần gửi, ${report.reviewItems} mục thẩm định, ${report.certificates} giấy chứng nhận, ${report.auditRecords} bản ghi nhật ký; nạp trong ${fmt(report.ms / 1000, 1)} s (mục tiêu < 180 s: ${report.ms < 180_000 ? 'ĐẠT' : 'CHƯA ĐẠT'})`
+	);
+	out(
+		`Trạng thái hồ sơ: ${Object.entries(report.states)
+			.map(([s, n]) => `${s} ${n}`)
+			.join(', ')}`
+	);
+	out(
+		`Đăng nhập ${emails.length} tài khoản: ${fmt(signInMs / 1000, 1)} s (${fmt(signInMs / emails.length, 0)} ms/tài khoản, argon2id, 4 song song)`
+	);
 	out();
 	const head = ['route', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'KB/resp', 'errors', '409', '429', 'aim p95<200'];
 	const table = (phase: Phase, seconds: (r: RouteName) => number, withRatio: boolean) => {
@@ -662,7 +898,18 @@ try {
 			const r = rps(s, seconds(route));
 			const p95 = s.pct(95);
 			const aim = route === R.health || route === R.boardNational ? '' : p95 < AIM_P95_MS ? 'PASS' : 'MISS';
-			rows.push([route, fmt(r, 1), fmt(s.pct(50), 1), fmt(p95, 1), fmt(s.pct(99), 1), fmt(s.bytes / s.lat.length / 1024, 1), String(s.errors), String(s.conflicts), String(s.limited), withRatio ? (route === R.health ? 'ceiling' : `${fmt((100 * r) / ceiling, 1)}% of ceiling`) : aim]);
+			rows.push([
+				route,
+				fmt(r, 1),
+				fmt(s.pct(50), 1),
+				fmt(p95, 1),
+				fmt(s.pct(99), 1),
+				fmt(s.bytes / s.lat.length / 1024, 1),
+				String(s.errors),
+				String(s.conflicts),
+				String(s.limited),
+				withRatio ? (route === R.health ? 'ceiling' : `${fmt((100 * r) / ceiling, 1)}% of ceiling`) : aim
+			]);
 		}
 		const h = withRatio ? [...head.slice(0, -1), 'ratio to /healthz'] : head;
 		const w = h.map((x, i) => Math.max(x.length, ...rows.map((row) => row[i].length)));
@@ -670,10 +917,14 @@ try {
 		out(w.map((n) => '─'.repeat(n)).join('  '));
 		for (const row of rows) out(row.map((x, i) => (i === 0 ? x.padEnd(w[i]) : x.padStart(w[i]))).join('  '));
 	};
-	out(`Công suất từng route riêng lẻ (${PROBE_CONNS} kết nối liên tục, không nghỉ; /review toàn quốc: ${Math.min(PROBE_CONNS, 8)}; ${PROBE_SECONDS} s mỗi route):`);
+	out(
+		`Công suất từng route riêng lẻ (${PROBE_CONNS} kết nối liên tục, không nghỉ; /review toàn quốc: ${Math.min(PROBE_CONNS, 8)}; ${PROBE_SECONDS} s mỗi route):`
+	);
 	table(probe, (r) => probeSeconds.get(r) ?? PROBE_SECONDS, true);
 	out();
-	out(`Tải hỗn hợp ngày cuối trước hạn: ${USERS} người dùng đồng thời (${nOfficers} cán bộ xã, ${nReviewers} cán bộ thẩm định, ${nCitizens} người tra cứu) + kiểm tra /healthz mỗi giây, ${fmt(mixedSeconds, 1)} s, nghỉ ${THINK_MS / 2}–${THINK_MS * 1.5} ms giữa các thao tác:`);
+	out(
+		`Tải hỗn hợp ngày cuối trước hạn: ${USERS} người dùng đồng thời (${nOfficers} cán bộ xã, ${nReviewers} cán bộ thẩm định, ${nCitizens} người tra cứu) + kiểm tra /healthz mỗi giây, ${fmt(mixedSeconds, 1)} s, nghỉ ${THINK_MS / 2}–${THINK_MS * 1.5} ms giữa các thao tác:`
+	);
 	table(mixed, () => mixedSeconds, false);
 	const totalMixed = [...mixed.stats.values()].reduce((n, s) => n + s.lat.length, 0);
 	out(`Tổng: ${totalMixed} yêu cầu, ${fmt(totalMixed / mixedSeconds, 1)} req/s.`);
@@ -684,34 +935,60 @@ try {
 	);
 	out(
 		`Phiên CSDL của máy chủ (tối đa 10, pg.Pool), trung bình theo trạng thái (${waitSamples} lần lấy mẫu pg_stat_activity): ` +
-			[...waits].sort((a, b) => b[1] - a[1]).map(([w, n]) => `${w} ${fmt(n / Math.max(1, waitSamples), 2)}`).join(', ')
+			[...waits]
+				.sort((a, b) => b[1] - a[1])
+				.map(([w, n]) => `${w} ${fmt(n / Math.max(1, waitSamples), 2)}`)
+				.join(', ')
 	);
 	out();
 	const boardRatio = rps(statsOf(probe, R.board), probeSeconds.get(R.board)!) / ceiling;
-	const pagesAndSaves = [R.entry, R.dossier, R.save, R.upload, R.board, R.review, R.verify].map((r) => mixed.stats.get(r)).filter((s): s is Stats => !!s && s.lat.length > 0);
+	const pagesAndSaves = [R.entry, R.dossier, R.save, R.upload, R.board, R.review, R.verify]
+		.map((r) => mixed.stats.get(r))
+		.filter((s): s is Stats => !!s && s.lat.length > 0);
 	const worst = pagesAndSaves.map((s) => s.pct(95)).reduce((a, b) => Math.max(a, b), 0);
 	const allErrors = [...mixed.stats.values(), ...probe.stats.values()].reduce((n, s) => n + s.errors, 0);
 	const limited = [...mixed.stats.values(), ...probe.stats.values()].reduce((n, s) => n + s.limited, 0);
 	const conflicts = [...mixed.stats.values(), ...probe.stats.values()].reduce((n, s) => n + s.conflicts, 0);
 	out('Mục tiêu:');
 	out(`  ${USERS} người dùng đồng thời ............................ ${USERS >= 200 ? 'ĐẠT' : 'CHƯA ĐẠT'} (${USERS})`);
-	out(`  p95 < ${AIM_P95_MS} ms cho tải trang và lưu (tải hỗn hợp) ........ ${worst < AIM_P95_MS ? 'ĐẠT' : 'CHƯA ĐẠT'} (p95 lớn nhất ${fmt(worst, 1)} ms)`);
-	out(`  không có lỗi ............................................ ${allErrors === 0 ? 'ĐẠT' : 'CHƯA ĐẠT'} (${allErrors} lỗi; ${conflicts} xung đột 409 đã lưu lại; ${limited} lần 429 do giới hạn tra cứu, không tính là lỗi)`);
-	out(`  /review ≥ ${AIM_QUEUE_RATIO * 100}% công suất của /healthz ......................... ${boardRatio >= AIM_QUEUE_RATIO ? 'ĐẠT' : 'CHƯA ĐẠT'} (${fmt(100 * boardRatio, 1)}%)`);
+	out(
+		`  p95 < ${AIM_P95_MS} ms cho tải trang và lưu (tải hỗn hợp) ........ ${worst < AIM_P95_MS ? 'ĐẠT' : 'CHƯA ĐẠT'} (p95 lớn nhất ${fmt(worst, 1)} ms)`
+	);
+	out(
+		`  không có lỗi ............................................ ${allErrors === 0 ? 'ĐẠT' : 'CHƯA ĐẠT'} (${allErrors} lỗi; ${conflicts} xung đột 409 đã lưu lại; ${limited} lần 429 do giới hạn tra cứu, không tính là lỗi)`
+	);
+	out(
+		`  /review ≥ ${AIM_QUEUE_RATIO * 100}% công suất của /healthz ......................... ${boardRatio >= AIM_QUEUE_RATIO ? 'ĐẠT' : 'CHƯA ĐẠT'} (${fmt(100 * boardRatio, 1)}%)`
+	);
 	out();
-	out(`JavaScript cán bộ xã tải cho trang nhập liệu /assessments/<id>/criteria/TC01: ${js.size} tệp, ${fmt(jsRaw / 1024, 1)} KB, gzip ${fmt(jsGzip / 1024, 1)} KB (${[...js.values()].every((x) => x.served) ? 'gzip do máy chủ gửi' : 'gzip -9 tính tại chỗ cho tệp máy chủ không nén'}; riêng ${listed.size} tệp nêu trong HTML: ${fmt(listedGzip / 1024, 1)} KB); HTML ${fmt(page.body.length / 1024, 1)} KB`);
-	out(`Giới hạn tra cứu công khai: yêu cầu thứ ${limitAt || '—'} liên tiếp từ một địa chỉ nhận 429 ${limitAt === 31 ? '(đúng: 30/phút)' : '(KHÔNG như mong đợi)'}`);
+	out(
+		`JavaScript cán bộ xã tải cho trang nhập liệu /assessments/<id>/criteria/TC01: ${js.size} tệp, ${fmt(jsRaw / 1024, 1)} KB, gzip ${fmt(jsGzip / 1024, 1)} KB (${[...js.values()].every((x) => x.served) ? 'gzip do máy chủ gửi' : 'gzip -9 tính tại chỗ cho tệp máy chủ không nén'}; riêng ${listed.size} tệp nêu trong HTML: ${fmt(listedGzip / 1024, 1)} KB); HTML ${fmt(page.body.length / 1024, 1)} KB`
+	);
+	out(
+		`Giới hạn tra cứu công khai: yêu cầu thứ ${limitAt || '—'} liên tiếp từ một địa chỉ nhận 429 ${limitAt === 31 ? '(đúng: 30/phút)' : '(KHÔNG như mong đợi)'}`
+	);
 	out();
 	out('Quét tuần tự trong lúc tải hỗn hợp (pg_stat_user_tables; chỉ các bảng có quét):');
 	const scanRows = [...scansAfter.values()]
 		.map((a) => {
 			const b = scansBefore.get(a.relname);
-			return { name: a.relname, seq: a.seq_scan - (b?.seq_scan ?? 0), read: a.seq_tup_read - (b?.seq_tup_read ?? 0), idx: a.idx_scan - (b?.idx_scan ?? 0), live: a.n_live_tup };
+			return {
+				name: a.relname,
+				seq: a.seq_scan - (b?.seq_scan ?? 0),
+				read: a.seq_tup_read - (b?.seq_tup_read ?? 0),
+				idx: a.idx_scan - (b?.idx_scan ?? 0),
+				live: a.n_live_tup
+			};
 		})
 		.filter((x) => x.seq > 0)
 		.sort((a, b) => b.read - a.read);
-	out(`  ${'table'.padEnd(20)} ${'seq scans'.padStart(10)} ${'rows read'.padStart(14)} ${'index scans'.padStart(12)} ${'rows'.padStart(10)}`);
-	for (const x of scanRows.slice(0, 12)) out(`  ${x.name.padEnd(20)} ${String(x.seq).padStart(10)} ${String(x.read).padStart(14)} ${String(x.idx).padStart(12)} ${String(x.live).padStart(10)}`);
+	out(
+		`  ${'table'.padEnd(20)} ${'seq scans'.padStart(10)} ${'rows read'.padStart(14)} ${'index scans'.padStart(12)} ${'rows'.padStart(10)}`
+	);
+	for (const x of scanRows.slice(0, 12))
+		out(
+			`  ${x.name.padEnd(20)} ${String(x.seq).padStart(10)} ${String(x.read).padStart(14)} ${String(x.idx).padStart(12)} ${String(x.live).padStart(10)}`
+		);
 	const samples = [...mixed.stats, ...probe.stats].flatMap(([route, s]) => s.samples.map((x) => `  ${route}: ${x}`));
 	if (samples.length) {
 		out();

@@ -17,7 +17,9 @@ import type { CertificateDocument } from '../src/lib/server/documents/types.ts';
 const batch = Number(process.argv[2] ?? 1000);
 
 function certificate(i: number): CertificateDocument {
-	const code = `AB${String(i % 1000).padStart(3, '2').replace(/[01]/g, '7')}-CDEFG`;
+	const code = `AB${String(i % 1000)
+		.padStart(3, '2')
+		.replace(/[01]/g, '7')}-CDEFG`;
 	return {
 		kind: 'certificate',
 		marks: { preview: false, provisional: false },
@@ -56,7 +58,9 @@ let requests = 0;
 const probe = (async () => {
 	while (probing) {
 		const start = performance.now();
-		await new Promise<void>((resolve, reject) => http.get({ host: '127.0.0.1', port, agent, path: '/' }, (res) => res.resume().on('end', resolve)).on('error', reject));
+		await new Promise<void>((resolve, reject) =>
+			http.get({ host: '127.0.0.1', port, agent, path: '/' }, (res) => res.resume().on('end', resolve)).on('error', reject)
+		);
 		worstRequest = Math.max(worstRequest, performance.now() - start);
 		requests++;
 		await new Promise((r) => setTimeout(r, 20));
@@ -87,5 +91,9 @@ agent.destroy();
 console.log(`Giấy chứng nhận PDF (${os.availableParallelism()} CPU, ${pool.size} luồng dựng PDF)`);
 console.log(`  một giấy, lần đầu (nạp phông):   ${ms(cold)}`);
 console.log(`  một giấy, đã nóng (trung bình 20): ${ms(warm)}   (mục tiêu < 100 ms)`);
-console.log(`  lô ${batch} giấy:                 ${(total / 1000).toFixed(1)} s = ${ms(total / batch)}/giấy, ${(bytes / batch / 1024).toFixed(0)} KB/giấy`);
-console.log(`  trong lúc chạy lô: ${requests} yêu cầu HTTP, chậm nhất ${ms(worstRequest)}; độ trễ vòng sự kiện lớn nhất ${ms(loop.max / 1e6)}   (mục tiêu ≤ 100 ms)`);
+console.log(
+	`  lô ${batch} giấy:                 ${(total / 1000).toFixed(1)} s = ${ms(total / batch)}/giấy, ${(bytes / batch / 1024).toFixed(0)} KB/giấy`
+);
+console.log(
+	`  trong lúc chạy lô: ${requests} yêu cầu HTTP, chậm nhất ${ms(worstRequest)}; độ trễ vòng sự kiện lớn nhất ${ms(loop.max / 1e6)}   (mục tiêu ≤ 100 ms)`
+);

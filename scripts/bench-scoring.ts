@@ -112,12 +112,18 @@ for (const r of sink) verdicts[r.verdict]++;
 const ms = (x: number) => x.toFixed(2) + ' ms';
 const us = (x: number) => ((x * 1000) / COMMUNES).toFixed(2) + ' µs';
 
-console.log(`Scoring benchmark — ${COMMUNES} communes × ${indicators.length} indicators, set ${QD06_2019.code} v${QD06_2019.version}, seed ${seed}, node ${process.version}, one core`);
+console.log(
+	`Scoring benchmark — ${COMMUNES} communes × ${indicators.length} indicators, set ${QD06_2019.code} v${QD06_2019.version}, seed ${seed}, node ${process.version}, one core`
+);
 console.log(`score        cold run: ${ms(cold)}  (${us(cold)}/commune)`);
 console.log(`score        warm runs (${runs}): median ${ms(median)}  best ${ms(best)}  (${us(median)}/commune median)`);
 console.log(`             runs: ${warm.map((x) => x.toFixed(1)).join(', ')} ms`);
-console.log(`parseAnswers median of ${parseTimes.length}: ${ms(parseTimes[Math.floor(parseTimes.length / 2)])}  (${us(parseTimes[Math.floor(parseTimes.length / 2)])}/commune)`);
-console.log(`gapAnalysis  median of ${gapTimes.length}: ${ms(gapTimes[Math.floor(gapTimes.length / 2)])}  (${us(gapTimes[Math.floor(gapTimes.length / 2)])}/commune)`);
+console.log(
+	`parseAnswers median of ${parseTimes.length}: ${ms(parseTimes[Math.floor(parseTimes.length / 2)])}  (${us(parseTimes[Math.floor(parseTimes.length / 2)])}/commune)`
+);
+console.log(
+	`gapAnalysis  median of ${gapTimes.length}: ${ms(gapTimes[Math.floor(gapTimes.length / 2)])}  (${us(gapTimes[Math.floor(gapTimes.length / 2)])}/commune)`
+);
 console.log(`verdicts: pass ${verdicts.pass}, fail ${verdicts.fail}, incomplete ${verdicts.incomplete}`);
 console.log(`target < 100 ms for the whole country: ${median < 100 ? 'OK' : 'MISSED'} (median ${ms(median)})`);
 if (median >= 100) process.exitCode = 1;

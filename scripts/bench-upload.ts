@@ -237,7 +237,9 @@ async function upload(url: string, assessmentId: number, cookie: string, file: s
 function expectCreated(r: Awaited<ReturnType<typeof upload>>, size: number, sha256: string, what: string): void {
 	if (r.status !== 201) throw new Error(`${what}: HTTP ${r.status} instead of 201: ${r.text.slice(0, 500)}`);
 	if (r.json.size !== size || r.json.sha256 !== sha256)
-		throw new Error(`${what}: the server stored something else (size ${String(r.json.size)} / ${size}, sha256 ${String(r.json.sha256)} / ${sha256})`);
+		throw new Error(
+			`${what}: the server stored something else (size ${String(r.json.size)} / ${size}, sha256 ${String(r.json.sha256)} / ${sha256})`
+		);
 }
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
@@ -279,11 +281,23 @@ try {
 	try {
 		await prepareDatabase(conn.db);
 		await seedDemo(conn.db, config, { withRound: false });
-		const set = await conn.db.selectFrom('criteria_set').select('id').where('code', '=', 'QD06-2019').where('status', '=', 'active').executeTakeFirstOrThrow();
+		const set = await conn.db
+			.selectFrom('criteria_set')
+			.select('id')
+			.where('code', '=', 'QD06-2019')
+			.where('status', '=', 'active')
+			.executeTakeFirstOrThrow();
 		const { roundId } = await openRound(
 			conn.db,
 			'post2025',
-			{ name: 'Đợt thử hiệu năng tải lên', year: 2026, criteriaSetId: set.id, opensOn: '2026-01-01', closesOn: '2099-12-31', communeCodes: [COMMUNE] },
+			{
+				name: 'Đợt thử hiệu năng tải lên',
+				year: 2026,
+				criteriaSetId: set.id,
+				opensOn: '2026-01-01',
+				closesOn: '2099-12-31',
+				communeCodes: [COMMUNE]
+			},
 			{ id: null, label: 'bench-upload' }
 		);
 		const row = await conn.db
@@ -362,17 +376,34 @@ try {
 		['Server RSS baseline', fmtMiB(baseline)],
 		[`Server RSS peak (${samples} samples, ${SAMPLE_MS} ms)`, fmtMiB(peak)],
 		['Server RSS growth (peak − baseline)', fmtMiB(growth)],
-		['Server VmHWM before / after', hwmReset ? `${fmtMiB(hwmBefore)} / ${fmtMiB(after.hwm)} (reset before upload)` : `${fmtMiB(hwmBefore)} / ${fmtMiB(after.hwm)} (not reset: since start)`],
+		[
+			'Server VmHWM before / after',
+			hwmReset
+				? `${fmtMiB(hwmBefore)} / ${fmtMiB(after.hwm)} (reset before upload)`
+				: `${fmtMiB(hwmBefore)} / ${fmtMiB(after.hwm)} (not reset: since start)`
+		],
 		['Server VmHWM growth (HWM − baseline)', Number.isFinite(hwmGrowth) ? fmtMiB(hwmGrowth) : 'n/a'],
 		['Server RSS after upload', fmtMiB(after.rss)],
 		['Client RSS growth (this script)', fmtMiB(clientPeak - clientBase)],
-		[`fs.copyFile (median of ${COPY_RUNS})`, `${fmtS(plainMs)}  ${fmtRate(SIZE, plainMs)}  [${copies.plain.map((t) => (t / 1000).toFixed(3)).join(', ')} s]`],
-		[`stream copy (median of ${COPY_RUNS})`, `${fmtS(streamMs)}  ${fmtRate(SIZE, streamMs)}  [${copies.stream.map((t) => (t / 1000).toFixed(3)).join(', ')} s]`],
+		[
+			`fs.copyFile (median of ${COPY_RUNS})`,
+			`${fmtS(plainMs)}  ${fmtRate(SIZE, plainMs)}  [${copies.plain.map((t) => (t / 1000).toFixed(3)).join(', ')} s]`
+		],
+		[
+			`stream copy (median of ${COPY_RUNS})`,
+			`${fmtS(streamMs)}  ${fmtRate(SIZE, streamMs)}  [${copies.stream.map((t) => (t / 1000).toFixed(3)).join(', ')} s]`
+		],
 		['Upload / stream copy', `${ratioStream.toFixed(2)}×`],
 		['Upload / copyFile', `${ratioPlain.toFixed(2)}×`],
 		['Temp files left in DATA_DIR/tmp', String(leftovers.length)],
-		[`Aim: server memory growth < ${AIM_GROWTH_MIB} MiB`, `${memOk ? 'PASS' : 'MISS'} (${fmtMiB(worstGrowth)}, the larger of RSS and VmHWM growth)`],
-		[`Aim: throughput ≥ ${AIM_RATIO}× stream copy`, `${speedOk ? 'PASS' : 'MISS'} (${ratioStream.toFixed(2)}×; vs copyFile ${ratioPlain.toFixed(2)}×, ${ratioPlain >= AIM_RATIO ? 'also ≥' : 'below'} ${AIM_RATIO}×)`]
+		[
+			`Aim: server memory growth < ${AIM_GROWTH_MIB} MiB`,
+			`${memOk ? 'PASS' : 'MISS'} (${fmtMiB(worstGrowth)}, the larger of RSS and VmHWM growth)`
+		],
+		[
+			`Aim: throughput ≥ ${AIM_RATIO}× stream copy`,
+			`${speedOk ? 'PASS' : 'MISS'} (${ratioStream.toFixed(2)}×; vs copyFile ${ratioPlain.toFixed(2)}×, ${ratioPlain >= AIM_RATIO ? 'also ≥' : 'below'} ${AIM_RATIO}×)`
+		]
 	];
 	const w = Math.max(...rows.map(([k]) => k.length));
 	console.log(`\nbench:upload: node ${process.version}, ${os.cpus().length} CPU, ${os.cpus()[0]?.model ?? ''}`);

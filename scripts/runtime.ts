@@ -30,11 +30,16 @@ const STAMP = path.join(root, 'build', '.built');
 
 /** Build the server with Vite when the sources are newer than the last build. */
 export function ensureBuilt(force = false): void {
-	const sources = Math.max(...['src', 'migrations', 'static', 'vite.config.ts', 'package.json'].map((p) => newestMtime(path.join(root, p))));
+	const sources = Math.max(
+		...['src', 'migrations', 'static', 'vite.config.ts', 'package.json'].map((p) => newestMtime(path.join(root, p)))
+	);
 	const built = fs.statSync(STAMP, { throwIfNoEntry: false })?.mtimeMs ?? 0;
 	if (!force && built >= sources) return;
 	console.log('Đang biên dịch ứng dụng (vite build)…');
-	const r = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+	const r = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
+		cwd: root,
+		stdio: 'inherit'
+	});
 	if (r.status !== 0) {
 		console.error('Biên dịch thất bại.');
 		process.exit(r.status ?? 1);

@@ -21,7 +21,15 @@ function step(title: string, args: string[]): void {
 
 const bin = (p: string) => path.join(root, 'node_modules', p);
 step('svelte-kit sync', [bin('@sveltejs/kit/svelte-kit.js'), 'sync']);
-step('Kiểm tra kiểu (svelte-check)', [bin('svelte-check/bin/svelte-check'), '--tsconfig', './tsconfig.json', '--threshold', 'error', '--output', 'human']);
+step('Kiểm tra kiểu (svelte-check)', [
+	bin('svelte-check/bin/svelte-check'),
+	'--tsconfig',
+	'./tsconfig.json',
+	'--threshold',
+	'error',
+	'--output',
+	'human'
+]);
 console.log('\n▶ Biên dịch máy chủ');
 ensureBuilt(true);
 step('Vitest: unit, integration, browser', [bin('vitest/vitest.mjs'), 'run', ...process.argv.slice(2)]);

@@ -43,7 +43,14 @@ export const handle: Handle = async ({ event, resolve }) => {
 	const response = await handleRequest({ event, resolve });
 	response.headers.set('X-Request-Id', id);
 	applySecurityHeaders(response, { https: event.url.protocol === 'https:', signedIn: event.locals.account !== null });
-	log('info', 'request', { id, method: event.request.method, path: event.url.pathname, status: response.status, ms: Math.round(performance.now() - started), account: event.locals.account?.id ?? null });
+	log('info', 'request', {
+		id,
+		method: event.request.method,
+		path: event.url.pathname,
+		status: response.status,
+		ms: Math.round(performance.now() - started),
+		account: event.locals.account?.id ?? null
+	});
 	return response;
 };
 
@@ -65,7 +72,9 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 		log('warn', 'cross-site request refused', { id: event.locals.requestId, path: event.url.pathname, why: refusal });
 		const message = 'Yêu cầu từ trang web khác bị từ chối.';
 		const wantsJson = /json/.test(`${event.request.headers.get('content-type') ?? ''} ${event.request.headers.get('accept') ?? ''}`);
-		return wantsJson ? Response.json({ message }, { status: 403 }) : new Response(message, { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+		return wantsJson
+			? Response.json({ message }, { status: 403 })
+			: new Response(message, { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' } });
 	}
 	const length = Number(event.request.headers.get('content-length') ?? 0);
 	if (length > MAX_FORM_BYTES && !event.url.pathname.endsWith('/evidence/upload')) {
@@ -80,7 +89,8 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 		if (session && account) {
 			event.locals.account = account;
 			event.locals.sessionId = session.id;
-			if (session.renewed) event.cookies.set(SESSION_COOKIE, token, { ...sessionCookieOptions(event.url), expires: cookieExpiry(session, policy) });
+			if (session.renewed)
+				event.cookies.set(SESSION_COOKIE, token, { ...sessionCookieOptions(event.url), expires: cookieExpiry(session, policy) });
 		} else {
 			event.cookies.delete(SESSION_COOKIE, sessionCookieOptions(event.url));
 		}

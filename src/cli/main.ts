@@ -21,7 +21,14 @@ import { CriteriaSetError, findCriteriaSet, importCriteriaSet } from '../lib/ser
 import { OPS_USAGE, runOpsCommand } from './ops.ts';
 import { SCALE_USAGE, runScaleCommand, ScaleSeedError } from './scale.ts';
 import { BackupError } from '../lib/server/ops/backup.ts';
-import { generateSigningKey, loadSigningKey, MISSING_KEY_MESSAGE, publicKeyPem, SigningKeyError, verifyPayload } from '../lib/server/certificates/signing.ts';
+import {
+	generateSigningKey,
+	loadSigningKey,
+	MISSING_KEY_MESSAGE,
+	publicKeyPem,
+	SigningKeyError,
+	verifyPayload
+} from '../lib/server/certificates/signing.ts';
 
 const USAGE = `Cách dùng: npm run cli -- <lệnh>
 
@@ -190,7 +197,9 @@ export async function run(argv: string[], cfg: Config = loadConfig()): Promise<v
 		}
 		case 'certificate verify': {
 			if (positionals.length !== 1) throw new UsageError('Cần đúng một mã (hoặc URL trong QR).');
-			const publicKey = values['public-key'] ? fs.readFileSync(values['public-key'], 'utf8') : loadSigningKey(cfg.signingKeyFile)?.publicKey;
+			const publicKey = values['public-key']
+				? fs.readFileSync(values['public-key'], 'utf8')
+				: loadSigningKey(cfg.signingKeyFile)?.publicKey;
 			if (!publicKey) throw new SigningKeyError(`${MISSING_KEY_MESSAGE} Hoặc dùng --public-key <tệp PEM>.`);
 			const r = verifyPayload(positionals[0], publicKey);
 			if (!r.ok) {
@@ -200,7 +209,9 @@ export async function run(argv: string[], cfg: Config = loadConfig()): Promise<v
 			}
 			const c = r.claims;
 			console.log(`HỢP LỆ: chữ ký của khóa ${c.k}.`);
-			console.log(`  Số giấy chứng nhận: ${c.s}\n  Mã xác minh: ${c.v}\n  Đơn vị: ${c.n} (${c.c})\n  Quyết định: ${c.d} ngày ${c.t}\n  Hiệu lực: ${c.f} đến ${c.u}`);
+			console.log(
+				`  Số giấy chứng nhận: ${c.s}\n  Mã xác minh: ${c.v}\n  Đơn vị: ${c.n} (${c.c})\n  Quyết định: ${c.d} ngày ${c.t}\n  Hiệu lực: ${c.f} đến ${c.u}`
+			);
 			console.log('  (Trạng thái hiện tại, ví dụ đã thu hồi, xem tại trang xác minh trực tuyến.)');
 			return;
 		}
@@ -244,11 +255,16 @@ export async function run(argv: string[], cfg: Config = loadConfig()): Promise<v
 		}
 		case 'score': {
 			// `score` has no sub-command: its first argument is already an option or the answers file.
-			const args = parseArgs({ args: argv.slice(1), allowPositionals: true, options: { criteria: { type: 'string' }, category: { type: 'string' } } });
+			const args = parseArgs({
+				args: argv.slice(1),
+				allowPositionals: true,
+				options: { criteria: { type: 'string' }, category: { type: 'string' } }
+			});
 			const ref = args.values.criteria;
 			const category = args.values.category as CommuneCategory | undefined;
 			if (!ref) throw new UsageError('Cần --criteria <tệp|MÃ@phiên_bản>.');
-			if (!category || !COMMUNE_CATEGORIES.includes(category)) throw new UsageError(`Cần --category, một trong: ${COMMUNE_CATEGORIES.join(', ')}.`);
+			if (!category || !COMMUNE_CATEGORIES.includes(category))
+				throw new UsageError(`Cần --category, một trong: ${COMMUNE_CATEGORIES.join(', ')}.`);
 			if (args.positionals.length !== 1) throw new UsageError('Cần đúng một tệp câu trả lời (answers.json).');
 			const answersInput = readJson(args.positionals[0]);
 			const run = (set: CriteriaSet) => {
@@ -289,7 +305,17 @@ if (import.meta.main) {
 		try {
 			await run(argv);
 		} catch (e) {
-			const known = e instanceof UsageError || e instanceof InputError || e instanceof CriteriaSetError || e instanceof AccountError || e instanceof UnitImportError || e instanceof ZodError || e instanceof ConfigError || e instanceof SigningKeyError || e instanceof BackupError || e instanceof ScaleSeedError;
+			const known =
+				e instanceof UsageError ||
+				e instanceof InputError ||
+				e instanceof CriteriaSetError ||
+				e instanceof AccountError ||
+				e instanceof UnitImportError ||
+				e instanceof ZodError ||
+				e instanceof ConfigError ||
+				e instanceof SigningKeyError ||
+				e instanceof BackupError ||
+				e instanceof ScaleSeedError;
 			console.error(`Lỗi: ${describe(e)}`);
 			if (!known && process.env.DEBUG) console.error(e);
 			process.exitCode = known ? 2 : 1;

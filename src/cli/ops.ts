@@ -69,14 +69,20 @@ export async function runOpsCommand(key: string, positionals: string[], values: 
 				const started = performance.now();
 				const conn = await connect(cfg);
 				try {
-					const { dir, manifest: m } = await backup(conn.db, createFileStore(loadStorageSettings(process.env, cfg.dataDir)), args[0], { source: conn.kind });
+					const { dir, manifest: m } = await backup(conn.db, createFileStore(loadStorageSettings(process.env, cfg.dataDir)), args[0], {
+						source: conn.kind
+					});
 					const took = performance.now() - started;
 					console.log(
 						`Đã sao lưu ${num(m.totals.tables)} bảng (${num(m.totals.rows)} dòng) và ${num(m.totals.files)} tệp (${formatBytes(m.totals.fileBytes)}) vào ${dir} trong ${seconds(took)}.`
 					);
-					console.log(`  CSDL ${m.source === 'embedded' ? 'nhúng' : 'PostgreSQL'}, lược đồ ${m.migrations.at(-1) ?? '(chưa có)'}; ${m.sequences.length} sequence.`);
+					console.log(
+						`  CSDL ${m.source === 'embedded' ? 'nhúng' : 'PostgreSQL'}, lược đồ ${m.migrations.at(-1) ?? '(chưa có)'}; ${m.sequences.length} sequence.`
+					);
 					if (m.problems.length) {
-						console.error(`Cảnh báo: ${num(m.problems.length)} tệp không sao lưu được (đã ghi trong manifest.json; các dòng CSDL vẫn được sao lưu):`);
+						console.error(
+							`Cảnh báo: ${num(m.problems.length)} tệp không sao lưu được (đã ghi trong manifest.json; các dòng CSDL vẫn được sao lưu):`
+						);
 						for (const l of problemLines(m.problems)) console.error(l);
 						process.exitCode = 1;
 					}
@@ -93,11 +99,17 @@ export async function runOpsCommand(key: string, positionals: string[], values: 
 				try {
 					const r = await restore(conn.db, createFileStore(settings), args[0], { tmpDir: settings.tmpDir });
 					const took = performance.now() - started;
-					console.log(`Đã khôi phục ${num(r.tables)} bảng (${num(r.rows)} dòng) và ${num(r.files)} tệp (${formatBytes(r.fileBytes)}) từ ${args[0]} trong ${seconds(took)}.`);
-					console.log(`  Bản sao lưu tạo lúc ${r.manifest.createdAt} (CSDL ${r.manifest.source === 'embedded' ? 'nhúng' : 'PostgreSQL'}); nhật ký toàn vẹn: ${num(r.audit.records)} bản ghi.`);
+					console.log(
+						`Đã khôi phục ${num(r.tables)} bảng (${num(r.rows)} dòng) và ${num(r.files)} tệp (${formatBytes(r.fileBytes)}) từ ${args[0]} trong ${seconds(took)}.`
+					);
+					console.log(
+						`  Bản sao lưu tạo lúc ${r.manifest.createdAt} (CSDL ${r.manifest.source === 'embedded' ? 'nhúng' : 'PostgreSQL'}); nhật ký toàn vẹn: ${num(r.audit.records)} bản ghi.`
+					);
 					if (r.migratedAfter.length) console.log(`  Đã cập nhật lược đồ lên phiên bản mới: ${r.migratedAfter.join(', ')}.`);
 					if (r.problems.length) {
-						console.error(`Cảnh báo: bản sao lưu thiếu ${num(r.problems.length)} tệp (đã thiếu khi sao lưu); các dòng tương ứng đã được khôi phục nhưng không có tệp:`);
+						console.error(
+							`Cảnh báo: bản sao lưu thiếu ${num(r.problems.length)} tệp (đã thiếu khi sao lưu); các dòng tương ứng đã được khôi phục nhưng không có tệp:`
+						);
 						for (const l of problemLines(r.problems)) console.error(l);
 						process.exitCode = 1;
 					}
@@ -126,9 +138,13 @@ export async function runOpsCommand(key: string, positionals: string[], values: 
 						for (const l of list(r.mismatched, (m) => `${m.key}: SHA-256 ${m.actualSha256}, ${num(m.actualSize)} byte`)) console.error(l);
 					}
 					if (r.orphans.length) {
-						console.log(`${num(r.orphans.length)} tệp mồ côi (trong kho nhưng không có dòng nào trong CSDL)${values.fix ? `; đã xóa ${num(r.removed.length)}` : ''}:`);
-						for (const l of list(r.orphans, (o) => `${o.path} (${formatBytes(o.size)})${r.removed.includes(o.path) ? ' — đã xóa' : ''}`)) console.log(l);
-						if (r.kept.length) console.log(`  ${num(r.kept.length)} tệp còn mới (dưới 10 phút, có thể đang được tải lên) hoặc vừa được dùng: chưa xóa.`);
+						console.log(
+							`${num(r.orphans.length)} tệp mồ côi (trong kho nhưng không có dòng nào trong CSDL)${values.fix ? `; đã xóa ${num(r.removed.length)}` : ''}:`
+						);
+						for (const l of list(r.orphans, (o) => `${o.path} (${formatBytes(o.size)})${r.removed.includes(o.path) ? ' — đã xóa' : ''}`))
+							console.log(l);
+						if (r.kept.length)
+							console.log(`  ${num(r.kept.length)} tệp còn mới (dưới 10 phút, có thể đang được tải lên) hoặc vừa được dùng: chưa xóa.`);
 						else if (!values.fix) console.log('  Chạy lại với --fix để xóa các tệp mồ côi (không bao giờ xóa dòng CSDL).');
 					}
 					const unresolvedOrphans = r.orphans.length - r.removed.length;

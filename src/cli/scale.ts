@@ -16,7 +16,8 @@ import { assertScaleEra, SCALE_PASSWORD, ScaleSeedError, scaleEmail, seedScale }
 export { ScaleSeedError };
 
 /** The usage line for main.ts's help text. */
-export const SCALE_USAGE = '  db seed-scale [--era post2025|pre2025]      nạp dữ liệu thử tải toàn quốc (mọi xã, tài khoản, một đợt đánh giá ở mọi trạng thái)';
+export const SCALE_USAGE =
+	'  db seed-scale [--era post2025|pre2025]      nạp dữ liệu thử tải toàn quốc (mọi xã, tài khoản, một đợt đánh giá ở mọi trạng thái)';
 
 export async function runScaleCommand(key: string, values: { era?: string }, cfg: Config): Promise<boolean> {
 	if (key !== 'db seed-scale') return false;
@@ -27,12 +28,24 @@ export async function runScaleCommand(key: string, values: { era?: string }, cfg
 		await prepareDatabase(conn.db);
 		const store = createFileStore(loadStorageSettings(process.env, cfg.dataDir));
 		const r = await seedScale(conn.db, cfg, store, { era });
-		console.log(`\nDữ liệu thử tải (${era === 'pre2025' ? 'danh mục 01/03/2025, thẩm định cấp huyện' : 'danh mục từ 01/07/2025, thẩm định cấp tỉnh'}): đợt #${r.roundId}`);
+		console.log(
+			`\nDữ liệu thử tải (${era === 'pre2025' ? 'danh mục 01/03/2025, thẩm định cấp huyện' : 'danh mục từ 01/07/2025, thẩm định cấp tỉnh'}): đợt #${r.roundId}`
+		);
 		console.log(`  ${r.communes} xã, ${r.accounts} tài khoản (mật khẩu chung: ${SCALE_PASSWORD})`);
-		console.log(`  hồ sơ: ${Object.entries(r.states).map(([s, n]) => `${s} ${n}`).join(', ')}`);
-		console.log(`  ${r.answers} câu trả lời, ${r.evidence} tài liệu (${r.storedFiles} tệp lưu trữ dùng chung), ${r.submissions} lần gửi, ${r.reviewItems} mục thẩm định`);
-		console.log(`  ${r.appraisals} báo cáo thẩm định, ${r.decisions} quyết định (${r.decisionItems} xã), ${r.certificates} giấy chứng nhận, ${r.notifications} thông báo, ${r.auditRecords} bản ghi nhật ký`);
-		console.log(`  ví dụ tài khoản: ${scaleEmail.officer('<mã xã>')}, ${scaleEmail.reviewer(era === 'pre2025' ? '<mã huyện>' : '<mã tỉnh>')}, ${scaleEmail.admin}`);
+		console.log(
+			`  hồ sơ: ${Object.entries(r.states)
+				.map(([s, n]) => `${s} ${n}`)
+				.join(', ')}`
+		);
+		console.log(
+			`  ${r.answers} câu trả lời, ${r.evidence} tài liệu (${r.storedFiles} tệp lưu trữ dùng chung), ${r.submissions} lần gửi, ${r.reviewItems} mục thẩm định`
+		);
+		console.log(
+			`  ${r.appraisals} báo cáo thẩm định, ${r.decisions} quyết định (${r.decisionItems} xã), ${r.certificates} giấy chứng nhận, ${r.notifications} thông báo, ${r.auditRecords} bản ghi nhật ký`
+		);
+		console.log(
+			`  ví dụ tài khoản: ${scaleEmail.officer('<mã xã>')}, ${scaleEmail.reviewer(era === 'pre2025' ? '<mã huyện>' : '<mã tỉnh>')}, ${scaleEmail.admin}`
+		);
 		console.log(`  thời gian: ${(r.ms / 1000).toFixed(1)} s`);
 	} finally {
 		await conn.close();

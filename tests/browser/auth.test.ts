@@ -28,7 +28,12 @@ describe('signing in and out in Chromium against the built server', () => {
 			await page.getByRole('heading', { level: 1, name: HOME_TITLES[account.role] }).waitFor();
 			expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(HOME_TITLES[account.role]);
 			expect(await page.locator('header').textContent()).toContain(account.fullName);
-			expect(await page.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Trang chủ' }).getAttribute('aria-current')).toBe('page');
+			expect(
+				await page
+					.getByRole('navigation', { name: 'Điều hướng chính' })
+					.getByRole('link', { name: 'Trang chủ' })
+					.getAttribute('aria-current')
+			).toBe('page');
 			await context.close();
 		});
 	}
@@ -79,17 +84,33 @@ describe('HTTP guards of the built server', () => {
 
 	it('answers malformed posts and ids with 4xx, never 500', async () => {
 		const cookie = await cookieFor('canbo.xa@demo.vn');
-		const junk = await fetch(`${env.server.url}/login`, { method: 'POST', headers: { origin: env.server.url, 'content-type': 'multipart/form-data; boundary=x' }, body: 'garbage' });
+		const junk = await fetch(`${env.server.url}/login`, {
+			method: 'POST',
+			headers: { origin: env.server.url, 'content-type': 'multipart/form-data; boundary=x' },
+			body: 'garbage'
+		});
 		expect(junk.status).toBeGreaterThanOrEqual(400);
 		expect(junk.status).toBeLessThan(500);
-		const empty = await fetch(`${env.server.url}/login`, { method: 'POST', headers: { origin: env.server.url, 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+		const empty = await fetch(`${env.server.url}/login`, {
+			method: 'POST',
+			headers: { origin: env.server.url, 'content-type': 'application/x-www-form-urlencoded' },
+			body: ''
+		});
 		expect(empty.status).toBe(400);
 		for (const id of ['abc', '-1', '99999999999', '0']) {
 			expect((await fetch(`${env.server.url}/units/${id}`, { headers: { cookie } })).status).toBe(404);
 		}
-		const crossSite = await fetch(`${env.server.url}/login`, { method: 'POST', headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' }, body: 'email=a&password=b' });
+		const crossSite = await fetch(`${env.server.url}/login`, {
+			method: 'POST',
+			headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+			body: 'email=a&password=b'
+		});
 		expect(crossSite.status).toBe(403);
-		const pw = await fetch(`${env.server.url}/account/password`, { method: 'POST', headers: { origin: env.server.url, cookie, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, body: 'current=x&next=short&confirm=short' });
+		const pw = await fetch(`${env.server.url}/account/password`, {
+			method: 'POST',
+			headers: { origin: env.server.url, cookie, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+			body: 'current=x&next=short&confirm=short'
+		});
 		expect(pw.status).toBe(400);
 		expect(await pw.text()).toContain('Mật khẩu cần ít nhất 10 ký tự.');
 	});
@@ -117,7 +138,11 @@ describe('HTTP guards of the built server', () => {
 		];
 		for (const target of targets)
 			for (const [type, body] of bodies) {
-				const res = await fetch(`${env.server.url}${target}`, { method: 'POST', headers: { origin: env.server.url, cookie, 'content-type': type, accept: 'application/json' }, body });
+				const res = await fetch(`${env.server.url}${target}`, {
+					method: 'POST',
+					headers: { origin: env.server.url, cookie, 'content-type': type, accept: 'application/json' },
+					body
+				});
 				expect(res.status, `${target} with ${type} ${body}`).toBeGreaterThanOrEqual(400);
 				expect(res.status, `${target} with ${type} ${body}`).toBeLessThan(500);
 			}

@@ -140,9 +140,13 @@ describe('data entry', () => {
 		await page.goto(`${env.server.url}/assessments/${ids.assessmentA}/criteria`, { waitUntil: 'networkidle' });
 		await page.getByLabel('Số trẻ em dưới 16 tuổi', { exact: true }).fill('2.400');
 		await page.getByLabel('Số trẻ em dưới 5 tuổi', { exact: true }).fill('3000');
-		expect(await page.locator('#base-under5-warn').innerText()).toBe('Số trẻ em dưới 5 tuổi (3.000) lớn hơn số trẻ em dưới 16 tuổi (2.400)');
+		expect(await page.locator('#base-under5-warn').innerText()).toBe(
+			'Số trẻ em dưới 5 tuổi (3.000) lớn hơn số trẻ em dưới 16 tuổi (2.400)'
+		);
 		await page.getByLabel('Số trẻ em dưới 5 tuổi', { exact: true }).fill('480');
-		await expect.poll(() => page.locator('section', { hasText: 'Số trẻ em của xã' }).getByRole('status').innerText(), { timeout: 10_000 }).toMatch(/^Đã lưu lúc/);
+		await expect
+			.poll(() => page.locator('section', { hasText: 'Số trẻ em của xã' }).getByRole('status').innerText(), { timeout: 10_000 })
+			.toMatch(/^Đã lưu lúc/);
 
 		await page.goto(`${env.server.url}/assessments/${ids.assessmentA}/criteria/TC03`, { waitUntil: 'networkidle' });
 		expect(await page.getByLabel('Tổng số trẻ em dưới 16 tuổi trên địa bàn xã').inputValue()).toBe('2400');

@@ -45,7 +45,14 @@ const env = useBrowserServer(async () => {
 		const { roundId } = await openRound(
 			conn.db,
 			'post2025',
-			{ name: 'Đợt đánh giá rút gọn', year: Number(day(0).slice(0, 4)), criteriaSetId: imported.id, opensOn: day(-30), closesOn: day(60), communeCodes: [COMMUNE] },
+			{
+				name: 'Đợt đánh giá rút gọn',
+				year: Number(day(0).slice(0, 4)),
+				criteriaSetId: imported.id,
+				opensOn: day(-30),
+				closesOn: day(60),
+				communeCodes: [COMMUNE]
+			},
 			actor
 		);
 		const row = await conn.db.selectFrom('assessment').select('id').where('round_id', '=', roundId).executeTakeFirstOrThrow();
@@ -59,7 +66,6 @@ afterAll(() => {
 });
 
 // --- helpers --------------------------------------------------------------------------------------
-
 
 async function signedIn(email: string): Promise<Page> {
 	const page = await env.signIn(email, { viewport: { width: 1280, height: 900 } });
@@ -189,7 +195,12 @@ describe('a commune fills in, documents and submits its dossier', () => {
 		// a 3 MB decision, on a throttled connection so that the progress can be seen moving
 		const cdp = await page.context().newCDPSession(page);
 		await cdp.send('Network.enable');
-		await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 1024 * 1024 });
+		await cdp.send('Network.emulateNetworkConditions', {
+			offline: false,
+			latency: 20,
+			downloadThroughput: -1,
+			uploadThroughput: 1024 * 1024
+		});
 		const decision = path.join(scratch, 'Quyết định phân công cán bộ.pdf');
 		fs.writeFileSync(decision, pdf('quyet dinh', 3 * 1024 * 1024));
 		await page.getByLabel('Số hiệu văn bản').fill('12/QĐ-UBND');
@@ -224,7 +235,10 @@ describe('a commune fills in, documents and submits its dossier', () => {
 			await page.getByLabel('Cơ quan ban hành').fill('UBND phường Phú Xuân');
 			await page.getByLabel('Tệp', { exact: true }).setInputFiles(file);
 			await page.getByRole('button', { name: 'Tải lên' }).click();
-			await page.getByRole('status').filter({ hasText: `Đã tải lên “${d.file}”` }).waitFor({ timeout: 15_000 });
+			await page
+				.getByRole('status')
+				.filter({ hasText: `Đã tải lên “${d.file}”` })
+				.waitFor({ timeout: 15_000 });
 		}
 
 		await page.getByRole('heading', { name: 'Danh sách tài liệu (4)' }).waitFor();
@@ -274,7 +288,11 @@ describe('a commune fills in, documents and submits its dossier', () => {
 		expect(await officer.locator('main').innerText()).toContain('Hồ sơ đang ở trạng thái «Đã gửi»: không thể sửa số liệu.');
 		expect(await officer.getByLabel('Số trẻ em được khám sức khỏe', { exact: true }).isDisabled()).toBe(true);
 		const refused = await officer.request.put(`${env.server.url}/assessments/${assessmentId}/answers`, {
-			data: { indicator: 'TC02.1', answer: { numerator: 90, denominator: 100, source: 'Trạm y tế xã', period: 'năm 2025' }, expectedRevision: 2 },
+			data: {
+				indicator: 'TC02.1',
+				answer: { numerator: 90, denominator: 100, source: 'Trạm y tế xã', period: 'năm 2025' },
+				expectedRevision: 2
+			},
 			headers: { origin: env.server.url }
 		});
 		expect(refused.status()).toBe(409);

@@ -82,9 +82,14 @@ describe('decision, certificates and public verification', () => {
 		// nothing typed is lost by the preview
 		expect(await page.getByLabel('Số quyết định').inputValue()).toBe('88/QĐ-UBND');
 		expect(await page.getByLabel('Họ tên người ký').inputValue()).toBe('Phạm Quốc Việt');
-		const form = await page.locator('form.decision').evaluate((f: HTMLFormElement) => [...new FormData(f).entries()].map(([k, v]) => [k, String(v)]));
+		const form = await page
+			.locator('form.decision')
+			.evaluate((f: HTMLFormElement) => [...new FormData(f).entries()].map(([k, v]) => [k, String(v)]));
 		// the same form, posted here to read the preview's text
-		const preview = await page.request.post(`${env.server.url}/decisions/preview.pdf`, { data: new URLSearchParams(form).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', origin: env.server.url } });
+		const preview = await page.request.post(`${env.server.url}/decisions/preview.pdf`, {
+			data: new URLSearchParams(form).toString(),
+			headers: { 'content-type': 'application/x-www-form-urlencoded', origin: env.server.url }
+		});
 		expect(preview.status(), await preview.text()).toBe(200);
 		const previewText = keepPdf(Buffer.from(await preview.body()), 'quyet-dinh-xem-truoc');
 		expect(watermarked('quyet-dinh-xem-truoc')).toBe(true);
@@ -95,7 +100,15 @@ describe('decision, certificates and public verification', () => {
 		decisionPath = new URL(page.url()).pathname;
 		await page.waitForLoadState('networkidle');
 		const decisionText = keepPdf(await get(page, `${decisionPath}/decision.pdf`), 'quyet-dinh');
-		for (const expected of ['CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Độc lập - Tự do - Hạnh phúc', 'QUYẾT ĐỊNH', '88/QĐ-UBND', 'Phường Kim Long', 'Phạm Quốc Việt']) expect(decisionText).toContain(expected);
+		for (const expected of [
+			'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+			'Độc lập - Tự do - Hạnh phúc',
+			'QUYẾT ĐỊNH',
+			'88/QĐ-UBND',
+			'Phường Kim Long',
+			'Phạm Quốc Việt'
+		])
+			expect(decisionText).toContain(expected);
 		expect(watermarked('quyet-dinh')).toBe(false);
 
 		// a certificate preview is watermarked; then the certificates are generated
@@ -164,8 +177,12 @@ describe('decision, certificates and public verification', () => {
 		expect(appraisal).toContain('Đề nghị công nhận');
 		const zip = await get(page, `/assessments/${s.assessmentB}/documents/dossier.zip`);
 		fs.writeFileSync(path.join(scratch, 'ho-so.zip'), zip);
-		const listing = execFileSync('unzip', ['-Z1', path.join(scratch, 'ho-so.zip')], { encoding: 'utf8' }).split('\n').filter(Boolean);
-		expect(listing).toEqual(expect.arrayContaining(['01-bao-cao-tu-danh-gia.pdf', '02-bao-cao-tham-dinh.pdf', '03-quyet-dinh-88-QĐ-UBND.pdf']));
+		const listing = execFileSync('unzip', ['-Z1', path.join(scratch, 'ho-so.zip')], { encoding: 'utf8' })
+			.split('\n')
+			.filter(Boolean);
+		expect(listing).toEqual(
+			expect.arrayContaining(['01-bao-cao-tu-danh-gia.pdf', '02-bao-cao-tham-dinh.pdf', '03-quyet-dinh-88-QĐ-UBND.pdf'])
+		);
 		expect(listing.some((n) => n.startsWith('04-giay-chung-nhan-'))).toBe(true);
 		expect(listing.some((n) => /^minh-chung\/TC01-01 - /.test(n))).toBe(true);
 		expect(listing.some((n) => n.startsWith('ho-so/bien-ban-hoi-dong - '))).toBe(true);

@@ -79,7 +79,15 @@ describe('review: return for correction, resubmission, appraisal and decision', 
 		// a different value needs a reason
 		await tc011.getByLabel(/Điểm thẩm định/).fill('1');
 		await tc011.getByRole('button', { name: 'Lưu đánh giá TC01.1' }).click();
-		await expect.poll(() => tc011.locator('.field-error').first().innerText().catch(() => '')).toMatch(/cần ghi lý do/);
+		await expect
+			.poll(() =>
+				tc011
+					.locator('.field-error')
+					.first()
+					.innerText()
+					.catch(() => '')
+			)
+			.toMatch(/cần ghi lý do/);
 		await tc011.getByLabel(/Điểm thẩm định/).fill('');
 		await reviewItem(page, 'TC01.1', 'Cần bổ sung', 'Bổ sung quyết định phân công có chữ ký, đóng dấu');
 		await openCriterion(page, 'TC02');
@@ -95,7 +103,12 @@ describe('review: return for correction, resubmission, appraisal and decision', 
 
 	it('the commune officer sees the request and the flags, and can change only the flagged indicators', async () => {
 		const page = await signedIn('canbo.xa@demo.vn');
-		expect(await page.getByRole('link', { name: /^Thông báo/ }).first().innerText()).toMatch(/Thông báo \(\d+\)/);
+		expect(
+			await page
+				.getByRole('link', { name: /^Thông báo/ })
+				.first()
+				.innerText()
+		).toMatch(/Thông báo \(\d+\)/);
 		await go(page, `/assessments/${s.assessmentA}`);
 		const request = page.locator('section', { has: page.getByRole('heading', { name: 'Yêu cầu bổ sung của cấp thẩm định' }) });
 		const text = await request.innerText();
@@ -116,7 +129,10 @@ describe('review: return for correction, resubmission, appraisal and decision', 
 		await box.getByLabel('Kỳ số liệu', { exact: true }).blur();
 		await expect.poll(() => page.locator('#f-TC01-1-status').innerText(), { timeout: 10_000 }).toMatch(/^Đã lưu lúc/);
 		await page.getByLabel('Trao đổi với cấp thẩm định về TC01.1').fill('Đã bổ sung quyết định có chữ ký.');
-		await page.locator('form', { has: page.getByLabel('Trao đổi với cấp thẩm định về TC01.1') }).getByRole('button', { name: 'Gửi trao đổi' }).click();
+		await page
+			.locator('form', { has: page.getByLabel('Trao đổi với cấp thẩm định về TC01.1') })
+			.getByRole('button', { name: 'Gửi trao đổi' })
+			.click();
 		await expect.poll(() => page.locator('main').innerText()).toContain('Đã bổ sung quyết định có chữ ký.');
 		await page.context().close();
 	});

@@ -21,7 +21,6 @@ import { connect } from '#lib/server/db/index.ts';
 import { pdf } from '../helpers/files.ts';
 import { withDataDir } from '../helpers/db.ts';
 
-
 function png(): Buffer {
 	const chunk = (type: string, data: Buffer) => {
 		const len = Buffer.alloc(4);
@@ -36,12 +35,22 @@ function png(): Buffer {
 	ihdr.writeUInt32BE(1, 4);
 	ihdr[8] = 8;
 	ihdr[9] = 2;
-	return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(Buffer.from([0, 11, 110, 79]))), chunk('IEND', Buffer.alloc(0))]);
+	return Buffer.concat([
+		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+		chunk('IHDR', ihdr),
+		chunk('IDAT', zlib.deflateSync(Buffer.from([0, 11, 110, 79]))),
+		chunk('IEND', Buffer.alloc(0))
+	]);
 }
 
 const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
 const listFiles = (dir: string): string[] =>
-	fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)) : [];
+	fs.existsSync(dir)
+		? fs
+				.readdirSync(dir, { recursive: true, withFileTypes: true })
+				.filter((e) => e.isFile())
+				.map((e) => path.join(e.parentPath, e.name))
+		: [];
 
 // --- server with a prepared data directory ------------------------------------------------------
 
@@ -122,7 +131,13 @@ describe('the upload and download endpoints of the built server', () => {
 			)
 		);
 		expect(r.status, r.text).toBe(201);
-		expect(r.json).toEqual({ id: expect.any(Number), code: 'TC07-01', name: 'Biên bản họp (bản chính).pdf', size: letter.length, sha256: sha(letter) });
+		expect(r.json).toEqual({
+			id: expect.any(Number),
+			code: 'TC07-01',
+			name: 'Biên bản họp (bản chính).pdf',
+			size: letter.length,
+			sha256: sha(letter)
+		});
 		pdfId = r.json.id as number;
 		accepted.push(sha(letter));
 
@@ -131,19 +146,30 @@ describe('the upload and download endpoints of the built server', () => {
 		expect(p.status, p.text).toBe(201);
 		expect(p.json).toMatchObject({ code: 'TC08-01', name: 'ảnh-chụp.png', sha256: sha(image) });
 		accepted.push(sha(image));
-		expect(storedFiles().map((x) => path.basename(x)).sort()).toEqual([`${sha(letter)}.pdf`, `${sha(image)}.png`].sort());
+		expect(
+			storedFiles()
+				.map((x) => path.basename(x))
+				.sort()
+		).toEqual([`${sha(letter)}.pdf`, `${sha(image)}.png`].sort());
 		expect(tempFiles()).toEqual([]);
 	});
 
 	it('refuses a text file named .pdf with 415, and invalid fields with 400', async () => {
 		const cookie = await cookieFor('canbo.xa@demo.vn');
 		const before = storedFiles().length;
-		const r = await post(f.assessmentA, cookie, form([['indicator', 'TC07.1']], { name: 'gia-mao.pdf', bytes: Buffer.from('Đây không phải là PDF.\n'), type: 'application/pdf' }));
+		const r = await post(
+			f.assessmentA,
+			cookie,
+			form([['indicator', 'TC07.1']], { name: 'gia-mao.pdf', bytes: Buffer.from('Đây không phải là PDF.\n'), type: 'application/pdf' })
+		);
 		expect(r.status).toBe(415);
 		expect(r.json.message).toMatch(/^Định dạng tệp không được chấp nhận/);
 		const bad = await post(f.assessmentA, cookie, form([['indicator', 'TC99.1']], { name: 'a.pdf', bytes: pdf('x') }));
 		expect(bad.status).toBe(400);
-		expect(bad.json).toMatchObject({ message: 'Chỉ số không có trong bộ tiêu chí của hồ sơ: TC99.1.', fieldErrors: { indicator: expect.any(String) } });
+		expect(bad.json).toMatchObject({
+			message: 'Chỉ số không có trong bộ tiêu chí của hồ sơ: TC99.1.',
+			fieldErrors: { indicator: expect.any(String) }
+		});
 		expect(storedFiles()).toHaveLength(before);
 		expect(tempFiles()).toEqual([]);
 	});
@@ -196,7 +222,14 @@ describe('the upload and download endpoints of the built server', () => {
 		// their own assessment does not reach commune A's document either
 		const own = await fetch(`${server.url}/assessments/${f.assessmentB}/evidence/${pdfId}`, { headers: { cookie: other } });
 		expect(own.status).toBe(404);
-		for (const id of ['abc', '0', '99999999999']) expect((await fetch(`${server.url}/assessments/${f.assessmentA}/evidence/${id}`, { headers: { cookie: await cookieFor('canbo.xa@demo.vn') } })).status).toBe(404);
+		for (const id of ['abc', '0', '99999999999'])
+			expect(
+				(
+					await fetch(`${server.url}/assessments/${f.assessmentA}/evidence/${id}`, {
+						headers: { cookie: await cookieFor('canbo.xa@demo.vn') }
+					})
+				).status
+			).toBe(404);
 		expect(tempFiles()).toEqual([]);
 	});
 
@@ -204,7 +237,10 @@ describe('the upload and download endpoints of the built server', () => {
 		const reviewer = await cookieFor('thamdinh@demo.vn');
 		expect((await post(f.assessmentA, reviewer, form([['indicator', 'TC07.1']], { name: 'x.pdf', bytes: pdf('r') }))).status).toBe(403);
 		const officer = await cookieFor('canbo.xa@demo.vn');
-		expect((await post(f.assessmentA, officer, form([['indicator', 'TC07.1']], { name: 'x.pdf', bytes: pdf('c') }), 'https://evil.example')).status).toBe(403);
+		expect(
+			(await post(f.assessmentA, officer, form([['indicator', 'TC07.1']], { name: 'x.pdf', bytes: pdf('c') }), 'https://evil.example'))
+				.status
+		).toBe(403);
 		const anon = await fetch(`${server.url}/assessments/${f.assessmentA}/evidence/${pdfId}`, { redirect: 'manual' });
 		expect(anon.status).toBe(303);
 		expect(anon.headers.get('location')).toMatch(/^\/login\?next=/);
@@ -247,7 +283,12 @@ describe('the evidence page in Chromium', () => {
 		// slow the upload down so that the progress can be seen moving
 		const cdp = await page.context().newCDPSession(page);
 		await cdp.send('Network.enable');
-		await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 256 * 1024 });
+		await cdp.send('Network.emulateNetworkConditions', {
+			offline: false,
+			latency: 20,
+			downloadThroughput: -1,
+			uploadThroughput: 256 * 1024
+		});
 		const file = path.join(scratch, 'Kế hoạch tiêm chủng 2026.pdf');
 		const bytes = pdf('ke hoach', 900 * 1024);
 		fs.writeFileSync(file, bytes);
@@ -267,7 +308,9 @@ describe('the evidence page in Chromium', () => {
 		});
 		await page.getByRole('status').filter({ hasText: 'Đã tải lên' }).waitFor({ timeout: 30_000 });
 		await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
-		expect(await page.getByRole('status').filter({ hasText: 'Đã tải lên' }).innerText()).toMatch(/^Đã tải lên “Kế hoạch tiêm chủng 2026\.pdf” \(900 KB\), mã minh chứng TC07-0\d\.$/);
+		expect(await page.getByRole('status').filter({ hasText: 'Đã tải lên' }).innerText()).toMatch(
+			/^Đã tải lên “Kế hoạch tiêm chủng 2026\.pdf” \(900 KB\), mã minh chứng TC07-0\d\.$/
+		);
 		expect(await bar.getAttribute('value')).toBe('100');
 		accepted.push(sha(bytes));
 
@@ -328,11 +371,20 @@ describe('what the server recorded', () => {
 		try {
 			const rows = await t.db.selectFrom('evidence as e').innerJoin('stored_file as s', 's.id', 'e.file_id').select(['s.sha256']).execute();
 			expect(rows.map((r) => r.sha256).sort()).toEqual([...accepted].sort());
-			const audit = await t.db.selectFrom('audit_log').select(['action', 'actor_label']).where('action', 'like', 'evidence.%').orderBy('id').execute();
+			const audit = await t.db
+				.selectFrom('audit_log')
+				.select(['action', 'actor_label'])
+				.where('action', 'like', 'evidence.%')
+				.orderBy('id')
+				.execute();
 			expect(audit.filter((a) => a.action === 'evidence.upload')).toHaveLength(accepted.length);
 			expect(audit.filter((a) => a.action === 'evidence.download')).toHaveLength(downloads);
 			expect(audit.filter((a) => a.action === 'evidence.remove')).toHaveLength(1);
-			expect(storedFiles().map((p) => path.basename(p).split('.')[0]).sort()).toEqual([...new Set(accepted)].sort());
+			expect(
+				storedFiles()
+					.map((p) => path.basename(p).split('.')[0])
+					.sort()
+			).toEqual([...new Set(accepted)].sort());
 			expect(tempFiles()).toEqual([]);
 		} finally {
 			await t.close();

@@ -39,16 +39,64 @@ type Route = { name: string; action: Action; object: Obj; path: () => string; fo
 const ROUTES: Route[] = [
 	{ name: 'GET /review', action: 'assessment.read', object: null, path: () => '/review' },
 	{ name: 'GET /review/[id]', action: 'review.read', object: 'A', path: () => `/review/${s.assessmentA}` },
-	{ name: 'POST /review/[id]?/start', action: 'review.perform', object: 'A', path: () => `/review/${s.assessmentA}?/start`, form: () => ({ version: '0' }) },
-	{ name: 'POST /review/[id]?/item', action: 'review.perform', object: 'A', path: () => `/review/${s.assessmentA}?/item`, form: () => ({ indicator: 'TC01.1', points: '', reason: '', status: 'accepted', request: '', revision: '0' }) },
-	{ name: 'POST /review/[id]?/comment', action: 'review.perform', object: 'A', path: () => `/review/${s.assessmentA}?/comment`, form: () => ({ indicator: 'TC01.1', body: '' }) },
-	{ name: 'POST /review/[id]?/return', action: 'review.perform', object: 'A', path: () => `/review/${s.assessmentA}?/return`, form: () => ({ version: '0', message: '' }) },
-	{ name: 'POST /review/[id]?/appraise', action: 'review.perform', object: 'A', path: () => `/review/${s.assessmentA}?/appraise`, form: () => ({ version: '0', recommendation: 'recognise', remarks: '' }) },
-	{ name: 'POST /assessments/[id]/criteria/[code]?/comment', action: 'review.comment', object: 'A', path: () => `/assessments/${s.assessmentA}/criteria/TC01?/comment`, form: () => ({ indicator: 'TC01.1', body: '' }) },
+	{
+		name: 'POST /review/[id]?/start',
+		action: 'review.perform',
+		object: 'A',
+		path: () => `/review/${s.assessmentA}?/start`,
+		form: () => ({ version: '0' })
+	},
+	{
+		name: 'POST /review/[id]?/item',
+		action: 'review.perform',
+		object: 'A',
+		path: () => `/review/${s.assessmentA}?/item`,
+		form: () => ({ indicator: 'TC01.1', points: '', reason: '', status: 'accepted', request: '', revision: '0' })
+	},
+	{
+		name: 'POST /review/[id]?/comment',
+		action: 'review.perform',
+		object: 'A',
+		path: () => `/review/${s.assessmentA}?/comment`,
+		form: () => ({ indicator: 'TC01.1', body: '' })
+	},
+	{
+		name: 'POST /review/[id]?/return',
+		action: 'review.perform',
+		object: 'A',
+		path: () => `/review/${s.assessmentA}?/return`,
+		form: () => ({ version: '0', message: '' })
+	},
+	{
+		name: 'POST /review/[id]?/appraise',
+		action: 'review.perform',
+		object: 'A',
+		path: () => `/review/${s.assessmentA}?/appraise`,
+		form: () => ({ version: '0', recommendation: 'recognise', remarks: '' })
+	},
+	{
+		name: 'POST /assessments/[id]/criteria/[code]?/comment',
+		action: 'review.comment',
+		object: 'A',
+		path: () => `/assessments/${s.assessmentA}/criteria/TC01?/comment`,
+		form: () => ({ indicator: 'TC01.1', body: '' })
+	},
 	{ name: 'GET /decisions', action: 'decision.read', object: null, path: () => '/decisions' },
-	{ name: 'POST /decisions?/issue', action: 'decision.issue', object: null, path: () => '/decisions?/issue', form: () => ({ outcome: 'recognise', number: '' }) },
+	{
+		name: 'POST /decisions?/issue',
+		action: 'decision.issue',
+		object: null,
+		path: () => '/decisions?/issue',
+		form: () => ({ outcome: 'recognise', number: '' })
+	},
 	{ name: 'GET /decisions/[id]', action: 'decision.read', object: 'B', path: () => `/decisions/${s.decisionId}` },
-	{ name: 'POST /decisions/[id]?/revoke', action: 'decision.revoke', object: 'B', path: () => `/decisions/${s.decisionId}?/revoke`, form: () => ({ itemId: String(s.decisionItemId), reason: '' }) },
+	{
+		name: 'POST /decisions/[id]?/revoke',
+		action: 'decision.revoke',
+		object: 'B',
+		path: () => `/decisions/${s.decisionId}?/revoke`,
+		form: () => ({ itemId: String(s.decisionItemId), reason: '' })
+	},
 	{ name: 'GET /notifications', action: 'notification.read', object: null, path: () => '/notifications' }
 ];
 
@@ -65,7 +113,12 @@ describe('review and decision routes: each role, in and out of its area', () => 
 				const form = r.form?.();
 				const res = await fetch(`${env.server.url}${r.path()}`, {
 					method: form ? 'POST' : 'GET',
-					headers: { cookie, origin: env.server.url, accept: 'text/html', ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+					headers: {
+						cookie,
+						origin: env.server.url,
+						accept: 'text/html',
+						...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {})
+					},
 					body: form ? new URLSearchParams(form) : undefined,
 					redirect: 'manual'
 				});
@@ -84,7 +137,8 @@ describe('review and decision routes: each role, in and out of its area', () => 
 				// lists show only the account's area
 				if (!form && expected === 'allowed' && r.object === null) {
 					for (const [obj, name] of Object.entries(NAMES) as ['A' | 'B', string][]) {
-						if (!acct.area.includes(obj) && r.name !== 'GET /notifications') expect(body, `${acct.email} ${r.name} shows ${name}`).not.toContain(name);
+						if (!acct.area.includes(obj) && r.name !== 'GET /notifications')
+							expect(body, `${acct.email} ${r.name} shows ${name}`).not.toContain(name);
 					}
 				}
 			}
@@ -94,9 +148,15 @@ describe('review and decision routes: each role, in and out of its area', () => 
 
 	it('a reviewer of another province cannot open an evidence file of the commune', async () => {
 		const cookie = await cookieFor(OUTSIDE_REVIEWER);
-		const res = await fetch(`${env.server.url}/assessments/${s.assessmentA}/evidence/1?view=1`, { headers: { cookie }, redirect: 'manual' });
+		const res = await fetch(`${env.server.url}/assessments/${s.assessmentA}/evidence/1?view=1`, {
+			headers: { cookie },
+			redirect: 'manual'
+		});
 		expect(res.status).toBe(404);
-		const own = await fetch(`${env.server.url}/assessments/${s.assessmentA}/evidence/1?view=1`, { headers: { cookie: await cookieFor('thamdinh@demo.vn') }, redirect: 'manual' });
+		const own = await fetch(`${env.server.url}/assessments/${s.assessmentA}/evidence/1?view=1`, {
+			headers: { cookie: await cookieFor('thamdinh@demo.vn') },
+			redirect: 'manual'
+		});
 		expect(own.status).toBe(200);
 		expect(own.headers.get('content-disposition')).toMatch(/^inline/);
 		expect(own.headers.get('content-type')).toBe('application/pdf');

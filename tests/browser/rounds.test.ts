@@ -48,7 +48,9 @@ describe('rounds and the commune dossier', () => {
 	it("a commune officer cannot open another commune's assessment", async () => {
 		const reviewer = await signedIn('thamdinh@demo.vn');
 		await reviewer.goto(`${env.server.url}/assessments`, { waitUntil: 'networkidle' });
-		const links = await reviewer.locator('tbody a').evaluateAll((as) => as.map((a) => [(a as HTMLAnchorElement).textContent, (a as HTMLAnchorElement).getAttribute('href')]));
+		const links = await reviewer
+			.locator('tbody a')
+			.evaluateAll((as) => as.map((a) => [(a as HTMLAnchorElement).textContent, (a as HTMLAnchorElement).getAttribute('href')]));
 		const other = links.find(([name]) => name !== 'Phường Phú Xuân')![1]!;
 		await reviewer.context().close();
 		const officer = await signedIn('canbo.xa@demo.vn');

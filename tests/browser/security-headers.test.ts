@@ -52,7 +52,8 @@ describe('security headers on every route', () => {
 		const ids = routeIds();
 		expect(ids.length).toBeGreaterThan(30);
 		const visitors: [string, string | null][] = [['anonymous', null]];
-		for (const email of ['canbo.xa@demo.vn', 'thamdinh@demo.vn', 'lanhdao@demo.vn', 'quantri@demo.vn']) visitors.push([email, await cookieFor(email)]);
+		for (const email of ['canbo.xa@demo.vn', 'thamdinh@demo.vn', 'lanhdao@demo.vn', 'quantri@demo.vn'])
+			visitors.push([email, await cookieFor(email)]);
 		let pages = 0;
 		for (const [who, cookie] of visitors) {
 			for (const id of ids) {
@@ -103,7 +104,15 @@ describe('security headers on every route', () => {
 		// same origin reaches the route (which then refuses for its own reason: the dossier is submitted)
 		const same = await put({ origin: env.server.url, 'sec-fetch-site': 'same-origin' });
 		expect(same.status).toBe(409);
-		const form = await fetch(`${env.server.url}/review/${s.assessmentA}?/start`, { method: 'POST', headers: { cookie: await cookieFor('thamdinh@demo.vn'), origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' }, body: 'version=1' });
+		const form = await fetch(`${env.server.url}/review/${s.assessmentA}?/start`, {
+			method: 'POST',
+			headers: {
+				cookie: await cookieFor('thamdinh@demo.vn'),
+				origin: 'https://evil.example',
+				'content-type': 'application/x-www-form-urlencoded'
+			},
+			body: 'version=1'
+		});
 		expect(form.status).toBe(403);
 	});
 
@@ -117,7 +126,14 @@ describe('security headers on every route', () => {
 			// structured logs: one JSON line per request, with the proxy's request id
 			expect(http.headers.get('x-request-id')).toBe('proxy-req-12345');
 			await expect
-				.poll(() => server.log().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).find((e) => e.id === 'proxy-req-12345'))
+				.poll(() =>
+					server
+						.log()
+						.split('\n')
+						.filter((l) => l.startsWith('{'))
+						.map((l) => JSON.parse(l))
+						.find((e) => e.id === 'proxy-req-12345')
+				)
 				.toMatchObject({ level: 'info', msg: 'request', method: 'GET', path: '/healthz', status: 200, ms: expect.any(Number) });
 		} finally {
 			await server.stop();

@@ -27,7 +27,11 @@ describe('graceful shutdown', () => {
 					`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="tat-may.pdf"\r\nContent-Type: application/pdf\r\n\r\n`
 			);
 			const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-			const pieces = [head, ...Array.from({ length: 10 }, (_, i) => bytes.subarray((i * bytes.length) / 10, ((i + 1) * bytes.length) / 10)), tail];
+			const pieces = [
+				head,
+				...Array.from({ length: 10 }, (_, i) => bytes.subarray((i * bytes.length) / 10, ((i + 1) * bytes.length) / 10)),
+				tail
+			];
 			let signalled = false;
 			const body = new ReadableStream<Uint8Array>({
 				async pull(controller) {
@@ -58,7 +62,9 @@ describe('graceful shutdown', () => {
 			expect(server.log()).toContain('shutdown: requests finished, closing the database');
 			expect(fs.existsSync(path.join(server.dataDir, 'pglite', '.app.lock'))).toBe(false);
 			// what the upload wrote is there after a restart
-			const row = await withDataDir(server.dataDir, (t) => t.db.selectFrom('evidence').select(['id', 'original_name']).where('id', '=', saved.id).executeTakeFirst());
+			const row = await withDataDir(server.dataDir, (t) =>
+				t.db.selectFrom('evidence').select(['id', 'original_name']).where('id', '=', saved.id).executeTakeFirst()
+			);
 			expect(row).toMatchObject({ original_name: 'tat-may.pdf' });
 		} finally {
 			await server.stop();

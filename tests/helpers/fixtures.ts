@@ -23,14 +23,31 @@ export async function seedRound(t: TestDb, opts: { opensOn?: string; closesOn?: 
 	await seedDemo(t.db, t.config, { withRound: false });
 	const other = await t.db.selectFrom('account').select('id').where('email', '=', 'canbo.xa2@demo.vn').executeTakeFirst();
 	if (!other) {
-		await createAccount(t.db, t.config, { email: 'canbo.xa2@demo.vn', fullName: 'Cán bộ xã B', role: 'commune_officer', unitCode: COMMUNE_B, password: DEMO_PASSWORD }, { id: null, label: 'fixture' });
+		await createAccount(
+			t.db,
+			t.config,
+			{ email: 'canbo.xa2@demo.vn', fullName: 'Cán bộ xã B', role: 'commune_officer', unitCode: COMMUNE_B, password: DEMO_PASSWORD },
+			{ id: null, label: 'fixture' }
+		);
 	}
-	const set = await t.db.selectFrom('criteria_set').select('id').where('code', '=', 'QD06-2019').where('status', '=', 'active').executeTakeFirstOrThrow();
+	const set = await t.db
+		.selectFrom('criteria_set')
+		.select('id')
+		.where('code', '=', 'QD06-2019')
+		.where('status', '=', 'active')
+		.executeTakeFirstOrThrow();
 	const today = new Date().toISOString().slice(0, 10);
 	const { roundId } = await openRound(
 		t.db,
 		'post2025',
-		{ name: 'Đợt đánh giá thử', year: 2026, criteriaSetId: set.id, opensOn: opts.opensOn ?? '2026-01-01', closesOn: opts.closesOn ?? (today > '2099-12-31' ? today : '2099-12-31'), communeCodes: [COMMUNE_A, COMMUNE_B] },
+		{
+			name: 'Đợt đánh giá thử',
+			year: 2026,
+			criteriaSetId: set.id,
+			opensOn: opts.opensOn ?? '2026-01-01',
+			closesOn: opts.closesOn ?? (today > '2099-12-31' ? today : '2099-12-31'),
+			communeCodes: [COMMUNE_A, COMMUNE_B]
+		},
 		{ id: null, label: 'fixture' }
 	);
 	const rows = await t.db
@@ -40,7 +57,8 @@ export async function seedRound(t: TestDb, opts: { opensOn?: string; closesOn?: 
 		.where('a.round_id', '=', roundId)
 		.execute();
 	const byCode = Object.fromEntries(rows.map((r) => [r.code, r.id]));
-	const acct = async (email: string) => (await t.db.selectFrom('account').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
+	const acct = async (email: string) =>
+		(await t.db.selectFrom('account').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
 	return {
 		roundId,
 		assessmentA: byCode[COMMUNE_A] as number,
@@ -59,8 +77,18 @@ export async function seedRound(t: TestDb, opts: { opensOn?: string; closesOn?: 
  * (rows only: the stored file is a placeholder). */
 export async function completeDossier(t: TestDb, assessmentId: number, uploader: number, store?: FileStore) {
 	const meta = { source: 'Trạm y tế', period: 'Năm 2026' };
-	const values = Object.entries(fullMarksQd06()).map(([code, answer]) => ({ assessment_id: assessmentId, indicator_code: code, answer: JSON.stringify({ ...answer, ...meta }), updated_by: uploader, updated_at: new Date() }));
-	await t.db.insertInto('assessment_answer').values(values).onConflict((oc) => oc.columns(['assessment_id', 'indicator_code']).doNothing()).execute();
+	const values = Object.entries(fullMarksQd06()).map(([code, answer]) => ({
+		assessment_id: assessmentId,
+		indicator_code: code,
+		answer: JSON.stringify({ ...answer, ...meta }),
+		updated_by: uploader,
+		updated_at: new Date()
+	}));
+	await t.db
+		.insertInto('assessment_answer')
+		.values(values)
+		.onConflict((oc) => oc.columns(['assessment_id', 'indicator_code']).doNothing())
+		.execute();
 	// with a store: one real PDF (so that downloads and the in-page viewer work)
 	let stored = { sha256: `${assessmentId}`.padStart(64, '0'), size: 10, key: 'x/y.pdf' };
 	if (store) {
@@ -72,16 +100,36 @@ export async function completeDossier(t: TestDb, assessmentId: number, uploader:
 	}
 	const file = await t.db
 		.insertInto('stored_file')
-		.values({ sha256: stored.sha256, size: stored.size, mime: 'application/pdf', ext: 'pdf', storage_key: stored.key, created_at: new Date() })
+		.values({
+			sha256: stored.sha256,
+			size: stored.size,
+			mime: 'application/pdf',
+			ext: 'pdf',
+			storage_key: stored.key,
+			created_at: new Date()
+		})
 		.onConflict((oc) => oc.column('sha256').doUpdateSet({ size: 10 }))
 		.returning('id')
 		.executeTakeFirstOrThrow();
 	for (const kind of ['evidence', 'request_letter', 'council_minutes', 'explanatory_notes'] as const) {
-		const e = await t.db.insertInto('evidence').values({ assessment_id: assessmentId, file_id: file.id, kind, original_name: `${kind}.pdf`, uploaded_by: uploader, uploaded_at: new Date() }).returning('id').executeTakeFirstOrThrow();
+		const e = await t.db
+			.insertInto('evidence')
+			.values({
+				assessment_id: assessmentId,
+				file_id: file.id,
+				kind,
+				original_name: `${kind}.pdf`,
+				uploaded_by: uploader,
+				uploaded_at: new Date()
+			})
+			.returning('id')
+			.executeTakeFirstOrThrow();
 		if (kind === 'evidence') {
 			const codes = QD06_2019.criteria.flatMap((c) => c.indicators.map((i) => i.code));
-			await t.db.insertInto('evidence_link').values(codes.map((code) => ({ evidence_id: e.id, indicator_code: code }))).execute();
+			await t.db
+				.insertInto('evidence_link')
+				.values(codes.map((code) => ({ evidence_id: e.id, indicator_code: code })))
+				.execute();
 		}
 	}
 }
-

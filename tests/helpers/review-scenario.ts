@@ -31,15 +31,42 @@ export async function prepareReviewScenario(dataDir: string, opts: { b?: 'apprai
 		await seedDemo(t.db, t.config, { withRound: false });
 		const system = { id: null, label: 'scenario' };
 		await importUnits(t.db, readUnitFile(BUNDLED_UNIT_FILES.post2025), ['48']);
-		await createAccount(t.db, t.config, { email: OFFICER_B, fullName: 'Võ Thị Lan', role: 'commune_officer', unitCode: COMMUNE_B, password: DEMO_PASSWORD }, system);
-		await createAccount(t.db, t.config, { email: OUTSIDE_REVIEWER, fullName: 'Đặng Văn Nam', role: 'reviewer', unitCode: '48', password: DEMO_PASSWORD }, system);
-		await createAccount(t.db, t.config, { email: OUTSIDE_APPROVER, fullName: 'Bùi Thị Mai', role: 'approver', unitCode: '48', password: DEMO_PASSWORD }, system);
-		const set = await t.db.selectFrom('criteria_set').select('id').where('code', '=', 'QD06-2019').where('status', '=', 'active').executeTakeFirstOrThrow();
+		await createAccount(
+			t.db,
+			t.config,
+			{ email: OFFICER_B, fullName: 'Võ Thị Lan', role: 'commune_officer', unitCode: COMMUNE_B, password: DEMO_PASSWORD },
+			system
+		);
+		await createAccount(
+			t.db,
+			t.config,
+			{ email: OUTSIDE_REVIEWER, fullName: 'Đặng Văn Nam', role: 'reviewer', unitCode: '48', password: DEMO_PASSWORD },
+			system
+		);
+		await createAccount(
+			t.db,
+			t.config,
+			{ email: OUTSIDE_APPROVER, fullName: 'Bùi Thị Mai', role: 'approver', unitCode: '48', password: DEMO_PASSWORD },
+			system
+		);
+		const set = await t.db
+			.selectFrom('criteria_set')
+			.select('id')
+			.where('code', '=', 'QD06-2019')
+			.where('status', '=', 'active')
+			.executeTakeFirstOrThrow();
 		const year = new Date().getFullYear();
 		const { roundId } = await openRound(
 			t.db,
 			'post2025',
-			{ name: `Đợt đánh giá năm ${year}`, year, criteriaSetId: set.id, opensOn: `${year - 1}-01-01`, closesOn: `${year + 1}-12-31`, communeCodes: [COMMUNE_A, COMMUNE_B] },
+			{
+				name: `Đợt đánh giá năm ${year}`,
+				year,
+				criteriaSetId: set.id,
+				opensOn: `${year - 1}-01-01`,
+				closesOn: `${year + 1}-12-31`,
+				communeCodes: [COMMUNE_A, COMMUNE_B]
+			},
 			system
 		);
 		const acct = async (email: string) => {
@@ -51,7 +78,14 @@ export async function prepareReviewScenario(dataDir: string, opts: { b?: 'apprai
 			['canbo.xa@demo.vn', 'chutich.xa@demo.vn', OFFICER_B, 'thamdinh@demo.vn', 'lanhdao@demo.vn', 'quantri@demo.vn'].map(acct)
 		);
 		const byCode = Object.fromEntries(
-			(await t.db.selectFrom('assessment as a').innerJoin('admin_unit as c', 'c.id', 'a.commune_id').select(['a.id', 'c.code']).where('a.round_id', '=', roundId).execute()).map((r) => [r.code, r.id])
+			(
+				await t.db
+					.selectFrom('assessment as a')
+					.innerJoin('admin_unit as c', 'c.id', 'a.commune_id')
+					.select(['a.id', 'c.code'])
+					.where('a.round_id', '=', roundId)
+					.execute()
+			).map((r) => [r.code, r.id])
 		);
 		const store = localFileStore(loadStorageSettings({}, dataDir).filesDir);
 		await completeDossier(t, byCode[COMMUNE_A], officerA.id, store);
@@ -65,18 +99,21 @@ export async function prepareReviewScenario(dataDir: string, opts: { b?: 'apprai
 			await transition(t.db, { ...chairA, id: officerB.id, role: 'commune_chair' }, b, 'submit', await version(b));
 			await startReview(t.db, reviewer, b, await version(b));
 			await appraise(t.db, reviewer, b, await version(b), { recommendation: 'recognise', remarks: 'Đạt' });
-			if (opts.b !== 'appraised') decisionId = await issueDecision(t.db, approver, {
-				outcome: 'recognise',
-				number: '7/QĐ-UBND',
-				issuedOn: `${year}-01-15`,
-				signerName: 'Phạm Quốc Việt',
-				signerTitle: 'Chủ tịch',
-				validFrom: `${year}-01-15`,
-				validUntil: `${year + 3}-01-14`,
-				assessments: [{ id: b, version: await version(b) }]
-			});
+			if (opts.b !== 'appraised')
+				decisionId = await issueDecision(t.db, approver, {
+					outcome: 'recognise',
+					number: '7/QĐ-UBND',
+					issuedOn: `${year}-01-15`,
+					signerName: 'Phạm Quốc Việt',
+					signerTitle: 'Chủ tịch',
+					validFrom: `${year}-01-15`,
+					validUntil: `${year + 3}-01-14`,
+					assessments: [{ id: b, version: await version(b) }]
+				});
 		}
-		const item = decisionId ? await t.db.selectFrom('decision_item').select('id').where('decision_id', '=', decisionId).executeTakeFirstOrThrow() : null;
+		const item = decisionId
+			? await t.db.selectFrom('decision_item').select('id').where('decision_id', '=', decisionId).executeTakeFirstOrThrow()
+			: null;
 		return { assessmentA: byCode[COMMUNE_A], assessmentB: byCode[COMMUNE_B], decisionId, decisionItemId: item?.id ?? null };
 	});
 }

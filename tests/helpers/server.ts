@@ -85,7 +85,15 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
 
 /** Chromium as Debian installs it; never a downloaded browser. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync'
+];
 
 /** Signs in through the login form with fetch and returns the `session=…` cookie for later requests. */
 export async function sessionCookie(url: string, email: string, password = DEMO_PASSWORD): Promise<string> {

@@ -65,11 +65,23 @@ async function auditRecords(action: string, objectId: number) {
 describe(`saving answers on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, () => {
 	it('saves one indicator with revision 1, then 2; each save has its audit record', async () => {
 		const ctx = await authorizeAs(ids.officerA, 'assessment.edit', ids.assessmentA);
-		const first = await saveFromJson(t.db, ctx, { indicator: 'TC07.1', answer: { numerator: 96, denominator: 100, source: ' Trạm y tế xã ', period: '2025' }, expectedRevision: 0 });
+		const first = await saveFromJson(t.db, ctx, {
+			indicator: 'TC07.1',
+			answer: { numerator: 96, denominator: 100, source: ' Trạm y tế xã ', period: '2025' },
+			expectedRevision: 0
+		});
 		expect(first.status).toBe(200);
-		expect(body(first).saved).toMatchObject({ value: { numerator: 96, denominator: 100, source: 'Trạm y tế xã', period: '2025' }, revision: 1, updatedBy: { id: ids.officerA, name: expect.any(String) } });
+		expect(body(first).saved).toMatchObject({
+			value: { numerator: 96, denominator: 100, source: 'Trạm y tế xã', period: '2025' },
+			revision: 1,
+			updatedBy: { id: ids.officerA, name: expect.any(String) }
+		});
 
-		const second = await saveFromJson(t.db, ctx, { indicator: 'TC07.1', answer: { numerator: 98, denominator: 100, source: 'Trạm y tế xã', period: '' }, expectedRevision: 1 });
+		const second = await saveFromJson(t.db, ctx, {
+			indicator: 'TC07.1',
+			answer: { numerator: 98, denominator: 100, source: 'Trạm y tế xã', period: '' },
+			expectedRevision: 1
+		});
 		expect(second.status).toBe(200);
 		expect(body(second).saved.revision).toBe(2);
 		expect(body(second).saved.value).toEqual({ numerator: 98, denominator: 100, source: 'Trạm y tế xã' }); // empty period dropped
@@ -92,7 +104,11 @@ describe(`saving answers on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`
 	it('two saves with the same expectedRevision: exactly one wins, the other gets both values', async () => {
 		const officer = await authorizeAs(ids.officerA, 'assessment.edit', ids.assessmentA);
 		const chair = await authorizeAs(ids.chairA, 'assessment.edit', ids.assessmentA);
-		const base = await saveFromJson(t.db, officer, { indicator: 'TC09.1', answer: { numerator: 80, denominator: 100 }, expectedRevision: 0 });
+		const base = await saveFromJson(t.db, officer, {
+			indicator: 'TC09.1',
+			answer: { numerator: 80, denominator: 100 },
+			expectedRevision: 0
+		});
 		expect(base.status).toBe(200);
 		const mine = { numerator: 90, denominator: 100 };
 		const theirs = { numerator: 95, denominator: 100 };
@@ -115,11 +131,17 @@ describe(`saving answers on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`
 		expect(conflict.stored.updatedBy.name).not.toBe('');
 		expect((await loadStoredAnswers(t.db, ids.assessmentA))['TC09.1']).toMatchObject({ value: winner.value, revision: 2 });
 		// only the winning save is in the audit trail
-		const audit = (await auditRecords('assessment.answer_save', ids.assessmentA)).filter((r) => (r.details as { indicator: string }).indicator === 'TC09.1');
+		const audit = (await auditRecords('assessment.answer_save', ids.assessmentA)).filter(
+			(r) => (r.details as { indicator: string }).indicator === 'TC09.1'
+		);
 		expect(audit).toHaveLength(2);
 
 		// the loser keeps their value by re-saving on the stored revision
-		const kept = await saveFromJson(t.db, results[0] === lost[0] ? officer : chair, { indicator: 'TC09.1', answer: conflict.yours, expectedRevision: conflict.stored.revision });
+		const kept = await saveFromJson(t.db, results[0] === lost[0] ? officer : chair, {
+			indicator: 'TC09.1',
+			answer: conflict.yours,
+			expectedRevision: conflict.stored.revision
+		});
 		expect(kept.status).toBe(200);
 		expect(body(kept).saved.revision).toBe(3);
 	});
@@ -130,7 +152,13 @@ describe(`saving answers on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`
 		let rev = 0;
 		for (let round = 0; round < 5; round++) {
 			const results = await Promise.all(
-				[0, 1, 2, 3, 4, 5].map((k) => saveFromJson(t.db, k % 2 ? chair : officer, { indicator: 'TC10.1', answer: { numerator: 10 * round + k, denominator: 100 }, expectedRevision: rev }))
+				[0, 1, 2, 3, 4, 5].map((k) =>
+					saveFromJson(t.db, k % 2 ? chair : officer, {
+						indicator: 'TC10.1',
+						answer: { numerator: 10 * round + k, denominator: 100 },
+						expectedRevision: rev
+					})
+				)
 			);
 			expect(results.filter((r) => r.status === 200)).toHaveLength(1);
 			expect(results.filter((r) => r.status === 409)).toHaveLength(5);
@@ -146,21 +174,37 @@ describe(`saving answers on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`
 		expect(body(r).stored).toMatchObject({ value: { numerator: 98, denominator: 100 }, revision: 2 });
 		const stale = await saveFromJson(t.db, ctx, { indicator: 'TC07.1', answer: { numerator: 10, denominator: 100 }, expectedRevision: 1 });
 		expect(stale.status).toBe(409);
-		expect((await loadStoredAnswers(t.db, ids.assessmentA))['TC07.1'].value).toEqual({ numerator: 98, denominator: 100, source: 'Trạm y tế xã' });
+		expect((await loadStoredAnswers(t.db, ids.assessmentA))['TC07.1'].value).toEqual({
+			numerator: 98,
+			denominator: 100,
+			source: 'Trạm y tế xã'
+		});
 	});
 
 	it('refuses invalid answers with 400 and Vietnamese reasons, saving nothing', async () => {
 		const ctx = await authorizeAs(ids.officerA, 'assessment.edit', ids.assessmentA);
 		const cases: [unknown, string, RegExp][] = [
-			[{ indicator: 'TC99.1', answer: { value: true }, expectedRevision: 0 }, 'TC99.1', /Mã chỉ số TC99\.1 không có trong bộ tiêu chí QD06-2019/],
+			[
+				{ indicator: 'TC99.1', answer: { value: true }, expectedRevision: 0 },
+				'TC99.1',
+				/Mã chỉ số TC99\.1 không có trong bộ tiêu chí QD06-2019/
+			],
 			[{ indicator: 'TC07.1', answer: { value: true }, expectedRevision: 0 }, 'TC07.1', /không phù hợp: TC07\.1 là chỉ số «Tỷ lệ \(%\)»/],
 			[{ indicator: 'TC03.1', answer: { count: -1, population: 2000 }, expectedRevision: 0 }, 'TC03.1.count', /Không được âm/],
-			[{ indicator: 'TC03.1', answer: { count: 'ba', population: 2000 }, expectedRevision: 0 }, 'TC03.1.count', /Phải là số, không phải chuỗi ký tự "ba"/],
+			[
+				{ indicator: 'TC03.1', answer: { count: 'ba', population: 2000 }, expectedRevision: 0 },
+				'TC03.1.count',
+				/Phải là số, không phải chuỗi ký tự "ba"/
+			],
 			[{ indicator: 'TC03.1', answer: { count: 1.5, population: 2000 }, expectedRevision: 0 }, 'TC03.1.count', /số nguyên/],
 			[{ indicator: 'TC13.1', answer: { percent: 120 }, expectedRevision: 0 }, 'TC13.1.percent', /từ 0 đến 100/],
 			[{ indicator: 'TC12.1', answer: { level: 'golden' }, expectedRevision: 0 }, 'TC12.1.level', /Mức «golden» không có/],
 			[{ indicator: 'TC07.1', answer: { numerator: 1, denominator: 2 }, expectedRevision: -1 }, 'expectedRevision', /không được âm/],
-			[{ indicator: 'TC07.1', answer: { numerator: 1, denominator: 2 } }, 'expectedRevision', /expectedRevision phải là số nguyên không âm/],
+			[
+				{ indicator: 'TC07.1', answer: { numerator: 1, denominator: 2 } },
+				'expectedRevision',
+				/expectedRevision phải là số nguyên không âm/
+			],
 			[{ indicator: 'TC07.1', expectedRevision: 0 }, 'answer', /Thiếu trường answer/],
 			[{ indicator: 'TC07.1', answer: null, expectedRevision: 0, extra: 1 }, 'extra', /Trường không được phép/],
 			['TC07.1=1', '(toàn bộ dữ liệu)', /Phải là đối tượng/]
@@ -179,15 +223,27 @@ describe(`saving answers on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`
 	it('checks the request itself: JSON content type, valid JSON, same origin', async () => {
 		const ctx = await authorizeAs(ids.officerA, 'assessment.edit', ids.assessmentA);
 		const url = 'http://127.0.0.1:3000/assessments/1/answers';
-		const form = await saveFromRequest(t.db, ctx, new Request(url, { method: 'PUT', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1' }));
+		const form = await saveFromRequest(
+			t.db,
+			ctx,
+			new Request(url, { method: 'PUT', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1' })
+		);
 		expect(form.status).toBe(415);
-		const broken = await saveFromRequest(t.db, ctx, new Request(url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"indicator":' }));
+		const broken = await saveFromRequest(
+			t.db,
+			ctx,
+			new Request(url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"indicator":' })
+		);
 		expect(broken.status).toBe(400);
 		expect(body(broken).errors[0].message).toBe('Dữ liệu gửi lên không phải JSON hợp lệ');
 		const ok = await saveFromRequest(
 			t.db,
 			ctx,
-			new Request(url, { method: 'PUT', headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ indicator: 'TC01.1', answer: { value: true }, expectedRevision: 0 }) })
+			new Request(url, {
+				method: 'PUT',
+				headers: { 'content-type': 'application/json; charset=utf-8' },
+				body: JSON.stringify({ indicator: 'TC01.1', answer: { value: true }, expectedRevision: 0 })
+			})
 		);
 		expect(ok.status).toBe(200);
 
@@ -234,7 +290,9 @@ describe(`saving answers on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`
 
 		// B's own save lands in B only
 		const ctxB = await authorizeAs(ids.officerB, 'assessment.edit', ids.assessmentB);
-		expect((await saveFromJson(t.db, ctxB, { indicator: 'TC07.1', answer: { numerator: 1, denominator: 2 }, expectedRevision: 0 })).status).toBe(200);
+		expect(
+			(await saveFromJson(t.db, ctxB, { indicator: 'TC07.1', answer: { numerator: 1, denominator: 2 }, expectedRevision: 0 })).status
+		).toBe(200);
 		expect((await loadStoredAnswers(t.db, ids.assessmentA))['TC07.1'].value).toMatchObject({ numerator: 98 });
 	});
 
@@ -244,7 +302,9 @@ describe(`saving answers on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`
 		const r = await saveFromJson(t.db, ctx, { indicator: 'TC01.2', answer: { value: true }, expectedRevision: 0 });
 		expect(r.status).toBe(409);
 		expect(body(r)).toMatchObject({ conflict: false });
-		expect(body(r).message).toBe('Hồ sơ đang ở trạng thái «Đã gửi»: không thể sửa số liệu. Chỉ sửa được khi hồ sơ đang lập hoặc được yêu cầu bổ sung.');
+		expect(body(r).message).toBe(
+			'Hồ sơ đang ở trạng thái «Đã gửi»: không thể sửa số liệu. Chỉ sửa được khi hồ sơ đang lập hoặc được yêu cầu bổ sung.'
+		);
 		const base = await saveFromJson(t.db, ctx, { baseCounts: { under1: 1 }, expectedRevision: 0 });
 		expect(base.status).toBe(409);
 		expect((await loadStoredAnswers(t.db, ids.assessmentA))['TC01.2']).toBeUndefined();
@@ -255,7 +315,16 @@ describe(`saving answers on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`
 			const unflagged = await saveFromJson(t.db, ctx, { indicator: 'TC01.2', answer: { value: true }, expectedRevision: 0 });
 			expect(unflagged.status).toBe(409);
 			expect(body(unflagged).message).toMatch(/chỉ sửa được các chỉ số mà cấp thẩm định đã đánh dấu/);
-			await t.db.insertInto('review_item').values({ assessment_id: ids.assessmentA, indicator_code: 'TC01.2', status: 'needs_supplement', request: 'Bổ sung', updated_by: ids.officerA }).execute();
+			await t.db
+				.insertInto('review_item')
+				.values({
+					assessment_id: ids.assessmentA,
+					indicator_code: 'TC01.2',
+					status: 'needs_supplement',
+					request: 'Bổ sung',
+					updated_by: ids.officerA
+				})
+				.execute();
 			expect((await saveFromJson(t.db, ctx, { indicator: 'TC01.2', answer: { value: true }, expectedRevision: 0 })).status).toBe(200);
 			expect((await saveFromJson(t.db, ctx, { baseCounts: { under1: 1 }, expectedRevision: 0 })).status).toBe(409);
 		} finally {
@@ -280,7 +349,11 @@ describe('what the data-entry pages load', () => {
 		expect(tc03.indicators[0]).toMatchObject({ kind: 'incidence', baseCount: 'under16', maxPoints: 100 });
 		// the slim set scores exactly like the full one
 		const full = await assessmentCriteriaSet(t.db, officer.assessment);
-		const answers = Object.fromEntries(Object.entries(view.stored).filter(([, s]) => s.value !== null).map(([k, s]) => [k, s.value]));
+		const answers = Object.fromEntries(
+			Object.entries(view.stored)
+				.filter(([, s]) => s.value !== null)
+				.map(([k, s]) => [k, s.value])
+		);
 		expect(score(view.set, 'standard', answers).total).toBe(score(full, 'standard', answers).total);
 
 		const reviewer = await loadEntryView(t.db, await authorizeAs(ids.reviewer, 'assessment.read', ids.assessmentA));
@@ -305,12 +378,20 @@ describe('saving base counts', () => {
 		const stale = await saveFromJson(t.db, chair, { baseCounts: { under1: 90 }, expectedRevision: 0 });
 		expect(stale.status).toBe(409);
 		expect(body(stale).yours).toEqual({ under1: 90 });
-		expect(body(stale).stored).toMatchObject({ value: { under1: 100, under5: 480, under16: 2400 }, revision: 1, updatedBy: { id: ids.officerA } });
+		expect(body(stale).stored).toMatchObject({
+			value: { under1: 100, under5: 480, under16: 2400 },
+			revision: 1,
+			updatedBy: { id: ids.officerA }
+		});
 		expect(body(stale).stored.updatedAt).toEqual(expect.any(String));
 
 		const cleared = await saveFromJson(t.db, chair, { baseCounts: { under1: 100, under5: null, under16: 2400 }, expectedRevision: 1 });
 		expect(body(cleared).saved).toMatchObject({ value: { under1: 100, under16: 2400 }, revision: 2 });
-		expect(await loadBaseCounts(t.db, ids.assessmentA)).toMatchObject({ value: { under1: 100, under16: 2400 }, revision: 2, updatedBy: { id: ids.chairA } });
+		expect(await loadBaseCounts(t.db, ids.assessmentA)).toMatchObject({
+			value: { under1: 100, under16: 2400 },
+			revision: 2,
+			updatedBy: { id: ids.chairA }
+		});
 
 		const audit = await auditRecords('assessment.base_counts_save', ids.assessmentA);
 		expect(audit.map((r) => (r.details as { revision: number }).revision)).toEqual([1, 2]);

@@ -30,7 +30,11 @@ afterAll(async () => t?.drop());
 
 /** Everything a submit step writes, or might have written. */
 async function observe() {
-	const a = await t.db.selectFrom('assessment').select(['state', 'state_version', 'submitted_at', 'submitted_by', 'updated_at']).where('id', '=', f.assessmentA).executeTakeFirstOrThrow();
+	const a = await t.db
+		.selectFrom('assessment')
+		.select(['state', 'state_version', 'submitted_at', 'submitted_by', 'updated_at'])
+		.where('id', '=', f.assessmentA)
+		.executeTakeFirstOrThrow();
 	const count = async (table: 'submission' | 'audit_log' | 'notification' | 'review_comment' | 'correction_request') =>
 		(await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(t.db)).rows[0].n;
 	return {
@@ -52,8 +56,14 @@ describe(`a workflow step that fails half-way changes nothing (${usingPostgres ?
 			t.db.transaction().execute((trx) =>
 				applyTransition(trx, chair, f.assessmentA, 'submit', before.assessment.state_version, {
 					work: async (w) => {
-						await w.insertInto('review_comment').values({ assessment_id: f.assessmentA, indicator_code: 'TC01.1', author_id: chair.id, body: 'viết dở' }).execute();
-						await w.insertInto('notification').values({ account_id: f.reviewer, assessment_id: f.assessmentA, kind: 'submitted', message: 'giữa chừng', link: '/' }).execute();
+						await w
+							.insertInto('review_comment')
+							.values({ assessment_id: f.assessmentA, indicator_code: 'TC01.1', author_id: chair.id, body: 'viết dở' })
+							.execute();
+						await w
+							.insertInto('notification')
+							.values({ account_id: f.reviewer, assessment_id: f.assessmentA, kind: 'submitted', message: 'giữa chừng', link: '/' })
+							.execute();
 						workRan = true;
 						throw new Error('hỏng giữa chừng');
 					}
@@ -70,9 +80,15 @@ describe(`a workflow step that fails half-way changes nothing (${usingPostgres ?
 			t.db.transaction().execute((trx) =>
 				applyTransition(trx, chair, f.assessmentA, 'submit', before.assessment.state_version, {
 					work: async (w) => {
-						await w.insertInto('correction_request').values({ assessment_id: f.assessmentA, created_by: chair.id, message: 'x', items: JSON.stringify([]) }).execute();
+						await w
+							.insertInto('correction_request')
+							.values({ assessment_id: f.assessmentA, created_by: chair.id, message: 'x', items: JSON.stringify([]) })
+							.execute();
 						// violates review_comment's check constraint (1 to 4000 characters)
-						await w.insertInto('review_comment').values({ assessment_id: f.assessmentA, indicator_code: 'TC01.1', author_id: chair.id, body: '' }).execute();
+						await w
+							.insertInto('review_comment')
+							.values({ assessment_id: f.assessmentA, indicator_code: 'TC01.1', author_id: chair.id, body: '' })
+							.execute();
 					}
 				})
 			)
@@ -88,9 +104,20 @@ describe(`a workflow step that fails half-way changes nothing (${usingPostgres ?
 				const outcome = await applyTransition(trx, chair, f.assessmentA, 'submit', before.assessment.state_version);
 				expect(outcome.assessment.state).toBe('submitted');
 				// inside the transaction every write of the step is there…
-				const a = await trx.selectFrom('assessment').select(['state', 'state_version']).where('id', '=', f.assessmentA).executeTakeFirstOrThrow();
-				const n = async (table: 'submission' | 'audit_log' | 'notification') => (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(trx)).rows[0].n;
-				written = { ...before, assessment: { ...before.assessment, ...a }, submissions: await n('submission'), audit: await n('audit_log'), notifications: await n('notification') };
+				const a = await trx
+					.selectFrom('assessment')
+					.select(['state', 'state_version'])
+					.where('id', '=', f.assessmentA)
+					.executeTakeFirstOrThrow();
+				const n = async (table: 'submission' | 'audit_log' | 'notification') =>
+					(await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(trx)).rows[0].n;
+				written = {
+					...before,
+					assessment: { ...before.assessment, ...a },
+					submissions: await n('submission'),
+					audit: await n('audit_log'),
+					notifications: await n('notification')
+				};
 				throw new Error('mất điện ngay trước khi ghi xong');
 			})
 		).rejects.toThrow('mất điện');
@@ -108,7 +135,11 @@ describe(`a workflow step that fails half-way changes nothing (${usingPostgres ?
 		const a = await transition(t.db, chair, f.assessmentA, 'submit', before.assessment.state_version);
 		expect(a.state).toBe('submitted');
 		const after = await observe();
-		expect(after.assessment).toMatchObject({ state: 'submitted', state_version: before.assessment.state_version + 1, submitted_by: chair.id });
+		expect(after.assessment).toMatchObject({
+			state: 'submitted',
+			state_version: before.assessment.state_version + 1,
+			submitted_by: chair.id
+		});
 		expect(after.submissions).toBe(before.submissions + 1);
 		expect(after.audit).toBe(before.audit + 1);
 		expect(after.notifications).toBeGreaterThan(before.notifications);

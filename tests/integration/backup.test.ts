@@ -65,14 +65,22 @@ const TABLES = [
 
 const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
 const listFiles = (dir: string): string[] =>
-	fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/')).sort() : [];
+	fs.existsSync(dir)
+		? fs
+				.readdirSync(dir, { recursive: true, withFileTypes: true })
+				.filter((e) => e.isFile())
+				.map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+				.sort()
+		: [];
 
 async function counts(t: TestDb): Promise<Record<string, number>> {
 	const out: Record<string, number> = {};
-	for (const name of TABLES) out[name] = (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(name)}`.execute(t.db)).rows[0].n;
+	for (const name of TABLES)
+		out[name] = (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(name)}`.execute(t.db)).rows[0].n;
 	return out;
 }
-const migrationNames = async (t: TestDb) => (await sql<{ name: string }>`select name from kysely_migration order by name`.execute(t.db)).rows.map((r) => r.name);
+const migrationNames = async (t: TestDb) =>
+	(await sql<{ name: string }>`select name from kysely_migration order by name`.execute(t.db)).rows.map((r) => r.name);
 
 let root: string;
 let src: TestDb;
@@ -107,7 +115,10 @@ beforeAll(async () => {
 	await startReview(src.db, reviewer, a, await v());
 	const info = (await loadAssessment(src.db, a))!;
 	const set = await assessmentCriteriaSet(src.db, info);
-	const c = await addComment(src.db, reviewer, info, set, { indicator: set.criteria[0].indicators[0].code, body: 'Đề nghị bổ sung nguồn số liệu — “trẻ em dưới 5 tuổi”.\nDòng thứ hai.' });
+	const c = await addComment(src.db, reviewer, info, set, {
+		indicator: set.criteria[0].indicators[0].code,
+		body: 'Đề nghị bổ sung nguồn số liệu — “trẻ em dưới 5 tuổi”.\nDòng thứ hai.'
+	});
 	expect(c.ok).toBe(true);
 	await appraise(src.db, reviewer, a, await v(), { recommendation: 'recognise', remarks: 'Đạt' });
 	await confirmCriteriaSet(src.db, info.criteriaSetId, { id: f.admin, label: 'quantri@demo.vn' }, 'kiểm thử sao lưu');
@@ -123,16 +134,26 @@ beforeAll(async () => {
 	});
 	const keyFile = path.join(root, 'keys', 'k.pem');
 	generateSigningKey(keyFile);
-	const job = await startCertificateJob(src.db, { signingKeyFile: keyFile }, srcStore, { id: f.approver, label: 'lanhdao@demo.vn' }, decisionId, {
-		baseUrl: 'https://treem.example.vn',
-		render: async () => pdf('Giay chung nhan'),
-		tmpDir: path.join(root, 'tmp')
-	});
+	const job = await startCertificateJob(
+		src.db,
+		{ signingKeyFile: keyFile },
+		srcStore,
+		{ id: f.approver, label: 'lanhdao@demo.vn' },
+		decisionId,
+		{
+			baseUrl: 'https://treem.example.vn',
+			render: async () => pdf('Giay chung nhan'),
+			tmpDir: path.join(root, 'tmp')
+		}
+	);
 	await jobPromise(job);
 	// a session (bytea), a sign-in attempt (bigserial) and an answer that is the JSON value null
 	await createSession(src.db, f.officerA);
 	await src.db.insertInto('login_attempt').values({ key: 'email:x@demo.vn' }).execute();
-	await src.db.insertInto('assessment_answer').values({ assessment_id: f.assessmentB, indicator_code: 'ZZ99.9', answer: 'null', updated_by: f.officerB }).execute();
+	await src.db
+		.insertInto('assessment_answer')
+		.values({ assessment_id: f.assessmentB, indicator_code: 'ZZ99.9', answer: 'null', updated_by: f.officerB })
+		.execute();
 }, 180_000);
 
 afterAll(async () => {
@@ -164,18 +185,31 @@ describe(`backup and restore (${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'
 		expect(pos('decision_item')).toBeLessThan(pos('certificate'));
 		expect(pos('stored_file')).toBeLessThan(pos('evidence'));
 		expect(manifest.sequences.map((s) => s.name)).toContain('certificate_serial_seq');
-		expect(manifest.sequences.find((s) => s.name === 'certificate_serial_seq')).toEqual({ name: 'certificate_serial_seq', lastValue: 1, isCalled: true });
+		expect(manifest.sequences.find((s) => s.name === 'certificate_serial_seq')).toEqual({
+			name: 'certificate_serial_seq',
+			lastValue: 1,
+			isCalled: true
+		});
 		const storedRows = await src.db.selectFrom('stored_file').select(['sha256', 'storage_key', 'size']).orderBy('id').execute();
 		expect(storedRows).toHaveLength(3);
 		expect(manifest.files).toEqual(storedRows.map((r) => ({ key: r.storage_key, size: r.size, sha256: r.sha256 })));
-		expect(manifest.totals).toMatchObject({ tables: TABLES.length, files: 3, problems: 0, rows: Object.values(srcCounts).reduce((s, n) => s + n, 0) });
+		expect(manifest.totals).toMatchObject({
+			tables: TABLES.length,
+			files: 3,
+			problems: 0,
+			rows: Object.values(srcCounts).reduce((s, n) => s + n, 0)
+		});
 		// the files on disk: JSON Lines per table, the stored files by key, the manifest
 		for (const t of manifest.tables) {
 			const text = fs.readFileSync(path.join(out, t.file), 'utf8');
 			expect(sha(Buffer.from(text))).toBe(t.sha256);
 			expect(text.split('\n').filter(Boolean)).toHaveLength(t.rows);
 		}
-		const accounts = fs.readFileSync(path.join(out, 'tables/account.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+		const accounts = fs
+			.readFileSync(path.join(out, 'tables/account.jsonl'), 'utf8')
+			.split('\n')
+			.filter(Boolean)
+			.map((l) => JSON.parse(l));
 		expect(accounts.map((r) => r.id)).toEqual([...accounts.map((r) => r.id)].sort((x, y) => x - y));
 		expect(accounts[0].created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+00:00$/);
 		const round = JSON.parse(fs.readFileSync(path.join(out, 'tables/round.jsonl'), 'utf8').split('\n')[0]);
@@ -202,7 +236,11 @@ describe(`backup and restore (${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'
 		const again = await backup(dst.db, dstStore, path.join(root, 'backup-2'));
 		expect(again.manifest.tables.map((t) => [t.name, t.sha256])).toEqual(manifest.tables.map((t) => [t.name, t.sha256]));
 		expect(again.manifest.sequences).toEqual(manifest.sequences);
-		const nullAnswer = await dst.db.selectFrom('assessment_answer').select(sql<string>`answer::text`.as('a')).where('indicator_code', '=', 'ZZ99.9').executeTakeFirstOrThrow();
+		const nullAnswer = await dst.db
+			.selectFrom('assessment_answer')
+			.select(sql<string>`answer::text`.as('a'))
+			.where('indicator_code', '=', 'ZZ99.9')
+			.executeTakeFirstOrThrow();
 		expect(nullAnswer.a).toBe('null');
 
 		// every file, same bytes
@@ -224,12 +262,22 @@ describe(`backup and restore (${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'
 			const max = (await sql<{ m: number | null }>`select max(id)::bigint as m from ${sql.table(table)}`.execute(dst.db)).rows[0].m ?? 0;
 			expect(s.lastValue, s.name).toBeGreaterThanOrEqual(max);
 		}
-		const [srcNext, dstNext] = await Promise.all([src, dst].map(async (t) => Number((await sql<{ n: string }>`select nextval('certificate_serial_seq') as n`.execute(t.db)).rows[0].n)));
+		const [srcNext, dstNext] = await Promise.all(
+			[src, dst].map(async (t) => Number((await sql<{ n: string }>`select nextval('certificate_serial_seq') as n`.execute(t.db)).rows[0].n))
+		);
 		expect(dstNext).toBe(srcNext);
-		const acct = await createAccount(dst.db, dst.config, { email: 'moi@demo.vn', fullName: 'Tài khoản mới', role: 'admin', unitCode: null, password: DEMO_PASSWORD }, { id: null, label: 'test' });
+		const acct = await createAccount(
+			dst.db,
+			dst.config,
+			{ email: 'moi@demo.vn', fullName: 'Tài khoản mới', role: 'admin', unitCode: null, password: DEMO_PASSWORD },
+			{ id: null, label: 'test' }
+		);
 		expect(acct.id).toBeGreaterThan(Math.max(...accounts.map((x) => x.id)));
 		await recordAudit(dst.db, { action: 'test.after_restore', actorLabel: 'test' });
-		await dst.db.insertInto('stored_file').values({ sha256: 'f'.repeat(64), size: 1, mime: 'application/pdf', ext: 'pdf', storage_key: storageKeyFor('f'.repeat(64), 'pdf') }).execute();
+		await dst.db
+			.insertInto('stored_file')
+			.values({ sha256: 'f'.repeat(64), size: 1, mime: 'application/pdf', ext: 'pdf', storage_key: storageKeyFor('f'.repeat(64), 'pdf') })
+			.execute();
 		expect((await verifyAuditChain(dst.db)).ok).toBe(true);
 	});
 
@@ -263,7 +311,9 @@ describe(`backup and restore (${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'
 		const before = await counts(other);
 		const migrations = await migrationNames(other);
 		const files = path.join(root, 'refused-files');
-		await expect(restore(other.db, localFileStore(files), path.join(root, 'backup-1'))).rejects.toThrow(/CSDL đích đã có dữ liệu \(bảng admin_unit, unit_lineage, account, audit_log\)/);
+		await expect(restore(other.db, localFileStore(files), path.join(root, 'backup-1'))).rejects.toThrow(
+			/CSDL đích đã có dữ liệu \(bảng admin_unit, unit_lineage, account, audit_log\)/
+		);
 		expect(await counts(other)).toEqual(before);
 		expect(await migrationNames(other)).toEqual(migrations);
 		expect(listFiles(files)).toEqual([]);
@@ -287,7 +337,9 @@ describe(`backup and restore (${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'
 		const i = bytes.indexOf(Buffer.from('Nguy'));
 		bytes[i] = 'M'.charCodeAt(0);
 		fs.writeFileSync(accounts, bytes);
-		await expect(restore(target.db, localFileStore(files), t1)).rejects.toThrow(/không toàn vẹn[\s\S]*tables\/account\.jsonl đã bị thay đổi/);
+		await expect(restore(target.db, localFileStore(files), t1)).rejects.toThrow(
+			/không toàn vẹn[\s\S]*tables\/account\.jsonl đã bị thay đổi/
+		);
 		// one byte of a stored file
 		const t2 = copy('tampered-file');
 		const key = first.files[0].key;
@@ -295,13 +347,17 @@ describe(`backup and restore (${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'
 		const content = fs.readFileSync(p);
 		content[content.length - 2] ^= 1;
 		fs.writeFileSync(p, content);
-		await expect(restore(target.db, localFileStore(files), t2)).rejects.toThrow(new RegExp(`files/${key.replace(/\./g, '\\.')} đã bị thay đổi`));
+		await expect(restore(target.db, localFileStore(files), t2)).rejects.toThrow(
+			new RegExp(`files/${key.replace(/\./g, '\\.')} đã bị thay đổi`)
+		);
 		// a backup of a newer version of the software
 		const t3 = copy('future');
 		const m = JSON.parse(fs.readFileSync(path.join(t3, 'manifest.json'), 'utf8'));
 		m.migrations.push('2099-01-01-001-future');
 		fs.writeFileSync(path.join(t3, 'manifest.json'), JSON.stringify(m));
-		await expect(restore(target.db, localFileStore(files), t3)).rejects.toThrow(/phiên bản phần mềm mới hơn: phiên bản lược đồ 2099-01-01-001-future/);
+		await expect(restore(target.db, localFileStore(files), t3)).rejects.toThrow(
+			/phiên bản phần mềm mới hơn: phiên bản lược đồ 2099-01-01-001-future/
+		);
 		// no manifest: not a backup
 		const t4 = copy('no-manifest');
 		fs.rmSync(path.join(t4, 'manifest.json'));
@@ -323,7 +379,9 @@ describe(`backup and restore (${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'
 				return real.put(tmp, sha256, ext);
 			}
 		};
-		await expect(restore(target.db, failing, path.join(root, 'backup-1'), { tmpDir: path.join(root, 'tmp') })).rejects.toThrow('đĩa đầy (giả lập)');
+		await expect(restore(target.db, failing, path.join(root, 'backup-1'), { tmpDir: path.join(root, 'tmp') })).rejects.toThrow(
+			'đĩa đầy (giả lập)'
+		);
 		expect(puts).toBe(3);
 		expect(await counts(target)).toEqual(before);
 		expect(listFiles(files)).toEqual([]);
@@ -454,7 +512,9 @@ describe(`command line: backup, restore, storage check (${usingPostgres ? 'Postg
 
 		const r = await cli(to, `restore ${out}`);
 		expect(r, r.err).toMatchObject({ handled: true, code: 0 });
-		expect(r.out).toMatch(/^Đã khôi phục 24 bảng \([\d.]+ dòng\) và 1 tệp \([\d,]+ (byte|kB)\) từ .* trong \d+,\d s\.\n.*nhật ký toàn vẹn: [\d.]+ bản ghi\./);
+		expect(r.out).toMatch(
+			/^Đã khôi phục 24 bảng \([\d.]+ dòng\) và 1 tệp \([\d,]+ (byte|kB)\) từ .* trong \d+,\d s\.\n.*nhật ký toàn vẹn: [\d.]+ bản ghi\./
+		);
 		timings.push(`CLI: ${r.out.split('\n')[0]}`);
 		const twice = await cli(to, 'restore', [out]);
 		expect(twice.code).toBe(2);

@@ -24,7 +24,14 @@ import { issueDecision, revokeRecognition } from '#lib/server/decisions/index.ts
 import { confirmCriteriaSet } from '#lib/server/criteria/index.ts';
 import { localFileStore } from '#lib/server/storage/index.ts';
 import { generateSigningKey, verifyPayload, payloadFrom } from '#lib/server/certificates/signing.ts';
-import { certificatesOf, jobPromise, latestJob, openCertificateForPrint, startCertificateJob, verifyCertificate } from '#lib/server/certificates/index.ts';
+import {
+	certificatesOf,
+	jobPromise,
+	latestJob,
+	openCertificateForPrint,
+	startCertificateJob,
+	verifyCertificate
+} from '#lib/server/certificates/index.ts';
 import { PdfPool, workerPath } from '#lib/server/documents/pool.ts';
 import { verifyAuditChain } from '#lib/server/audit/index.ts';
 
@@ -56,7 +63,16 @@ beforeAll(async () => {
 	await startReview(t.db, reviewer, id, await v());
 	await appraise(t.db, reviewer, id, await v(), { recommendation: 'recognise', remarks: '' });
 	await confirmCriteriaSet(t.db, (await loadAssessment(t.db, id))!.criteriaSetId, { id: f.admin, label: 'admin' }, 'kiểm thử');
-	decisionId = await issueDecision(t.db, approver, { outcome: 'recognise', number: '42/QĐ-UBND', issuedOn: '2026-11-20', signerName: 'Phạm Quốc Việt', signerTitle: 'Chủ tịch', validFrom: '2026-11-20', validUntil: '2029-11-19', assessments: [{ id, version: await v() }] });
+	decisionId = await issueDecision(t.db, approver, {
+		outcome: 'recognise',
+		number: '42/QĐ-UBND',
+		issuedOn: '2026-11-20',
+		signerName: 'Phạm Quốc Việt',
+		signerTitle: 'Chủ tịch',
+		validFrom: '2026-11-20',
+		validUntil: '2029-11-19',
+		assessments: [{ id, version: await v() }]
+	});
 	itemId = (await t.db.selectFrom('decision_item').select('id').where('decision_id', '=', decisionId).executeTakeFirstOrThrow()).id;
 }, 180_000);
 afterAll(async () => {
@@ -70,7 +86,11 @@ describe(`certificates on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, 
 	const approver = () => ({ id: f.approver, label: 'lanhdao@demo.vn' });
 
 	it('issues the certificate in a background job: stored PDF, hash, serial, signed QR', async () => {
-		const jobId = await startCertificateJob(t.db, { signingKeyFile: keyFile }, store(), approver(), decisionId, { baseUrl: 'https://treem.example.vn', render: (d) => pool.render(d), tmpDir: path.join(dir, 'tmp') });
+		const jobId = await startCertificateJob(t.db, { signingKeyFile: keyFile }, store(), approver(), decisionId, {
+			baseUrl: 'https://treem.example.vn',
+			render: (d) => pool.render(d),
+			tmpDir: path.join(dir, 'tmp')
+		});
 		await jobPromise(jobId);
 		expect(await latestJob(t.db, decisionId)).toMatchObject({ id: jobId, total: 1, done: 1, status: 'done' });
 		const cert = (await certificatesOf(t.db, decisionId)).get(itemId)!;
@@ -98,16 +118,26 @@ describe(`certificates on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, 
 		expect(qr.startsWith(`https://treem.example.vn/verify/${cert.code}?p=XP1.`)).toBe(true);
 		const publicPem = crypto.createPublicKey(fs.readFileSync(keyFile)).export({ type: 'spki', format: 'pem' }).toString();
 		const ok = verifyPayload(qr, publicPem);
-		expect(ok).toMatchObject({ ok: true, claims: { s: cert.serial, v: cert.code, c: '19753', n: 'Phường Phú Xuân', d: '42/QĐ-UBND', f: '2026-11-20', u: '2029-11-19' } });
+		expect(ok).toMatchObject({
+			ok: true,
+			claims: { s: cert.serial, v: cert.code, c: '19753', n: 'Phường Phú Xuân', d: '42/QĐ-UBND', f: '2026-11-20', u: '2029-11-19' }
+		});
 
 		// the command line checks it offline; a tampered payload fails
-		const cli = (arg: string) => spawnSync(process.execPath, ['src/cli/main.ts', 'certificate', 'verify', arg], { cwd: root, env: { ...process.env, SIGNING_KEY_FILE: keyFile, DATABASE_URL: '' }, encoding: 'utf8' });
+		const cli = (arg: string) =>
+			spawnSync(process.execPath, ['src/cli/main.ts', 'certificate', 'verify', arg], {
+				cwd: root,
+				env: { ...process.env, SIGNING_KEY_FILE: keyFile, DATABASE_URL: '' },
+				encoding: 'utf8'
+			});
 		const good = cli(payloadFrom(qr));
 		expect(good.status).toBe(0);
 		expect(good.stdout).toContain('HỢP LỆ');
 		expect(good.stdout).toContain(cert.serial);
 		const [prefix, claims, sig] = payloadFrom(qr).split('.');
-		const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(claims, 'base64url').toString()), u: '2099-12-31' })).toString('base64url');
+		const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(claims, 'base64url').toString()), u: '2099-12-31' })).toString(
+			'base64url'
+		);
 		const bad = cli(`${prefix}.${forged}.${sig}`);
 		expect(bad.status).toBe(1);
 		expect(bad.stderr).toContain('KHÔNG HỢP LỆ');
@@ -118,7 +148,11 @@ describe(`certificates on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, 
 	});
 
 	it('a second job issues nothing new; the certificate row cannot change', async () => {
-		const jobId = await startCertificateJob(t.db, { signingKeyFile: keyFile }, store(), approver(), decisionId, { baseUrl: 'https://treem.example.vn', render: (d) => pool.render(d), tmpDir: path.join(dir, 'tmp') });
+		const jobId = await startCertificateJob(t.db, { signingKeyFile: keyFile }, store(), approver(), decisionId, {
+			baseUrl: 'https://treem.example.vn',
+			render: (d) => pool.render(d),
+			tmpDir: path.join(dir, 'tmp')
+		});
 		await jobPromise(jobId);
 		expect(await latestJob(t.db, decisionId)).toMatchObject({ total: 0, status: 'done' });
 		expect(await t.db.selectFrom('certificate').select('id').execute()).toHaveLength(1);
@@ -129,7 +163,13 @@ describe(`certificates on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, 
 		await expect(openCertificateForPrint(t.db, store(), approver(), decisionId, itemId, null)).rejects.toThrow(/in lại cần ghi lý do/);
 		const again = await openCertificateForPrint(t.db, store(), approver(), decisionId, itemId, 'Bản in trước bị hỏng');
 		expect((await text(again.stream)).startsWith('%PDF')).toBe(true);
-		const prints = await t.db.selectFrom('audit_log').select(['action', 'details']).where('object_type', '=', 'certificate').where('action', 'like', 'certificate.%print').orderBy('id').execute();
+		const prints = await t.db
+			.selectFrom('audit_log')
+			.select(['action', 'details'])
+			.where('object_type', '=', 'certificate')
+			.where('action', 'like', 'certificate.%print')
+			.orderBy('id')
+			.execute();
 		expect(prints.map((p) => p.action)).toEqual(['certificate.print', 'certificate.reprint']);
 		expect(prints[1].details).toMatchObject({ reason: 'Bản in trước bị hỏng' });
 		expect((await certificatesOf(t.db, decisionId)).get(itemId)!.printed).toBe(2);
@@ -138,16 +178,32 @@ describe(`certificates on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, 
 	it('the public status: valid, expired after the period, revoked at once after a revocation', async () => {
 		const cert = (await certificatesOf(t.db, decisionId)).get(itemId)!;
 		const valid = (await verifyCertificate(t.db, cert.code, '2027-01-01'))!;
-		expect(valid).toMatchObject({ status: 'valid', commune: 'Phường Phú Xuân', decisionNumber: '42/QĐ-UBND', decisionDate: '2026-11-20', validFrom: '2026-11-20', validUntil: '2029-11-19', sha256: cert.sha256, criteriaSet: 'QD06-2019@1' });
+		expect(valid).toMatchObject({
+			status: 'valid',
+			commune: 'Phường Phú Xuân',
+			decisionNumber: '42/QĐ-UBND',
+			decisionDate: '2026-11-20',
+			validFrom: '2026-11-20',
+			validUntil: '2029-11-19',
+			sha256: cert.sha256,
+			criteriaSet: 'QD06-2019@1'
+		});
 		// no personal data: names of people are not in what the page gets
 		expect(JSON.stringify(valid)).not.toMatch(/Phạm Quốc Việt|Nguyễn Thị Hoa|@demo\.vn/);
 		expect((await verifyCertificate(t.db, cert.code, '2030-01-01'))!.status).toBe('expired');
 		expect(await verifyCertificate(t.db, 'AAAAA-AAAAA')).toBeUndefined();
 		expect(await verifyCertificate(t.db, "x' or 1=1 --")).toBeUndefined();
-		await revokeRecognition(t.db, { ...actorOf((await loadSessionAccount(t.db, f.approver))!), label: 'lanhdao@demo.vn' }, itemId, 'Số liệu không trung thực');
+		await revokeRecognition(
+			t.db,
+			{ ...actorOf((await loadSessionAccount(t.db, f.approver))!), label: 'lanhdao@demo.vn' },
+			itemId,
+			'Số liệu không trung thực'
+		);
 		expect((await verifyCertificate(t.db, cert.code, '2027-01-01'))!.status).toBe('revoked');
 		// a revoked recognition's certificate is not printed any more
-		await expect(openCertificateForPrint(t.db, store(), approver(), decisionId, itemId, 'In lại để lưu hồ sơ')).rejects.toThrow(/đã bị thu hồi/);
+		await expect(openCertificateForPrint(t.db, store(), approver(), decisionId, itemId, 'In lại để lưu hồ sơ')).rejects.toThrow(
+			/đã bị thu hồi/
+		);
 		expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
 	});
 
@@ -164,14 +220,38 @@ describe(`certificates on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, 
 		await transition(t.db, { ...officerB, role: 'commune_chair' }, b, 'submit', await v());
 		await startReview(t.db, reviewer, b, await v());
 		await appraise(t.db, reviewer, b, await v(), { recommendation: 'recognise', remarks: '' });
-		const d = await issueDecision(t.db, approver, { outcome: 'recognise', number: '43/QĐ-UBND', issuedOn: '2026-11-21', signerName: 'Phạm Quốc Việt', signerTitle: 'Chủ tịch', validFrom: '2026-11-21', validUntil: '2029-11-20', assessments: [{ id: b, version: await v() }] });
-		await jobPromise(await startCertificateJob(t.db, { signingKeyFile: keyFile }, store(), approver, d, { baseUrl: 'https://treem.example.vn', render: (x) => pool.render(x), tmpDir: path.join(dir, 'tmp') }));
+		const d = await issueDecision(t.db, approver, {
+			outcome: 'recognise',
+			number: '43/QĐ-UBND',
+			issuedOn: '2026-11-21',
+			signerName: 'Phạm Quốc Việt',
+			signerTitle: 'Chủ tịch',
+			validFrom: '2026-11-21',
+			validUntil: '2029-11-20',
+			assessments: [{ id: b, version: await v() }]
+		});
+		await jobPromise(
+			await startCertificateJob(t.db, { signingKeyFile: keyFile }, store(), approver, d, {
+				baseUrl: 'https://treem.example.vn',
+				render: (x) => pool.render(x),
+				tmpDir: path.join(dir, 'tmp')
+			})
+		);
 		const cert = [...(await certificatesOf(t.db, d)).values()][0];
 		expect((await verifyCertificate(t.db, cert.code, '2027-01-01'))!.status).toBe('valid');
 		const unit = await t.db.selectFrom('assessment').select('commune_id').where('id', '=', b).executeTakeFirstOrThrow();
-		const successor = await t.db.selectFrom('admin_unit').select('id').where('level', '=', 'commune').where('id', '!=', unit.commune_id).orderBy('id').executeTakeFirstOrThrow();
+		const successor = await t.db
+			.selectFrom('admin_unit')
+			.select('id')
+			.where('level', '=', 'commune')
+			.where('id', '!=', unit.commune_id)
+			.orderBy('id')
+			.executeTakeFirstOrThrow();
 		await t.db.updateTable('admin_unit').set({ era: 'pre2025', code: 'T19774' }).where('id', '=', unit.commune_id).execute();
 		await t.db.insertInto('unit_lineage').values({ unit_id: successor.id, old_unit_id: unit.commune_id, share: 'full' }).execute();
-		expect((await verifyCertificate(t.db, cert.code, '2027-01-01'))!).toMatchObject({ status: 'superseded', statusLabel: expect.stringMatching(/sáp nhập/) });
+		expect((await verifyCertificate(t.db, cert.code, '2027-01-01'))!).toMatchObject({
+			status: 'superseded',
+			statusLabel: expect.stringMatching(/sáp nhập/)
+		});
 	});
 });

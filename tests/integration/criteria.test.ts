@@ -4,7 +4,16 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDb, usingPostgres, type TestDb } from '../helpers/db.ts';
-import { activateCriteriaSet, activeCriteriaSet, confirmCriteriaSet, CriteriaSetError, findCriteriaSet, importCriteriaSet, listCriteriaSets, previewImport } from '#lib/server/criteria/index.ts';
+import {
+	activateCriteriaSet,
+	activeCriteriaSet,
+	confirmCriteriaSet,
+	CriteriaSetError,
+	findCriteriaSet,
+	importCriteriaSet,
+	listCriteriaSets,
+	previewImport
+} from '#lib/server/criteria/index.ts';
 import { QD06_2019, type CriteriaSet } from '#lib/domain/criteria/index.ts';
 import { createAccount } from '#lib/server/accounts/index.ts';
 
@@ -25,7 +34,12 @@ function version2(): CriteriaSet {
 
 beforeAll(async () => {
 	t = await freshDb();
-	const a = await createAccount(t.db, t.config, { email: 'admin@test.vn', fullName: 'Quản trị', role: 'admin', password: 'mat-khau-quan-tri' }, { id: null, label: 'test' });
+	const a = await createAccount(
+		t.db,
+		t.config,
+		{ email: 'admin@test.vn', fullName: 'Quản trị', role: 'admin', password: 'mat-khau-quan-tri' },
+		{ id: null, label: 'test' }
+	);
 	ADMIN.id = a.id;
 }, 120_000);
 afterAll(async () => t?.drop());
@@ -37,7 +51,21 @@ describe(`criteria sets on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`,
 		expect(sets[0]).toMatchObject({ code: 'QD06-2019', version: 1, status: 'active', totalPoints: 1000, confirmedAt: null });
 		expect(sets[0].unverifiedItems).toBeGreaterThan(0);
 		const found = await findCriteriaSet(t.db, 'QD06-2019@1');
-		expect(found?.set.criteria.map((c) => c.code)).toEqual(['TC01', 'TC02', 'TC03', 'TC04', 'TC05', 'TC06', 'TC07', 'TC08', 'TC09', 'TC10', 'TC11', 'TC12', 'TC13']);
+		expect(found?.set.criteria.map((c) => c.code)).toEqual([
+			'TC01',
+			'TC02',
+			'TC03',
+			'TC04',
+			'TC05',
+			'TC06',
+			'TC07',
+			'TC08',
+			'TC09',
+			'TC10',
+			'TC11',
+			'TC12',
+			'TC13'
+		]);
 	});
 
 	it('previews a new version with the change in points, then imports it as a draft', async () => {
@@ -50,7 +78,12 @@ describe(`criteria sets on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`,
 		expect(r.ok).toBe(true);
 		const v2 = await findCriteriaSet(t.db, 'QD06-2019@2');
 		expect(v2?.row.status).toBe('draft'); // a file's status is not trusted
-		const audit = await t.db.selectFrom('audit_log').select(['action', 'actor_id']).where('object_type', '=', 'criteria_set').where('object_id', '=', String(v2!.row.id)).execute();
+		const audit = await t.db
+			.selectFrom('audit_log')
+			.select(['action', 'actor_id'])
+			.where('object_type', '=', 'criteria_set')
+			.where('object_id', '=', String(v2!.row.id))
+			.execute();
 		expect(audit).toEqual([{ action: 'criteria.import', actor_id: ADMIN.id }]);
 	});
 
@@ -114,7 +147,11 @@ describe('criteria and score commands', () => {
 	const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xa-criteria-'));
 	const env = { ...process.env, DATA_DIR: path.join(tmp, 'data'), DATABASE_URL: '' } as Record<string, string>;
 	const cli = (...args: string[]) => {
-		const r = spawnSync(process.execPath, ['src/cli/main.ts', ...args], { env, encoding: 'utf8', cwd: path.resolve(import.meta.dirname, '../..') });
+		const r = spawnSync(process.execPath, ['src/cli/main.ts', ...args], {
+			env,
+			encoding: 'utf8',
+			cwd: path.resolve(import.meta.dirname, '../..')
+		});
 		return { code: r.status, out: r.stdout, err: r.stderr };
 	};
 	afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));

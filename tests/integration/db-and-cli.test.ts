@@ -30,17 +30,28 @@ describe('embedded database guards', () => {
 	});
 
 	it('refuses the embedded database in production unless allowed', async () => {
-		await expect(connect(loadConfig({ NODE_ENV: 'production', DATA_DIR: path.join(tmp, 'prod') }))).rejects.toThrow(EmbeddedInProductionError);
-		const allowed = await connect(loadConfig({ NODE_ENV: 'production', ALLOW_EMBEDDED_DB_IN_PRODUCTION: '1', DATA_DIR: path.join(tmp, 'prod') }));
+		await expect(connect(loadConfig({ NODE_ENV: 'production', DATA_DIR: path.join(tmp, 'prod') }))).rejects.toThrow(
+			EmbeddedInProductionError
+		);
+		const allowed = await connect(
+			loadConfig({ NODE_ENV: 'production', ALLOW_EMBEDDED_DB_IN_PRODUCTION: '1', DATA_DIR: path.join(tmp, 'prod') })
+		);
 		await allowed.close();
 	});
 });
 
 describe(`command line on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, () => {
-	const env: Record<string, string> = { ...process.env, DATA_DIR: path.join(tmp, 'cli'), REVIEW_LEVEL: 'province' } as Record<string, string>;
+	const env: Record<string, string> = { ...process.env, DATA_DIR: path.join(tmp, 'cli'), REVIEW_LEVEL: 'province' } as Record<
+		string,
+		string
+	>;
 	let dropDb: (() => Promise<void>) | undefined;
 	const cli = (...args: string[]) => {
-		const r = spawnSync(process.execPath, ['src/cli/main.ts', ...args], { env, encoding: 'utf8', cwd: path.resolve(import.meta.dirname, '../..') });
+		const r = spawnSync(process.execPath, ['src/cli/main.ts', ...args], {
+			env,
+			encoding: 'utf8',
+			cwd: path.resolve(import.meta.dirname, '../..')
+		});
 		return { code: r.status, out: r.stdout, err: r.stderr };
 	};
 	afterAll(async () => dropDb?.());

@@ -12,7 +12,15 @@ import path from 'node:path';
 import pdfmake from 'pdfmake';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configurePdfmake, serifFont } from '#lib/server/documents/fonts.ts';
-import { formatDateShort, formatDateVi, formatNumber, normalizeNfc, placeDateLine, PREVIEW_WATERMARK, PROVISIONAL_NOTICE } from '#lib/server/documents/layout.ts';
+import {
+	formatDateShort,
+	formatDateVi,
+	formatNumber,
+	normalizeNfc,
+	placeDateLine,
+	PREVIEW_WATERMARK,
+	PROVISIONAL_NOTICE
+} from '#lib/server/documents/layout.ts';
 import { documentDefinition, renderPdf } from '#lib/server/documents/render.ts';
 import type {
 	AppraisalReport,
@@ -89,7 +97,12 @@ function selfAssessment(marks: Marks): SelfAssessmentReport {
 		issuer: { parent: 'UBND THÀNH PHỐ HUẾ', body: 'ỦY BAN NHÂN DÂN\nPHƯỜNG PHÚ XUÂN', place: 'Phú Xuân' },
 		number: '27/BC-UBND',
 		date: '2026-01-05',
-		commune: { name: 'Phường Phú Xuân', code: '19753', province: 'Thành phố Huế', category: 'Phường thuộc thành phố trực thuộc trung ương' },
+		commune: {
+			name: 'Phường Phú Xuân',
+			code: '19753',
+			province: 'Thành phố Huế',
+			category: 'Phường thuộc thành phố trực thuộc trung ương'
+		},
 		round: 'Đợt đánh giá năm 2026',
 		criteriaSet: 'QD06-2019@1 — Bộ tiêu chí QĐ 06/QĐ-TTg',
 		criteria: scoredCriteria(),
@@ -97,7 +110,10 @@ function selfAssessment(marks: Marks): SelfAssessmentReport {
 		maxTotal: 1000,
 		threshold: 900,
 		verdict: 'Đủ điều kiện đề nghị công nhận',
-		reasons: ['Đạt đủ 13 tiêu chí, không có tiêu chí nào 0 điểm.', 'Tổng điểm đạt ngưỡng 900 điểm của phường thuộc thành phố trực thuộc trung ương.'],
+		reasons: [
+			'Đạt đủ 13 tiêu chí, không có tiêu chí nào 0 điểm.',
+			'Tổng điểm đạt ngưỡng 900 điểm của phường thuộc thành phố trực thuộc trung ương.'
+		],
 		signature: { onBehalfOf: 'TM. ỦY BAN NHÂN DÂN', title: 'CHỦ TỊCH', name: 'Nguyễn Thị Hoa' },
 		recipients: ['Sở Y tế thành phố Huế', 'Thường trực Đảng ủy, HĐND phường', 'Lưu: VT, VHXH']
 	};
@@ -135,7 +151,18 @@ function appraisal(marks: Marks): AppraisalReport {
 	};
 }
 
-const PLACES = ['Phường Phú Xuân', 'Xã Quảng Điền', 'Phường Thuận Hóa', 'Xã Phú Vinh', 'Phường Hương Trà', 'Xã A Lưới 1', 'Phường Kim Long', 'Xã Phong Điền', 'Phường Vỹ Dạ', 'Xã Đan Điền'];
+const PLACES = [
+	'Phường Phú Xuân',
+	'Xã Quảng Điền',
+	'Phường Thuận Hóa',
+	'Xã Phú Vinh',
+	'Phường Hương Trà',
+	'Xã A Lưới 1',
+	'Phường Kim Long',
+	'Xã Phong Điền',
+	'Phường Vỹ Dạ',
+	'Xã Đan Điền'
+];
 
 function decision(marks: Marks, count = 3): DecisionDocument {
 	return {
@@ -471,8 +498,26 @@ describe('decision', () => {
 			...decision(CLEAN, 2),
 			outcome: 'not_recognise',
 			communes: [
-				{ name: 'Xã Quảng Điền', code: '19900', district: 'Huyện Quảng Điền', province: 'Tỉnh Thừa Thiên Huế', category: 'Xã, phường, thị trấn khác', total: 812, validFrom: null, validUntil: null },
-				{ name: 'Xã Hồng Thủy', code: '19901', district: 'Huyện A Lưới', province: 'Tỉnh Thừa Thiên Huế', category: 'Xã đặc biệt khó khăn', total: 765, validFrom: null, validUntil: null }
+				{
+					name: 'Xã Quảng Điền',
+					code: '19900',
+					district: 'Huyện Quảng Điền',
+					province: 'Tỉnh Thừa Thiên Huế',
+					category: 'Xã, phường, thị trấn khác',
+					total: 812,
+					validFrom: null,
+					validUntil: null
+				},
+				{
+					name: 'Xã Hồng Thủy',
+					code: '19901',
+					district: 'Huyện A Lưới',
+					province: 'Tỉnh Thừa Thiên Huế',
+					category: 'Xã đặc biệt khó khăn',
+					total: 765,
+					validFrom: null,
+					validUntil: null
+				}
 			],
 			implementers: ['Chánh Văn phòng Ủy ban nhân dân thành phố', 'Giám đốc Sở Y tế'],
 			signature: { onBehalfOf: 'TM. ỦY BAN NHÂN DÂN', title: 'CHỦ TỊCH', name: 'Nguyễn Văn Phương' }

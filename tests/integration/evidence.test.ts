@@ -78,7 +78,12 @@ function minimalPng(rgb: [number, number, number] = [11, 110, 79]): Buffer {
 	]);
 }
 
-const jpeg = () => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF\0\x01\x01\0\0\x01\0\x01\0\0', 'latin1'), Buffer.from([0xff, 0xd9])]);
+const jpeg = () =>
+	Buffer.concat([
+		Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]),
+		Buffer.from('JFIF\0\x01\x01\0\0\x01\0\x01\0\0', 'latin1'),
+		Buffer.from([0xff, 0xd9])
+	]);
 const webp = () => {
 	const vp8 = Buffer.alloc(10);
 	const body = Buffer.concat([Buffer.from('WEBPVP8 ', 'latin1'), Buffer.from([vp8.length, 0, 0, 0]), vp8]);
@@ -127,10 +132,29 @@ function zip(entries: [string, string][]): Buffer {
 }
 const contentTypes = (part: string, type: string) =>
 	`<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/${part}" ContentType="${type}"/></Types>`;
-const docx = () => zip([['[Content_Types].xml', contentTypes('word/document.xml', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml')], ['word/document.xml', '<w:document/>']]);
-const xlsx = () => zip([['[Content_Types].xml', contentTypes('xl/workbook.xml', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml')], ['xl/workbook.xml', '<workbook/>']]);
-const odt = () => zip([['mimetype', 'application/vnd.oasis.opendocument.text'], ['content.xml', '<x/>']]);
-const ods = () => zip([['mimetype', 'application/vnd.oasis.opendocument.spreadsheet'], ['content.xml', '<x/>']]);
+const docx = () =>
+	zip([
+		[
+			'[Content_Types].xml',
+			contentTypes('word/document.xml', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml')
+		],
+		['word/document.xml', '<w:document/>']
+	]);
+const xlsx = () =>
+	zip([
+		['[Content_Types].xml', contentTypes('xl/workbook.xml', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml')],
+		['xl/workbook.xml', '<workbook/>']
+	]);
+const odt = () =>
+	zip([
+		['mimetype', 'application/vnd.oasis.opendocument.text'],
+		['content.xml', '<x/>']
+	]);
+const ods = () =>
+	zip([
+		['mimetype', 'application/vnd.oasis.opendocument.spreadsheet'],
+		['content.xml', '<x/>']
+	]);
 
 // ---------------------------------------------------------------------------------------------
 
@@ -146,9 +170,18 @@ const MAX = 64 * 1024;
 
 const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
 const listFiles = (dir: string): string[] =>
-	fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)) : [];
+	fs.existsSync(dir)
+		? fs
+				.readdirSync(dir, { recursive: true, withFileTypes: true })
+				.filter((e) => e.isFile())
+				.map((e) => path.join(e.parentPath, e.name))
+		: [];
 
-function uploadRequest(fields: [string, string][], file?: { name: string; bytes: Buffer; type?: string }, after: [string, string][] = []): Request {
+function uploadRequest(
+	fields: [string, string][],
+	file?: { name: string; bytes: Buffer; type?: string },
+	after: [string, string][] = []
+): Request {
 	const form = new FormData();
 	for (const [k, v] of fields) form.append(k, v);
 	if (file) form.append('file', new File([new Uint8Array(file.bytes)], file.name, { type: file.type ?? 'application/octet-stream' }));
@@ -156,7 +189,8 @@ function uploadRequest(fields: [string, string][], file?: { name: string; bytes:
 	return new Request('http://127.0.0.1/assessments/1/evidence/upload', { method: 'POST', body: form });
 }
 
-const receive = (req: Request, maxBytes = MAX) => receiveUpload(req, { maxBytes, tmpDir, parseFields: (fl) => parseEvidenceFieldsOrThrow(fl, set) });
+const receive = (req: Request, maxBytes = MAX) =>
+	receiveUpload(req, { maxBytes, tmpDir, parseFields: (fl) => parseEvidenceFieldsOrThrow(fl, set) });
 
 async function expectRefused(p: Promise<unknown>, status: number, message?: RegExp): Promise<EvidenceError> {
 	const e = await p.then(
@@ -170,17 +204,36 @@ async function expectRefused(p: Promise<unknown>, status: number, message?: RegE
 }
 
 /** Receive, detect and add, as the upload endpoint does. */
-async function upload(assessmentId: number, bytes: Buffer, name: string, fields: [string, string][] = [['indicator', 'TC07.1']], actor = officerA()) {
+async function upload(
+	assessmentId: number,
+	bytes: Buffer,
+	name: string,
+	fields: [string, string][] = [['indicator', 'TC07.1']],
+	actor = officerA()
+) {
 	const { fields: meta, file } = await receive(uploadRequest(fields, { name, bytes }));
 	try {
 		const type = await detectAcceptedType(file.tempPath);
-		return await addEvidence(t.db, store, set, { assessmentId, actor, meta, file: { ...file, ...type, originalName: cleanFileName(file.declaredName, type.ext) } });
+		return await addEvidence(t.db, store, set, {
+			assessmentId,
+			actor,
+			meta,
+			file: { ...file, ...type, originalName: cleanFileName(file.declaredName, type.ext) }
+		});
 	} finally {
 		fs.rmSync(file.tempPath, { force: true });
 	}
 }
 
-const meta = (m: Partial<EvidenceMeta> = {}): EvidenceMeta => ({ kind: 'evidence', indicatorCodes: ['TC07.1'], docNumber: null, issuedOn: null, issuer: null, summary: null, ...m });
+const meta = (m: Partial<EvidenceMeta> = {}): EvidenceMeta => ({
+	kind: 'evidence',
+	indicatorCodes: ['TC07.1'],
+	docNumber: null,
+	issuedOn: null,
+	issuer: null,
+	summary: null,
+	...m
+});
 
 beforeAll(async () => {
 	t = await freshDb();
@@ -216,7 +269,14 @@ describe(`receiving a streamed upload (${usingPostgres ? 'PostgreSQL' : 'embedde
 				{ name: 'Báo cáo tiêm chủng.pdf', bytes: pdf }
 			)
 		);
-		expect(r.fields).toEqual({ kind: 'evidence', indicatorCodes: ['TC07.1', 'TC01.1'], docNumber: '12/BC-UBND', issuedOn: '2025-03-04', issuer: 'UBND phường Phú Xuân', summary: 'Báo cáo tiêm chủng' });
+		expect(r.fields).toEqual({
+			kind: 'evidence',
+			indicatorCodes: ['TC07.1', 'TC01.1'],
+			docNumber: '12/BC-UBND',
+			issuedOn: '2025-03-04',
+			issuer: 'UBND phường Phú Xuân',
+			summary: 'Báo cáo tiêm chủng'
+		});
 		expect(r.file).toMatchObject({ size: pdf.length, sha256: sha(pdf), declaredName: 'Báo cáo tiêm chủng.pdf' });
 		expect(path.dirname(r.file.tempPath)).toBe(tmpDir);
 		expect(fs.readFileSync(r.file.tempPath).equals(pdf)).toBe(true);
@@ -225,7 +285,11 @@ describe(`receiving a streamed upload (${usingPostgres ? 'PostgreSQL' : 'embedde
 
 	it('refuses a file over the limit with 413 and leaves no temporary file', async () => {
 		const big = Buffer.concat([minimalPdf(), crypto.randomBytes(MAX)]);
-		await expectRefused(receive(uploadRequest([['indicator', 'TC07.1']], { name: 'lon.pdf', bytes: big })), 413, /Tệp quá lớn: dung lượng tối đa/);
+		await expectRefused(
+			receive(uploadRequest([['indicator', 'TC07.1']], { name: 'lon.pdf', bytes: big })),
+			413,
+			/Tệp quá lớn: dung lượng tối đa/
+		);
 		expect(listFiles(tmpDir)).toEqual([]);
 	});
 
@@ -256,11 +320,23 @@ describe(`receiving a streamed upload (${usingPostgres ? 'PostgreSQL' : 'embedde
 		const body = new ReadableStream<Uint8Array>({
 			pull(controller) {
 				step++;
-				if (step === 1) controller.enqueue(new Uint8Array(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="indicator"\r\n\r\nTC07.1\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.4\n`)));
+				if (step === 1)
+					controller.enqueue(
+						new Uint8Array(
+							Buffer.from(
+								`--${boundary}\r\nContent-Disposition: form-data; name="indicator"\r\n\r\nTC07.1\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.4\n`
+							)
+						)
+					);
 				else controller.error(Object.assign(new Error('request body size exceeded BODY_SIZE_LIMIT of 524288'), { status: 413 }));
 			}
 		});
-		const req = new Request('http://127.0.0.1/u', { method: 'POST', body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, duplex: 'half' } as RequestInit);
+		const req = new Request('http://127.0.0.1/u', {
+			method: 'POST',
+			body,
+			headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+			duplex: 'half'
+		} as RequestInit);
 		const errors: unknown[] = [];
 		const original = console.error;
 		console.error = (...args: unknown[]) => void errors.push(args);
@@ -277,7 +353,11 @@ describe(`receiving a streamed upload (${usingPostgres ? 'PostgreSQL' : 'embedde
 		const big = Buffer.concat([minimalPdf(), crypto.randomBytes(48 * 1024)]);
 		// a directory where no file can be created, even by root
 		const req = uploadRequest([['indicator', 'TC07.1']], { name: 'a.pdf', bytes: big });
-		const e = await receiveUpload(req, { maxBytes: MAX, tmpDir: '/proc/self', parseFields: (fl) => parseEvidenceFieldsOrThrow(fl, set) }).then(
+		const e = await receiveUpload(req, {
+			maxBytes: MAX,
+			tmpDir: '/proc/self',
+			parseFields: (fl) => parseEvidenceFieldsOrThrow(fl, set)
+		}).then(
 			() => null,
 			(err: unknown) => err
 		);
@@ -287,16 +367,42 @@ describe(`receiving a streamed upload (${usingPostgres ? 'PostgreSQL' : 'embedde
 	});
 
 	it('refuses invalid fields with 400 before writing the file', async () => {
-		const e = await expectRefused(receive(uploadRequest([['indicator', 'TC99.9']], { name: 'a.pdf', bytes: minimalPdf() })), 400, /TC99\.9/);
+		const e = await expectRefused(
+			receive(uploadRequest([['indicator', 'TC99.9']], { name: 'a.pdf', bytes: minimalPdf() })),
+			400,
+			/TC99\.9/
+		);
 		expect(e.fieldErrors).toHaveProperty('indicator');
 		await expectRefused(receive(uploadRequest([], { name: 'a.pdf', bytes: minimalPdf() })), 400, /ít nhất một chỉ số/);
-		await expectRefused(receive(uploadRequest([['indicator', 'TC07.1']], { name: 'a.pdf', bytes: minimalPdf() }, [['summary', 'muộn']])), 400, /trước tệp/);
+		await expectRefused(
+			receive(uploadRequest([['indicator', 'TC07.1']], { name: 'a.pdf', bytes: minimalPdf() }, [['summary', 'muộn']])),
+			400,
+			/trước tệp/
+		);
 		await expectRefused(receive(uploadRequest([['indicator', 'TC07.1']])), 400, /Chưa chọn tệp/);
 		for (const name of ['__proto__', 'constructor', 'hasOwnProperty']) {
-			await expectRefused(receive(uploadRequest([['indicator', 'TC07.1'], [name, 'x']], { name: 'a.pdf', bytes: minimalPdf() })), 400, new RegExp(`Trường không hợp lệ: ${name}`));
+			await expectRefused(
+				receive(
+					uploadRequest(
+						[
+							['indicator', 'TC07.1'],
+							[name, 'x']
+						],
+						{ name: 'a.pdf', bytes: minimalPdf() }
+					)
+				),
+				400,
+				new RegExp(`Trường không hợp lệ: ${name}`)
+			);
 		}
 		await expectRefused(receive(uploadRequest([['indicator', 'TC07.1']], { name: 'rong.pdf', bytes: Buffer.alloc(0) })), 400, /rỗng/);
-		await expectRefused(receiveUpload(new Request('http://x/', { method: 'POST', body: 'a=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), { maxBytes: MAX, tmpDir, parseFields: () => null }), 400);
+		await expectRefused(
+			receiveUpload(
+				new Request('http://x/', { method: 'POST', body: 'a=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+				{ maxBytes: MAX, tmpDir, parseFields: () => null }
+			),
+			400
+		);
 		expect(listFiles(tmpDir)).toEqual([]);
 	});
 
@@ -318,7 +424,12 @@ describe(`receiving a streamed upload (${usingPostgres ? 'PostgreSQL' : 'embedde
 				}
 			}
 		});
-		const req = new Request('http://127.0.0.1/u', { method: 'POST', body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, duplex: 'half' } as RequestInit);
+		const req = new Request('http://127.0.0.1/u', {
+			method: 'POST',
+			body,
+			headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+			duplex: 'half'
+		} as RequestInit);
 		await expectRefused(receive(req), 400, /kết nối bị ngắt/);
 		expect(listFiles(tmpDir)).toEqual([]);
 	});
@@ -349,7 +460,9 @@ describe('type detection by content', () => {
 	}
 
 	it('a text file named .pdf is refused whatever the declared name and type', async () => {
-		const { file } = await receive(uploadRequest([['indicator', 'TC07.1']], { name: 'gia-mao.pdf', bytes: Buffer.from('không phải PDF'), type: 'application/pdf' }));
+		const { file } = await receive(
+			uploadRequest([['indicator', 'TC07.1']], { name: 'gia-mao.pdf', bytes: Buffer.from('không phải PDF'), type: 'application/pdf' })
+		);
 		try {
 			await expectRefused(detectAcceptedType(file.tempPath), 415);
 		} finally {
@@ -371,7 +484,12 @@ describe('storing and recording documents', () => {
 		const stored = await t.db.selectFrom('stored_file').selectAll().where('sha256', '=', sha(pdf)).execute();
 		expect(stored).toHaveLength(1);
 		expect(stored[0]).toMatchObject({ mime: 'application/pdf', ext: 'pdf', storage_key: key, size: pdf.length });
-		const audit = await t.db.selectFrom('audit_log').selectAll().where('action', '=', 'evidence.upload').where('object_id', '=', String(r.id)).executeTakeFirstOrThrow();
+		const audit = await t.db
+			.selectFrom('audit_log')
+			.selectAll()
+			.where('action', '=', 'evidence.upload')
+			.where('object_id', '=', String(r.id))
+			.executeTakeFirstOrThrow();
 		expect(audit.actor_id).toBe(f.officerA);
 		expect(audit.details).toMatchObject({ sha256: sha(pdf), indicators: ['TC07.1'], deduplicated: false });
 		expect(listFiles(tmpDir)).toEqual([]);
@@ -400,12 +518,18 @@ describe('storing and recording documents', () => {
 
 	it('a failed database insert leaves no row and no file', async () => {
 		const bytes = minimalPdf('That bai');
-		const before = await t.db.selectFrom('evidence').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+		const before = await t.db
+			.selectFrom('evidence')
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.executeTakeFirstOrThrow();
 		// an uploader that does not exist: the evidence insert fails after the file was moved
 		await expect(upload(f.assessmentA, bytes, 'loi.pdf', [['indicator', 'TC07.1']], { id: 999_999, label: 'ma' })).rejects.toThrow();
 		expect(await t.db.selectFrom('stored_file').select('id').where('sha256', '=', sha(bytes)).execute()).toHaveLength(0);
 		expect(listFiles(filesDir).filter((p) => p.includes(sha(bytes)))).toEqual([]);
-		const after = await t.db.selectFrom('evidence').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+		const after = await t.db
+			.selectFrom('evidence')
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.executeTakeFirstOrThrow();
 		expect(Number(after.n)).toBe(Number(before.n));
 		expect(listFiles(tmpDir)).toEqual([]);
 	});
@@ -416,7 +540,12 @@ describe('storing and recording documents', () => {
 		const tempPath = await newTempPath(tmpDir);
 		fs.writeFileSync(tempPath, bytes);
 		await expect(
-			addEvidence(t.db, broken, set, { assessmentId: f.assessmentA, actor: officerA(), meta: meta(), file: { tempPath, sha256: sha(bytes), size: bytes.length, mime: 'application/pdf', ext: 'pdf', originalName: 'x.pdf' } })
+			addEvidence(t.db, broken, set, {
+				assessmentId: f.assessmentA,
+				actor: officerA(),
+				meta: meta(),
+				file: { tempPath, sha256: sha(bytes), size: bytes.length, mime: 'application/pdf', ext: 'pdf', originalName: 'x.pdf' }
+			})
 		).rejects.toThrow('disk full');
 		expect(await t.db.selectFrom('stored_file').select('id').where('sha256', '=', sha(bytes)).execute()).toHaveLength(0);
 		fs.rmSync(tempPath);
@@ -437,15 +566,51 @@ describe('storing and recording documents', () => {
 		const item = await upload(f.assessmentB, bytes, 'truoc.pdf', [['indicator', 'TC07.1']], { id: f.officerB, label: 'b' });
 		await t.db.updateTable('assessment').set({ state: 'submitted' }).where('id', '=', f.assessmentB).execute();
 		try {
-			await expectRefused(upload(f.assessmentB, minimalPdf('Sau khi gui'), 'sau.pdf', [['indicator', 'TC07.1']], { id: f.officerB, label: 'b' }), 409, /không thể thay đổi tài liệu/);
+			await expectRefused(
+				upload(f.assessmentB, minimalPdf('Sau khi gui'), 'sau.pdf', [['indicator', 'TC07.1']], { id: f.officerB, label: 'b' }),
+				409,
+				/không thể thay đổi tài liệu/
+			);
 			expect(listFiles(filesDir).filter((p) => p.includes(sha(minimalPdf('Sau khi gui'))))).toEqual([]);
-			await expectRefused(removeEvidence(t.db, { assessmentId: f.assessmentB, evidenceId: item.id, actor: { id: f.officerB, label: 'b' } }), 409);
-			await expectRefused(linkIndicator(t.db, set, { assessmentId: f.assessmentB, evidenceId: item.id, indicatorCode: 'TC01.1', actor: { id: f.officerB, label: 'b' } }), 409);
+			await expectRefused(
+				removeEvidence(t.db, { assessmentId: f.assessmentB, evidenceId: item.id, actor: { id: f.officerB, label: 'b' } }),
+				409
+			);
+			await expectRefused(
+				linkIndicator(t.db, set, {
+					assessmentId: f.assessmentB,
+					evidenceId: item.id,
+					indicatorCode: 'TC01.1',
+					actor: { id: f.officerB, label: 'b' }
+				}),
+				409
+			);
 			// returned for correction: only documents of flagged indicators change
 			await t.db.updateTable('assessment').set({ state: 'returned' }).where('id', '=', f.assessmentB).execute();
-			await expectRefused(removeEvidence(t.db, { assessmentId: f.assessmentB, evidenceId: item.id, actor: { id: f.officerB, label: 'b' } }), 409, /chỉ sửa được các chỉ số/);
-			await t.db.insertInto('review_item').values({ assessment_id: f.assessmentB, indicator_code: 'TC07.1', status: 'needs_supplement', request: 'Bổ sung', updated_by: f.officerB }).execute();
-			await expectRefused(linkIndicator(t.db, set, { assessmentId: f.assessmentB, evidenceId: item.id, indicatorCode: 'TC01.1', actor: { id: f.officerB, label: 'b' } }), 409);
+			await expectRefused(
+				removeEvidence(t.db, { assessmentId: f.assessmentB, evidenceId: item.id, actor: { id: f.officerB, label: 'b' } }),
+				409,
+				/chỉ sửa được các chỉ số/
+			);
+			await t.db
+				.insertInto('review_item')
+				.values({
+					assessment_id: f.assessmentB,
+					indicator_code: 'TC07.1',
+					status: 'needs_supplement',
+					request: 'Bổ sung',
+					updated_by: f.officerB
+				})
+				.execute();
+			await expectRefused(
+				linkIndicator(t.db, set, {
+					assessmentId: f.assessmentB,
+					evidenceId: item.id,
+					indicatorCode: 'TC01.1',
+					actor: { id: f.officerB, label: 'b' }
+				}),
+				409
+			);
 			await removeEvidence(t.db, { assessmentId: f.assessmentB, evidenceId: item.id, actor: { id: f.officerB, label: 'b' } });
 		} finally {
 			await t.db.deleteFrom('review_item').where('assessment_id', '=', f.assessmentB).execute();
@@ -458,16 +623,33 @@ describe('listing, codes, links and removal', () => {
 	let a: number;
 	beforeAll(async () => {
 		// a fresh assessment of its own: commune A's assessment in a second round
-		const row = await t.db.selectFrom('assessment').select(['round_id', 'commune_id', 'criteria_set_id', 'category']).where('id', '=', f.assessmentA).executeTakeFirstOrThrow();
+		const row = await t.db
+			.selectFrom('assessment')
+			.select(['round_id', 'commune_id', 'criteria_set_id', 'category'])
+			.where('id', '=', f.assessmentA)
+			.executeTakeFirstOrThrow();
 		const round = await t.db
 			.insertInto('round')
-			.values({ name: 'Đợt thử mã minh chứng', year: 2027, criteria_set_id: row.criteria_set_id, era: 'post2025', opens_on: '2027-01-01', closes_on: '2099-12-31' })
+			.values({
+				name: 'Đợt thử mã minh chứng',
+				year: 2027,
+				criteria_set_id: row.criteria_set_id,
+				era: 'post2025',
+				opens_on: '2027-01-01',
+				closes_on: '2099-12-31'
+			})
 			.returning('id')
 			.executeTakeFirstOrThrow();
 		a = (
 			await t.db
 				.insertInto('assessment')
-				.values({ round_id: round.id, commune_id: row.commune_id, criteria_set_id: row.criteria_set_id, category: row.category, base_counts: '{}' })
+				.values({
+					round_id: round.id,
+					commune_id: row.commune_id,
+					criteria_set_id: row.criteria_set_id,
+					category: row.category,
+					base_counts: '{}'
+				})
 				.returning('id')
 				.executeTakeFirstOrThrow()
 		).id;
@@ -496,11 +678,19 @@ describe('listing, codes, links and removal', () => {
 		await removeEvidence(t.db, { assessmentId: a, evidenceId: e1.id, actor: officerA() });
 		const after = await listEvidence(t.db, a, set);
 		expect(after.map((e) => e.code)).toEqual(['TC07-02', 'TC08-01', null]);
-		expect(await t.db.selectFrom('evidence').select('removed_at').where('id', '=', e1.id).executeTakeFirstOrThrow()).toMatchObject({ removed_at: expect.any(Date) });
+		expect(await t.db.selectFrom('evidence').select('removed_at').where('id', '=', e1.id).executeTakeFirstOrThrow()).toMatchObject({
+			removed_at: expect.any(Date)
+		});
 		await expectRefused(removeEvidence(t.db, { assessmentId: a, evidenceId: e1.id, actor: officerA() }), 404);
 		// a document of another assessment cannot be removed through this one
 		await expectRefused(removeEvidence(t.db, { assessmentId: f.assessmentB, evidenceId: e2.id, actor: officerA() }), 404);
-		const audit = await t.db.selectFrom('audit_log').select('action').where('object_type', '=', 'evidence').where('object_id', '=', String(e1.id)).orderBy('id').execute();
+		const audit = await t.db
+			.selectFrom('audit_log')
+			.select('action')
+			.where('object_type', '=', 'evidence')
+			.where('object_id', '=', String(e1.id))
+			.orderBy('id')
+			.execute();
 		expect(audit.map((x) => x.action)).toEqual(['evidence.upload', 'evidence.remove']);
 	});
 
@@ -515,9 +705,19 @@ describe('listing, codes, links and removal', () => {
 		await unlinkIndicator(t.db, { assessmentId: a, evidenceId: e.id, indicatorCode: 'TC02.1', actor: officerA() });
 		item = (await listEvidence(t.db, a, set)).find((x) => x.id === e.id)!;
 		expect(item.indicatorCodes).toEqual(['TC10.1']);
-		await expectRefused(unlinkIndicator(t.db, { assessmentId: a, evidenceId: e.id, indicatorCode: 'TC10.1', actor: officerA() }), 409, /ít nhất một chỉ số/);
+		await expectRefused(
+			unlinkIndicator(t.db, { assessmentId: a, evidenceId: e.id, indicatorCode: 'TC10.1', actor: officerA() }),
+			409,
+			/ít nhất một chỉ số/
+		);
 		await expectRefused(unlinkIndicator(t.db, { assessmentId: a, evidenceId: e.id, indicatorCode: 'TC01.1', actor: officerA() }), 404);
-		const actions = await t.db.selectFrom('audit_log').select('action').where('object_id', '=', String(e.id)).where('object_type', '=', 'evidence').orderBy('id').execute();
+		const actions = await t.db
+			.selectFrom('audit_log')
+			.select('action')
+			.where('object_id', '=', String(e.id))
+			.where('object_type', '=', 'evidence')
+			.orderBy('id')
+			.execute();
 		expect(actions.map((x) => x.action)).toEqual(['evidence.upload', 'evidence.link', 'evidence.unlink']);
 	});
 });
@@ -528,11 +728,21 @@ describe('downloading', () => {
 		const e = await upload(f.assessmentA, bytes, 'Biên bản họp.pdf');
 		const reviewer = { id: f.reviewer, label: 'thamdinh@demo.vn' };
 		for (let i = 0; i < 2; i++) {
-			const d = await openEvidenceDownload(t.db, store, { assessmentId: f.assessmentA, evidenceId: e.id, actor: reviewer, ip: '127.0.0.1' });
+			const d = await openEvidenceDownload(t.db, store, {
+				assessmentId: f.assessmentA,
+				evidenceId: e.id,
+				actor: reviewer,
+				ip: '127.0.0.1'
+			});
 			expect(d).toMatchObject({ fileName: 'Biên bản họp.pdf', mime: 'application/pdf', size: bytes.length });
 			expect(await text(d.stream)).toBe(bytes.toString('latin1'));
 		}
-		const audit = await t.db.selectFrom('audit_log').selectAll().where('action', '=', 'evidence.download').where('object_id', '=', String(e.id)).execute();
+		const audit = await t.db
+			.selectFrom('audit_log')
+			.selectAll()
+			.where('action', '=', 'evidence.download')
+			.where('object_id', '=', String(e.id))
+			.execute();
 		expect(audit).toHaveLength(2);
 		expect(audit[0]).toMatchObject({ actor_id: f.reviewer, ip: '127.0.0.1', object_type: 'evidence' });
 		expect(audit[0].details).toMatchObject({ assessmentId: f.assessmentA, sha256: sha(bytes) });
@@ -542,11 +752,24 @@ describe('downloading', () => {
 		const bytes = minimalPdf('Khong cho');
 		const e = await upload(f.assessmentA, bytes, 'rieng.pdf');
 		const reviewer = { id: f.reviewer, label: 'r' };
-		const downloads = async () => Number((await t.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).where('action', '=', 'evidence.download').executeTakeFirstOrThrow()).n);
+		const downloads = async () =>
+			Number(
+				(
+					await t.db
+						.selectFrom('audit_log')
+						.select((eb) => eb.fn.countAll<number>().as('n'))
+						.where('action', '=', 'evidence.download')
+						.executeTakeFirstOrThrow()
+				).n
+			);
 		const before = await downloads();
 		await expectRefused(openEvidenceDownload(t.db, store, { assessmentId: f.assessmentB, evidenceId: e.id, actor: reviewer }), 404);
 		fs.rmSync(path.join(filesDir, storageKeyFor(sha(bytes), 'pdf')));
-		await expectRefused(openEvidenceDownload(t.db, store, { assessmentId: f.assessmentA, evidenceId: e.id, actor: reviewer }), 404, /nội dung tệp/);
+		await expectRefused(
+			openEvidenceDownload(t.db, store, { assessmentId: f.assessmentA, evidenceId: e.id, actor: reviewer }),
+			404,
+			/nội dung tệp/
+		);
 		await removeEvidence(t.db, { assessmentId: f.assessmentA, evidenceId: e.id, actor: officerA() });
 		await expectRefused(openEvidenceDownload(t.db, store, { assessmentId: f.assessmentA, evidenceId: e.id, actor: reviewer }), 404);
 		expect(await downloads()).toBe(before);

@@ -3,7 +3,17 @@ import { sql } from 'kysely';
 import { freshDb, usingPostgres, type TestDb } from '../helpers/db.ts';
 import { migrateToLatest } from '#lib/server/db/migrate.ts';
 import { BUNDLED_UNIT_FILES, importUnits, parseUnitFile, readUnitFile, UnitImportError } from '#lib/server/units/import.ts';
-import { createAccount, login, loadSessionAccount, setPassword, setRole, setActive, LOGIN_FAILED_MESSAGE, LOGIN_LIMITED_MESSAGE, AccountError } from '#lib/server/accounts/index.ts';
+import {
+	createAccount,
+	login,
+	loadSessionAccount,
+	setPassword,
+	setRole,
+	setActive,
+	LOGIN_FAILED_MESSAGE,
+	LOGIN_LIMITED_MESSAGE,
+	AccountError
+} from '#lib/server/accounts/index.ts';
 import { validateSession } from '#lib/server/auth/session.ts';
 import { listCommunesInScope, getCommune } from '#lib/server/units/read.ts';
 import { canOnUnit } from '#lib/domain/access.ts';
@@ -36,34 +46,75 @@ const count = async (era: string, level: string) =>
 
 describe(`foundation on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, () => {
 	it('migrates from empty and a second run applies nothing', async () => {
-		const tables = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = 'public' order by table_name`.execute(t.db);
-		expect(tables.rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(['account', 'admin_unit', 'audit_log', 'login_attempt', 'session', 'unit_lineage']));
+		const tables = await sql<{
+			table_name: string;
+		}>`select table_name from information_schema.tables where table_schema = 'public' order by table_name`.execute(t.db);
+		expect(tables.rows.map((r) => r.table_name)).toEqual(
+			expect.arrayContaining(['account', 'admin_unit', 'audit_log', 'login_attempt', 'session', 'unit_lineage'])
+		);
 		expect(await migrateToLatest(t.db)).toEqual([]);
 	});
 
 	it('imports the official lists with the official counts', async () => {
-		expect([await count('pre2025', 'province'), await count('pre2025', 'district'), await count('pre2025', 'commune')]).toEqual([63, 696, 10_047]);
-		expect([await count('post2025', 'province'), await count('post2025', 'district'), await count('post2025', 'commune')]).toEqual([34, 0, 3_321]);
+		expect([await count('pre2025', 'province'), await count('pre2025', 'district'), await count('pre2025', 'commune')]).toEqual([
+			63, 696, 10_047
+		]);
+		expect([await count('post2025', 'province'), await count('post2025', 'district'), await count('post2025', 'commune')]).toEqual([
+			34, 0, 3_321
+		]);
 	});
 
 	it('links a merged commune to the units it was formed from', async () => {
-		const phuXuan = await t.db.selectFrom('admin_unit').select('id').where('era', '=', 'post2025').where('code', '=', '19753').where('level', '=', 'commune').executeTakeFirstOrThrow();
-		const old = await t.db.selectFrom('unit_lineage as l').innerJoin('admin_unit as o', 'o.id', 'l.old_unit_id').select(['o.code', 'o.name', 'l.share']).where('l.unit_id', '=', phuXuan.id).orderBy('o.code').execute();
+		const phuXuan = await t.db
+			.selectFrom('admin_unit')
+			.select('id')
+			.where('era', '=', 'post2025')
+			.where('code', '=', '19753')
+			.where('level', '=', 'commune')
+			.executeTakeFirstOrThrow();
+		const old = await t.db
+			.selectFrom('unit_lineage as l')
+			.innerJoin('admin_unit as o', 'o.id', 'l.old_unit_id')
+			.select(['o.code', 'o.name', 'l.share'])
+			.where('l.unit_id', '=', phuXuan.id)
+			.orderBy('o.code')
+			.execute();
 		expect(old.map((o) => o.code)).toEqual(['19750', '19753', '19756', '19759', '19762', '19768']);
 		expect(old.find((o) => o.code === '19750')?.name).toBe('Phường Tây Lộc');
 	});
 
 	it('derives the category from the lists: a ward of a centrally-run city is urban', async () => {
-		const vyDa = await t.db.selectFrom('admin_unit').select(['category', 'category_source']).where('era', '=', 'pre2025').where('code', '=', '19777').executeTakeFirstOrThrow();
+		const vyDa = await t.db
+			.selectFrom('admin_unit')
+			.select(['category', 'category_source'])
+			.where('era', '=', 'pre2025')
+			.where('code', '=', '19777')
+			.executeTakeFirstOrThrow();
 		expect(vyDa).toEqual({ category: 'urban_ward', category_source: 'derived' });
-		const laiChauXa = await t.db.selectFrom('admin_unit').select('category').where('era', '=', 'pre2025').where('level', '=', 'commune').where('name', '=', 'Xã Sùng Phài').executeTakeFirstOrThrow();
+		const laiChauXa = await t.db
+			.selectFrom('admin_unit')
+			.select('category')
+			.where('era', '=', 'pre2025')
+			.where('level', '=', 'commune')
+			.where('name', '=', 'Xã Sùng Phài')
+			.executeTakeFirstOrThrow();
 		expect(laiChauXa.category).toBe('standard');
 	});
 
 	it('re-importing keeps an administrator-set category and changes no counts', async () => {
-		await t.db.updateTable('admin_unit').set({ category: 'disadvantaged', category_source: 'set' }).where('era', '=', 'post2025').where('code', '=', '03388').execute();
+		await t.db
+			.updateTable('admin_unit')
+			.set({ category: 'disadvantaged', category_source: 'set' })
+			.where('era', '=', 'post2025')
+			.where('code', '=', '03388')
+			.execute();
 		await importUnits(t.db, readUnitFile(BUNDLED_UNIT_FILES.post2025));
-		const u = await t.db.selectFrom('admin_unit').select(['category', 'category_source']).where('era', '=', 'post2025').where('code', '=', '03388').executeTakeFirstOrThrow();
+		const u = await t.db
+			.selectFrom('admin_unit')
+			.select(['category', 'category_source'])
+			.where('era', '=', 'post2025')
+			.where('code', '=', '03388')
+			.executeTakeFirstOrThrow();
 		expect(u).toEqual({ category: 'disadvantaged', category_source: 'set' });
 		expect(await count('post2025', 'commune')).toBe(3_321);
 	});
@@ -71,7 +122,19 @@ describe(`foundation on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, ()
 	it('refuses a file that is not a unit list, and a list with a bad code, writing nothing', async () => {
 		expect(() => parseUnitFile({ hello: 'world' })).toThrow(UnitImportError);
 		expect(() => parseUnitFile({ hello: 'world' })).toThrow(/không đúng định dạng/);
-		const bad = { data: [{ level1_id: '99', name: 'Tỉnh Thử', merges: [], level2s: [{ level2_id: '99999', name: 'Xã A', merges: [] }, { level2_id: 'abc', name: 'Xã B', merges: [] }] }] };
+		const bad = {
+			data: [
+				{
+					level1_id: '99',
+					name: 'Tỉnh Thử',
+					merges: [],
+					level2s: [
+						{ level2_id: '99999', name: 'Xã A', merges: [] },
+						{ level2_id: 'abc', name: 'Xã B', merges: [] }
+					]
+				}
+			]
+		};
 		expect(() => parseUnitFile(bad)).toThrow(/level2s\.1\.level2_id/);
 		expect(await t.db.selectFrom('admin_unit').select('id').where('code', '=', '99999').executeTakeFirst()).toBeUndefined();
 	});
@@ -80,16 +143,42 @@ describe(`foundation on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, ()
 		let communeA: { id: number; district_id: number | null; province_id: number | null };
 		let communeB: { id: number; district_id: number | null; province_id: number | null };
 		beforeAll(async () => {
-			const pick = (code: string) => t.db.selectFrom('admin_unit').select(['id', 'district_id', 'province_id']).where('era', '=', 'post2025').where('level', '=', 'commune').where('code', '=', code).executeTakeFirstOrThrow();
+			const pick = (code: string) =>
+				t.db
+					.selectFrom('admin_unit')
+					.select(['id', 'district_id', 'province_id'])
+					.where('era', '=', 'post2025')
+					.where('level', '=', 'commune')
+					.where('code', '=', code)
+					.executeTakeFirstOrThrow();
 			communeA = await pick('19753'); // Phường Phú Xuân, Huế
 			communeB = await pick('03388'); // Phường Đoàn Kết, Lai Châu
-			await createAccount(t.db, t.config, { email: 'a@xa.vn', fullName: 'Cán bộ A', role: 'commune_officer', unitCode: '19753', password: PASSWORD }, SYSTEM);
-			await createAccount(t.db, t.config, { email: 'hue@tinh.vn', fullName: 'Thẩm định Huế', role: 'reviewer', unitCode: '46', password: PASSWORD }, SYSTEM);
+			await createAccount(
+				t.db,
+				t.config,
+				{ email: 'a@xa.vn', fullName: 'Cán bộ A', role: 'commune_officer', unitCode: '19753', password: PASSWORD },
+				SYSTEM
+			);
+			await createAccount(
+				t.db,
+				t.config,
+				{ email: 'hue@tinh.vn', fullName: 'Thẩm định Huế', role: 'reviewer', unitCode: '46', password: PASSWORD },
+				SYSTEM
+			);
 		});
 
 		it('binds each account to a unit of the right level and refuses an unknown unit code', async () => {
-			await expect(createAccount(t.db, t.config, { email: 'x@xa.vn', fullName: 'X', role: 'commune_officer', unitCode: '00000', password: PASSWORD }, SYSTEM)).rejects.toThrow(AccountError);
-			await expect(createAccount(t.db, t.config, { email: 'y@xa.vn', fullName: 'Y', role: 'reviewer', unitCode: '19753', password: PASSWORD }, SYSTEM)).rejects.toThrow(/Không tìm thấy đơn vị cấp province/);
+			await expect(
+				createAccount(
+					t.db,
+					t.config,
+					{ email: 'x@xa.vn', fullName: 'X', role: 'commune_officer', unitCode: '00000', password: PASSWORD },
+					SYSTEM
+				)
+			).rejects.toThrow(AccountError);
+			await expect(
+				createAccount(t.db, t.config, { email: 'y@xa.vn', fullName: 'Y', role: 'reviewer', unitCode: '19753', password: PASSWORD }, SYSTEM)
+			).rejects.toThrow(/Không tìm thấy đơn vị cấp province/);
 			const rows = await t.db.selectFrom('account').select('email').where('email', 'in', ['x@xa.vn', 'y@xa.vn']).execute();
 			expect(rows).toEqual([]);
 		});
@@ -97,8 +186,12 @@ describe(`foundation on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, ()
 		it('scopes reads: an officer of commune A cannot read commune B; a reviewer sees only the province', async () => {
 			const a = await t.db.selectFrom('account').select('id').where('email', '=', 'a@xa.vn').executeTakeFirstOrThrow();
 			const officer = actorOf((await loadSessionAccount(t.db, a.id))!);
-			expect(canOnUnit(officer, 'unit.read', { id: communeA.id, districtId: communeA.district_id, provinceId: communeA.province_id })).toBe(true);
-			expect(canOnUnit(officer, 'unit.read', { id: communeB.id, districtId: communeB.district_id, provinceId: communeB.province_id })).toBe(false);
+			expect(canOnUnit(officer, 'unit.read', { id: communeA.id, districtId: communeA.district_id, provinceId: communeA.province_id })).toBe(
+				true
+			);
+			expect(canOnUnit(officer, 'unit.read', { id: communeB.id, districtId: communeB.district_id, provinceId: communeB.province_id })).toBe(
+				false
+			);
 			const visible = await listCommunesInScope(t.db, officer, 'unit.read', 'post2025', { limit: 100 });
 			expect(visible.map((c) => c.id)).toEqual([communeA.id]);
 
@@ -135,7 +228,12 @@ describe(`foundation on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, ()
 		});
 
 		it('ends every session of an account on password change, role change and deactivation', async () => {
-			const acct = await createAccount(t.db, t.config, { email: 'chair@xa.vn', fullName: 'Chủ tịch', role: 'commune_chair', unitCode: '19753', password: PASSWORD }, SYSTEM);
+			const acct = await createAccount(
+				t.db,
+				t.config,
+				{ email: 'chair@xa.vn', fullName: 'Chủ tịch', role: 'commune_chair', unitCode: '19753', password: PASSWORD },
+				SYSTEM
+			);
 			const signIn = async () => {
 				const r = await login(t.db, t.config, 'chair@xa.vn', PASSWORD, '198.51.100.1');
 				if (!r.ok) throw new Error('login failed');

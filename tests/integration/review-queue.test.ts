@@ -29,7 +29,11 @@ beforeAll(async () => {
 	// is 2026-06-02 03:00 in Vietnam.
 	await answer(f.assessmentA, 'TC07.1', { numerator: 99, denominator: 100, ...meta });
 	await answer(f.assessmentA, 'TC01.1', { value: true, ...meta });
-	await t.db.updateTable('assessment').set({ state: 'submitted', submitted_at: new Date('2026-06-01T20:00:00Z') }).where('id', '=', f.assessmentA).execute();
+	await t.db
+		.updateTable('assessment')
+		.set({ state: 'submitted', submitted_at: new Date('2026-06-01T20:00:00Z') })
+		.where('id', '=', f.assessmentA)
+		.execute();
 	// B: TC07.1 cleared (JSON null: unanswered) + 15 (TC01.2 yes) = 15; still a draft.
 	await answer(f.assessmentB, 'TC07.1', null);
 	await answer(f.assessmentB, 'TC01.2', { value: true, ...meta });
@@ -43,7 +47,15 @@ describe(`review queue on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, 
 		expect(q.rounds.map((r) => r.id)).toEqual([f.roundId]);
 		const byCode = Object.fromEntries(q.rows.map((r) => [r.communeCode, r]));
 		expect(Object.keys(byCode).sort()).toEqual([COMMUNE_A, COMMUNE_B].sort());
-		expect(byCode[COMMUNE_A]).toMatchObject({ id: f.assessmentA, state: 'submitted', stateLabel: 'Đã gửi', total: 100, verdict: 'incomplete', daysSinceSubmission: 8, overdue: null });
+		expect(byCode[COMMUNE_A]).toMatchObject({
+			id: f.assessmentA,
+			state: 'submitted',
+			stateLabel: 'Đã gửi',
+			total: 100,
+			verdict: 'incomplete',
+			daysSinceSubmission: 8,
+			overdue: null
+		});
 		expect(byCode[COMMUNE_B]).toMatchObject({ id: f.assessmentB, state: 'draft', total: 15, daysSinceSubmission: null, overdue: null });
 		expect(q.summary.total).toBe(2);
 		expect(q.summary.byState.find((s) => s.state === 'draft')?.count).toBe(1);
@@ -85,7 +97,8 @@ describe(`review queue on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, 
 
 	it('sorts by commune, total, state and days', async () => {
 		const reviewer = await actor(f.reviewer);
-		const ids = async (sort: 'commune' | 'state' | 'total' | 'days', dir: 'asc' | 'desc') => (await reviewQueue(t.db, reviewer, { sort, dir }, '2026-06-10')).rows.map((r) => r.id);
+		const ids = async (sort: 'commune' | 'state' | 'total' | 'days', dir: 'asc' | 'desc') =>
+			(await reviewQueue(t.db, reviewer, { sort, dir }, '2026-06-10')).rows.map((r) => r.id);
 		// Kim Long < Phú Xuân (Vietnamese collation)
 		expect(await ids('commune', 'asc')).toEqual([f.assessmentB, f.assessmentA]);
 		expect(await ids('commune', 'desc')).toEqual([f.assessmentA, f.assessmentB]);
@@ -127,7 +140,12 @@ describe(`review queue on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, 
 		await reviewQueue(t.db, reviewer); // a second, cached, call gives the same
 		expect((await reviewQueue(t.db, reviewer)).rows.find((r) => r.id === f.assessmentB)!.total).toBe(before);
 		// clearing TC01.2 (a new revision of the same row) takes its points away
-		await t.db.updateTable('assessment_answer').set({ answer: 'null', revision: 2 }).where('assessment_id', '=', f.assessmentB).where('indicator_code', '=', 'TC01.2').execute();
+		await t.db
+			.updateTable('assessment_answer')
+			.set({ answer: 'null', revision: 2 })
+			.where('assessment_id', '=', f.assessmentB)
+			.where('indicator_code', '=', 'TC01.2')
+			.execute();
 		const after = (await reviewQueue(t.db, reviewer)).rows.find((r) => r.id === f.assessmentB)!.total;
 		expect(after).toBeLessThan(before);
 		// a new answer adds them back

@@ -20,7 +20,15 @@ import { loadSessionAccount } from '#lib/server/accounts/index.ts';
 import { saveAnswer, saveBaseCounts } from '#lib/server/answers/index.ts';
 import { addEvidence, EvidenceError } from '#lib/server/evidence/index.ts';
 import { localFileStore, newTempPath } from '#lib/server/storage/index.ts';
-import { addComment, appraise, latestCorrectionRequest, loadAppraisal, returnForCorrection, saveReviewItem, startReview } from '#lib/server/reviews/index.ts';
+import {
+	addComment,
+	appraise,
+	latestCorrectionRequest,
+	loadAppraisal,
+	returnForCorrection,
+	saveReviewItem,
+	startReview
+} from '#lib/server/reviews/index.ts';
 import { changesSincePreviousSubmission } from '#lib/server/reviews/submissions.ts';
 import { issueDecision, loadDecision, revokeRecognition, decisionOfAssessment } from '#lib/server/decisions/index.ts';
 import { confirmCriteriaSet } from '#lib/server/criteria/index.ts';
@@ -52,7 +60,15 @@ const as = async (id: number) => {
 	const account = (await loadSessionAccount(t.db, id))!;
 	return { account, actor: { ...actorOf(account), label: account.email } };
 };
-const item = (indicator: string, over: Partial<ReviewItemInput> = {}): ReviewItemInput => ({ indicator, points: null, reason: '', status: 'accepted', request: '', revision: 0, ...over });
+const item = (indicator: string, over: Partial<ReviewItemInput> = {}): ReviewItemInput => ({
+	indicator,
+	points: null,
+	reason: '',
+	status: 'accepted',
+	request: '',
+	revision: 0,
+	...over
+});
 const version = async (id: number) => (await loadAssessment(t.db, id))!.stateVersion;
 
 beforeAll(async () => {
@@ -97,15 +113,40 @@ describe(`the review loop on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}
 		// a different value needs a reason; points above the maximum are refused
 		const status = await dossierStatus(t.db, a);
 		const zMax = status.result.criteria.flatMap((c) => c.indicators).find((i) => i.code === Z)!.maxPoints;
-		expect(await saveReviewItem(t.db, reviewer.actor, a, item(Z, { points: zMax - 5 }))).toMatchObject({ ok: false, status: 400, fieldErrors: { reason: expect.stringMatching(/cần ghi lý do/) } });
-		expect(await saveReviewItem(t.db, reviewer.actor, a, item(Z, { points: zMax + 1, reason: 'x' }))).toMatchObject({ ok: false, status: 400, fieldErrors: { points: expect.any(String) } });
-		expect(await saveReviewItem(t.db, reviewer.actor, a, item(Z, { points: zMax - 5, reason: 'Sổ theo dõi thiếu 2 tháng' }))).toMatchObject({ ok: true });
+		expect(await saveReviewItem(t.db, reviewer.actor, a, item(Z, { points: zMax - 5 }))).toMatchObject({
+			ok: false,
+			status: 400,
+			fieldErrors: { reason: expect.stringMatching(/cần ghi lý do/) }
+		});
+		expect(await saveReviewItem(t.db, reviewer.actor, a, item(Z, { points: zMax + 1, reason: 'x' }))).toMatchObject({
+			ok: false,
+			status: 400,
+			fieldErrors: { points: expect.any(String) }
+		});
+		expect(await saveReviewItem(t.db, reviewer.actor, a, item(Z, { points: zMax - 5, reason: 'Sổ theo dõi thiếu 2 tháng' }))).toMatchObject(
+			{ ok: true }
+		);
 		// needs supplement needs a request
-		expect(await saveReviewItem(t.db, reviewer.actor, a, item(X, { status: 'needs_supplement' }))).toMatchObject({ ok: false, status: 400 });
-		expect(await saveReviewItem(t.db, reviewer.actor, a, item(X, { status: 'needs_supplement', request: 'Bổ sung quyết định phân công bản có chữ ký' }))).toMatchObject({ ok: true });
-		expect(await saveReviewItem(t.db, reviewer.actor, a, item(Y, { status: 'needs_supplement', request: 'Thiếu sổ khám sức khỏe quý IV' }))).toMatchObject({ ok: true });
+		expect(await saveReviewItem(t.db, reviewer.actor, a, item(X, { status: 'needs_supplement' }))).toMatchObject({
+			ok: false,
+			status: 400
+		});
+		expect(
+			await saveReviewItem(
+				t.db,
+				reviewer.actor,
+				a,
+				item(X, { status: 'needs_supplement', request: 'Bổ sung quyết định phân công bản có chữ ký' })
+			)
+		).toMatchObject({ ok: true });
+		expect(
+			await saveReviewItem(t.db, reviewer.actor, a, item(Y, { status: 'needs_supplement', request: 'Thiếu sổ khám sức khỏe quý IV' }))
+		).toMatchObject({ ok: true });
 		// a stale revision does not overwrite
-		expect(await saveReviewItem(t.db, reviewer.actor, a, item(Y, { status: 'accepted', revision: 0 }))).toMatchObject({ ok: false, status: 409 });
+		expect(await saveReviewItem(t.db, reviewer.actor, a, item(Y, { status: 'accepted', revision: 0 }))).toMatchObject({
+			ok: false,
+			status: 409
+		});
 
 		// return: one consolidated request listing exactly the flagged items
 		a = await returnForCorrection(t.db, reviewer.actor, id, a.stateVersion, 'Đề nghị xã bổ sung các nội dung sau.');
@@ -118,14 +159,23 @@ describe(`the review loop on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}
 		const officerNotes = await listNotifications(t.db, f.officerA);
 		expect(officerNotes[0]).toMatchObject({ kind: 'returned', link: `/assessments/${id}`, read: false });
 		// the commune's accounts receive nothing before the return; the reviewer got the submission's
-		await expect.poll(() => mails.map((m) => m.to), { timeout: 5000 }).toEqual(expect.arrayContaining(['canbo.xa@demo.vn', 'chutich.xa@demo.vn', 'thamdinh@demo.vn']));
+		await expect
+			.poll(() => mails.map((m) => m.to), { timeout: 5000 })
+			.toEqual(expect.arrayContaining(['canbo.xa@demo.vn', 'chutich.xa@demo.vn', 'thamdinh@demo.vn']));
 
 		// the commune may change only what was flagged
 		const ctx = { account: officer.account, assessment: a };
-		const stored = await t.db.selectFrom('assessment_answer').select(['indicator_code', 'revision']).where('assessment_id', '=', id).execute();
+		const stored = await t.db
+			.selectFrom('assessment_answer')
+			.select(['indicator_code', 'revision'])
+			.where('assessment_id', '=', id)
+			.execute();
 		const rev = (code: string) => stored.find((s) => s.indicator_code === code)!.revision;
 		const zAnswer = fullMarksQd06()[Z];
-		expect(await saveAnswer(t.db, ctx, { indicator: Z, answer: zAnswer, expectedRevision: rev(Z) })).toMatchObject({ status: 409, body: { message: expect.stringMatching(/chỉ sửa được các chỉ số/) } });
+		expect(await saveAnswer(t.db, ctx, { indicator: Z, answer: zAnswer, expectedRevision: rev(Z) })).toMatchObject({
+			status: 409,
+			body: { message: expect.stringMatching(/chỉ sửa được các chỉ số/) }
+		});
 		expect(await saveBaseCounts(t.db, ctx, { baseCounts: {}, expectedRevision: a.baseRevision })).toMatchObject({ status: 409 });
 		const set = await assessmentCriteriaSet(t.db, a);
 		const store = localFileStore(path.join(dir, 'files'));
@@ -146,7 +196,9 @@ describe(`the review loop on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}
 		const xAnswer = { ...fullMarksQd06()[X], source: 'Quyết định số 12/QĐ-UBND' };
 		expect(await saveAnswer(t.db, ctx, { indicator: X, answer: xAnswer, expectedRevision: rev(X) })).toMatchObject({ status: 200 });
 		const added = await upload([Y], 'so-kham-quy-IV');
-		expect(await addComment(t.db, officer.actor, a, set, { indicator: X, body: 'Đã bổ sung quyết định có chữ ký.' })).toMatchObject({ ok: true });
+		expect(await addComment(t.db, officer.actor, a, set, { indicator: X, body: 'Đã bổ sung quyết định có chữ ký.' })).toMatchObject({
+			ok: true
+		});
 
 		// resubmit; the reviewing level sees exactly what changed
 		a = await transition(t.db, chair.actor, id, 'resubmit', a.stateVersion);
@@ -164,35 +216,61 @@ describe(`the review loop on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}
 
 		// appraisal: refused while items still need a supplement, then recorded
 		a = await startReview(t.db, reviewer.actor, id, a.stateVersion);
-		await expect(appraise(t.db, reviewer.actor, id, a.stateVersion, { recommendation: 'recognise', remarks: '' })).rejects.toThrow(/Cần bổ sung/);
+		await expect(appraise(t.db, reviewer.actor, id, a.stateVersion, { recommendation: 'recognise', remarks: '' })).rejects.toThrow(
+			/Cần bổ sung/
+		);
 		const items = await t.db.selectFrom('review_item').select(['indicator_code', 'revision']).where('assessment_id', '=', id).execute();
 		for (const code of [X, Y]) {
-			expect(await saveReviewItem(t.db, reviewer.actor, a, item(code, { revision: items.find((i) => i.indicator_code === code)!.revision }))).toMatchObject({ ok: true });
+			expect(
+				await saveReviewItem(t.db, reviewer.actor, a, item(code, { revision: items.find((i) => i.indicator_code === code)!.revision }))
+			).toMatchObject({ ok: true });
 		}
 		a = await appraise(t.db, reviewer.actor, id, a.stateVersion, { recommendation: 'recognise', remarks: 'Hồ sơ đầy đủ sau bổ sung.' });
 		expect(a.state).toBe('appraised');
 		const appraisal = (await loadAppraisal(t.db, id))!;
 		expect(appraisal.selfTotal).toBe(1000);
 		expect(appraisal.reviewedTotal).toBe(995);
-		expect(appraisal.criteria.find((c) => c.code === 'TC03')).toMatchObject({ selfPoints: expect.any(Number), reviewedPoints: expect.any(Number) });
+		expect(appraisal.criteria.find((c) => c.code === 'TC03')).toMatchObject({
+			selfPoints: expect.any(Number),
+			reviewedPoints: expect.any(Number)
+		});
 		const tc03 = appraisal.criteria.find((c) => c.code === 'TC03')!;
 		expect(tc03.selfPoints - tc03.reviewedPoints).toBe(5);
 		expect(appraisal.reviewedVerdict).toBe('pass');
 		expect((await listNotifications(t.db, f.approver)).map((n) => n.kind)).toContain('appraised');
 
 		// the decision: never by someone who reviewed the assessment
-		const base = { outcome: 'recognise' as const, number: '15/QĐ-UBND', issuedOn: '2026-11-20', signerName: 'Phạm Quốc Việt', signerTitle: 'Chủ tịch', validFrom: '2026-11-20', validUntil: '2029-11-19' };
+		const base = {
+			outcome: 'recognise' as const,
+			number: '15/QĐ-UBND',
+			issuedOn: '2026-11-20',
+			signerName: 'Phạm Quốc Việt',
+			signerTitle: 'Chủ tịch',
+			validFrom: '2026-11-20',
+			validUntil: '2029-11-19'
+		};
 		await t.db.updateTable('account').set({ role: 'approver' }).where('id', '=', f.reviewer).execute();
 		const reviewerAsApprover = await as(f.reviewer);
-		await expect(issueDecision(t.db, reviewerAsApprover.actor, { ...base, assessments: [{ id, version: a.stateVersion }] })).rejects.toThrow(/không được là người đã thẩm định/);
+		await expect(
+			issueDecision(t.db, reviewerAsApprover.actor, { ...base, assessments: [{ id, version: a.stateVersion }] })
+		).rejects.toThrow(/không được là người đã thẩm định/);
 		await t.db.updateTable('account').set({ role: 'reviewer' }).where('id', '=', f.reviewer).execute();
 		// …and not under a criteria set that is neither verified nor confirmed
-		await expect(issueDecision(t.db, approver.actor, { ...base, assessments: [{ id, version: a.stateVersion }] })).rejects.toThrow(/chưa được quản trị viên xác nhận/);
+		await expect(issueDecision(t.db, approver.actor, { ...base, assessments: [{ id, version: a.stateVersion }] })).rejects.toThrow(
+			/chưa được quản trị viên xác nhận/
+		);
 		await confirmCriteriaSet(t.db, a.criteriaSetId, { id: f.admin, label: 'quantri@demo.vn' }, 'Đối chiếu với văn bản do tỉnh cung cấp');
 		const decisionId = await issueDecision(t.db, approver.actor, { ...base, assessments: [{ id, version: a.stateVersion }] });
 		expect((await loadAssessment(t.db, id))!.state).toBe('recognised');
 		const recognition = (await decisionOfAssessment(t.db, id))!;
-		expect(recognition).toMatchObject({ decision_id: decisionId, number: '15/QĐ-UBND', outcome: 'recognise', valid_from: '2026-11-20', valid_until: '2029-11-19', revoked_reason: null });
+		expect(recognition).toMatchObject({
+			decision_id: decisionId,
+			number: '15/QĐ-UBND',
+			outcome: 'recognise',
+			valid_from: '2026-11-20',
+			valid_until: '2029-11-19',
+			revoked_reason: null
+		});
 		const decision = (await loadDecision(t.db, approver.actor, decisionId))!;
 		expect(decision.items).toHaveLength(1);
 		expect(decision.items[0]).toMatchObject({ communeName: 'Phường Phú Xuân', reviewedTotal: 995 });
@@ -208,7 +286,14 @@ describe(`the review loop on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}
 		await expect(revokeRecognition(t.db, approver.actor, decision.items[0].id, 'Thu hồi lần hai')).rejects.toThrow(/đã được thu hồi/);
 
 		// every step is in the audit trail with a snapshot, and the chain verifies
-		const steps = await t.db.selectFrom('audit_log').select(['action', 'details']).where('object_type', '=', 'assessment').where('object_id', '=', String(id)).where('action', 'like', 'assessment.%').orderBy('id').execute();
+		const steps = await t.db
+			.selectFrom('audit_log')
+			.select(['action', 'details'])
+			.where('object_type', '=', 'assessment')
+			.where('object_id', '=', String(id))
+			.where('action', 'like', 'assessment.%')
+			.orderBy('id')
+			.execute();
 		expect(steps.map((s) => s.action).filter((x) => !x.startsWith('assessment.answer'))).toEqual([
 			'assessment.submit',
 			'assessment.start_review',
@@ -227,7 +312,17 @@ describe(`the review loop on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}
 		const reviewer = await as(f.reviewer);
 		const officerB = await as(f.officerB);
 		const id = f.assessmentB;
-		const decide = (v: number) => issueDecision(t.db, approver.actor, { outcome: 'recognise', number: '16/QĐ-UBND', issuedOn: '2026-11-21', signerName: 'Phạm Quốc Việt', signerTitle: 'Chủ tịch', validFrom: '2026-11-21', validUntil: '2029-11-20', assessments: [{ id, version: v }] });
+		const decide = (v: number) =>
+			issueDecision(t.db, approver.actor, {
+				outcome: 'recognise',
+				number: '16/QĐ-UBND',
+				issuedOn: '2026-11-21',
+				signerName: 'Phạm Quốc Việt',
+				signerTitle: 'Chủ tịch',
+				validFrom: '2026-11-21',
+				validUntil: '2029-11-20',
+				assessments: [{ id, version: v }]
+			});
 		await expect(decide(await version(id))).rejects.toThrow(/chưa có kết luận thẩm định/);
 		await t.db.updateTable('account').set({ role: 'commune_chair' }).where('id', '=', f.officerB).execute();
 		const chairB = await as(f.officerB);
@@ -235,8 +330,19 @@ describe(`the review loop on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}
 		await transition(t.db, chairB.actor, id, 'submit', await version(id));
 		const a = await startReview(t.db, reviewer.actor, id, await version(id));
 		await expect(decide(a.stateVersion)).rejects.toThrow(/chưa có kết luận thẩm định/);
-		const stored = await t.db.selectFrom('assessment_answer').select('revision').where('assessment_id', '=', id).where('indicator_code', '=', X).executeTakeFirstOrThrow();
-		expect(await saveAnswer(t.db, { account: officerB.account, assessment: a }, { indicator: X, answer: fullMarksQd06()[X], expectedRevision: stored.revision })).toMatchObject({ status: 409 });
+		const stored = await t.db
+			.selectFrom('assessment_answer')
+			.select('revision')
+			.where('assessment_id', '=', id)
+			.where('indicator_code', '=', X)
+			.executeTakeFirstOrThrow();
+		expect(
+			await saveAnswer(
+				t.db,
+				{ account: officerB.account, assessment: a },
+				{ indicator: X, answer: fullMarksQd06()[X], expectedRevision: stored.revision }
+			)
+		).toMatchObject({ status: 409 });
 		expect((await loadAssessment(t.db, id))!.state).toBe('under_review');
 		expect(await t.db.selectFrom('decision_item').select('id').where('assessment_id', '=', id).execute()).toEqual([]);
 	});
@@ -262,7 +368,16 @@ describe(`the review loop on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}
 		const id = f.assessmentB;
 		const before = await t.db.selectFrom('decision').select('id').execute();
 		await expect(
-			issueDecision(t.db, approver.actor, { outcome: 'not_recognise', number: '15/QĐ-UBND', issuedOn: '2026-12-01', signerName: 'Phạm Quốc Việt', signerTitle: 'Chủ tịch', validFrom: '', validUntil: '', assessments: [{ id, version: await version(id) }] })
+			issueDecision(t.db, approver.actor, {
+				outcome: 'not_recognise',
+				number: '15/QĐ-UBND',
+				issuedOn: '2026-12-01',
+				signerName: 'Phạm Quốc Việt',
+				signerTitle: 'Chủ tịch',
+				validFrom: '',
+				validUntil: '',
+				assessments: [{ id, version: await version(id) }]
+			})
 		).rejects.toThrow(/đã được dùng trong năm 2026/);
 		expect(await t.db.selectFrom('decision').select('id').execute()).toHaveLength(before.length);
 		expect((await loadAssessment(t.db, id))!.state).toBe('appraised');
@@ -270,7 +385,12 @@ describe(`the review loop on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}
 
 	it('the audit chain fails verification after a row is altered by hand', async () => {
 		await sql`alter table audit_log disable trigger audit_log_no_change`.execute(t.db);
-		const row = await t.db.selectFrom('audit_log').select('id').where('action', '=', 'assessment.appraise').orderBy('id').executeTakeFirstOrThrow();
+		const row = await t.db
+			.selectFrom('audit_log')
+			.select('id')
+			.where('action', '=', 'assessment.appraise')
+			.orderBy('id')
+			.executeTakeFirstOrThrow();
 		await sql`update audit_log set details = jsonb_set(details, '{recommendation}', '"not_recognise"') where id = ${row.id}`.execute(t.db);
 		await sql`alter table audit_log enable trigger audit_log_no_change`.execute(t.db);
 		expect(await verifyAuditChain(t.db)).toMatchObject({ ok: false, firstBrokenId: row.id });
@@ -284,8 +404,20 @@ describe(`with REVIEW_LEVEL=district on ${usingPostgres ? 'PostgreSQL' : 'embedd
 		const { seedDemo, DEMO_PASSWORD } = await import('#lib/server/seed/demo.ts');
 		const { createAccount } = await import('#lib/server/accounts/index.ts');
 		await seedDemo(d.db, d.config);
-		const other = await d.db.selectFrom('admin_unit').select('code').where('level', '=', 'district').where('era', '=', 'pre2025').where('code', '!=', '474').orderBy('code').executeTakeFirstOrThrow();
-		await createAccount(d.db, d.config, { email: 'thamdinh.khac@demo.vn', fullName: 'Thẩm định huyện khác', role: 'reviewer', unitCode: other.code, password: DEMO_PASSWORD }, { id: null, label: 'test' });
+		const other = await d.db
+			.selectFrom('admin_unit')
+			.select('code')
+			.where('level', '=', 'district')
+			.where('era', '=', 'pre2025')
+			.where('code', '!=', '474')
+			.orderBy('code')
+			.executeTakeFirstOrThrow();
+		await createAccount(
+			d.db,
+			d.config,
+			{ email: 'thamdinh.khac@demo.vn', fullName: 'Thẩm định huyện khác', role: 'reviewer', unitCode: other.code, password: DEMO_PASSWORD },
+			{ id: null, label: 'test' }
+		);
 	}, 180_000);
 	afterAll(async () => d?.drop());
 
@@ -295,7 +427,9 @@ describe(`with REVIEW_LEVEL=district on ${usingPostgres ? 'PostgreSQL' : 'embedd
 			const acc = (await loadSessionAccount(d.db, row.id))!;
 			return { account: acc, actor: { ...actorOf(acc), label: email } };
 		};
-		const [chair, reviewer, approver, outsider] = await Promise.all(['chutich.xa@demo.vn', 'thamdinh@demo.vn', 'lanhdao@demo.vn', 'thamdinh.khac@demo.vn'].map(account));
+		const [chair, reviewer, approver, outsider] = await Promise.all(
+			['chutich.xa@demo.vn', 'thamdinh@demo.vn', 'lanhdao@demo.vn', 'thamdinh.khac@demo.vn'].map(account)
+		);
 		expect(reviewer.account.unit?.level).toBe('district');
 		const a = await d.db.selectFrom('assessment').select('id').where('commune_id', '=', chair.account.unit!.id).executeTakeFirstOrThrow();
 		await completeDossier(d, a.id, chair.account.id);
@@ -312,8 +446,21 @@ describe(`with REVIEW_LEVEL=district on ${usingPostgres ? 'PostgreSQL' : 'embedd
 		// the whole way to a decision issued by the district
 		await startReview(d.db, reviewer.actor, a.id, await v());
 		await appraise(d.db, reviewer.actor, a.id, await v(), { recommendation: 'not_recognise', remarks: 'Thử ở cấp huyện' });
-		const id = await issueDecision(d.db, approver.actor, { outcome: 'not_recognise', number: '3/QĐ-UBND', issuedOn: '2026-11-22', signerName: 'Phạm Quốc Việt', signerTitle: 'Chủ tịch UBND huyện', validFrom: '', validUntil: '', assessments: [{ id: a.id, version: await v() }] });
-		const decision = await d.db.selectFrom('decision').select(['issuing_unit_id', 'outcome']).where('id', '=', id).executeTakeFirstOrThrow();
+		const id = await issueDecision(d.db, approver.actor, {
+			outcome: 'not_recognise',
+			number: '3/QĐ-UBND',
+			issuedOn: '2026-11-22',
+			signerName: 'Phạm Quốc Việt',
+			signerTitle: 'Chủ tịch UBND huyện',
+			validFrom: '',
+			validUntil: '',
+			assessments: [{ id: a.id, version: await v() }]
+		});
+		const decision = await d.db
+			.selectFrom('decision')
+			.select(['issuing_unit_id', 'outcome'])
+			.where('id', '=', id)
+			.executeTakeFirstOrThrow();
 		expect(decision).toEqual({ issuing_unit_id: approver.account.unit!.id, outcome: 'not_recognise' });
 		expect((await loadAssessment(d.db, a.id))!.state).toBe('not_recognised');
 	});

@@ -31,8 +31,12 @@ describe(`rounds and submission on ${usingPostgres ? 'PostgreSQL' : 'embedded PG
 		const set = await t.db.selectFrom('criteria_set').select('id').executeTakeFirstOrThrow();
 		const before = (await t.db.selectFrom('round').select('id').execute()).length;
 		const base = { name: 'Đợt lỗi', year: 2026, criteriaSetId: set.id, opensOn: '2026-05-01', closesOn: '2026-06-01' };
-		await expect(openRound(t.db, 'post2025', { ...base, communeCodes: ['99999'] }, SYSTEM)).rejects.toThrow(/Không tìm thấy xã có mã: 99999/);
-		await expect(openRound(t.db, 'post2025', { ...base, closesOn: '2026-04-01', communeCodes: [COMMUNE_A] }, SYSTEM)).rejects.toThrow(ZodError);
+		await expect(openRound(t.db, 'post2025', { ...base, communeCodes: ['99999'] }, SYSTEM)).rejects.toThrow(
+			/Không tìm thấy xã có mã: 99999/
+		);
+		await expect(openRound(t.db, 'post2025', { ...base, closesOn: '2026-04-01', communeCodes: [COMMUNE_A] }, SYSTEM)).rejects.toThrow(
+			ZodError
+		);
 		await expect(openRound(t.db, 'post2025', { ...base }, SYSTEM)).rejects.toThrow(/ít nhất một xã/);
 		// a province officer may only open rounds for their own province
 		await expect(openRound(t.db, 'post2025', { ...base, communeCodes: [COMMUNE_A] }, SYSTEM, 999_999)).rejects.toThrow(RoundError);
@@ -50,7 +54,9 @@ describe(`rounds and submission on ${usingPostgres ? 'PostgreSQL' : 'embedded PG
 
 	it('refuses to submit an incomplete dossier, listing what is missing, and changes nothing', async () => {
 		const a = (await loadAssessment(t.db, f.assessmentA))!;
-		const err = await transition(t.db, { id: f.chairA, role: 'commune_chair', label: 'chair' }, a.id, 'submit', a.stateVersion).catch((e) => e);
+		const err = await transition(t.db, { id: f.chairA, role: 'commune_chair', label: 'chair' }, a.id, 'submit', a.stateVersion).catch(
+			(e) => e
+		);
 		expect(err).toBeInstanceOf(WorkflowError);
 		expect(err.status).toBe(409);
 		expect(err.missing.map((m: { kind: string }) => m.kind)).toEqual(expect.arrayContaining(['answer', 'document']));
@@ -62,20 +68,30 @@ describe(`rounds and submission on ${usingPostgres ? 'PostgreSQL' : 'embedded PG
 		const a = (await loadAssessment(t.db, f.assessmentA))!;
 		const status = await dossierStatus(t.db, a);
 		expect(status.missing).toEqual([]);
-		await expect(transition(t.db, { id: f.officerA, role: 'commune_officer', label: 'officer' }, a.id, 'submit', a.stateVersion)).rejects.toThrow(/Không thể thực hiện/);
+		await expect(
+			transition(t.db, { id: f.officerA, role: 'commune_officer', label: 'officer' }, a.id, 'submit', a.stateVersion)
+		).rejects.toThrow(/Không thể thực hiện/);
 	});
 
 	it('submits a complete dossier exactly once when two submissions race, with a snapshot in the audit trail', async () => {
 		const a = (await loadAssessment(t.db, f.assessmentA))!;
 		const chair = { id: f.chairA, role: 'commune_chair' as const, label: 'chair' };
-		const results = await Promise.allSettled([transition(t.db, chair, a.id, 'submit', a.stateVersion), transition(t.db, chair, a.id, 'submit', a.stateVersion)]);
+		const results = await Promise.allSettled([
+			transition(t.db, chair, a.id, 'submit', a.stateVersion),
+			transition(t.db, chair, a.id, 'submit', a.stateVersion)
+		]);
 		expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
 		const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
 		expect(rejected.reason).toBeInstanceOf(WorkflowError);
 		expect(rejected.reason.message).toMatch(/vừa được người khác cập nhật/);
 		const after = (await loadAssessment(t.db, a.id))!;
 		expect(after).toMatchObject({ state: 'submitted', stateVersion: a.stateVersion + 1 });
-		const audit = await t.db.selectFrom('audit_log').select(['details', 'actor_id']).where('action', '=', 'assessment.submit').where('object_id', '=', String(a.id)).execute();
+		const audit = await t.db
+			.selectFrom('audit_log')
+			.select(['details', 'actor_id'])
+			.where('action', '=', 'assessment.submit')
+			.where('object_id', '=', String(a.id))
+			.execute();
 		expect(audit).toHaveLength(1);
 		const snap = (audit[0].details as { snapshot: { answers: Record<string, unknown>; total: number; criteriaSet: string } }).snapshot;
 		expect(snap.criteriaSet).toBe('QD06-2019@1');

@@ -3,7 +3,16 @@ import { QD06_2019 } from '#lib/domain/criteria/qd06-2019.ts';
 import type { Indicator } from '#lib/domain/criteria/schema.ts';
 import { parseAnswers } from '#lib/domain/scoring/answers.ts';
 import { score } from '#lib/domain/scoring/score.ts';
-import { answersOf, criterionStatus, describeAnswer, fieldsFromAnswer, parseCount, parsePercent, readFields, sameAnswer } from './EntryAnswer.ts';
+import {
+	answersOf,
+	criterionStatus,
+	describeAnswer,
+	fieldsFromAnswer,
+	parseCount,
+	parsePercent,
+	readFields,
+	sameAnswer
+} from './EntryAnswer.ts';
 
 const ind = (code: string): Indicator => QD06_2019.criteria.flatMap((c) => c.indicators).find((i) => i.code === code)!;
 
@@ -46,7 +55,10 @@ describe('readFields', () => {
 			missing: ['mẫu số'],
 			message: 'Chưa lưu: cần nhập mẫu số'
 		});
-		expect(readFields(ind('TC07.1'), { numerator: '', denominator: '', source: 'Trạm y tế xã', period: '' })).toMatchObject({ state: 'incomplete', missing: ['tử số', 'mẫu số'] });
+		expect(readFields(ind('TC07.1'), { numerator: '', denominator: '', source: 'Trạm y tế xã', period: '' })).toMatchObject({
+			state: 'incomplete',
+			missing: ['tử số', 'mẫu số']
+		});
 		expect(readFields(ind('TC03.1'), { count: '-1', population: 'abc', source: '', period: '' })).toEqual({
 			state: 'invalid',
 			errors: { count: 'Không được âm', population: 'Chỉ nhập chữ số, ví dụ 1.250' },
@@ -69,16 +81,36 @@ describe('readFields', () => {
 	});
 
 	it('manual points need an integer within the maximum and a justification', () => {
-		const manual = { kind: 'manual', code: 'X01.1', title: 'x', measure: 'x', guidance: 'x', maxPoints: 20, source: 'x', verified: true } as Indicator;
-		expect(readFields(manual, { points: '25', justification: 'Lý do', source: '', period: '' })).toMatchObject({ state: 'invalid', errors: { points: 'Điểm phải là số nguyên từ 0 đến 20' } });
-		expect(readFields(manual, { points: '15', justification: '', source: '', period: '' })).toMatchObject({ state: 'incomplete', missing: ['giải trình'] });
-		expect(readFields(manual, { points: '15', justification: ' Có biên bản ', source: '', period: '' })).toEqual({ state: 'ok', answer: { points: 15, justification: 'Có biên bản' } });
+		const manual = {
+			kind: 'manual',
+			code: 'X01.1',
+			title: 'x',
+			measure: 'x',
+			guidance: 'x',
+			maxPoints: 20,
+			source: 'x',
+			verified: true
+		} as Indicator;
+		expect(readFields(manual, { points: '25', justification: 'Lý do', source: '', period: '' })).toMatchObject({
+			state: 'invalid',
+			errors: { points: 'Điểm phải là số nguyên từ 0 đến 20' }
+		});
+		expect(readFields(manual, { points: '15', justification: '', source: '', period: '' })).toMatchObject({
+			state: 'incomplete',
+			missing: ['giải trình']
+		});
+		expect(readFields(manual, { points: '15', justification: ' Có biên bản ', source: '', period: '' })).toEqual({
+			state: 'ok',
+			answer: { points: 15, justification: 'Có biên bản' }
+		});
 	});
 });
 
 describe('display', () => {
 	it('describes answers for the side-by-side conflict view', () => {
-		expect(describeAnswer(ind('TC07.1'), { numerator: 1250, denominator: 1300, source: 'Trạm y tế xã', period: '2025' })).toBe('1.250 / 1.300 (nguồn: Trạm y tế xã; kỳ: 2025)');
+		expect(describeAnswer(ind('TC07.1'), { numerator: 1250, denominator: 1300, source: 'Trạm y tế xã', period: '2025' })).toBe(
+			'1.250 / 1.300 (nguồn: Trạm y tế xã; kỳ: 2025)'
+		);
 		expect(describeAnswer(ind('TC01.1'), { value: true })).toBe('Có');
 		expect(describeAnswer(ind('TC03.1'), { count: 0, population: 2400 })).toBe('0 trường hợp / 2.400 trẻ em');
 		expect(describeAnswer(ind('TC12.1'), { level: 'dedicated' })).toBe('Có điểm vui chơi dành riêng cho trẻ em, bảo đảm an toàn');

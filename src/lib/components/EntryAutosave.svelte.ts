@@ -85,7 +85,9 @@ export class Autosaver<T> {
 				return 'Chưa lưu: số liệu đã bị người khác thay đổi';
 			case 'idle':
 				if (idle) return idle;
-				return this.savedAt ? `Lưu lần cuối lúc ${formatDateTime(this.savedAt)}${this.savedBy?.name ? ` (${this.savedBy.name})` : ''}` : 'Chưa nhập';
+				return this.savedAt
+					? `Lưu lần cuối lúc ${formatDateTime(this.savedAt)}${this.savedBy?.name ? ` (${this.savedBy.name})` : ''}`
+					: 'Chưa nhập';
 		}
 	}
 
@@ -255,7 +257,11 @@ export class Autosaver<T> {
 		if (res.status === 400 && Array.isArray(body.errors)) {
 			const errors: Record<string, string> = {};
 			for (const e of body.errors as { path: string; message: string }[]) {
-				const field = e.path.split(/[.[\]"]+/).filter(Boolean).pop() ?? '';
+				const field =
+					e.path
+						.split(/[.[\]"]+/)
+						.filter(Boolean)
+						.pop() ?? '';
 				errors[field] = e.message;
 			}
 			this.fieldErrors = errors;
@@ -264,6 +270,7 @@ export class Autosaver<T> {
 			return;
 		}
 		this.status = 'error';
-		this.message = typeof body.message === 'string' ? `Không lưu được: ${body.message}` : `Không lưu được (lỗi ${res.status}). Hãy thử lại.`;
+		this.message =
+			typeof body.message === 'string' ? `Không lưu được: ${body.message}` : `Không lưu được (lỗi ${res.status}). Hãy thử lại.`;
 	}
 }

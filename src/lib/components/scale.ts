@@ -17,9 +17,17 @@ export function scaleLines(ind: Indicator): ScaleLine[] {
 			];
 		case 'incidence':
 			return [
-				...ind.bands.map((b) => ({ text: `Không quá ${formatNumberVi(b.max)} trên ${formatNumberVi(ind.per)} trẻ em: ${pts(b.points)}`, provisional: Boolean(b.provisional) })),
-				{ text: `Cao hơn ${formatNumberVi(ind.bands[ind.bands.length - 1].max)}: 0 điểm`, provisional: ind.bands.some((b) => b.provisional) },
-				...(ind.zeroIfCountAtLeast ? [{ text: `Từ ${formatNumberVi(ind.zeroIfCountAtLeast)} trường hợp trở lên: 0 điểm`, provisional: true }] : [])
+				...ind.bands.map((b) => ({
+					text: `Không quá ${formatNumberVi(b.max)} trên ${formatNumberVi(ind.per)} trẻ em: ${pts(b.points)}`,
+					provisional: Boolean(b.provisional)
+				})),
+				{
+					text: `Cao hơn ${formatNumberVi(ind.bands[ind.bands.length - 1].max)}: 0 điểm`,
+					provisional: ind.bands.some((b) => b.provisional)
+				},
+				...(ind.zeroIfCountAtLeast
+					? [{ text: `Từ ${formatNumberVi(ind.zeroIfCountAtLeast)} trường hợp trở lên: 0 điểm`, provisional: true }]
+					: [])
 			];
 		case 'level':
 			return ind.levels.map((l) => ({ text: `${l.label}: ${pts(l.points)}`, provisional: Boolean(l.provisional) }));

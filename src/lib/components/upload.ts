@@ -61,7 +61,12 @@ const SESSION_ERROR = 'Phiên đăng nhập đã hết hạn. Hãy tải lại t
  * Sends `form` with XMLHttpRequest, calling `onProgress(loaded, total)` as the body goes out.
  * `signal` aborts the upload. Never rejects: failures come back as `{ ok: false }`.
  */
-export function uploadWithProgress(url: string, form: FormData, onProgress: (loaded: number, total: number) => void, signal?: AbortSignal): Promise<UploadOutcome> {
+export function uploadWithProgress(
+	url: string,
+	form: FormData,
+	onProgress: (loaded: number, total: number) => void,
+	signal?: AbortSignal
+): Promise<UploadOutcome> {
 	return new Promise((resolve) => {
 		const xhr = new XMLHttpRequest();
 		xhr.open('POST', url);

@@ -28,16 +28,51 @@ export const SCOPES = ['self', 'unit', 'area', 'all'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export const MATRIX = {
-	'home.view': { commune_officer: 'self', commune_chair: 'self', reviewer: 'self', approver: 'self', province_officer: 'self', admin: 'self' },
-	'account.changePassword': { commune_officer: 'self', commune_chair: 'self', reviewer: 'self', approver: 'self', province_officer: 'self', admin: 'self' },
+	'home.view': {
+		commune_officer: 'self',
+		commune_chair: 'self',
+		reviewer: 'self',
+		approver: 'self',
+		province_officer: 'self',
+		admin: 'self'
+	},
+	'account.changePassword': {
+		commune_officer: 'self',
+		commune_chair: 'self',
+		reviewer: 'self',
+		approver: 'self',
+		province_officer: 'self',
+		admin: 'self'
+	},
 	'account.manage': { admin: 'all' },
-	'unit.read': { commune_officer: 'unit', commune_chair: 'unit', reviewer: 'area', approver: 'area', province_officer: 'area', admin: 'all' },
+	'unit.read': {
+		commune_officer: 'unit',
+		commune_chair: 'unit',
+		reviewer: 'area',
+		approver: 'area',
+		province_officer: 'area',
+		admin: 'all'
+	},
 	'unit.setCategory': { admin: 'all' },
 	'audit.read': { admin: 'all' },
-	'criteria.read': { commune_officer: 'all', commune_chair: 'all', reviewer: 'all', approver: 'all', province_officer: 'all', admin: 'all' },
+	'criteria.read': {
+		commune_officer: 'all',
+		commune_chair: 'all',
+		reviewer: 'all',
+		approver: 'all',
+		province_officer: 'all',
+		admin: 'all'
+	},
 	'criteria.manage': { admin: 'all' },
 	'criteria.confirm': { admin: 'all' },
-	'assessment.read': { commune_officer: 'unit', commune_chair: 'unit', reviewer: 'area', approver: 'area', province_officer: 'area', admin: 'all' },
+	'assessment.read': {
+		commune_officer: 'unit',
+		commune_chair: 'unit',
+		reviewer: 'area',
+		approver: 'area',
+		province_officer: 'area',
+		admin: 'all'
+	},
 	'assessment.edit': { commune_officer: 'unit', commune_chair: 'unit' },
 	'evidence.upload': { commune_officer: 'unit', commune_chair: 'unit' },
 	'evidence.read': { commune_officer: 'unit', commune_chair: 'unit', reviewer: 'area', approver: 'area', admin: 'all' },
@@ -52,7 +87,14 @@ export const MATRIX = {
 	'decision.revoke': { approver: 'area' },
 	'certificate.issue': { approver: 'area' },
 	'certificate.print': { approver: 'area', province_officer: 'area' },
-	'notification.read': { commune_officer: 'self', commune_chair: 'self', reviewer: 'self', approver: 'self', province_officer: 'self', admin: 'self' }
+	'notification.read': {
+		commune_officer: 'self',
+		commune_chair: 'self',
+		reviewer: 'self',
+		approver: 'self',
+		province_officer: 'self',
+		admin: 'self'
+	}
 } as const satisfies Record<string, Partial<Record<Role, Scope>>>;
 
 export type Action = keyof typeof MATRIX;

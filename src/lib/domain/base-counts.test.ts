@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-	BASE_COUNT_LABELS,
-	baseCountOf,
-	baseCountUsage,
-	checkBaseCounts,
-	parseBaseCounts,
-	prefillFor
-} from './base-counts.ts';
+import { BASE_COUNT_LABELS, baseCountOf, baseCountUsage, checkBaseCounts, parseBaseCounts, prefillFor } from './base-counts.ts';
 import { QD06_2019 } from './criteria/qd06-2019.ts';
 import { validateCriteriaSet } from './criteria/schema.ts';
 import type { Indicator } from './criteria/schema.ts';
@@ -56,7 +49,11 @@ describe('parseBaseCounts', () => {
 		const r = parseBaseCounts({ under1: '100', under5: -1, under16: 2.5, under18: 3 });
 		expect(r.ok).toBe(false);
 		const errors = r.ok ? [] : r.errors;
-		expect(errors).toContainEqual({ path: 'under1', location: BASE_COUNT_LABELS.under1, message: 'Phải là số, không phải chuỗi ký tự "100"' });
+		expect(errors).toContainEqual({
+			path: 'under1',
+			location: BASE_COUNT_LABELS.under1,
+			message: 'Phải là số, không phải chuỗi ký tự "100"'
+		});
 		expect(errors).toContainEqual({ path: 'under5', location: BASE_COUNT_LABELS.under5, message: 'Không được âm' });
 		expect(errors).toContainEqual({ path: 'under16', location: BASE_COUNT_LABELS.under16, message: 'Phải là số nguyên' });
 		expect(errors.find((e) => e.path === 'under18')?.message).toMatch(/Không có số trẻ em dùng chung «under18»/);

@@ -46,7 +46,13 @@ export function parseBaseCounts(input: unknown): ValidationResult<BaseCounts> {
 	if (input === null || typeof input !== 'object' || Array.isArray(input)) {
 		return {
 			ok: false,
-			errors: [{ path: '', location: '(toàn bộ dữ liệu)', message: 'Số trẻ em dùng chung phải là một đối tượng { "under1": số, "under5": số, "under16": số }' }]
+			errors: [
+				{
+					path: '',
+					location: '(toàn bộ dữ liệu)',
+					message: 'Số trẻ em dùng chung phải là một đối tượng { "under1": số, "under5": số, "under16": số }'
+				}
+			]
 		};
 	}
 	const errors: ValidationError[] = [];
@@ -59,7 +65,11 @@ export function parseBaseCounts(input: unknown): ValidationResult<BaseCounts> {
 		if (value === null || value === undefined) continue;
 		const location = BASE_COUNT_LABELS[key];
 		if (typeof value !== 'number' || !Number.isFinite(value)) {
-			errors.push({ path: key, location, message: `Phải là số, không phải ${typeof value === 'string' ? `chuỗi ký tự "${value.slice(0, 40)}"` : typeof value}` });
+			errors.push({
+				path: key,
+				location,
+				message: `Phải là số, không phải ${typeof value === 'string' ? `chuỗi ký tự "${value.slice(0, 40)}"` : typeof value}`
+			});
 		} else if (!Number.isInteger(value)) {
 			errors.push({ path: key, location, message: 'Phải là số nguyên' });
 		} else if (value < 0) {

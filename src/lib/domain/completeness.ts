@@ -44,7 +44,8 @@ export function dossierGaps(set: CriteriaSet, answers: Answers, result: ScoreRes
 	}
 	const kinds = new Set(evidence.map((e) => e.kind));
 	for (const d of DOSSIER_DOCUMENTS) {
-		if (!kinds.has(d.kind)) out.push({ kind: 'document', code: d.kind, message: `Thiếu ${d.label.charAt(0).toLowerCase()}${d.label.slice(1)}` });
+		if (!kinds.has(d.kind))
+			out.push({ kind: 'document', code: d.kind, message: `Thiếu ${d.label.charAt(0).toLowerCase()}${d.label.slice(1)}` });
 	}
 	return out;
 }

@@ -16,7 +16,14 @@ import { QD06_2019 } from './criteria/qd06-2019.ts';
 import { fullMarksQd06 } from './scoring/test-fixtures.ts';
 
 const snap = (over: Partial<SubmissionSnapshot> = {}): SubmissionSnapshot => ({ answers: {}, baseCounts: {}, evidence: [], ...over });
-const doc = (id: number, indicators: string[]) => ({ id, code: `TC01-0${id}`, name: `f${id}.pdf`, sha256: 'a'.repeat(64), kind: 'evidence', indicators });
+const doc = (id: number, indicators: string[]) => ({
+	id,
+	code: `TC01-0${id}`,
+	name: `f${id}.pdf`,
+	sha256: 'a'.repeat(64),
+	kind: 'evidence',
+	indicators
+});
 
 describe('what the commune may change', () => {
 	const flagged = new Set(['TC01.1', 'TC02.1']);
@@ -25,7 +32,8 @@ describe('what the commune may change', () => {
 		expect(communeMayChange('returned', flagged, ['TC01.1'])).toBe(true);
 		expect(communeMayChange('returned', flagged, ['TC01.1', 'TC05.1'])).toBe(false);
 		expect(communeMayChange('returned', flagged, [])).toBe(true); // a dossier document
-		for (const s of ['submitted', 'under_review', 'resubmitted', 'appraised', 'recognised'] as const) expect(communeMayChange(s, flagged, ['TC01.1'])).toBe(false);
+		for (const s of ['submitted', 'under_review', 'resubmitted', 'appraised', 'recognised'] as const)
+			expect(communeMayChange(s, flagged, ['TC01.1'])).toBe(false);
 	});
 });
 
@@ -36,13 +44,28 @@ describe('one indicator review', () => {
 		expect(reviewItemProblems({ points: 20, reason: '', status: 'accepted', request: '' }, ind, 20)).toEqual({});
 		expect(Object.keys(reviewItemProblems({ points: 15, reason: '', status: 'accepted', request: '' }, ind, 20))).toEqual(['reason']);
 		expect(Object.keys(reviewItemProblems({ points: 21, reason: 'x', status: 'accepted', request: '' }, ind, 20))).toEqual(['points']);
-		expect(Object.keys(reviewItemProblems({ points: null, reason: '', status: 'needs_supplement', request: '' }, ind, 20))).toEqual(['request']);
+		expect(Object.keys(reviewItemProblems({ points: null, reason: '', status: 'needs_supplement', request: '' }, ind, 20))).toEqual([
+			'request'
+		]);
 	});
 	it('parses the form: empty points = same as the commune, text trimmed and NFC', () => {
-		const r = ReviewItemInputSchema.parse({ indicator: 'TC01.1', points: ' ', reason: ' Thie\u0302\u0301u ', status: 'accepted', request: '', revision: '2' });
+		const r = ReviewItemInputSchema.parse({
+			indicator: 'TC01.1',
+			points: ' ',
+			reason: ' Thie\u0302\u0301u ',
+			status: 'accepted',
+			request: '',
+			revision: '2'
+		});
 		expect(r).toMatchObject({ points: null, reason: 'Thiếu', revision: 2 });
-		expect(ReviewItemInputSchema.safeParse({ indicator: 'TC01.1', points: '-3', reason: '', status: 'accepted', request: '', revision: '0' }).success).toBe(false);
-		expect(ReviewItemInputSchema.safeParse({ indicator: "TC01.1'--", points: '', reason: '', status: 'accepted', request: '', revision: '0' }).success).toBe(false);
+		expect(
+			ReviewItemInputSchema.safeParse({ indicator: 'TC01.1', points: '-3', reason: '', status: 'accepted', request: '', revision: '0' })
+				.success
+		).toBe(false);
+		expect(
+			ReviewItemInputSchema.safeParse({ indicator: "TC01.1'--", points: '', reason: '', status: 'accepted', request: '', revision: '0' })
+				.success
+		).toBe(false);
 	});
 });
 
@@ -75,8 +98,16 @@ describe('reviewed scoring (R10)', () => {
 
 describe('the difference between two submissions', () => {
 	it('lists changed answers (key order ignored), base counts, added and removed files, and the indicators touched', () => {
-		const before = snap({ answers: { 'TC01.1': { value: true, source: 'A' }, 'TC02.1': { numerator: 1, denominator: 2 } }, baseCounts: { under16: 100 }, evidence: [doc(1, ['TC03.1']), doc(2, ['TC04.1'])] });
-		const after = snap({ answers: { 'TC01.1': { source: 'A', value: true }, 'TC02.1': { numerator: 2, denominator: 2 }, 'TC05.1': { value: false } }, baseCounts: { under16: 100 }, evidence: [doc(2, ['TC04.1']), doc(3, ['TC06.1'])] });
+		const before = snap({
+			answers: { 'TC01.1': { value: true, source: 'A' }, 'TC02.1': { numerator: 1, denominator: 2 } },
+			baseCounts: { under16: 100 },
+			evidence: [doc(1, ['TC03.1']), doc(2, ['TC04.1'])]
+		});
+		const after = snap({
+			answers: { 'TC01.1': { source: 'A', value: true }, 'TC02.1': { numerator: 2, denominator: 2 }, 'TC05.1': { value: false } },
+			baseCounts: { under16: 100 },
+			evidence: [doc(2, ['TC04.1']), doc(3, ['TC06.1'])]
+		});
 		const d = diffSubmissions(before, after);
 		expect(d.answers.map((x) => x.indicatorCode)).toEqual(['TC02.1', 'TC05.1']);
 		expect(d.baseCounts).toEqual([]);
@@ -84,21 +115,46 @@ describe('the difference between two submissions', () => {
 		expect(d.evidenceRemoved.map((e) => e.id)).toEqual([1]);
 		expect(d.indicators).toEqual(['TC02.1', 'TC03.1', 'TC05.1', 'TC06.1']);
 		expect(diffSubmissions(after, after)).toMatchObject({ answers: [], evidenceAdded: [], evidenceRemoved: [], indicators: [] });
-		expect(diffSubmissions(snap({ baseCounts: { under1: 5 } }), snap({ baseCounts: { under1: 6 } })).baseCounts).toEqual([{ key: 'under1', before: 5, after: 6 }]);
+		expect(diffSubmissions(snap({ baseCounts: { under1: 5 } }), snap({ baseCounts: { under1: 6 } })).baseCounts).toEqual([
+			{ key: 'under1', before: 5, after: 6 }
+		]);
 	});
 });
 
 describe('appraisal and decision rules', () => {
 	it('refuses to conclude while items need a supplement, and to recommend recognising a failing result', () => {
-		expect(appraisalProblems({ recommendation: 'recognise' }, { verdict: 'pass' }, [{ indicatorCode: 'TC01.1', status: 'accepted' }])).toEqual([]);
-		expect(appraisalProblems({ recommendation: 'not_recognise' }, { verdict: 'pass' }, [{ indicatorCode: 'TC01.1', status: 'needs_supplement' }])[0]).toMatch(/TC01.1/);
+		expect(
+			appraisalProblems({ recommendation: 'recognise' }, { verdict: 'pass' }, [{ indicatorCode: 'TC01.1', status: 'accepted' }])
+		).toEqual([]);
+		expect(
+			appraisalProblems({ recommendation: 'not_recognise' }, { verdict: 'pass' }, [
+				{ indicatorCode: 'TC01.1', status: 'needs_supplement' }
+			])[0]
+		).toMatch(/TC01.1/);
 		expect(appraisalProblems({ recommendation: 'recognise' }, { verdict: 'fail' }, [])).toHaveLength(1);
 		expect(appraisalProblems({ recommendation: 'not_recognise' }, { verdict: 'fail' }, [])).toEqual([]);
 	});
 	it('finds the assessments an approver reviewed', () => {
-		expect(approverConflicts(7, new Map([[1, new Set([3])], [2, new Set([7, 3])]]))).toEqual([2]);
+		expect(
+			approverConflicts(
+				7,
+				new Map([
+					[1, new Set([3])],
+					[2, new Set([7, 3])]
+				])
+			)
+		).toEqual([2]);
 	});
-	const input = { outcome: 'recognise', number: '15/QĐ-UBND', issuedOn: '2026-11-20', signerName: 'Phạm Quốc Việt', signerTitle: 'Chủ tịch', validFrom: '2026-11-20', validUntil: '2029-11-19', assessments: [{ id: '3', version: '4' }] };
+	const input = {
+		outcome: 'recognise',
+		number: '15/QĐ-UBND',
+		issuedOn: '2026-11-20',
+		signerName: 'Phạm Quốc Việt',
+		signerTitle: 'Chủ tịch',
+		validFrom: '2026-11-20',
+		validUntil: '2029-11-19',
+		assessments: [{ id: '3', version: '4' }]
+	};
 	it('validates a decision: number form, real dates, a validity period for a recognition', () => {
 		expect(DecisionInputSchema.parse(input)).toMatchObject({ number: '15/QĐ-UBND', assessments: [{ id: 3, version: 4 }] });
 		// a decomposed Đ (as some keyboards type it) is normalised

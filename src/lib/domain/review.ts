@@ -104,8 +104,7 @@ export function communeMayChange(state: AssessmentState, flagged: ReadonlySet<st
 	return indicatorCodes.every((c) => flagged.has(c));
 }
 
-export const NOT_FLAGGED_MESSAGE =
-	'Hồ sơ đang được yêu cầu bổ sung: chỉ sửa được các chỉ số mà cấp thẩm định đã đánh dấu "Cần bổ sung".';
+export const NOT_FLAGGED_MESSAGE = 'Hồ sơ đang được yêu cầu bổ sung: chỉ sửa được các chỉ số mà cấp thẩm định đã đánh dấu "Cần bổ sung".';
 
 // ---------------------------------------------------------------------------------------------
 // Submissions and what changed between them
@@ -172,10 +171,17 @@ export const AppraisalInputSchema = z.object({
 });
 
 /** Why an appraisal cannot be recorded yet (empty = it can). */
-export function appraisalProblems(input: { recommendation: Recommendation }, reviewed: { verdict: Verdict }, items: Iterable<Pick<ReviewItem, 'indicatorCode' | 'status'>>): string[] {
+export function appraisalProblems(
+	input: { recommendation: Recommendation },
+	reviewed: { verdict: Verdict },
+	items: Iterable<Pick<ReviewItem, 'indicatorCode' | 'status'>>
+): string[] {
 	const out: string[] = [];
 	const open = [...flaggedCodes(items)].sort();
-	if (open.length) out.push(`Còn ${open.length} chỉ số đang "Cần bổ sung" (${open.join(', ')}): hãy chấp nhận hoặc yêu cầu xã bổ sung trước khi kết luận.`);
+	if (open.length)
+		out.push(
+			`Còn ${open.length} chỉ số đang "Cần bổ sung" (${open.join(', ')}): hãy chấp nhận hoặc yêu cầu xã bổ sung trước khi kết luận.`
+		);
 	if (input.recommendation === 'recognise' && reviewed.verdict !== 'pass') {
 		out.push('Kết quả thẩm định chưa đạt chuẩn: không thể đề nghị công nhận.');
 	}
@@ -189,7 +195,13 @@ export const DECISION_OUTCOME_LABELS: Record<DecisionOutcome, string> = {
 	not_recognise: 'Không công nhận'
 };
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Ngày không hợp lệ (dạng năm-tháng-ngày).').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'Ngày không tồn tại.');
+const isoDate = z
+	.string()
+	.regex(/^\d{4}-\d{2}-\d{2}$/, 'Ngày không hợp lệ (dạng năm-tháng-ngày).')
+	.refine(
+		(s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
+		'Ngày không tồn tại.'
+	);
 
 /** A decision as the approver enters it. The number follows the usual "123/QĐ-UBND" form. */
 export const DecisionInputSchema = z

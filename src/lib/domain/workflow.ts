@@ -4,7 +4,16 @@
  */
 import type { Role } from './access.ts';
 
-export const ASSESSMENT_STATES = ['draft', 'submitted', 'under_review', 'returned', 'resubmitted', 'appraised', 'recognised', 'not_recognised'] as const;
+export const ASSESSMENT_STATES = [
+	'draft',
+	'submitted',
+	'under_review',
+	'returned',
+	'resubmitted',
+	'appraised',
+	'recognised',
+	'not_recognised'
+] as const;
 export type AssessmentState = (typeof ASSESSMENT_STATES)[number];
 
 export const STATE_LABELS: Record<AssessmentState, string> = {

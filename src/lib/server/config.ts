@@ -17,10 +17,18 @@ const schema = z.object({
 	LOGIN_MAX_ATTEMPTS: z.coerce.number().int().positive().default(5),
 	LOGIN_WINDOW_MINUTES: z.coerce.number().int().positive().default(15),
 	ORIGIN: z.string().optional(),
-	SMTP_URL: z.string().trim().regex(/^smtps?:\/\//, 'SMTP_URL phải bắt đầu bằng smtp:// hoặc smtps://').optional(),
+	SMTP_URL: z
+		.string()
+		.trim()
+		.regex(/^smtps?:\/\//, 'SMTP_URL phải bắt đầu bằng smtp:// hoặc smtps://')
+		.optional(),
 	MAIL_FROM: z.string().trim().optional(),
 	SIGNING_KEY_FILE: z.string().trim().optional(),
-	PUBLIC_URL: z.string().trim().regex(/^https?:\/\//, 'PUBLIC_URL phải bắt đầu bằng http:// hoặc https://').optional()
+	PUBLIC_URL: z
+		.string()
+		.trim()
+		.regex(/^https?:\/\//, 'PUBLIC_URL phải bắt đầu bằng http:// hoặc https://')
+		.optional()
 });
 
 export type Config = {

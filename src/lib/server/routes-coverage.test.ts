@@ -18,7 +18,10 @@ function serverFiles(dir: string): string[] {
 }
 
 function routeId(file: string): string {
-	const rel = path.relative(routesDir, path.dirname(file)).split(path.sep).filter((s) => !/^\(.*\)$/.test(s));
+	const rel = path
+		.relative(routesDir, path.dirname(file))
+		.split(path.sep)
+		.filter((s) => !/^\(.*\)$/.test(s));
 	return '/' + rel.join('/');
 }
 

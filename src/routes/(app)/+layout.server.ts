@@ -8,7 +8,13 @@ import type { LayoutServerLoad } from './$types';
 export const load: LayoutServerLoad = async (event) => {
 	const account = authorize(event, 'home.view');
 	return {
-		account: { fullName: account.fullName, email: account.email, role: account.role, roleLabel: ROLE_LABELS[account.role], unitName: account.unit?.name ?? null },
+		account: {
+			fullName: account.fullName,
+			email: account.email,
+			role: account.role,
+			roleLabel: ROLE_LABELS[account.role],
+			unitName: account.unit?.name ?? null
+		},
 		reviewLevel: appConfig().reviewLevel,
 		unread: await unreadCount(db(), account.id)
 	};

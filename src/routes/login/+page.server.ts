@@ -27,7 +27,10 @@ export const actions: Actions = {
 	default: async (event) => {
 		const data = await event.request.formData().catch(() => null);
 		const raw = { email: data?.get('email'), password: data?.get('password') };
-		const parsed = form.safeParse({ email: typeof raw.email === 'string' ? raw.email : '', password: typeof raw.password === 'string' ? raw.password : '' });
+		const parsed = form.safeParse({
+			email: typeof raw.email === 'string' ? raw.email : '',
+			password: typeof raw.password === 'string' ? raw.password : ''
+		});
 		const email = typeof raw.email === 'string' ? raw.email.slice(0, 254) : '';
 		if (!parsed.success) return fail(400, { email, message: parsed.error.issues[0]?.message ?? LOGIN_FAILED_MESSAGE });
 		const result = await login(db(), appConfig(), parsed.data.email, parsed.data.password, event.getClientAddress());

@@ -14,7 +14,14 @@ export const actions: Actions = {
 		const { locals, cookies, url } = event;
 		if (locals.sessionId && locals.account) {
 			await invalidateSession(db(), locals.sessionId);
-			await recordAudit(db(), { actorId: locals.account.id, actorLabel: locals.account.email, action: 'auth.logout', objectType: 'session', objectId: locals.sessionId, ip: event.getClientAddress() });
+			await recordAudit(db(), {
+				actorId: locals.account.id,
+				actorLabel: locals.account.email,
+				action: 'auth.logout',
+				objectType: 'session',
+				objectId: locals.sessionId,
+				ip: event.getClientAddress()
+			});
 		}
 		cookies.delete(SESSION_COOKIE, sessionCookieOptions(url));
 		redirect(303, '/login');

@@ -5,7 +5,10 @@ import type { Actions } from './$types';
 export const actions: Actions = {
 	default: async (event) => {
 		const data = await event.request.formData().catch(() => null);
-		const code = String(data?.get('code') ?? '').trim().toUpperCase().replace(/\s+/g, '');
+		const code = String(data?.get('code') ?? '')
+			.trim()
+			.toUpperCase()
+			.replace(/\s+/g, '');
 		redirect(303, `/verify/${encodeURIComponent(code || '-')}`);
 	}
 };

@@ -34,7 +34,16 @@ describe('diffCriteriaSets', () => {
 			source: 'Thử',
 			verified: false,
 			indicators: [
-				{ kind: 'check', code: 'TC14.1', title: 'Mục mới', measure: 'Có/Không', guidance: 'Hướng dẫn', maxPoints: 10, source: 'Thử', verified: false }
+				{
+					kind: 'check',
+					code: 'TC14.1',
+					title: 'Mục mới',
+					measure: 'Có/Không',
+					guidance: 'Hướng dẫn',
+					maxPoints: 10,
+					source: 'Thử',
+					verified: false
+				}
 			]
 		});
 		const d = diffCriteriaSets(QD06_2019, b);
@@ -73,7 +82,11 @@ describe('diffCriteriaSets', () => {
 			Array.isArray(x)
 				? x.map(reverseKeys)
 				: x && typeof x === 'object'
-					? Object.fromEntries(Object.entries(x).reverse().map(([k, v]) => [k, reverseKeys(v)]))
+					? Object.fromEntries(
+							Object.entries(x)
+								.reverse()
+								.map(([k, v]) => [k, reverseKeys(v)])
+						)
 					: x;
 		const reordered = reverseKeys(QD06_2019) as CriteriaSet;
 		expect(Object.keys(reordered)[0]).not.toBe(Object.keys(QD06_2019)[0]);

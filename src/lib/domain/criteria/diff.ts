@@ -153,9 +153,7 @@ export function diffCriteriaSets(a: CriteriaSet, b: CriteriaSet): CriteriaSetDif
 		const after = b.passRule.thresholds[category];
 		if (before !== after) {
 			set.push({ field: `passRule.thresholds.${category}`, before, after });
-			messages.push(
-				`Ngưỡng điểm (${COMMUNE_CATEGORY_LABELS[category]}): ${formatNumberVi(before)} → ${formatNumberVi(after)}`
-			);
+			messages.push(`Ngưỡng điểm (${COMMUNE_CATEGORY_LABELS[category]}): ${formatNumberVi(before)} → ${formatNumberVi(after)}`);
 		}
 	}
 	for (const field of ['requireAllCriteriaMet', 'forbidZeroCriterion'] as const) {

@@ -20,30 +20,19 @@
  */
 import type { CriteriaSet } from './schema.ts';
 
-export {
-	UNVERIFIED_NOTICE,
-	hasUnverifiedItems,
-	listUnverifiedItems,
-	canIssueDecisions
-} from './verification.ts';
+export { UNVERIFIED_NOTICE, hasUnverifiedItems, listUnverifiedItems, canIssueDecisions } from './verification.ts';
 
-export const SOURCE_SECONDARY =
-	'Nguồn thứ cấp (một nguồn duy nhất) về QĐ 06/QĐ-TTg; chưa được đối chiếu với văn bản gốc';
+export const SOURCE_SECONDARY = 'Nguồn thứ cấp (một nguồn duy nhất) về QĐ 06/QĐ-TTg; chưa được đối chiếu với văn bản gốc';
 export const SOURCE_INFERRED =
 	'Nội dung và điểm suy luận từ phần điểm còn lại của TC01 (100 − 50 − 15 − 15 = 20), không có nguồn; chưa được đối chiếu với văn bản gốc QĐ 06/QĐ-TTg';
 export const SOURCE_PROVISIONAL = 'Thang điểm tạm thời, chưa được đối chiếu với văn bản gốc QĐ 06/QĐ-TTg';
 
 const CRITERION_PROVISIONAL =
-	SOURCE_PROVISIONAL +
-	'. Tên tiêu chí theo QĐ 06/QĐ-TTg; điểm tối đa và điều kiện đạt tiêu chí (điểm lớn hơn 0) là tạm thời';
-const CRITERION_KNOWN_MAX =
-	'Điểm tối đa: ' +
-	SOURCE_SECONDARY +
-	'. Điều kiện đạt tiêu chí (điểm lớn hơn 0) là quy ước tạm thời';
+	SOURCE_PROVISIONAL + '. Tên tiêu chí theo QĐ 06/QĐ-TTg; điểm tối đa và điều kiện đạt tiêu chí (điểm lớn hơn 0) là tạm thời';
+const CRITERION_KNOWN_MAX = 'Điểm tối đa: ' + SOURCE_SECONDARY + '. Điều kiện đạt tiêu chí (điểm lớn hơn 0) là quy ước tạm thời';
 const PARTLY_KNOWN =
 	': nguồn thứ cấp (một nguồn duy nhất) về QĐ 06/QĐ-TTg; chưa được đối chiếu với văn bản gốc. Các mức thấp hơn (đánh dấu provisional): thang điểm tạm thời, chưa được đối chiếu với văn bản gốc QĐ 06/QĐ-TTg';
-const SENSITIVE =
-	' Dữ liệu nhạy cảm: chỉ nhập số lượng, không nhập thông tin nhận dạng trẻ em.';
+const SENSITIVE = ' Dữ liệu nhạy cảm: chỉ nhập số lượng, không nhập thông tin nhận dạng trẻ em.';
 
 export const QD06_2019: CriteriaSet = {
 	code: 'QD06-2019',
@@ -347,8 +336,7 @@ export const QD06_2019: CriteriaSet = {
 		},
 		{
 			code: 'TC07',
-			title:
-				'Trẻ em dưới 1 tuổi được tiêm chủng đầy đủ các loại vắc xin thuộc chương trình tiêm chủng mở rộng',
+			title: 'Trẻ em dưới 1 tuổi được tiêm chủng đầy đủ các loại vắc xin thuộc chương trình tiêm chủng mở rộng',
 			maxPoints: 50,
 			guidance: 'Đánh giá qua tỷ lệ trẻ em dưới 1 tuổi được tiêm chủng đầy đủ.',
 			metRule: { kind: 'positive' },
@@ -567,8 +555,7 @@ export const QD06_2019: CriteriaSet = {
 			code: 'TC12',
 			title: 'Hoạt động vui chơi, giải trí, văn hóa, thể dục, thể thao dành cho trẻ em',
 			maxPoints: 75,
-			guidance:
-				'Đánh giá nơi vui chơi dành cho trẻ em và các hoạt động văn hóa, thể thao được tổ chức cho trẻ em trong kỳ.',
+			guidance: 'Đánh giá nơi vui chơi dành cho trẻ em và các hoạt động văn hóa, thể thao được tổ chức cho trẻ em trong kỳ.',
 			metRule: { kind: 'positive' },
 			source: CRITERION_PROVISIONAL,
 			verified: false,

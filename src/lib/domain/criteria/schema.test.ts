@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import committedJsonSchema from './criteria-set.schema.json' with { type: 'json' };
-import {
-	criteriaSetJsonSchema,
-	describeSetPath,
-	formatPath,
-	parseCriteriaSet,
-	totalMaxPoints,
-	validateCriteriaSet
-} from './schema.ts';
+import { criteriaSetJsonSchema, describeSetPath, formatPath, parseCriteriaSet, totalMaxPoints, validateCriteriaSet } from './schema.ts';
 import type { ValidationError } from './schema.ts';
 import { QD06_2019 } from './qd06-2019.ts';
 import { MINI_SET, clone } from '../scoring/test-fixtures.ts';
@@ -101,9 +94,7 @@ describe('validation errors name the exact item and field, in Vietnamese', () =>
 	it('the best band must be worth the indicator maximum', () => {
 		const input = clone(MINI_SET) as Json;
 		input.criteria[0].indicators[1].bands[2].points = 39;
-		expect(findError(errorsOf(input), 'criteria[0].indicators[1].bands[2].points').message).toContain(
-			'điểm tối đa của chỉ số (40)'
-		);
+		expect(findError(errorsOf(input), 'criteria[0].indicators[1].bands[2].points').message).toContain('điểm tối đa của chỉ số (40)');
 	});
 
 	it('incidence bands: thresholds ascending, points descending, best band = maximum', () => {

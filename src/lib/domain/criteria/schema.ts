@@ -33,11 +33,7 @@ export const CRITERIA_SET_STATUS_LABELS: Record<CriteriaSetStatus, string> = {
 const text = () => z.string().normalize('NFC').trim().min(1, { error: 'Không được để trống' });
 
 const points = () =>
-	z
-		.number()
-		.int({ error: 'Điểm phải là số nguyên' })
-		.min(0, { error: 'Điểm không được âm' })
-		.max(100_000, { error: 'Điểm quá lớn' });
+	z.number().int({ error: 'Điểm phải là số nguyên' }).min(0, { error: 'Điểm không được âm' }).max(100_000, { error: 'Điểm quá lớn' });
 
 const positivePoints = () =>
 	z
@@ -47,32 +43,21 @@ const positivePoints = () =>
 		.max(100_000, { error: 'Điểm quá lớn' });
 
 const percentThreshold = () =>
-	z
-		.number()
-		.min(0, { error: 'Ngưỡng phần trăm phải từ 0 đến 100' })
-		.max(100, { error: 'Ngưỡng phần trăm phải từ 0 đến 100' });
+	z.number().min(0, { error: 'Ngưỡng phần trăm phải từ 0 đến 100' }).max(100, { error: 'Ngưỡng phần trăm phải từ 0 đến 100' });
 
 const CRITERION_CODE = /^[A-Z]+[0-9]+$/;
 const INDICATOR_CODE = /^[A-Z]+[0-9]+\.[0-9]+$/;
 const SET_CODE = /^[A-Z0-9][A-Z0-9._-]*$/;
 const LEVEL_CODE = /^[a-z0-9][a-z0-9_-]*$/;
 
-const provisional = () =>
-	z
-		.boolean()
-		.default(false)
-		.meta({ description: 'true: mức điểm này do nhóm phát triển đặt tạm, chưa có nguồn' });
+const provisional = () => z.boolean().default(false).meta({ description: 'true: mức điểm này do nhóm phát triển đặt tạm, chưa có nguồn' });
 
 /** Which base count (số trẻ em dùng chung) the denominator/population of an indicator is. */
 const baseCount = () =>
-	z
-		.enum(BASE_COUNT_KEYS)
-		.nullable()
-		.default(null)
-		.meta({
-			description:
-				'Mẫu số (rate) hoặc số trẻ em (incidence) là số trẻ em nào của xã: "under1" (dưới 1 tuổi), "under5" (dưới 5 tuổi), "under16" (dưới 16 tuổi); null (mặc định): không gắn với số trẻ em dùng chung. Dùng để điền sẵn mẫu số và kiểm tra số liệu thống nhất giữa các tiêu chí'
-		});
+	z.enum(BASE_COUNT_KEYS).nullable().default(null).meta({
+		description:
+			'Mẫu số (rate) hoặc số trẻ em (incidence) là số trẻ em nào của xã: "under1" (dưới 1 tuổi), "under5" (dưới 5 tuổi), "under16" (dưới 16 tuổi); null (mặc định): không gắn với số trẻ em dùng chung. Dùng để điền sẵn mẫu số và kiểm tra số liệu thống nhất giữa các tiêu chí'
+	});
 
 // ---------------------------------------------------------------------------------------------
 // Indicators (chỉ số)
@@ -88,9 +73,7 @@ const indicatorBase = {
 	guidance: text().meta({ description: 'Hướng dẫn: ý nghĩa của tử số/mẫu số, nguồn số liệu' }),
 	maxPoints: positivePoints().meta({ description: 'Điểm tối đa của chỉ số' }),
 	source: text().meta({ description: 'Nguồn của thang điểm (văn bản, nguồn thứ cấp, hay tạm thời)' }),
-	verified: z
-		.boolean()
-		.meta({ description: 'true khi thang điểm đã được đối chiếu với văn bản gốc' })
+	verified: z.boolean().meta({ description: 'true khi thang điểm đã được đối chiếu với văn bản gốc' })
 };
 
 /** "≥ min % → points" (higher is better). */
@@ -116,9 +99,7 @@ export const IncidenceBandSchema = z
 
 export const LevelSchema = z
 	.strictObject({
-		code: z
-			.string()
-			.regex(LEVEL_CODE, { error: 'Mã mức chỉ gồm chữ thường không dấu, số, "_" và "-"' }),
+		code: z.string().regex(LEVEL_CODE, { error: 'Mã mức chỉ gồm chữ thường không dấu, số, "_" và "-"' }),
 		label: text(),
 		points: points(),
 		provisional: provisional()
@@ -136,13 +117,10 @@ export const RateIndicatorSchema = z
 		numeratorLabel: text().meta({ description: 'Tử số, ví dụ "Số trẻ em dưới 1 tuổi được tiêm chủng đầy đủ"' }),
 		denominatorLabel: text().meta({ description: 'Mẫu số, ví dụ "Tổng số trẻ em dưới 1 tuổi"' }),
 		bands: z.array(RateBandSchema).min(1, { error: 'Cần ít nhất một mức điểm' }),
-		zeroDenominator: z
-			.enum(['invalid', 'maxPoints'])
-			.default('invalid')
-			.meta({
-				description:
-					'Khi mẫu số bằng 0: "invalid" (mặc định) = số liệu không hợp lệ; "maxPoints" = không có trường hợp nào cần xử lý nên được đủ điểm'
-			}),
+		zeroDenominator: z.enum(['invalid', 'maxPoints']).default('invalid').meta({
+			description:
+				'Khi mẫu số bằng 0: "invalid" (mặc định) = số liệu không hợp lệ; "maxPoints" = không có trường hợp nào cần xử lý nên được đủ điểm'
+		}),
 		baseCount: baseCount()
 	})
 	.meta({ title: 'Chỉ số tỷ lệ', description: 'Tử số/mẫu số → %, cao hơn là tốt hơn' });
@@ -240,11 +218,7 @@ export const CriterionSchema = z
 	})
 	.meta({ title: 'Tiêu chí' });
 
-const threshold = () =>
-	z
-		.number()
-		.int({ error: 'Ngưỡng điểm phải là số nguyên' })
-		.min(0, { error: 'Ngưỡng điểm không được âm' });
+const threshold = () => z.number().int({ error: 'Ngưỡng điểm phải là số nguyên' }).min(0, { error: 'Ngưỡng điểm không được âm' });
 
 export const PassRuleSchema = z
 	.strictObject({
@@ -393,10 +367,7 @@ export function checkCriteriaSet(set: CriteriaSet): SetIssue[] {
 		});
 
 		if (sum !== criterion.maxPoints) {
-			add(
-				[...cp, 'maxPoints'],
-				`Tổng điểm tối đa của các chỉ số (${sum}) khác điểm tối đa của tiêu chí (${criterion.maxPoints})`
-			);
+			add([...cp, 'maxPoints'], `Tổng điểm tối đa của các chỉ số (${sum}) khác điểm tối đa của tiêu chí (${criterion.maxPoints})`);
 		}
 	});
 
@@ -413,11 +384,7 @@ export function checkCriteriaSet(set: CriteriaSet): SetIssue[] {
 	return issues;
 }
 
-function checkIndicatorScale(
-	indicator: Indicator,
-	ip: PathSegment[],
-	add: (path: PathSegment[], message: string) => void
-): void {
+function checkIndicatorScale(indicator: Indicator, ip: PathSegment[], add: (path: PathSegment[], message: string) => void): void {
 	const max = indicator.maxPoints;
 	const tooMany = (p: number) => `Điểm của mức (${p}) vượt điểm tối đa của chỉ số (${max})`;
 	switch (indicator.kind) {
@@ -474,10 +441,7 @@ function checkIndicatorScale(
 						);
 					}
 					if (band.points >= prev.points) {
-						add(
-							[...bp, 'points'],
-							`Tỷ suất cao hơn phải được ít điểm hơn: ${band.points} phải nhỏ hơn ${prev.points} của bands[${k - 1}]`
-						);
+						add([...bp, 'points'], `Tỷ suất cao hơn phải được ít điểm hơn: ${band.points} phải nhỏ hơn ${prev.points} của bands[${k - 1}]`);
 					}
 				}
 			});
@@ -501,10 +465,7 @@ function checkIndicatorScale(
 				best = Math.max(best, level.points);
 			});
 			if (best < max) {
-				add(
-					[...ip, 'levels'],
-					`Phải có một mức được đúng điểm tối đa của chỉ số (${max}); mức cao nhất hiện là ${best}`
-				);
+				add([...ip, 'levels'], `Phải có một mức được đúng điểm tối đa của chỉ số (${max}); mức cao nhất hiện là ${best}`);
 			}
 			return;
 		}
@@ -671,10 +632,7 @@ interface RawIssue {
 }
 
 /** Turns zod issues into ValidationErrors; unrecognized keys are reported one per key, at the key. */
-export function toValidationErrors(
-	issues: readonly RawIssue[],
-	describe: (path: readonly PropertyKey[]) => string
-): ValidationError[] {
+export function toValidationErrors(issues: readonly RawIssue[], describe: (path: readonly PropertyKey[]) => string): ValidationError[] {
 	const out: ValidationError[] = [];
 	for (const issue of issues) {
 		if (issue.code === 'unrecognized_keys' && issue.keys && issue.keys.length > 0) {
@@ -710,9 +668,7 @@ export function validateCriteriaSet(input: unknown): ValidationResult<CriteriaSe
 export function parseCriteriaSet(input: unknown): CriteriaSet {
 	const result = validateCriteriaSet(input);
 	if (result.ok) return result.value;
-	throw new Error(
-		'Bộ tiêu chí không hợp lệ:\n' + result.errors.map((e) => `- ${e.location}: ${e.message}`).join('\n')
-	);
+	throw new Error('Bộ tiêu chí không hợp lệ:\n' + result.errors.map((e) => `- ${e.location}: ${e.message}`).join('\n'));
 }
 
 /** The JSON Schema (draft 2020-12) of the interchange format, generated from the zod schema. */

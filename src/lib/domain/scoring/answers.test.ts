@@ -46,7 +46,11 @@ describe('parseAnswers', () => {
 				message: 'Câu trả lời dạng «Tỷ lệ (%)» không phù hợp: TC01.1 là chỉ số «Có/Không», cần các trường: value'
 			},
 			{ path: '["TC03.1"].count', location: 'TC03.1 › count', message: 'Phải là số nguyên' },
-			{ path: '["TC12.1"].level', location: 'TC12.1 › level', message: 'Mức «excellent» không có; chọn một trong: none, shared, dedicated' },
+			{
+				path: '["TC12.1"].level',
+				location: 'TC12.1 › level',
+				message: 'Mức «excellent» không có; chọn một trong: none, shared, dedicated'
+			},
 			{ path: '["TC13.1"].percent', location: 'TC13.1 › percent', message: 'Chỉ được có tối đa 2 chữ số thập phân' },
 			{ path: '["TC13.2"].percent', location: 'TC13.2 › percent', message: 'Tỷ lệ phải từ 0 đến 100' },
 			{ path: '["TC02.1"].comment', location: 'TC02.1 › comment', message: 'Trường không được phép (không có trong định dạng)' },
@@ -65,17 +69,17 @@ describe('parseAnswers', () => {
 	});
 
 	it('manual answers: points within [0, max] and a justification', () => {
-		const errors = errorsOf(
-			{ 'K03.2': { points: 21, justification: 'x' }, 'K01.1': { value: true } },
-			MINI_SET
-		);
+		const errors = errorsOf({ 'K03.2': { points: 21, justification: 'x' }, 'K01.1': { value: true } }, MINI_SET);
 		expect(errors).toEqual([
 			{ path: '["K03.2"].points', location: 'K03.2 › points', message: 'Điểm chấm (21) vượt điểm tối đa của chỉ số (20)' }
 		]);
 		expect(errorsOf({ 'K03.2': { points: 5, justification: '  ' } }, MINI_SET)[0].message).toBe(
 			'Bắt buộc giải trình khi chấm điểm trực tiếp'
 		);
-		expect(errorsOf({ 'K03.2': { points: 5 } }, MINI_SET)[0]).toMatchObject({ path: '["K03.2"].justification', message: 'Thiếu trường bắt buộc' });
+		expect(errorsOf({ 'K03.2': { points: 5 } }, MINI_SET)[0]).toMatchObject({
+			path: '["K03.2"].justification',
+			message: 'Thiếu trường bắt buộc'
+		});
 	});
 
 	it('rejects counts above the supported maximum', () => {

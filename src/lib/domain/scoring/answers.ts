@@ -151,10 +151,7 @@ export function parseAnswers(set: CriteriaSet, input: unknown): ValidationResult
 		}
 		if (value === null || value === undefined) continue;
 		if (typeof value !== 'object' || Array.isArray(value)) {
-			push(
-				[code],
-				`Câu trả lời phải là một đối tượng có các trường: ${ANSWER_FIELDS[indicator.kind].join(', ')}`
-			);
+			push([code], `Câu trả lời phải là một đối tượng có các trường: ${ANSWER_FIELDS[indicator.kind].join(', ')}`);
 			continue;
 		}
 		const given = answerKindOf(value);
@@ -176,10 +173,7 @@ export function parseAnswers(set: CriteriaSet, input: unknown): ValidationResult
 		if (indicator.kind === 'level') {
 			const level = (answer as LevelAnswer).level;
 			if (!indicator.levels.some((l) => l.code === level)) {
-				push(
-					[code, 'level'],
-					`Mức «${level}» không có; chọn một trong: ${indicator.levels.map((l) => l.code).join(', ')}`
-				);
+				push([code, 'level'], `Mức «${level}» không có; chọn một trong: ${indicator.levels.map((l) => l.code).join(', ')}`);
 				continue;
 			}
 		}
@@ -198,14 +192,7 @@ export function parseAnswers(set: CriteriaSet, input: unknown): ValidationResult
 /** JSON Schema of one answer (any kind), for documentation and clients. */
 export function answerJsonSchema(): Record<string, unknown> {
 	return z.toJSONSchema(
-		z.union([
-			CheckAnswerSchema,
-			RateAnswerSchema,
-			IncidenceAnswerSchema,
-			LevelAnswerSchema,
-			SurveyAnswerSchema,
-			ManualAnswerSchema
-		]),
+		z.union([CheckAnswerSchema, RateAnswerSchema, IncidenceAnswerSchema, LevelAnswerSchema, SurveyAnswerSchema, ManualAnswerSchema]),
 		{ io: 'input' }
 	) as Record<string, unknown>;
 }

@@ -16,9 +16,7 @@ describe('gapAnalysis', () => {
 		expect(s?.effort).toBe(2);
 		// 97.5% of 399 = 389.025 → 390 children needed
 		const g2 = gapAnalysis(MINI_SET, 'standard', { ...fullMarksMini(), 'K01.2': { numerator: 389, denominator: 399 } });
-		expect(g2.suggestions.map((x) => x.message)).toEqual([
-			'Nâng K01.2 từ 97,49% lên 97,5%: +15 điểm (tử số 389 → 390 trên 399)'
-		]);
+		expect(g2.suggestions.map((x) => x.message)).toEqual(['Nâng K01.2 từ 97,49% lên 97,5%: +15 điểm (tử số 389 → 390 trên 399)']);
 	});
 
 	it('incidence: the smallest decrease in cases that reaches a better band', () => {

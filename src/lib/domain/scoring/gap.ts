@@ -12,16 +12,7 @@ import type { CommuneCategory } from '../units.ts';
 import type { CriteriaSet, Criterion, Indicator } from '../criteria/schema.ts';
 import { MAX_COUNT } from '../criteria/constants.ts';
 import { formatHundredthsVi, formatNumberVi } from '../criteria/format-vi.ts';
-import type {
-	Answer,
-	AnswersInput,
-	CheckAnswer,
-	IncidenceAnswer,
-	LevelAnswer,
-	ManualAnswer,
-	RateAnswer,
-	SurveyAnswer
-} from './answers.ts';
+import type { Answer, AnswersInput, CheckAnswer, IncidenceAnswer, LevelAnswer, ManualAnswer, RateAnswer, SurveyAnswer } from './answers.ts';
 import { ceilMulDiv, floorMulDiv, toHundredths } from './exact.ts';
 import { evaluateIndicator, isMet, pointsNeededToMeet, score } from './score.ts';
 import type { CriterionResult, IndicatorResult, ScoreResult } from './score.ts';
@@ -363,9 +354,7 @@ export function gapAnalysis(
 	if (pointsMissing > 0 || blockers.length > 0) messages.push(plan.message);
 	if (pending.length > 0) {
 		const max = pending.reduce((s, p) => s + p.maxPoints, 0);
-		messages.push(
-			`Còn ${pending.length} chỉ số chưa nhập hoặc không hợp lệ (tối đa ${formatNumberVi(max)} điểm chưa được tính)`
-		);
+		messages.push(`Còn ${pending.length} chỉ số chưa nhập hoặc không hợp lệ (tối đa ${formatNumberVi(max)} điểm chưa được tính)`);
 	}
 
 	return { total, threshold, pointsMissing, blockers, suggestions, plan, pending, messages };
@@ -433,9 +422,7 @@ function buildPlan(set: CriteriaSet, result: ScoreResult, slots: Slot[], thresho
 	const pointsGained = totalAfter - result.total;
 	let message: string;
 	if (changes.length === 0) {
-		message = closesGap
-			? 'Không cần thay đổi'
-			: 'Không có thay đổi nào trên các chỉ số đã nhập giúp đạt điều kiện công nhận';
+		message = closesGap ? 'Không cần thay đổi' : 'Không có thay đổi nào trên các chỉ số đã nhập giúp đạt điều kiện công nhận';
 	} else if (closesGap) {
 		message = `Phương án gợi ý: ${changes.length} thay đổi, +${formatNumberVi(pointsGained)} điểm, tổng điểm dự kiến ${formatNumberVi(totalAfter)} ≥ ${formatNumberVi(threshold)}`;
 	} else {

@@ -114,8 +114,7 @@ function checkInvariants(set: CriteriaSet, cat: CommuneCategory, r: ScoreResult)
 		expect(r.verdict).toBe(pass ? 'pass' : 'fail');
 	} else {
 		expect(r.verdict).not.toBe('pass');
-		const decidedFail =
-			(rule.requireAllCriteriaMet && unmet) || (rule.forbidZeroCriterion && zero) || r.total + pending < threshold;
+		const decidedFail = (rule.requireAllCriteriaMet && unmet) || (rule.forbidZeroCriterion && zero) || r.total + pending < threshold;
 		expect(r.verdict).toBe(decidedFail ? 'fail' : 'incomplete');
 	}
 	expect(r.reasons.length).toBeGreaterThan(0);
@@ -165,7 +164,9 @@ describe('score: properties', () => {
 
 	it('a better rate never loses points (any denominators)', () => {
 		const rates = QD06_2019.criteria.flatMap((c) => c.indicators).filter((i) => i.kind === 'rate');
-		const pair = fc.integer({ min: 1, max: 5000 }).chain((d) => fc.integer({ min: 0, max: d }).map((n) => ({ numerator: n, denominator: d })));
+		const pair = fc
+			.integer({ min: 1, max: 5000 })
+			.chain((d) => fc.integer({ min: 0, max: d }).map((n) => ({ numerator: n, denominator: d })));
 		fc.assert(
 			fc.property(fc.constantFrom(...rates), pair, pair, (ind, a, b) => {
 				const [lo, hi] = a.numerator * b.denominator <= b.numerator * a.denominator ? [a, b] : [b, a];
@@ -178,7 +179,9 @@ describe('score: properties', () => {
 
 	it('a lower incidence never loses points (any populations in the default set; same population with a count condition)', () => {
 		const incidences = QD06_2019.criteria.flatMap((c) => c.indicators).filter((i) => i.kind === 'incidence');
-		const pair = fc.integer({ min: 1, max: 20000 }).chain((pop) => fc.integer({ min: 0, max: Math.min(pop, 400) }).map((count) => ({ count, population: pop })));
+		const pair = fc
+			.integer({ min: 1, max: 20000 })
+			.chain((pop) => fc.integer({ min: 0, max: Math.min(pop, 400) }).map((count) => ({ count, population: pop })));
 		fc.assert(
 			fc.property(fc.constantFrom(...incidences), pair, pair, (ind, a, b) => {
 				const [lo, hi] = a.count * b.population <= b.count * a.population ? [a, b] : [b, a];
@@ -192,7 +195,8 @@ describe('score: properties', () => {
 				const c1 = x % (pop + 1);
 				const c2 = y % (pop + 1);
 				const [lo, hi] = c1 <= c2 ? [c1, c2] : [c2, c1];
-				const p = (count: number) => findIndicatorResult(score(MINI_SET, 'standard', { 'K02.1': { count, population: pop } }), 'K02.1')?.points ?? -1;
+				const p = (count: number) =>
+					findIndicatorResult(score(MINI_SET, 'standard', { 'K02.1': { count, population: pop } }), 'K02.1')?.points ?? -1;
 				expect(p(lo)).toBeGreaterThanOrEqual(p(hi));
 			})
 		);
@@ -202,7 +206,8 @@ describe('score: properties', () => {
 		fc.assert(
 			fc.property(fc.integer({ min: 0, max: 10000 }), fc.integer({ min: 0, max: 10000 }), (x, y) => {
 				const [lo, hi] = x <= y ? [x, y] : [y, x];
-				const p = (h: number) => findIndicatorResult(score(QD06_2019, 'standard', { 'TC13.1': { percent: h / 100 } }), 'TC13.1')?.points ?? -1;
+				const p = (h: number) =>
+					findIndicatorResult(score(QD06_2019, 'standard', { 'TC13.1': { percent: h / 100 } }), 'TC13.1')?.points ?? -1;
 				expect(p(lo)).toBeLessThanOrEqual(p(hi));
 			})
 		);
@@ -284,7 +289,13 @@ const randomSet: fc.Arbitrary<CriteriaSet> = fc
 	.chain((criteria) => {
 		const total = criteria.reduce((s, c) => s + c.maxPoints, 0);
 		return fc
-			.tuple(fc.integer({ min: 0, max: total }), fc.integer({ min: 0, max: total }), fc.integer({ min: 0, max: total }), fc.boolean(), fc.boolean())
+			.tuple(
+				fc.integer({ min: 0, max: total }),
+				fc.integer({ min: 0, max: total }),
+				fc.integer({ min: 0, max: total }),
+				fc.boolean(),
+				fc.boolean()
+			)
 			.map(([a, b, c, all, zero]) => ({
 				code: 'RANDOM',
 				name: 'Bộ ngẫu nhiên',

@@ -372,7 +372,11 @@ describe('rules', () => {
 		const set = clone(MINI_SET);
 		set.passRule.requireAllCriteriaMet = false;
 		set.passRule.forbidZeroCriterion = false;
-		const r = score(set, 'disadvantaged', { ...fullMarksMini(), 'K03.1': { percent: 0 }, 'K03.2': { points: 0, justification: 'Không đạt' } });
+		const r = score(set, 'disadvantaged', {
+			...fullMarksMini(),
+			'K03.1': { percent: 0 },
+			'K03.2': { points: 0, justification: 'Không đạt' }
+		});
 		expect(r.total).toBe(100);
 		expect(r.verdict).toBe('pass');
 		expect(r.conditions).toEqual({ allCriteriaMet: 'not_required', noZeroCriterion: 'not_required', thresholdReached: 'met' });

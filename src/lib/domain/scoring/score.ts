@@ -57,16 +57,7 @@ import { MAX_COUNT } from '../criteria/constants.ts';
 import { formatHundredthsVi, formatNumberVi } from '../criteria/format-vi.ts';
 import { hasUnverifiedItems } from '../criteria/verification.ts';
 import { ANSWER_FIELDS, answerKindOf } from './answer-kinds.ts';
-import type {
-	Answer,
-	AnswersInput,
-	CheckAnswer,
-	IncidenceAnswer,
-	LevelAnswer,
-	ManualAnswer,
-	RateAnswer,
-	SurveyAnswer
-} from './answers.ts';
+import type { Answer, AnswersInput, CheckAnswer, IncidenceAnswer, LevelAnswer, ManualAnswer, RateAnswer, SurveyAnswer } from './answers.ts';
 import { ceilMulDiv, compareProducts, floorMulDiv, isCount, toHundredths } from './exact.ts';
 
 export type IndicatorStatus = 'answered' | 'unanswered' | 'invalid';
@@ -379,10 +370,7 @@ function evaluateInto(indicator: Indicator, answer: Answer | null | undefined, o
 		return setResult(out, 'unanswered', NOT_ANSWERED, null, null, null, null);
 	}
 	if (typeof answer !== 'object' || answerKindOf(answer) !== indicator.kind) {
-		return setInvalid(
-			out,
-			`Câu trả lời không đúng dạng của chỉ số (cần các trường: ${ANSWER_FIELDS[indicator.kind].join(', ')})`
-		);
+		return setInvalid(out, `Câu trả lời không đúng dạng của chỉ số (cần các trường: ${ANSWER_FIELDS[indicator.kind].join(', ')})`);
 	}
 	const c = compile(indicator);
 	switch (indicator.kind) {
@@ -554,8 +542,7 @@ export function score(set: CriteriaSet, category: CommuneCategory, answers: Answ
 			: criteria.every((c) => c.zero === false)
 				? 'met'
 				: 'unknown';
-	const thresholdReached: ConditionState =
-		total >= threshold ? 'met' : total + pendingMax < threshold ? 'failed' : 'unknown';
+	const thresholdReached: ConditionState = total >= threshold ? 'met' : total + pendingMax < threshold ? 'failed' : 'unknown';
 
 	const states = [allCriteriaMet, noZeroCriterion, thresholdReached];
 	const verdict: Verdict = states.includes('failed')
@@ -587,9 +574,7 @@ export function score(set: CriteriaSet, category: CommuneCategory, answers: Answ
 		} else if (thresholdReached === 'met') {
 			reasons.push(`Tổng điểm ${totalText} ≥ ${thresholdText}`);
 		} else {
-			reasons.push(
-				`Tổng điểm hiện tại ${totalText}, còn tối đa ${formatNumberVi(pendingMax)} điểm chưa tính (ngưỡng ${thresholdText})`
-			);
+			reasons.push(`Tổng điểm hiện tại ${totalText}, còn tối đa ${formatNumberVi(pendingMax)} điểm chưa tính (ngưỡng ${thresholdText})`);
 		}
 		reasons.push(...invalidReasons);
 		if (unanswered.length > 0) reasons.push(`Chưa nhập: ${unanswered.join(', ')}`);

@@ -50,12 +50,7 @@ export function applyAnswerChanges(answers: AnswersInput, changes: AnswerChanges
 	return out;
 }
 
-export function whatIf(
-	set: CriteriaSet,
-	category: CommuneCategory,
-	answers: AnswersInput,
-	changes: AnswerChanges
-): WhatIfResult {
+export function whatIf(set: CriteriaSet, category: CommuneCategory, answers: AnswersInput, changes: AnswerChanges): WhatIfResult {
 	const before = score(set, category, answers);
 	const after = score(set, category, applyAnswerChanges(answers, changes));
 	const criteria: PointsDelta[] = [];

@@ -54,7 +54,12 @@ export async function findUnitByCode(db: DB, code: string, level: UnitLevel, rev
 
 export type NewAccountInput = { email: string; fullName: string; role: Role; unitCode?: string | null; password: string };
 
-export async function createAccount(db: DB, cfg: Pick<Config, 'reviewLevel'>, input: NewAccountInput, actor: { id: number | null; label: string }) {
+export async function createAccount(
+	db: DB,
+	cfg: Pick<Config, 'reviewLevel'>,
+	input: NewAccountInput,
+	actor: { id: number | null; label: string }
+) {
 	const email = emailSchema.parse(input.email);
 	passwordSchema.parse(input.password);
 	if (!ROLES.includes(input.role)) throw new AccountError(`Vai trò không hợp lệ: ${input.role}. Các vai trò: ${ROLES.join(', ')}.`);
@@ -72,19 +77,45 @@ export async function createAccount(db: DB, cfg: Pick<Config, 'reviewLevel'>, in
 	return db.transaction().execute(async (trx) => {
 		const row = await trx
 			.insertInto('account')
-			.values({ email, full_name: input.fullName.normalize('NFC').trim(), role: input.role, unit_id: unitId, password_hash, created_at: new Date(), updated_at: new Date() })
+			.values({
+				email,
+				full_name: input.fullName.normalize('NFC').trim(),
+				role: input.role,
+				unit_id: unitId,
+				password_hash,
+				created_at: new Date(),
+				updated_at: new Date()
+			})
 			.returning(['id', 'email', 'role', 'unit_id'])
 			.executeTakeFirstOrThrow();
-		await recordAudit(trx, { actorId: actor.id, actorLabel: actor.label, action: 'account.create', objectType: 'account', objectId: row.id, unitId, details: { email, role: input.role } });
+		await recordAudit(trx, {
+			actorId: actor.id,
+			actorLabel: actor.label,
+			action: 'account.create',
+			objectType: 'account',
+			objectId: row.id,
+			unitId,
+			details: { email, role: input.role }
+		});
 		return row;
 	});
 }
 
-export async function setPassword(db: DB, accountId: number, password: string, actor: { id: number | null; label: string }, action = 'account.password_reset') {
+export async function setPassword(
+	db: DB,
+	accountId: number,
+	password: string,
+	actor: { id: number | null; label: string },
+	action = 'account.password_reset'
+) {
 	passwordSchema.parse(password);
 	const password_hash = await hashPassword(password);
 	await db.transaction().execute(async (trx) => {
-		const res = await trx.updateTable('account').set({ password_hash, updated_at: new Date() }).where('id', '=', accountId).executeTakeFirst();
+		const res = await trx
+			.updateTable('account')
+			.set({ password_hash, updated_at: new Date() })
+			.where('id', '=', accountId)
+			.executeTakeFirst();
 		if (Number(res.numUpdatedRows) !== 1) throw new AccountError('Không tìm thấy tài khoản.');
 		await invalidateAccountSessions(trx, accountId);
 		await recordAudit(trx, { actorId: actor.id, actorLabel: actor.label, action, objectType: 'account', objectId: accountId });
@@ -95,7 +126,14 @@ export async function setRole(db: DB, accountId: number, role: Role, unitId: num
 	await db.transaction().execute(async (trx) => {
 		await trx.updateTable('account').set({ role, unit_id: unitId, updated_at: new Date() }).where('id', '=', accountId).execute();
 		await invalidateAccountSessions(trx, accountId);
-		await recordAudit(trx, { actorId: actor.id, actorLabel: actor.label, action: 'account.role_change', objectType: 'account', objectId: accountId, details: { role, unitId } });
+		await recordAudit(trx, {
+			actorId: actor.id,
+			actorLabel: actor.label,
+			action: 'account.role_change',
+			objectType: 'account',
+			objectId: accountId,
+			details: { role, unitId }
+		});
 	});
 }
 
@@ -103,27 +141,45 @@ export async function setActive(db: DB, accountId: number, active: boolean, acto
 	await db.transaction().execute(async (trx) => {
 		await trx.updateTable('account').set({ active, updated_at: new Date() }).where('id', '=', accountId).execute();
 		if (!active) await invalidateAccountSessions(trx, accountId);
-		await recordAudit(trx, { actorId: actor.id, actorLabel: actor.label, action: active ? 'account.activate' : 'account.deactivate', objectType: 'account', objectId: accountId });
+		await recordAudit(trx, {
+			actorId: actor.id,
+			actorLabel: actor.label,
+			action: active ? 'account.activate' : 'account.deactivate',
+			objectType: 'account',
+			objectId: accountId
+		});
 	});
 }
 
 export const LOGIN_FAILED_MESSAGE = 'Email hoặc mật khẩu không đúng.';
 export const LOGIN_LIMITED_MESSAGE = 'Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút.';
 
-export type LoginResult = { ok: true; token: string; accountId: number; createdAt: Date; lastSeenAt: Date } | { ok: false; reason: 'invalid' | 'limited'; message: string };
+export type LoginResult =
+	| { ok: true; token: string; accountId: number; createdAt: Date; lastSeenAt: Date }
+	| { ok: false; reason: 'invalid' | 'limited'; message: string };
 
 /**
  * Sign-in. An unknown email, an inactive account and a wrong password give the same message
  * and take the same time (a hash is always verified). Failures count per account and address.
  */
-export async function login(db: DB, cfg: Pick<Config, 'loginMaxAttempts' | 'loginWindowMs'>, rawEmail: string, password: string, ip: string): Promise<LoginResult> {
+export async function login(
+	db: DB,
+	cfg: Pick<Config, 'loginMaxAttempts' | 'loginWindowMs'>,
+	rawEmail: string,
+	password: string,
+	ip: string
+): Promise<LoginResult> {
 	const email = rawEmail.trim().toLowerCase();
 	const policy = { maxAttempts: cfg.loginMaxAttempts, windowMs: cfg.loginWindowMs };
 	if (await isLimited(db, email, ip, policy)) {
 		await recordAudit(db, { actorLabel: email, action: 'auth.login_limited', ip });
 		return { ok: false, reason: 'limited', message: LOGIN_LIMITED_MESSAGE };
 	}
-	const account = await db.selectFrom('account').select(['id', 'password_hash', 'active', 'unit_id']).where('email', '=', email).executeTakeFirst();
+	const account = await db
+		.selectFrom('account')
+		.select(['id', 'password_hash', 'active', 'unit_id'])
+		.where('email', '=', email)
+		.executeTakeFirst();
 	const valid = await verifyPassword(account?.password_hash ?? (await dummyHash()), password);
 	if (!account || !account.active || !valid) {
 		await recordFailure(db, email, ip);
@@ -132,7 +188,15 @@ export async function login(db: DB, cfg: Pick<Config, 'loginMaxAttempts' | 'logi
 	}
 	await clearAccountFailures(db, email);
 	const { token, session } = await createSession(db, account.id);
-	await recordAudit(db, { actorId: account.id, actorLabel: email, action: 'auth.login', objectType: 'session', objectId: session.id, unitId: account.unit_id, ip });
+	await recordAudit(db, {
+		actorId: account.id,
+		actorLabel: email,
+		action: 'auth.login',
+		objectType: 'session',
+		objectId: session.id,
+		unitId: account.unit_id,
+		ip
+	});
 	return { ok: true, token, accountId: account.id, createdAt: session.createdAt, lastSeenAt: session.lastSeenAt };
 }
 
@@ -148,7 +212,19 @@ export async function loadSessionAccount(db: DB, accountId: number): Promise<Ses
 	const row = await db
 		.selectFrom('account as a')
 		.leftJoin('admin_unit as u', 'u.id', 'a.unit_id')
-		.select(['a.id', 'a.email', 'a.full_name', 'a.role', 'a.active', 'u.id as unit_id', 'u.code as unit_code', 'u.name as unit_name', 'u.level as unit_level', 'u.province_id', 'u.district_id'])
+		.select([
+			'a.id',
+			'a.email',
+			'a.full_name',
+			'a.role',
+			'a.active',
+			'u.id as unit_id',
+			'u.code as unit_code',
+			'u.name as unit_name',
+			'u.level as unit_level',
+			'u.province_id',
+			'u.district_id'
+		])
 		.where('a.id', '=', accountId)
 		.executeTakeFirst();
 	if (!row || !row.active) return null;
@@ -159,7 +235,14 @@ export async function loadSessionAccount(db: DB, accountId: number): Promise<Ses
 		role: row.role,
 		unit:
 			row.unit_id !== null
-				? { id: row.unit_id, code: row.unit_code!, name: row.unit_name!, level: row.unit_level!, provinceId: row.province_id, districtId: row.district_id }
+				? {
+						id: row.unit_id,
+						code: row.unit_code!,
+						name: row.unit_name!,
+						level: row.unit_level!,
+						provinceId: row.province_id,
+						districtId: row.district_id
+					}
 				: null
 	};
 }

@@ -114,7 +114,11 @@ async function baseCountsSaver(db: DB, assessmentId: number): Promise<{ updatedA
 
 /** The stored base counts with their revision and who saved them. */
 export async function loadBaseCounts(db: DB, assessmentId: number): Promise<Stored<BaseCounts>> {
-	const a = await db.selectFrom('assessment').select(['base_counts', 'base_revision']).where('id', '=', assessmentId).executeTakeFirstOrThrow();
+	const a = await db
+		.selectFrom('assessment')
+		.select(['base_counts', 'base_revision'])
+		.where('id', '=', assessmentId)
+		.executeTakeFirstOrThrow();
 	const who = a.base_revision > 0 ? await baseCountsSaver(db, assessmentId) : { updatedAt: null, updatedBy: null };
 	return { value: toBaseCounts(a.base_counts), revision: a.base_revision, ...who };
 }
@@ -196,7 +200,11 @@ export function slimCriteriaSet(set: CriteriaSet, keep: string | null): Criteria
  */
 export async function loadEntryView(db: DB, ctx: EditContext, criterion: string | null = null): Promise<EntryView> {
 	const { account, assessment } = ctx;
-	const [full, stored, baseCounts] = await Promise.all([assessmentCriteriaSet(db, assessment), loadStoredAnswers(db, assessment.id), loadBaseCounts(db, assessment.id)]);
+	const [full, stored, baseCounts] = await Promise.all([
+		assessmentCriteriaSet(db, assessment),
+		loadStoredAnswers(db, assessment.id),
+		loadBaseCounts(db, assessment.id)
+	]);
 	const set = slimCriteriaSet(full, criterion);
 	const mayEdit = canOnUnit(actorOf(account), 'assessment.edit', {
 		id: assessment.commune.id,
@@ -248,7 +256,11 @@ function withoutEmptyMeta(answer: Answer): Answer {
  * code): unknown codes, wrong kinds, negatives, text in numbers… give 400 with Vietnamese reasons.
  * `null` (or `{}`) means "clear".
  */
-export function validateOneAnswer(set: CriteriaSet, indicator: string, answer: unknown): { ok: true; value: Answer | null } | { ok: false; errors: ValidationError[] } {
+export function validateOneAnswer(
+	set: CriteriaSet,
+	indicator: string,
+	answer: unknown
+): { ok: true; value: Answer | null } | { ok: false; errors: ValidationError[] } {
 	const empty = answer === null || (typeof answer === 'object' && !Array.isArray(answer) && Object.keys(answer as object).length === 0);
 	const parsed = parseAnswers(set, { [indicator]: empty ? null : answer });
 	if (!parsed.ok) return { ok: false, errors: parsed.errors };
@@ -279,7 +291,14 @@ export async function saveAnswer(
 			input.expectedRevision === 0
 				? await trx
 						.insertInto('assessment_answer')
-						.values({ assessment_id: assessment.id, indicator_code: input.indicator, answer: json, revision: 1, updated_by: account.id, updated_at: sql<Date>`now()` })
+						.values({
+							assessment_id: assessment.id,
+							indicator_code: input.indicator,
+							answer: json,
+							revision: 1,
+							updated_by: account.id,
+							updated_at: sql<Date>`now()`
+						})
 						.onConflict((oc) => oc.columns(['assessment_id', 'indicator_code']).doNothing())
 						.returning(['revision', 'updated_at'])
 						.executeTakeFirst()
@@ -306,7 +325,15 @@ export async function saveAnswer(
 		});
 		return {
 			status: 200,
-			body: { ok: true, saved: { value: input.answer, revision: written.revision, updatedAt: iso(written.updated_at), updatedBy: { id: account.id, name: account.fullName } } }
+			body: {
+				ok: true,
+				saved: {
+					value: input.answer,
+					revision: written.revision,
+					updatedAt: iso(written.updated_at),
+					updatedBy: { id: account.id, name: account.fullName }
+				}
+			}
 		} as const;
 	});
 }
@@ -327,7 +354,14 @@ export async function saveBaseCounts(
 			.executeTakeFirstOrThrow();
 		if (!isCommuneEditable(a.state)) return notEditable(a.state);
 		if (a.state !== 'draft') {
-			return { status: 409, body: { ok: false, conflict: false, message: 'Hồ sơ đang được yêu cầu bổ sung: số trẻ em dùng chung không sửa được; hãy sửa số liệu ở các chỉ số được đánh dấu.' } } as const;
+			return {
+				status: 409,
+				body: {
+					ok: false,
+					conflict: false,
+					message: 'Hồ sơ đang được yêu cầu bổ sung: số trẻ em dùng chung không sửa được; hãy sửa số liệu ở các chỉ số được đánh dấu.'
+				}
+			} as const;
 		}
 		if (a.base_revision !== input.expectedRevision) {
 			const who = await baseCountsSaver(trx, assessment.id);
@@ -353,7 +387,12 @@ export async function saveBaseCounts(
 			status: 200,
 			body: {
 				ok: true,
-				saved: { value: input.baseCounts, revision: written.base_revision, updatedAt: iso(written.updated_at), updatedBy: { id: account.id, name: account.fullName } }
+				saved: {
+					value: input.baseCounts,
+					revision: written.base_revision,
+					updatedAt: iso(written.updated_at),
+					updatedBy: { id: account.id, name: account.fullName }
+				}
 			}
 		} as const;
 	});
@@ -407,7 +446,10 @@ export async function saveFromRequest(db: DB, ctx: EditContext, request: Request
 	try {
 		body = JSON.parse(text);
 	} catch {
-		return badRequest([{ path: '', location: '(toàn bộ dữ liệu)', message: 'Dữ liệu gửi lên không phải JSON hợp lệ' }], 'Dữ liệu không hợp lệ.');
+		return badRequest(
+			[{ path: '', location: '(toàn bộ dữ liệu)', message: 'Dữ liệu gửi lên không phải JSON hợp lệ' }],
+			'Dữ liệu không hợp lệ.'
+		);
 	}
 	return saveFromJson(db, ctx, body);
 }
@@ -431,5 +473,7 @@ export async function saveFromJson(db: DB, ctx: EditContext, body: unknown): Pro
 }
 
 function bodyErrors(issues: z.ZodError['issues']): ValidationError[] {
-	return toValidationErrors(issues as Parameters<typeof toValidationErrors>[0], (path) => (path.length ? path.map(String).join('.') : '(toàn bộ dữ liệu)'));
+	return toValidationErrors(issues as Parameters<typeof toValidationErrors>[0], (path) =>
+		path.length ? path.map(String).join('.') : '(toàn bộ dữ liệu)'
+	);
 }

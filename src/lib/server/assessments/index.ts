@@ -106,18 +106,36 @@ export type StoredAnswer = { answer: unknown; revision: number; updatedAt: Date;
 
 export async function loadAnswers(db: DB, assessmentId: number): Promise<Record<string, StoredAnswer>> {
 	const rows = await db.selectFrom('assessment_answer').selectAll().where('assessment_id', '=', assessmentId).execute();
-	return Object.fromEntries(rows.map((r) => [r.indicator_code, { answer: r.answer, revision: r.revision, updatedAt: r.updated_at, updatedBy: r.updated_by }]));
+	return Object.fromEntries(
+		rows.map((r) => [r.indicator_code, { answer: r.answer, revision: r.revision, updatedAt: r.updated_at, updatedBy: r.updated_by }])
+	);
 }
 
 /** Assessments the actor may see, newest round first, with their commune and round. */
-export async function listAssessments(db: DB, actor: import('../../domain/access.ts').Actor, opts: { roundId?: number; limit?: number; offset?: number } = {}) {
+export async function listAssessments(
+	db: DB,
+	actor: import('../../domain/access.ts').Actor,
+	opts: { roundId?: number; limit?: number; offset?: number } = {}
+) {
 	const scope = communeScope(actor, 'assessment.read');
 	if (scope.kind === 'none') return [];
 	let q = db
 		.selectFrom('assessment as a')
 		.innerJoin('round as r', 'r.id', 'a.round_id')
 		.innerJoin('admin_unit as c', 'c.id', 'a.commune_id')
-		.select(['a.id', 'a.state', 'a.category', 'a.submitted_at', 'a.updated_at', 'r.id as round_id', 'r.name as round_name', 'r.year', 'r.closes_on', 'c.code as commune_code', 'c.name as commune_name']);
+		.select([
+			'a.id',
+			'a.state',
+			'a.category',
+			'a.submitted_at',
+			'a.updated_at',
+			'r.id as round_id',
+			'r.name as round_name',
+			'r.year',
+			'r.closes_on',
+			'c.code as commune_code',
+			'c.name as commune_name'
+		]);
 	if (scope.kind === 'match') q = q.where(`c.${scope.column}`, '=', scope.value);
 	if (opts.roundId) q = q.where('a.round_id', '=', opts.roundId);
 	return q

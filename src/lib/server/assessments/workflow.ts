@@ -36,7 +36,9 @@ export async function dossierStatus(db: DB, a: AssessmentInfo): Promise<DossierS
 	// Stored answers were validated when saved; an answer that no longer fits the set (should
 	// not happen: sets are frozen once used) is left out and shows as unanswered.
 	const parsed = parseAnswers(set, raw);
-	const answers = parsed.ok ? parsed.value : Object.fromEntries(Object.entries(raw).filter(([k]) => set.criteria.some((c) => c.indicators.some((i) => i.code === k))));
+	const answers = parsed.ok
+		? parsed.value
+		: Object.fromEntries(Object.entries(raw).filter(([k]) => set.criteria.some((c) => c.indicators.some((i) => i.code === k))));
 	const result = score(set, a.category, answers as never);
 	const evidence = await db
 		.selectFrom('evidence as e')
@@ -109,7 +111,10 @@ export async function applyTransition(
 	const a = await loadAssessment(trx, assessmentId);
 	if (!a) throw new WorkflowError(404, 'Không tìm thấy hồ sơ đánh giá.');
 	if (a.stateVersion !== expectedVersion) {
-		throw new WorkflowError(409, `Hồ sơ vừa được người khác cập nhật (hiện ở trạng thái "${STATE_LABELS[a.state]}"). Hãy tải lại trang; dữ liệu của bạn không bị mất.`);
+		throw new WorkflowError(
+			409,
+			`Hồ sơ vừa được người khác cập nhật (hiện ở trạng thái "${STATE_LABELS[a.state]}"). Hãy tải lại trang; dữ liệu của bạn không bị mất.`
+		);
 	}
 	const t = findTransition(name, a.state, actor.role);
 	if (!t) throw new WorkflowError(409, `Không thể thực hiện thao tác này khi hồ sơ ở trạng thái "${STATE_LABELS[a.state]}".`);
@@ -117,7 +122,10 @@ export async function applyTransition(
 	const submitting = name === 'submit' || name === 'resubmit';
 	if (submitting) {
 		if (!canSubmitOn(today(), { opens_on: a.round.opensOn, closes_on: a.round.closesOn }, a.reopenedUntil)) {
-			throw new WorkflowError(409, `Đợt đánh giá không nhận hồ sơ vào hôm nay (từ ${a.round.opensOn} đến ${a.reopenedUntil ?? a.round.closesOn}).`);
+			throw new WorkflowError(
+				409,
+				`Đợt đánh giá không nhận hồ sơ vào hôm nay (từ ${a.round.opensOn} đến ${a.reopenedUntil ?? a.round.closesOn}).`
+			);
 		}
 		if (status.missing.length) throw new WorkflowError(409, `Hồ sơ chưa đầy đủ: còn ${status.missing.length} mục.`, status.missing);
 	}
@@ -183,4 +191,3 @@ export async function transition(
 	void sendEmails(outcome.emails);
 	return outcome.assessment;
 }
-

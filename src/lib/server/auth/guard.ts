@@ -23,7 +23,11 @@ export function authorize(event: Pick<RequestEvent, 'locals' | 'url'>, action: A
 
 /** As `authorize`, and the object's commune must lie within the account's scope. Answers 404
  * rather than 403 so that one commune cannot learn what exists in another. */
-export function authorizeUnit(event: Pick<RequestEvent, 'locals' | 'url'>, action: Action, place: UnitPlace | undefined | null): SessionAccount {
+export function authorizeUnit(
+	event: Pick<RequestEvent, 'locals' | 'url'>,
+	action: Action,
+	place: UnitPlace | undefined | null
+): SessionAccount {
 	const account = authorize(event, action);
 	if (!place || !canOnUnit(actorOf(account), action, place)) error(404, 'Không tìm thấy.');
 	return account;

@@ -28,7 +28,13 @@ export async function isLimited(db: DB, email: string, ip: string, policy: RateL
 }
 
 export async function recordFailure(db: DB, email: string, ip: string, now = new Date()): Promise<void> {
-	await db.insertInto('login_attempt').values([{ key: accountKey(email), at: now }, { key: addressKey(ip), at: now }]).execute();
+	await db
+		.insertInto('login_attempt')
+		.values([
+			{ key: accountKey(email), at: now },
+			{ key: addressKey(ip), at: now }
+		])
+		.execute();
 }
 
 export async function clearAccountFailures(db: DB, email: string): Promise<void> {
@@ -37,5 +43,8 @@ export async function clearAccountFailures(db: DB, email: string): Promise<void>
 
 /** Old attempts are of no use; called now and then. */
 export async function pruneAttempts(db: DB, policy: RateLimitPolicy, now = new Date()): Promise<void> {
-	await db.deleteFrom('login_attempt').where('at', '<', new Date(now.getTime() - policy.windowMs)).execute();
+	await db
+		.deleteFrom('login_attempt')
+		.where('at', '<', new Date(now.getTime() - policy.windowMs))
+		.execute();
 }

@@ -38,11 +38,7 @@ export function parseToken(token: string): { id: string; secret: string } | null
 }
 
 /** Pure expiry rule: which of expired / renew / keep applies at `now`. */
-export function sessionState(
-	s: { createdAt: Date; lastSeenAt: Date },
-	policy: SessionPolicy,
-	now: Date
-): 'expired' | 'renew' | 'valid' {
+export function sessionState(s: { createdAt: Date; lastSeenAt: Date }, policy: SessionPolicy, now: Date): 'expired' | 'renew' | 'valid' {
 	const t = now.getTime();
 	if (t - s.createdAt.getTime() >= policy.maxMs) return 'expired';
 	if (t - s.lastSeenAt.getTime() >= policy.idleMs) return 'expired';

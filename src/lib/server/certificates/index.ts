@@ -58,13 +58,30 @@ async function items(db: DB, decisionId: number, onlyItem?: number): Promise<Ite
 		.innerJoin('admin_unit as c', 'c.id', 'i.commune_id')
 		.leftJoin('admin_unit as p', 'p.id', 'c.province_id')
 		.innerJoin('admin_unit as u', 'u.id', 'd.issuing_unit_id')
-		.select(['i.id', 'i.decision_id', 'i.valid_from', 'i.valid_until', 'c.code as commune_code', 'c.name as commune_name', 'p.name as province_name', 'd.number', 'd.issued_on', 'd.outcome', 'd.signer_name', 'd.signer_title', 'u.name as issuing_name'])
+		.select([
+			'i.id',
+			'i.decision_id',
+			'i.valid_from',
+			'i.valid_until',
+			'c.code as commune_code',
+			'c.name as commune_name',
+			'p.name as province_name',
+			'd.number',
+			'd.issued_on',
+			'd.outcome',
+			'd.signer_name',
+			'd.signer_title',
+			'u.name as issuing_name'
+		])
 		.where('i.decision_id', '=', decisionId);
 	if (onlyItem !== undefined) q = q.where('i.id', '=', onlyItem);
 	return q.orderBy('c.code').execute();
 }
 
-function certificateDoc(r: ItemRow, c: { serial: string; code: string; qr: string; preview: boolean; colour?: boolean }): CertificateDocument {
+function certificateDoc(
+	r: ItemRow,
+	c: { serial: string; code: string; qr: string; preview: boolean; colour?: boolean }
+): CertificateDocument {
 	const province = r.province_name ?? r.issuing_name;
 	return {
 		kind: 'certificate',
@@ -85,7 +102,12 @@ function certificateDoc(r: ItemRow, c: { serial: string; code: string; qr: strin
 }
 
 /** A preview of one item's certificate (watermarked, sample serial, QR to the verification page). */
-export async function previewCertificate(db: DB, decisionId: number, itemId: number, baseUrl: string): Promise<CertificateDocument | undefined> {
+export async function previewCertificate(
+	db: DB,
+	decisionId: number,
+	itemId: number,
+	baseUrl: string
+): Promise<CertificateDocument | undefined> {
 	const [r] = await items(db, decisionId, itemId);
 	if (!r || r.outcome !== 'recognise') return undefined;
 	return certificateDoc(r, { serial: 'XEM TRƯỚC', code: 'XXXXX-XXXXX', qr: verificationUrl(baseUrl, 'XXXXX-XXXXX'), preview: true });
@@ -94,7 +116,13 @@ export async function previewCertificate(db: DB, decisionId: number, itemId: num
 export type JobView = { id: number; total: number; done: number; status: 'running' | 'done' | 'failed'; error: string | null };
 
 export async function latestJob(db: DB, decisionId: number): Promise<JobView | null> {
-	const j = await db.selectFrom('document_job').select(['id', 'total', 'done', 'status', 'error']).where('decision_id', '=', decisionId).orderBy('id', 'desc').limit(1).executeTakeFirst();
+	const j = await db
+		.selectFrom('document_job')
+		.select(['id', 'total', 'done', 'status', 'error'])
+		.where('decision_id', '=', decisionId)
+		.orderBy('id', 'desc')
+		.limit(1)
+		.executeTakeFirst();
 	return j ?? null;
 }
 
@@ -119,8 +147,26 @@ export async function startCertificateJob(
 	if (!key) throw new WorkflowError(409, MISSING_KEY_MESSAGE);
 	const all = await items(db, decisionId);
 	if (all.length === 0 || all[0].outcome !== 'recognise') throw new WorkflowError(409, 'Chỉ cấp giấy chứng nhận cho quyết định công nhận.');
-	const revoked = new Set((await db.selectFrom('revocation as v').innerJoin('decision_item as i', 'i.id', 'v.decision_item_id').select('i.id').where('i.decision_id', '=', decisionId).execute()).map((r) => r.id));
-	const issued = new Set((await db.selectFrom('certificate as c').innerJoin('decision_item as i', 'i.id', 'c.decision_item_id').select('i.id').where('i.decision_id', '=', decisionId).execute()).map((r) => r.id));
+	const revoked = new Set(
+		(
+			await db
+				.selectFrom('revocation as v')
+				.innerJoin('decision_item as i', 'i.id', 'v.decision_item_id')
+				.select('i.id')
+				.where('i.decision_id', '=', decisionId)
+				.execute()
+		).map((r) => r.id)
+	);
+	const issued = new Set(
+		(
+			await db
+				.selectFrom('certificate as c')
+				.innerJoin('decision_item as i', 'i.id', 'c.decision_item_id')
+				.select('i.id')
+				.where('i.decision_id', '=', decisionId)
+				.execute()
+		).map((r) => r.id)
+	);
 	const todo = all.filter((r) => !issued.has(r.id) && !revoked.has(r.id) && (!opts.onlyItems || opts.onlyItems.includes(r.id)));
 	// one job per decision at a time (across instances): checked and recorded under the decision's row lock;
 	// a job of a crashed process stops counting as running after 15 minutes
@@ -134,40 +180,89 @@ export async function startCertificateJob(
 			.where('created_at', '>', new Date(Date.now() - 15 * 60_000))
 			.executeTakeFirst();
 		if (active) throw new WorkflowError(409, 'Đang cấp giấy chứng nhận cho quyết định này; hãy chờ xong.');
-		return trx.insertInto('document_job').values({ kind: 'certificates', decision_id: decisionId, total: todo.length, created_by: actor.id, status: todo.length ? 'running' : 'done' }).returning('id').executeTakeFirstOrThrow();
+		return trx
+			.insertInto('document_job')
+			.values({
+				kind: 'certificates',
+				decision_id: decisionId,
+				total: todo.length,
+				created_by: actor.id,
+				status: todo.length ? 'running' : 'done'
+			})
+			.returning('id')
+			.executeTakeFirstOrThrow();
 	});
 	if (todo.length === 0) return job.id;
 	const work = runJob(db, store, actor, key, job.id, todo, opts).catch(async (e) => {
 		console.error(`certificate job ${job.id} failed:`, e);
 		// the user sees a Vietnamese summary; the details are in the server log
-		await db.updateTable('document_job').set({ status: 'failed', error: 'lỗi khi tạo hoặc lưu giấy chứng nhận, chi tiết trong nhật ký máy chủ', finished_at: new Date() }).where('id', '=', job.id).execute();
+		await db
+			.updateTable('document_job')
+			.set({ status: 'failed', error: 'lỗi khi tạo hoặc lưu giấy chứng nhận, chi tiết trong nhật ký máy chủ', finished_at: new Date() })
+			.where('id', '=', job.id)
+			.execute();
 	});
-	running.set(job.id, work.finally(() => running.delete(job.id)));
+	running.set(
+		job.id,
+		work.finally(() => running.delete(job.id))
+	);
 	return job.id;
 }
 
-async function runJob(db: DB, store: FileStore, actor: Actor, key: SigningKey, jobId: number, todo: ItemRow[], opts: { baseUrl: string; render: Renderer; concurrency?: number; tmpDir: string }) {
+async function runJob(
+	db: DB,
+	store: FileStore,
+	actor: Actor,
+	key: SigningKey,
+	jobId: number,
+	todo: ItemRow[],
+	opts: { baseUrl: string; render: Renderer; concurrency?: number; tmpDir: string }
+) {
 	let next = 0;
 	const worker = async () => {
 		while (next < todo.length) {
 			const r = todo[next++];
 			await issueOne(db, store, actor, key, r, opts);
-			await db.updateTable('document_job').set({ done: sql<number>`done + 1` }).where('id', '=', jobId).execute();
+			await db
+				.updateTable('document_job')
+				.set({ done: sql<number>`done + 1` })
+				.where('id', '=', jobId)
+				.execute();
 		}
 	};
 	await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 2, todo.length)) }, worker));
 	await db.updateTable('document_job').set({ status: 'done', finished_at: new Date() }).where('id', '=', jobId).execute();
 }
 
-const isRevoked = async (db: DB, itemId: number) => (await db.selectFrom('revocation').select('id').where('decision_item_id', '=', itemId).executeTakeFirst()) !== undefined;
+const isRevoked = async (db: DB, itemId: number) =>
+	(await db.selectFrom('revocation').select('id').where('decision_item_id', '=', itemId).executeTakeFirst()) !== undefined;
 
-async function issueOne(db: DB, store: FileStore, actor: Actor, key: SigningKey, r: ItemRow, opts: { baseUrl: string; render: Renderer; tmpDir: string }) {
+async function issueOne(
+	db: DB,
+	store: FileStore,
+	actor: Actor,
+	key: SigningKey,
+	r: ItemRow,
+	opts: { baseUrl: string; render: Renderer; tmpDir: string }
+) {
 	// a recognition revoked while the job runs gets no certificate
 	if (await isRevoked(db, r.id)) return;
 	const { seq } = (await sql<{ seq: string }>`select nextval('certificate_serial_seq') as seq`.execute(db)).rows[0];
 	const serial = `${r.issued_on.slice(0, 4)}-${r.commune_code}-${String(seq).padStart(6, '0')}`;
 	const code = newVerificationCode();
-	const payload = signClaims({ s: serial, v: code, c: r.commune_code, n: r.commune_name, d: r.number, t: r.issued_on, f: r.valid_from ?? r.issued_on, u: r.valid_until ?? r.issued_on }, key);
+	const payload = signClaims(
+		{
+			s: serial,
+			v: code,
+			c: r.commune_code,
+			n: r.commune_name,
+			d: r.number,
+			t: r.issued_on,
+			f: r.valid_from ?? r.issued_on,
+			u: r.valid_until ?? r.issued_on
+		},
+		key
+	);
 	const pdf = await opts.render(certificateDoc(r, { serial, code, qr: verificationUrl(opts.baseUrl, code, payload), preview: false }));
 	const sha256 = crypto.createHash('sha256').update(pdf).digest('hex');
 	const tmp = await newTempPath(opts.tmpDir);
@@ -185,7 +280,16 @@ async function issueOne(db: DB, store: FileStore, actor: Actor, key: SigningKey,
 				.executeTakeFirstOrThrow();
 			const c = await trx
 				.insertInto('certificate')
-				.values({ decision_item_id: r.id, serial, code, payload, key_id: key.keyId, file_id: file.id, pdf_sha256: sha256, issued_by: actor.id })
+				.values({
+					decision_item_id: r.id,
+					serial,
+					code,
+					payload,
+					key_id: key.keyId,
+					file_id: file.id,
+					pdf_sha256: sha256,
+					issued_by: actor.id
+				})
 				.returning('id')
 				.executeTakeFirstOrThrow();
 			await recordAudit(trx, {
@@ -202,7 +306,15 @@ async function issueOne(db: DB, store: FileStore, actor: Actor, key: SigningKey,
 	}
 }
 
-export type CertificateRow = { id: number; decisionItemId: number; serial: string; code: string; sha256: string; issuedAt: Date; printed: number };
+export type CertificateRow = {
+	id: number;
+	decisionItemId: number;
+	serial: string;
+	code: string;
+	sha256: string;
+	issuedAt: Date;
+	printed: number;
+};
 
 /** The certificates of a decision, by decision item, with how often each was printed. */
 export async function certificatesOf(db: DB, decisionId: number): Promise<Map<number, CertificateRow>> {
@@ -227,7 +339,20 @@ export async function certificatesOf(db: DB, decisionId: number): Promise<Map<nu
 				.execute()
 		: [];
 	const printed = new Map(prints.map((p) => [Number(p.object_id), Number(p.n)]));
-	return new Map(rows.map((r) => [r.decision_item_id, { id: r.id, decisionItemId: r.decision_item_id, serial: r.serial, code: r.code, sha256: r.pdf_sha256, issuedAt: r.issued_at, printed: printed.get(r.id) ?? 0 }]));
+	return new Map(
+		rows.map((r) => [
+			r.decision_item_id,
+			{
+				id: r.id,
+				decisionItemId: r.decision_item_id,
+				serial: r.serial,
+				code: r.code,
+				sha256: r.pdf_sha256,
+				issuedAt: r.issued_at,
+				printed: printed.get(r.id) ?? 0
+			}
+		])
+	);
 }
 
 export const REPRINT_REASON_MESSAGE = 'Giấy chứng nhận này đã được in: in lại cần ghi lý do (5–500 ký tự).';
@@ -236,12 +361,25 @@ export const REPRINT_REASON_MESSAGE = 'Giấy chứng nhận này đã được 
  * Opens an issued certificate's PDF for printing: the first print needs nothing, every later
  * one a reason; both are recorded in the audit trail before any byte is sent.
  */
-export async function openCertificateForPrint(db: DB, store: FileStore, actor: Actor, decisionId: number, itemId: number, reason: string | null) {
+export async function openCertificateForPrint(
+	db: DB,
+	store: FileStore,
+	actor: Actor,
+	decisionId: number,
+	itemId: number,
+	reason: string | null
+) {
 	const text = (reason ?? '').normalize('NFC').trim();
 	// the count of earlier prints and this print's record are one step under the item's lock,
 	// so two people printing at once cannot both count as the first print
 	const c = await db.transaction().execute(async (trx) => {
-		await trx.selectFrom('decision_item').select('id').where('id', '=', itemId).where('decision_id', '=', decisionId).forUpdate().executeTakeFirst();
+		await trx
+			.selectFrom('decision_item')
+			.select('id')
+			.where('id', '=', itemId)
+			.where('decision_id', '=', decisionId)
+			.forUpdate()
+			.executeTakeFirst();
 		const c = await trx
 			.selectFrom('certificate as c')
 			.innerJoin('decision_item as i', 'i.id', 'c.decision_item_id')
@@ -310,14 +448,40 @@ export async function verifyCertificate(db: DB, code: string, on: string = today
 		.innerJoin('assessment as a', 'a.id', 'i.assessment_id')
 		.innerJoin('criteria_set as s', 's.id', 'a.criteria_set_id')
 		.leftJoin('revocation as v', 'v.decision_item_id', 'i.id')
-		.select(['c.serial', 'c.pdf_sha256', 'u.id as unit_id', 'u.era', 'u.name as commune', 'p.name as province', 'd.number', 'd.issued_on', 'g.name as issuing', 's.code as set_code', 's.version as set_version', 'i.valid_from', 'i.valid_until', 'v.revoked_at'])
+		.select([
+			'c.serial',
+			'c.pdf_sha256',
+			'u.id as unit_id',
+			'u.era',
+			'u.name as commune',
+			'p.name as province',
+			'd.number',
+			'd.issued_on',
+			'g.name as issuing',
+			's.code as set_code',
+			's.version as set_version',
+			'i.valid_from',
+			'i.valid_until',
+			'v.revoked_at'
+		])
 		.where('c.code', '=', code)
 		.executeTakeFirst();
 	if (!r) return undefined;
-	const merged = r.era === 'pre2025' ? await db.selectFrom('unit_lineage').select('unit_id').where('old_unit_id', '=', r.unit_id).limit(1).executeTakeFirst() : undefined;
+	const merged =
+		r.era === 'pre2025'
+			? await db.selectFrom('unit_lineage').select('unit_id').where('old_unit_id', '=', r.unit_id).limit(1).executeTakeFirst()
+			: undefined;
 	const from = r.valid_from ?? r.issued_on;
 	const until = r.valid_until ?? r.issued_on;
-	const status: VerificationStatus = r.revoked_at ? 'revoked' : merged ? 'superseded' : on > until ? 'expired' : on < from ? 'not_yet_valid' : 'valid';
+	const status: VerificationStatus = r.revoked_at
+		? 'revoked'
+		: merged
+			? 'superseded'
+			: on > until
+				? 'expired'
+				: on < from
+					? 'not_yet_valid'
+					: 'valid';
 	return {
 		status,
 		statusLabel: VERIFICATION_STATUS_LABELS[status],
@@ -350,4 +514,3 @@ export async function verifyRateLimited(db: DB, ip: string, now = new Date()): P
 	await db.insertInto('login_attempt').values({ key, at: now }).execute();
 	return false;
 }
-

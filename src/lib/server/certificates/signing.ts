@@ -40,12 +40,19 @@ const b64url = (b: Buffer | string) => Buffer.from(b).toString('base64url');
 
 /** A key's id: the first 16 hex digits of the SHA-256 of its public key (DER). */
 export function keyIdOf(publicKey: crypto.KeyObject): string {
-	return crypto.createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+	return crypto
+		.createHash('sha256')
+		.update(publicKey.export({ type: 'spki', format: 'der' }))
+		.digest('hex')
+		.slice(0, 16);
 }
 
 /** Creates a new key file (0600); refuses to replace an existing one unless `force`. */
 export function generateSigningKey(file: string, opts: { force?: boolean } = {}): SigningKey {
-	if (fs.existsSync(file) && !opts.force) throw new SigningKeyError(`Khóa ký đã có tại ${file}; dùng --force để thay (giấy chứng nhận đã cấp sẽ không còn kiểm tra được bằng khóa mới).`);
+	if (fs.existsSync(file) && !opts.force)
+		throw new SigningKeyError(
+			`Khóa ký đã có tại ${file}; dùng --force để thay (giấy chứng nhận đã cấp sẽ không còn kiểm tra được bằng khóa mới).`
+		);
 	const { privateKey, publicKey } = crypto.generateKeyPairSync('ed25519');
 	fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
 	const tmp = `${file}.${process.pid}.tmp`;

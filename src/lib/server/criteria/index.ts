@@ -37,7 +37,18 @@ export type CriteriaSetRow = {
 	createdAt: Date;
 };
 
-const listColumns = ['s.id', 's.code', 's.version', 's.name', 's.status', 's.total_points', 's.unverified_items', 's.confirmed_at', 's.created_at', 'c.full_name as confirmed_by_name'] as const;
+const listColumns = [
+	's.id',
+	's.code',
+	's.version',
+	's.name',
+	's.status',
+	's.total_points',
+	's.unverified_items',
+	's.confirmed_at',
+	's.created_at',
+	'c.full_name as confirmed_by_name'
+] as const;
 
 function toRow(r: {
 	id: number;
@@ -85,7 +96,10 @@ const definitions = new Map<string, CriteriaSet>();
 
 /** `id` (digits) or `code@version`. */
 export async function findCriteriaSet(db: DB, ref: string | number): Promise<{ row: CriteriaSetRow; set: CriteriaSet } | undefined> {
-	let q = db.selectFrom('criteria_set as s').leftJoin('account as c', 'c.id', 's.confirmed_by').select([...listColumns, 's.updated_at']);
+	let q = db
+		.selectFrom('criteria_set as s')
+		.leftJoin('account as c', 'c.id', 's.confirmed_by')
+		.select([...listColumns, 's.updated_at']);
 	const text = String(ref).trim();
 	if (/^\d{1,9}$/.test(text)) q = q.where('s.id', '=', Number(text));
 	else {
@@ -104,7 +118,14 @@ export async function findCriteriaSet(db: DB, ref: string | number): Promise<{ r
 		if (definitions.size > 100) definitions.clear();
 		definitions.set(key, set);
 	}
-	return { row, set: { ...set, status: row.status, confirmation: row.confirmedAt ? { by: row.confirmedBy ?? '', at: row.confirmedAt.toISOString() } : null } };
+	return {
+		row,
+		set: {
+			...set,
+			status: row.status,
+			confirmation: row.confirmedAt ? { by: row.confirmedBy ?? '', at: row.confirmedAt.toISOString() } : null
+		}
+	};
 }
 
 export async function activeCriteriaSet(db: DB, code: string) {
@@ -114,7 +135,13 @@ export async function activeCriteriaSet(db: DB, code: string) {
 
 /** The version a new import is compared with: the active one of its code, else the latest. */
 async function baseline(db: DB, code: string) {
-	const r = await db.selectFrom('criteria_set').select('id').where('code', '=', code).orderBy(sql`case when status = 'active' then 0 else 1 end`).orderBy('version', 'desc').executeTakeFirst();
+	const r = await db
+		.selectFrom('criteria_set')
+		.select('id')
+		.where('code', '=', code)
+		.orderBy(sql`case when status = 'active' then 0 else 1 end`)
+		.orderBy('version', 'desc')
+		.executeTakeFirst();
 	return r ? findCriteriaSet(db, r.id) : undefined;
 }
 
@@ -145,7 +172,14 @@ export async function previewImport(db: DB, input: unknown): Promise<ImportPrevi
 		else if (same.row.status === 'draft') outcome = 'replace-draft';
 		else {
 			outcome = 'refused';
-			const next = (await db.selectFrom('criteria_set').select((eb) => eb.fn.max('version').as('v')).where('code', '=', set.code).executeTakeFirst())?.v ?? set.version;
+			const next =
+				(
+					await db
+						.selectFrom('criteria_set')
+						.select((eb) => eb.fn.max('version').as('v'))
+						.where('code', '=', set.code)
+						.executeTakeFirst()
+				)?.v ?? set.version;
 			reason = `Phiên bản ${set.code}@${set.version} đã ${same.row.status === 'active' ? 'được áp dụng' : 'ngừng áp dụng'} nên không sửa được; hãy đặt "version": ${Number(next) + 1} để tạo phiên bản mới.`;
 		}
 	}
@@ -160,7 +194,9 @@ export async function previewImport(db: DB, input: unknown): Promise<ImportPrevi
 	};
 }
 
-export type ImportResult = { ok: false; errors: ValidationError[] } | { ok: true; id: number; outcome: 'create' | 'replace-draft' | 'unchanged'; preview: Extract<ImportPreview, { ok: true }> };
+export type ImportResult =
+	| { ok: false; errors: ValidationError[] }
+	| { ok: true; id: number; outcome: 'create' | 'replace-draft' | 'unchanged'; preview: Extract<ImportPreview, { ok: true }> };
 
 /**
  * Import a criteria set from parsed JSON. A file's `status` is not trusted: a new version
@@ -185,7 +221,14 @@ export async function importCriteriaSet(db: DB, input: unknown, actor: Actor): P
 			return { ok: true, id, outcome: 'unchanged', preview };
 		}
 		if (preview.outcome === 'replace-draft') {
-			const r = await trx.updateTable('criteria_set').set(values).where('code', '=', set.code).where('version', '=', set.version).where('status', '=', 'draft').returning('id').executeTakeFirstOrThrow();
+			const r = await trx
+				.updateTable('criteria_set')
+				.set(values)
+				.where('code', '=', set.code)
+				.where('version', '=', set.version)
+				.where('status', '=', 'draft')
+				.returning('id')
+				.executeTakeFirstOrThrow();
 			id = r.id;
 		} else {
 			const r = await trx
@@ -210,24 +253,59 @@ export async function importCriteriaSet(db: DB, input: unknown, actor: Actor): P
 /** Make a version the active one of its code; the previously active version is retired. */
 export async function activateCriteriaSet(db: DB, id: number, actor: Actor): Promise<void> {
 	await db.transaction().execute(async (trx) => {
-		const s = await trx.selectFrom('criteria_set').select(['id', 'code', 'version', 'status']).where('id', '=', id).forUpdate().executeTakeFirst();
+		const s = await trx
+			.selectFrom('criteria_set')
+			.select(['id', 'code', 'version', 'status'])
+			.where('id', '=', id)
+			.forUpdate()
+			.executeTakeFirst();
 		if (!s) throw new CriteriaSetError('Không tìm thấy bộ tiêu chí.');
 		if (s.status === 'active') return;
-		if (s.status === 'retired') throw new CriteriaSetError('Phiên bản đã ngừng áp dụng không thể áp dụng lại; hãy nhập nó thành phiên bản mới.');
-		const previous = await trx.updateTable('criteria_set').set({ status: 'retired', updated_at: new Date() }).where('code', '=', s.code).where('status', '=', 'active').returning('version').execute();
+		if (s.status === 'retired')
+			throw new CriteriaSetError('Phiên bản đã ngừng áp dụng không thể áp dụng lại; hãy nhập nó thành phiên bản mới.');
+		const previous = await trx
+			.updateTable('criteria_set')
+			.set({ status: 'retired', updated_at: new Date() })
+			.where('code', '=', s.code)
+			.where('status', '=', 'active')
+			.returning('version')
+			.execute();
 		await trx.updateTable('criteria_set').set({ status: 'active', updated_at: new Date() }).where('id', '=', id).execute();
-		await recordAudit(trx, { actorId: actor.id, actorLabel: actor.label, action: 'criteria.activate', objectType: 'criteria_set', objectId: id, details: { code: s.code, version: s.version, retired: previous.map((p) => p.version) } });
+		await recordAudit(trx, {
+			actorId: actor.id,
+			actorLabel: actor.label,
+			action: 'criteria.activate',
+			objectType: 'criteria_set',
+			objectId: id,
+			details: { code: s.code, version: s.version, retired: previous.map((p) => p.version) }
+		});
 	});
 }
 
 /** An administrator confirms that the set matches the gazetted text (who and when recorded). */
 export async function confirmCriteriaSet(db: DB, id: number, actor: Actor & { id: number }, note: string): Promise<void> {
 	await db.transaction().execute(async (trx) => {
-		const s = await trx.selectFrom('criteria_set').select(['id', 'code', 'version', 'confirmed_at', 'unverified_items']).where('id', '=', id).forUpdate().executeTakeFirst();
+		const s = await trx
+			.selectFrom('criteria_set')
+			.select(['id', 'code', 'version', 'confirmed_at', 'unverified_items'])
+			.where('id', '=', id)
+			.forUpdate()
+			.executeTakeFirst();
 		if (!s) throw new CriteriaSetError('Không tìm thấy bộ tiêu chí.');
 		if (s.confirmed_at) throw new CriteriaSetError('Bộ tiêu chí này đã được xác nhận.');
-		await trx.updateTable('criteria_set').set({ confirmed_by: actor.id, confirmed_at: new Date(), updated_at: new Date() }).where('id', '=', id).execute();
-		await recordAudit(trx, { actorId: actor.id, actorLabel: actor.label, action: 'criteria.confirm', objectType: 'criteria_set', objectId: id, details: { code: s.code, version: s.version, unverifiedItems: s.unverified_items, note } });
+		await trx
+			.updateTable('criteria_set')
+			.set({ confirmed_by: actor.id, confirmed_at: new Date(), updated_at: new Date() })
+			.where('id', '=', id)
+			.execute();
+		await recordAudit(trx, {
+			actorId: actor.id,
+			actorLabel: actor.label,
+			action: 'criteria.confirm',
+			objectType: 'criteria_set',
+			objectId: id,
+			details: { code: s.code, version: s.version, unverifiedItems: s.unverified_items, note }
+		});
 	});
 }
 

@@ -82,7 +82,9 @@ export type Connection = {
 	close: () => Promise<void>;
 };
 
-export async function connect(cfg: Pick<Config, 'databaseUrl' | 'embeddedDbDir' | 'production' | 'allowEmbeddedInProduction'>): Promise<Connection> {
+export async function connect(
+	cfg: Pick<Config, 'databaseUrl' | 'embeddedDbDir' | 'production' | 'allowEmbeddedInProduction'>
+): Promise<Connection> {
 	if (cfg.databaseUrl) {
 		const pool = new pg.Pool({ connectionString: cfg.databaseUrl, max: 10 });
 		// An idle connection closed by the server (restart, failover) must not crash the app;

@@ -6,7 +6,16 @@ import { DecisionInputSchema, type DecisionInput } from '../../domain/review.ts'
 
 const MAX_ID = 2_147_483_647;
 
-export type DecisionFormValues = { outcome: string; number: string; issuedOn: string; signerName: string; signerTitle: string; validFrom: string; validUntil: string; selected: string[] };
+export type DecisionFormValues = {
+	outcome: string;
+	number: string;
+	issuedOn: string;
+	signerName: string;
+	signerTitle: string;
+	validFrom: string;
+	validUntil: string;
+	selected: string[];
+};
 
 export type ParsedDecisionForm =
 	| { ok: true; input: DecisionInput; values: DecisionFormValues }
@@ -61,7 +70,8 @@ export function parseDecisionForm(data: FormData | null): ParsedDecisionForm {
 		for (const issue of parsed.error.issues) {
 			const key = String(issue.path[0] ?? '');
 			if (!key || fieldErrors[key]) continue;
-			if (key === 'assessments') fieldErrors[key] = issue.code === 'too_big' ? 'Một quyết định gồm tối đa 2.000 xã.' : FIELD_FALLBACK.assessments;
+			if (key === 'assessments')
+				fieldErrors[key] = issue.code === 'too_big' ? 'Một quyết định gồm tối đa 2.000 xã.' : FIELD_FALLBACK.assessments;
 			else fieldErrors[key] = /[À-ỹĐđ]/u.test(issue.message) ? issue.message : (FIELD_FALLBACK[key] ?? 'Giá trị không hợp lệ.');
 		}
 		return { ok: false, message: 'Chưa thể ra quyết định: hãy kiểm tra lại các mục được đánh dấu.', values, fieldErrors };

@@ -35,10 +35,17 @@ export async function issueDecision(db: DB, actor: DecisionActor, input: Decisio
 			const infos = [];
 			for (const { id } of sorted) {
 				const a = await loadAssessment(trx, id);
-				if (!a || !canOnUnit(actor, 'decision.issue', { id: a.commune.id, districtId: a.commune.districtId, provinceId: a.commune.provinceId })) {
+				if (
+					!a ||
+					!canOnUnit(actor, 'decision.issue', { id: a.commune.id, districtId: a.commune.districtId, provinceId: a.commune.provinceId })
+				) {
 					throw new WorkflowError(404, `Không tìm thấy hồ sơ đánh giá số ${id} trong địa bàn của bạn.`);
 				}
-				if (a.state !== 'appraised') throw new WorkflowError(409, `${a.commune.name}: hồ sơ ở trạng thái "${STATE_LABELS[a.state]}", chưa có kết luận thẩm định nên chưa thể ra quyết định.`);
+				if (a.state !== 'appraised')
+					throw new WorkflowError(
+						409,
+						`${a.commune.name}: hồ sơ ở trạng thái "${STATE_LABELS[a.state]}", chưa có kết luận thẩm định nên chưa thể ra quyết định.`
+					);
 				infos.push(a);
 			}
 			const rounds = new Set(infos.map((a) => a.round.id));
@@ -52,7 +59,10 @@ export async function issueDecision(db: DB, actor: DecisionActor, input: Decisio
 				for (const a of infos) {
 					const set = await assessmentCriteriaSet(trx, a);
 					if (!canIssueDecisions(set, set.confirmation)) {
-						throw new WorkflowError(409, `${a.commune.name}: bộ tiêu chí ${set.code}@${set.version} còn mục "${UNVERIFIED_NOTICE.toLowerCase()}" và chưa được quản trị viên xác nhận, nên chưa thể ra quyết định công nhận.`);
+						throw new WorkflowError(
+							409,
+							`${a.commune.name}: bộ tiêu chí ${set.code}@${set.version} còn mục "${UNVERIFIED_NOTICE.toLowerCase()}" và chưa được quản trị viên xác nhận, nên chưa thể ra quyết định công nhận.`
+						);
 					}
 				}
 			}
@@ -72,25 +82,32 @@ export async function issueDecision(db: DB, actor: DecisionActor, input: Decisio
 				.executeTakeFirstOrThrow();
 			const versions = new Map(input.assessments.map((x) => [x.id, x.version]));
 			for (const a of infos) {
-				const outcome = await applyTransition(trx, actor, a.id, input.outcome === 'recognise' ? 'recognise' : 'refuse', versions.get(a.id)!, {
-					details: { decisionId: d.id, decisionNumber: input.number, issuedOn: input.issuedOn },
-					work: async (trx) => {
-						const p = await trx.selectFrom('appraisal').select('reviewed_total').where('assessment_id', '=', a.id).executeTakeFirst();
-						if (!p) throw new WorkflowError(409, `${a.commune.name}: chưa có báo cáo thẩm định.`);
-						await trx
-							.insertInto('decision_item')
-							.values({
-								decision_id: d.id,
-								assessment_id: a.id,
-								commune_id: a.commune.id,
-								category: a.category,
-								reviewed_total: p.reviewed_total,
-								valid_from: input.outcome === 'recognise' ? input.validFrom : null,
-								valid_until: input.outcome === 'recognise' ? input.validUntil : null
-							})
-							.execute();
+				const outcome = await applyTransition(
+					trx,
+					actor,
+					a.id,
+					input.outcome === 'recognise' ? 'recognise' : 'refuse',
+					versions.get(a.id)!,
+					{
+						details: { decisionId: d.id, decisionNumber: input.number, issuedOn: input.issuedOn },
+						work: async (trx) => {
+							const p = await trx.selectFrom('appraisal').select('reviewed_total').where('assessment_id', '=', a.id).executeTakeFirst();
+							if (!p) throw new WorkflowError(409, `${a.commune.name}: chưa có báo cáo thẩm định.`);
+							await trx
+								.insertInto('decision_item')
+								.values({
+									decision_id: d.id,
+									assessment_id: a.id,
+									commune_id: a.commune.id,
+									category: a.category,
+									reviewed_total: p.reviewed_total,
+									valid_from: input.outcome === 'recognise' ? input.validFrom : null,
+									valid_until: input.outcome === 'recognise' ? input.validUntil : null
+								})
+								.execute();
+						}
 					}
-				});
+				);
 				emails.push(...outcome.emails);
 			}
 			await recordAudit(trx, {
@@ -105,7 +122,8 @@ export async function issueDecision(db: DB, actor: DecisionActor, input: Decisio
 			return d.id;
 		});
 	} catch (e) {
-		if (isUniqueViolation(e)) throw new WorkflowError(409, `Số quyết định ${input.number} đã được dùng trong năm ${input.issuedOn.slice(0, 4)}.`);
+		if (isUniqueViolation(e))
+			throw new WorkflowError(409, `Số quyết định ${input.number} đã được dùng trong năm ${input.issuedOn.slice(0, 4)}.`);
 		throw e;
 	}
 	void sendEmails(emails);
@@ -147,7 +165,9 @@ export async function listDecisions(db: DB, actor: Actor, opts: { limit?: number
 		.selectFrom('decision as d')
 		.innerJoin('admin_unit as u', 'u.id', 'd.issuing_unit_id')
 		.select(['d.id', 'd.number', 'd.outcome', 'd.issued_on', 'd.signer_name', 'u.name as issuing_unit'])
-		.select((eb) => eb.selectFrom('decision_item').select(eb.fn.countAll<string>().as('n')).whereRef('decision_id', '=', 'd.id').as('communes'));
+		.select((eb) =>
+			eb.selectFrom('decision_item').select(eb.fn.countAll<string>().as('n')).whereRef('decision_id', '=', 'd.id').as('communes')
+		);
 	if (scope.kind === 'match') {
 		q = q.where((eb) =>
 			eb.exists(
@@ -160,8 +180,20 @@ export async function listDecisions(db: DB, actor: Actor, opts: { limit?: number
 			)
 		);
 	}
-	const rows = await q.orderBy('d.issued_on', 'desc').orderBy('d.id', 'desc').limit(opts.limit ?? 200).execute();
-	return rows.map((r) => ({ id: r.id, number: r.number, outcome: r.outcome, issuedOn: r.issued_on, signerName: r.signer_name, issuingUnit: r.issuing_unit, communes: Number(r.communes ?? 0) }));
+	const rows = await q
+		.orderBy('d.issued_on', 'desc')
+		.orderBy('d.id', 'desc')
+		.limit(opts.limit ?? 200)
+		.execute();
+	return rows.map((r) => ({
+		id: r.id,
+		number: r.number,
+		outcome: r.outcome,
+		issuedOn: r.issued_on,
+		signerName: r.signer_name,
+		issuingUnit: r.issuing_unit,
+		communes: Number(r.communes ?? 0)
+	}));
 }
 
 /** One decision with the items the actor may see; undefined if none is in scope. */
@@ -171,7 +203,18 @@ export async function loadDecision(db: DB, actor: Actor, id: number): Promise<De
 		.innerJoin('admin_unit as u', 'u.id', 'd.issuing_unit_id')
 		.innerJoin('round as r', 'r.id', 'd.round_id')
 		.innerJoin('account as a', 'a.id', 'd.issued_by')
-		.select(['d.id', 'd.number', 'd.outcome', 'd.issued_on', 'd.signer_name', 'd.signer_title', 'd.created_at', 'u.name as issuing_unit', 'r.name as round_name', 'a.full_name as issued_by'])
+		.select([
+			'd.id',
+			'd.number',
+			'd.outcome',
+			'd.issued_on',
+			'd.signer_name',
+			'd.signer_title',
+			'd.created_at',
+			'u.name as issuing_unit',
+			'r.name as round_name',
+			'a.full_name as issued_by'
+		])
 		.where('d.id', '=', id)
 		.executeTakeFirst();
 	if (!d) return undefined;
@@ -180,11 +223,28 @@ export async function loadDecision(db: DB, actor: Actor, id: number): Promise<De
 		.innerJoin('admin_unit as c', 'c.id', 'i.commune_id')
 		.leftJoin('revocation as v', 'v.decision_item_id', 'i.id')
 		.leftJoin('account as rv', 'rv.id', 'v.revoked_by')
-		.select(['i.id', 'i.assessment_id', 'i.commune_id', 'c.code', 'c.name', 'c.district_id', 'c.province_id', 'i.category', 'i.reviewed_total', 'i.valid_from', 'i.valid_until', 'v.reason', 'v.revoked_at', 'rv.full_name as revoked_by'])
+		.select([
+			'i.id',
+			'i.assessment_id',
+			'i.commune_id',
+			'c.code',
+			'c.name',
+			'c.district_id',
+			'c.province_id',
+			'i.category',
+			'i.reviewed_total',
+			'i.valid_from',
+			'i.valid_until',
+			'v.reason',
+			'v.revoked_at',
+			'rv.full_name as revoked_by'
+		])
 		.where('i.decision_id', '=', id)
 		.orderBy('c.code')
 		.execute();
-	const visible = rows.filter((r) => canOnUnit(actor, 'decision.read', { id: r.commune_id, districtId: r.district_id, provinceId: r.province_id }));
+	const visible = rows.filter((r) =>
+		canOnUnit(actor, 'decision.read', { id: r.commune_id, districtId: r.district_id, provinceId: r.province_id })
+	);
 	if (visible.length === 0) return undefined;
 	return {
 		id: d.id,
@@ -218,7 +278,19 @@ export async function decisionOfAssessment(db: DB, assessmentId: number) {
 		.selectFrom('decision_item as i')
 		.innerJoin('decision as d', 'd.id', 'i.decision_id')
 		.leftJoin('revocation as v', 'v.decision_item_id', 'i.id')
-		.select(['d.id as decision_id', 'd.number', 'd.issued_on', 'd.outcome', 'd.signer_name', 'd.signer_title', 'i.id', 'i.valid_from', 'i.valid_until', 'v.reason as revoked_reason', 'v.revoked_at'])
+		.select([
+			'd.id as decision_id',
+			'd.number',
+			'd.issued_on',
+			'd.outcome',
+			'd.signer_name',
+			'd.signer_title',
+			'i.id',
+			'i.valid_from',
+			'i.valid_until',
+			'v.reason as revoked_reason',
+			'v.revoked_at'
+		])
 		.where('i.assessment_id', '=', assessmentId)
 		.executeTakeFirst();
 }
@@ -232,7 +304,19 @@ export async function awaitingDecision(db: DB, actor: Actor) {
 		.innerJoin('admin_unit as c', 'c.id', 'a.commune_id')
 		.innerJoin('round as r', 'r.id', 'a.round_id')
 		.innerJoin('appraisal as p', 'p.assessment_id', 'a.id')
-		.select(['a.id', 'a.state_version', 'a.category', 'c.code', 'c.name', 'r.id as round_id', 'r.name as round_name', 'p.recommendation', 'p.self_total', 'p.reviewed_total', 'p.reviewed_verdict'])
+		.select([
+			'a.id',
+			'a.state_version',
+			'a.category',
+			'c.code',
+			'c.name',
+			'r.id as round_id',
+			'r.name as round_name',
+			'p.recommendation',
+			'p.self_total',
+			'p.reviewed_total',
+			'p.reviewed_verdict'
+		])
 		.where('a.state', '=', 'appraised');
 	if (scope.kind === 'match') q = q.where(`c.${scope.column}`, '=', scope.value);
 	const rows = await q.orderBy('r.id', 'desc').orderBy('c.code').limit(2000).execute();
@@ -271,11 +355,16 @@ export async function revokeRecognition(db: DB, actor: DecisionActor, decisionIt
 			.forUpdate()
 			.executeTakeFirst();
 		const commune = item ? { id: item.commune_id, districtId: item.district_id, provinceId: item.province_id } : null;
-		if (!item || !commune || !canOnUnit(actor, 'decision.revoke', commune)) throw new WorkflowError(404, 'Không tìm thấy quyết định công nhận này.');
+		if (!item || !commune || !canOnUnit(actor, 'decision.revoke', commune))
+			throw new WorkflowError(404, 'Không tìm thấy quyết định công nhận này.');
 		if (item.outcome !== 'recognise') throw new WorkflowError(409, 'Chỉ thu hồi được quyết định công nhận.');
 		const done = await trx.selectFrom('revocation').select('id').where('decision_item_id', '=', item.id).executeTakeFirst();
 		if (done) throw new WorkflowError(409, `Công nhận ${item.name} đã được thu hồi trước đó.`);
-		const v = await trx.insertInto('revocation').values({ decision_item_id: item.id, reason: text, revoked_by: actor.id }).returning('id').executeTakeFirstOrThrow();
+		const v = await trx
+			.insertInto('revocation')
+			.values({ decision_item_id: item.id, reason: text, revoked_by: actor.id })
+			.returning('id')
+			.executeTakeFirstOrThrow();
 		await recordAudit(trx, {
 			actorId: actor.id,
 			actorLabel: actor.label,

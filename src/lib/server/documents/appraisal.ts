@@ -79,7 +79,15 @@ export function appraisalReport(data: AppraisalReport): TDocumentDefinitions {
 		content.push({ ul: data.adjustments.map((a) => ({ text: a, fontSize: BASE_FONT_SIZE })), margin: [mm(10), 0, 0, 6] });
 	}
 	content.push(heading(`${data.adjustments.length ? 'IV' : 'III'}. KẾT LUẬN VÀ ĐỀ XUẤT`));
-	content.push(paragraph([{ text: 'Kết quả: ', bold: true }, { text: data.verdict, bold: true }], size));
+	content.push(
+		paragraph(
+			[
+				{ text: 'Kết quả: ', bold: true },
+				{ text: data.verdict, bold: true }
+			],
+			size
+		)
+	);
 	content.push(paragraph([{ text: 'Đề xuất: ', bold: true }, data.recommendation], size));
 	if (data.remarks.trim()) {
 		content.push(paragraph([{ text: 'Nhận xét: ', bold: true }, data.remarks.trim()], size));

@@ -86,7 +86,10 @@ export function certificateDocument(data: CertificateDocument): TDocumentDefinit
 	const authority = lines(data.authority).map(upper);
 	const name = data.commune.name.trim();
 	// the commune on one line: 30 pt, smaller for a long name (not below 20 pt)
-	const nameSize = Math.max(20, Math.min(30, Math.floor((30 * (PAGE.width - MARGINS[0] - MARGINS[2])) / Math.max(1, textWidth(name, 30, { bold: true })))));
+	const nameSize = Math.max(
+		20,
+		Math.min(30, Math.floor((30 * (PAGE.width - MARGINS[0] - MARGINS[2])) / Math.max(1, textWidth(name, 30, { bold: true }))))
+	);
 	const header: Content = {
 		columns: [
 			{
@@ -125,7 +128,15 @@ export function certificateDocument(data: CertificateDocument): TDocumentDefinit
 			characterSpacing: 2,
 			margin: [0, data.marks.provisional ? 10 : 26, 0, 0]
 		},
-		{ text: 'Xã, phường, thị trấn phù hợp với trẻ em', bold: true, italics: true, fontSize: 19, color: c.title, alignment: 'center', margin: [0, 2, 0, 0] },
+		{
+			text: 'Xã, phường, thị trấn phù hợp với trẻ em',
+			bold: true,
+			italics: true,
+			fontSize: 19,
+			color: c.title,
+			alignment: 'center',
+			margin: [0, 2, 0, 0]
+		},
 		{ text: name, bold: true, fontSize: nameSize, color: c.name, alignment: 'center', margin: [0, 16, 0, 0] },
 		{ text: data.commune.province.trim(), fontSize: 17, alignment: 'center', margin: [0, 2, 0, 0] },
 		{

@@ -62,7 +62,14 @@ export async function selfAssessmentData(db: DB, a: AssessmentInfo): Promise<Sel
 		.where('e.assessment_id', '=', a.id)
 		.where('e.removed_at', 'is', null)
 		.execute();
-	const chair = await db.selectFrom('account').select('full_name').where('unit_id', '=', a.commune.id).where('role', '=', 'commune_chair').where('active', '=', true).orderBy('id').executeTakeFirst();
+	const chair = await db
+		.selectFrom('account')
+		.select('full_name')
+		.where('unit_id', '=', a.commune.id)
+		.where('role', '=', 'commune_chair')
+		.where('active', '=', true)
+		.orderBy('id')
+		.executeTakeFirst();
 	return {
 		kind: 'self_assessment',
 		marks: { preview: a.state === 'draft' || a.state === 'returned', provisional: !canIssueDecisions(status.set, status.set.confirmation) },
@@ -87,7 +94,14 @@ export async function selfAssessmentData(db: DB, a: AssessmentInfo): Promise<Sel
 						maxPoints: i.maxPoints,
 						answer: answerSummary(i, ir.answer, ir.valueDisplay),
 						source: answerSource(ir.answer),
-						evidenceCodes: [...new Set(links.filter((l) => l.indicator_code === i.code).map((l) => codes.get(l.evidence_id)).filter((x): x is string => !!x))].sort(),
+						evidenceCodes: [
+							...new Set(
+								links
+									.filter((l) => l.indicator_code === i.code)
+									.map((l) => codes.get(l.evidence_id))
+									.filter((x): x is string => !!x)
+							)
+						].sort(),
 						points: ir.points
 					};
 				})
@@ -114,14 +128,16 @@ export async function appraisalData(db: DB, cfg: Pick<Config, 'reviewLevel'>, a:
 	const reviewed = reviewedScore(status, a.category, items.values());
 	const rows = status.set.criteria.map((c) => {
 		const self = status.result.criteria.find((x) => x.code === c.code)!;
-		const rev = appraisal?.criteria.find((x) => x.code === c.code)?.reviewedPoints ?? reviewed.criteria.find((x) => x.code === c.code)!.points;
+		const rev =
+			appraisal?.criteria.find((x) => x.code === c.code)?.reviewedPoints ?? reviewed.criteria.find((x) => x.code === c.code)!.points;
 		return { code: c.code, title: c.title, maxPoints: c.maxPoints, selfPoints: self.points, reviewedPoints: rev, note: null };
 	});
 	const adjustments: string[] = [];
 	for (const c of status.result.criteria)
 		for (const i of c.indicators) {
 			const item = items.get(i.code);
-			if (item?.points !== null && item?.points !== undefined && item.points !== i.points) adjustments.push(`${i.code}: ${i.points ?? '—'} → ${item.points}${item.reason ? ` (${item.reason})` : ''}`);
+			if (item?.points !== null && item?.points !== undefined && item.points !== i.points)
+				adjustments.push(`${i.code}: ${i.points ?? '—'} → ${item.points}${item.reason ? ` (${item.reason})` : ''}`);
 		}
 	return {
 		kind: 'appraisal',
@@ -161,11 +177,23 @@ export type DecisionSource = {
 /** 3. The decision and its annex (from an issued decision, or from the form for a preview). */
 export async function decisionData(db: DB, d: DecisionSource): Promise<DecisionDocument> {
 	const communes = d.items.length
-		? await db.selectFrom('admin_unit').select(['id', 'code', 'name', 'district_id', 'province_id']).where('id', 'in', d.items.map((i) => i.communeId)).execute()
+		? await db
+				.selectFrom('admin_unit')
+				.select(['id', 'code', 'name', 'district_id', 'province_id'])
+				.where(
+					'id',
+					'in',
+					d.items.map((i) => i.communeId)
+				)
+				.execute()
 		: [];
 	const names = await unitNames(db, [d.issuingUnitId, ...communes.flatMap((c) => [c.district_id, c.province_id])]);
 	const issuing = names.get(d.issuingUnitId) ?? '';
-	const issuingUnit = await db.selectFrom('admin_unit').select(['province_id', 'level']).where('id', '=', d.issuingUnitId).executeTakeFirst();
+	const issuingUnit = await db
+		.selectFrom('admin_unit')
+		.select(['province_id', 'level'])
+		.where('id', '=', d.issuingUnitId)
+		.executeTakeFirst();
 	const province = issuingUnit?.level === 'province' ? issuing : (names.get(issuingUnit?.province_id ?? -1) ?? issuing);
 	const byId = new Map(communes.map((c) => [c.id, c]));
 	return {
@@ -217,7 +245,11 @@ export async function storedDecisionSource(db: DB, decisionId: number): Promise<
 		.where('d.id', '=', decisionId)
 		.executeTakeFirst();
 	if (!d) return undefined;
-	const items = await db.selectFrom('decision_item').select(['commune_id', 'category', 'reviewed_total', 'valid_from', 'valid_until']).where('decision_id', '=', decisionId).execute();
+	const items = await db
+		.selectFrom('decision_item')
+		.select(['commune_id', 'category', 'reviewed_total', 'valid_from', 'valid_until'])
+		.where('decision_id', '=', decisionId)
+		.execute();
 	return {
 		number: d.number,
 		issuedOn: d.issued_on,
@@ -226,7 +258,13 @@ export async function storedDecisionSource(db: DB, decisionId: number): Promise<
 		signerTitle: d.signer_title,
 		issuingUnitId: d.issuing_unit_id,
 		roundName: d.round_name,
-		items: items.map((i) => ({ communeId: i.commune_id, category: i.category, total: i.reviewed_total, validFrom: i.valid_from, validUntil: i.valid_until })),
+		items: items.map((i) => ({
+			communeId: i.commune_id,
+			category: i.category,
+			total: i.reviewed_total,
+			validFrom: i.valid_from,
+			validUntil: i.valid_until
+		})),
 		preview: false
 	};
 }

@@ -142,7 +142,12 @@ function annex(data: DecisionDocument): Content {
 
 export function decisionDocument(data: DecisionDocument): TDocumentDefinitions {
 	const recognise = data.outcome === 'recognise';
-	const header = nd30Header({ issuer: data.issuer, number: numberLine(data.number, '/QĐ-UBND'), place: data.issuer.place, date: data.date });
+	const header = nd30Header({
+		issuer: data.issuer,
+		number: numberLine(data.number, '/QĐ-UBND'),
+		place: data.issuer.place,
+		date: data.date
+	});
 	const content: Content[] = [
 		documentTitle('QUYẾT ĐỊNH', [recognise ? `Về việc công nhận ${STANDARD}` : `Về việc không công nhận ${STANDARD}`]),
 		{

@@ -17,11 +17,25 @@ import type { DocumentData } from './types.ts';
 import { appraisalData, decisionData, selfAssessmentData, storedDecisionSource } from './data.ts';
 
 /** A name safe in a ZIP on every system (no separators or reserved characters). */
-const safe = (s: string) => s.normalize('NFC').replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '-').slice(0, 150);
+const safe = (s: string) =>
+	s
+		.normalize('NFC')
+		.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '-')
+		.slice(0, 150);
 
-const KIND_FILE: Record<string, string> = { request_letter: 'cong-van-de-nghi', council_minutes: 'bien-ban-hoi-dong', explanatory_notes: 'thuyet-minh' };
+const KIND_FILE: Record<string, string> = {
+	request_letter: 'cong-van-de-nghi',
+	council_minutes: 'bien-ban-hoi-dong',
+	explanatory_notes: 'thuyet-minh'
+};
 
-export async function dossierZip(db: DB, cfg: Pick<Config, 'reviewLevel'>, store: FileStore, a: AssessmentInfo, render: (d: DocumentData) => Promise<Buffer>): Promise<{ stream: Readable; fileName: string; files: number }> {
+export async function dossierZip(
+	db: DB,
+	cfg: Pick<Config, 'reviewLevel'>,
+	store: FileStore,
+	a: AssessmentInfo,
+	render: (d: DocumentData) => Promise<Buffer>
+): Promise<{ stream: Readable; fileName: string; files: number }> {
 	const zip = new yazl.ZipFile();
 	const mtime = new Date();
 	let files = 0;
@@ -51,12 +65,23 @@ export async function dossierZip(db: DB, cfg: Pick<Config, 'reviewLevel'>, store
 	}
 	const set = await assessmentCriteriaSet(db, a);
 	const evidence = await listEvidence(db, a.id, set);
-	const keys = new Map((await db.selectFrom('stored_file').select(['sha256', 'storage_key']).where('sha256', 'in', evidence.length ? evidence.map((e) => e.sha256) : ['-']).execute()).map((r) => [r.sha256, r.storage_key]));
+	const keys = new Map(
+		(
+			await db
+				.selectFrom('stored_file')
+				.select(['sha256', 'storage_key'])
+				.where('sha256', 'in', evidence.length ? evidence.map((e) => e.sha256) : ['-'])
+				.execute()
+		).map((r) => [r.sha256, r.storage_key])
+	);
 	const used = new Set<string>();
 	for (const e of evidence) {
 		const key = keys.get(e.sha256);
 		if (!key) continue;
-		const base = e.kind === 'evidence' ? `minh-chung/${e.code ?? 'khong-ma'} - ${safe(downloadName(e.originalName, e.ext))}` : `ho-so/${KIND_FILE[e.kind] ?? e.kind} - ${safe(downloadName(e.originalName, e.ext))}`;
+		const base =
+			e.kind === 'evidence'
+				? `minh-chung/${e.code ?? 'khong-ma'} - ${safe(downloadName(e.originalName, e.ext))}`
+				: `ho-so/${KIND_FILE[e.kind] ?? e.kind} - ${safe(downloadName(e.originalName, e.ext))}`;
 		let name = base;
 		for (let n = 2; used.has(name); n++) name = base.replace(/(\.[^.]*)?$/, ` (${n})$1`);
 		used.add(name);

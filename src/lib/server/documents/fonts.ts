@@ -26,7 +26,10 @@ const VIETNAMESE =
 
 function liberation2(): SerifFont {
 	const f = (style: string) => path.join(LIBERATION2_DIR, `LiberationSerif-${style}.ttf`);
-	return { family: 'LiberationSerif', files: { normal: f('Regular'), bold: f('Bold'), italics: f('Italic'), bolditalics: f('BoldItalic') } };
+	return {
+		family: 'LiberationSerif',
+		files: { normal: f('Regular'), bold: f('Bold'), italics: f('Italic'), bolditalics: f('BoldItalic') }
+	};
 }
 
 function dejavuSerif(): SerifFont | null {
@@ -96,9 +99,7 @@ export function serifFont(): SerifFont {
 			return chosen;
 		}
 	}
-	throw new Error(
-		'Không tìm thấy phông chữ có chữ tiếng Việt: cài gói fonts-liberation2 (Debian) hoặc gói npm dejavu-fonts-ttf.'
-	);
+	throw new Error('Không tìm thấy phông chữ có chữ tiếng Việt: cài gói fonts-liberation2 (Debian) hoặc gói npm dejavu-fonts-ttf.');
 }
 
 /** The absolute paths of the four font files: the only local files pdfmake may read. */

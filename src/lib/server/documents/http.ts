@@ -1,7 +1,11 @@
 /** HTTP responses for generated documents: PDF or ZIP, never cached, shown or downloaded. */
 import { attachmentDisposition } from '../evidence/names.ts';
 
-export function documentResponse(body: Buffer | ReadableStream<Uint8Array>, fileName: string, opts: { mime?: string; inline?: boolean; size?: number } = {}): Response {
+export function documentResponse(
+	body: Buffer | ReadableStream<Uint8Array>,
+	fileName: string,
+	opts: { mime?: string; inline?: boolean; size?: number } = {}
+): Response {
 	const disposition = attachmentDisposition(fileName);
 	return new Response(body as BodyInit, {
 		headers: {

@@ -41,8 +41,7 @@ export const RECIPIENTS_FONT_SIZE = 11;
 export const NATIONAL_TITLE = 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM';
 export const MOTTO = 'Độc lập - Tự do - Hạnh phúc';
 export const PREVIEW_WATERMARK = 'BẢN XEM TRƯỚC';
-export const PROVISIONAL_NOTICE =
-	'TẠM TÍNH: thang điểm chưa được đối chiếu với văn bản gốc; không dùng để ra quyết định công nhận.';
+export const PROVISIONAL_NOTICE = 'TẠM TÍNH: thang điểm chưa được đối chiếu với văn bản gốc; không dùng để ra quyết định công nhận.';
 /** Author written into the PDF metadata. */
 export const PDF_AUTHOR = 'Hệ thống đánh giá xã phù hợp với trẻ em';
 
@@ -122,7 +121,10 @@ export function formatPoints(value: number | null): string {
 
 /** Upper case with Vietnamese rules, whitespace collapsed. */
 export function upper(text: string): string {
-	return text.toLocaleUpperCase('vi').replace(/[ \t]+/g, ' ').trim();
+	return text
+		.toLocaleUpperCase('vi')
+		.replace(/[ \t]+/g, ' ')
+		.trim();
 }
 
 /** The lines of a (possibly multi-line) body name, e.g. "ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HUẾ". */
@@ -261,7 +263,13 @@ export function nd30Header(options: { issuer: Issuer; number: string; place: str
 	];
 	return {
 		stack: [
-			{ columns: [{ width: ISSUER_COLUMN_WIDTH, stack: left }, { width: '*', stack: right }], columnGap: 4 },
+			{
+				columns: [
+					{ width: ISSUER_COLUMN_WIDTH, stack: left },
+					{ width: '*', stack: right }
+				],
+				columnGap: 4
+			},
 			{
 				columns: [
 					{ width: ISSUER_COLUMN_WIDTH, text: options.number, fontSize: BASE_FONT_SIZE, alignment: 'center' },
@@ -387,7 +395,10 @@ function protectInlines(text: Content): Content {
 }
 
 /** A body paragraph: justified, first line indented 1 cm, 6 pt after. */
-export function paragraph(text: Content, options: { fontSize?: number; italics?: boolean; bold?: boolean; indent?: boolean } = {}): Content {
+export function paragraph(
+	text: Content,
+	options: { fontSize?: number; italics?: boolean; bold?: boolean; indent?: boolean } = {}
+): Content {
 	return {
 		text: protectInlines(text),
 		fontSize: options.fontSize ?? BODY_FONT_SIZE,
@@ -445,7 +456,9 @@ export function portraitDocument(header: Content, content: Content[], marks: Mar
 		pageMargins: PAGE_MARGINS,
 		defaultStyle: { font: serifFont().family, fontSize: BASE_FONT_SIZE, lineHeight: 1.1 },
 		header: (currentPage: number) =>
-			currentPage > 1 ? { text: String(currentPage), alignment: 'center', fontSize: BASE_FONT_SIZE, margin: [left, mm(10), right, 0] } : null,
+			currentPage > 1
+				? { text: String(currentPage), alignment: 'center', fontSize: BASE_FONT_SIZE, margin: [left, mm(10), right, 0] }
+				: null,
 		...(marks.preview ? { watermark: previewWatermark(A4.width, A4.height) } : {}),
 		content: body
 	};

@@ -15,7 +15,9 @@ import type { DocumentData } from './types.ts';
 type Task = { id: number; data: DocumentData; resolve: (b: Buffer) => void; reject: (e: Error) => void };
 
 export function workerPath(): string | null {
-	const candidates = [process.env.PDF_WORKER, path.resolve(process.cwd(), 'src/lib/server/documents/worker.ts')].filter((p): p is string => !!p);
+	const candidates = [process.env.PDF_WORKER, path.resolve(process.cwd(), 'src/lib/server/documents/worker.ts')].filter(
+		(p): p is string => !!p
+	);
 	return candidates.find((p) => fs.existsSync(p)) ?? null;
 }
 

@@ -68,29 +68,35 @@ export function selfAssessmentReport(data: SelfAssessmentReport): TDocumentDefin
 		TABLE_FONT_SIZE
 	);
 
-	const header = nd30Header({ issuer: data.issuer, number: numberLine(data.number, '/BC-UBND'), place: data.issuer.place, date: data.date });
+	const header = nd30Header({
+		issuer: data.issuer,
+		number: numberLine(data.number, '/BC-UBND'),
+		place: data.issuer.place,
+		date: data.date
+	});
 	const content: Content[] = [
 		documentTitle('BÁO CÁO', [`Kết quả tự đánh giá xã, phường, thị trấn phù hợp với trẻ em năm ${yearOf(data.date)}`]),
 		heading('I. THÔNG TIN CHUNG'),
-		paragraph(
-			[
-				{ text: 'Đơn vị: ', bold: true },
-				`${commune.name} (mã ${commune.code}), ${commune.province}.`
-			],
-			{ fontSize: BASE_FONT_SIZE }
-		),
+		paragraph([{ text: 'Đơn vị: ', bold: true }, `${commune.name} (mã ${commune.code}), ${commune.province}.`], {
+			fontSize: BASE_FONT_SIZE
+		}),
 		paragraph([{ text: 'Loại đơn vị: ', bold: true }, `${commune.category}.`], { fontSize: BASE_FONT_SIZE }),
 		paragraph([{ text: 'Đợt đánh giá: ', bold: true }, `${data.round}.`], { fontSize: BASE_FONT_SIZE }),
 		paragraph([{ text: 'Bộ tiêu chí: ', bold: true }, `${data.criteriaSet}.`], { fontSize: BASE_FONT_SIZE }),
 		heading('II. KẾT QUẢ TỰ ĐÁNH GIÁ THEO TỪNG TIÊU CHÍ'),
 		table,
 		heading('III. KẾT LUẬN'),
-		paragraph(
-			[{ text: 'Tổng điểm tự đánh giá: ', bold: true }, `${formatNumber(data.total)}/${formatNumber(data.maxTotal)} điểm.`],
-			{ fontSize: BASE_FONT_SIZE }
-		),
+		paragraph([{ text: 'Tổng điểm tự đánh giá: ', bold: true }, `${formatNumber(data.total)}/${formatNumber(data.maxTotal)} điểm.`], {
+			fontSize: BASE_FONT_SIZE
+		}),
 		paragraph([{ text: 'Ngưỡng điểm công nhận: ', bold: true }, `${formatNumber(data.threshold)} điểm.`], { fontSize: BASE_FONT_SIZE }),
-		paragraph([{ text: 'Kết quả: ', bold: true }, { text: data.verdict, bold: true }], { fontSize: BASE_FONT_SIZE })
+		paragraph(
+			[
+				{ text: 'Kết quả: ', bold: true },
+				{ text: data.verdict, bold: true }
+			],
+			{ fontSize: BASE_FONT_SIZE }
+		)
 	];
 	if (data.reasons.length) {
 		content.push({

@@ -68,7 +68,14 @@ export type SelfAssessmentReport = {
 	recipients: string[];
 };
 
-export type AppraisedRow = { code: string; title: string; maxPoints: number; selfPoints: number; reviewedPoints: number; note: string | null };
+export type AppraisedRow = {
+	code: string;
+	title: string;
+	maxPoints: number;
+	selfPoints: number;
+	reviewedPoints: number;
+	note: string | null;
+};
 
 /** 2. Báo cáo thẩm định (the appraisal report), self and reviewed points side by side. */
 export type AppraisalReport = {
@@ -95,7 +102,16 @@ export type AppraisalReport = {
 	recipients: string[];
 };
 
-export type DecisionCommune = { name: string; code: string; district: string | null; province: string; category: string; total: number; validFrom: string | null; validUntil: string | null };
+export type DecisionCommune = {
+	name: string;
+	code: string;
+	district: string | null;
+	province: string;
+	category: string;
+	total: number;
+	validFrom: string | null;
+	validUntil: string | null;
+};
 
 /** 3. Quyết định công nhận / không công nhận, with its articles and the annex of communes. */
 export type DecisionDocument = {

@@ -47,7 +47,9 @@ export function sortIndicatorCodes(codes: readonly string[], order: Map<string, 
 /** Codes of all documents given (pass removed ones too, so that numbering stays stable). */
 export function evidenceCodes(items: readonly CodableEvidence[], set: CriteriaSet): Map<number, string> {
 	const order = indicatorOrder(set);
-	const sorted = [...items].filter((e) => e.kind === 'evidence').sort((a, b) => a.uploadedAt.getTime() - b.uploadedAt.getTime() || a.id - b.id);
+	const sorted = [...items]
+		.filter((e) => e.kind === 'evidence')
+		.sort((a, b) => a.uploadedAt.getTime() - b.uploadedAt.getTime() || a.id - b.id);
 	const counters = new Map<string, number>();
 	const codes = new Map<number, string>();
 	for (const e of sorted) {

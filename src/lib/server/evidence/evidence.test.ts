@@ -63,12 +63,26 @@ describe('metadata fields', () => {
 	const base = { kind: ['evidence'], indicator: ['TC07.1'] };
 	it('accepts and normalises a complete form', () => {
 		const r = parseEvidenceFields(
-			{ ...base, indicator: ['tc07.1', 'TC07.1', 'TC01.1'], doc_number: [' 12/BC-UBND '], issued_on: ['2025-03-04'], issuer: ['UBND  phu\u031Bo\u031B\u0300ng'], summary: ['Dòng 1\r\nDòng 2'] },
+			{
+				...base,
+				indicator: ['tc07.1', 'TC07.1', 'TC01.1'],
+				doc_number: [' 12/BC-UBND '],
+				issued_on: ['2025-03-04'],
+				issuer: ['UBND  phu\u031Bo\u031B\u0300ng'],
+				summary: ['Dòng 1\r\nDòng 2']
+			},
 			set
 		);
 		expect(r).toEqual({
 			ok: true,
-			value: { kind: 'evidence', indicatorCodes: ['TC07.1', 'TC01.1'], docNumber: '12/BC-UBND', issuedOn: '2025-03-04', issuer: 'UBND phường', summary: 'Dòng 1\nDòng 2' }
+			value: {
+				kind: 'evidence',
+				indicatorCodes: ['TC07.1', 'TC01.1'],
+				docNumber: '12/BC-UBND',
+				issuedOn: '2025-03-04',
+				issuer: 'UBND phường',
+				summary: 'Dòng 1\nDòng 2'
+			}
 		});
 	});
 	it('refuses with Vietnamese messages', () => {
@@ -85,7 +99,9 @@ describe('metadata fields', () => {
 		expect(msg({ ...base, issued_on: ['2999-01-01'] })).toBe('Ngày ban hành không được sau ngày hôm nay.');
 		expect(msg({ ...base, doc_number: ['x'.repeat(101)] })).toBe('Số hiệu văn bản dài tối đa 100 ký tự.');
 		expect(msg({ ...base, issuer: ['a', 'b'] })).toBe('Trường “cơ quan ban hành” chỉ được gửi một lần.');
-		expect(msg({ kind: ['request_letter'], indicator: ['TC07.1'] })).toBe('Văn bản hồ sơ (công văn, biên bản, thuyết minh) không gắn với chỉ số.');
+		expect(msg({ kind: ['request_letter'], indicator: ['TC07.1'] })).toBe(
+			'Văn bản hồ sơ (công văn, biên bản, thuyết minh) không gắn với chỉ số.'
+		);
 		expect(msg({ ...base, extra: ['1'] })).toBe('Trường không hợp lệ: extra.');
 		expect(parseEvidenceFields({ kind: ['council_minutes'] }, set).ok).toBe(true);
 	});
@@ -105,8 +121,16 @@ describe('storage keys and settings', () => {
 		expect(() => assertStorageKey(`ab/ab/../../${sha}.pdf`)).toThrow();
 	});
 	it('reads STORAGE_DIR and UPLOAD_MAX_MB', () => {
-		expect(loadStorageSettings({}, '/srv/data')).toEqual({ driver: 'local', filesDir: '/srv/data/files', tmpDir: '/srv/data/tmp', uploadMaxBytes: 50 * 1024 * 1024 });
-		expect(loadStorageSettings({ STORAGE_DIR: '/mnt/files', UPLOAD_MAX_MB: '5' }, '/srv/data')).toMatchObject({ filesDir: '/mnt/files', uploadMaxBytes: 5 * 1024 * 1024 });
+		expect(loadStorageSettings({}, '/srv/data')).toEqual({
+			driver: 'local',
+			filesDir: '/srv/data/files',
+			tmpDir: '/srv/data/tmp',
+			uploadMaxBytes: 50 * 1024 * 1024
+		});
+		expect(loadStorageSettings({ STORAGE_DIR: '/mnt/files', UPLOAD_MAX_MB: '5' }, '/srv/data')).toMatchObject({
+			filesDir: '/mnt/files',
+			uploadMaxBytes: 5 * 1024 * 1024
+		});
 		expect(loadStorageSettings({ STORAGE_DIR: '', UPLOAD_MAX_MB: ' ' }, '/d').uploadMaxBytes).toBe(50 * 1024 * 1024);
 		expect(() => loadStorageSettings({ UPLOAD_MAX_MB: 'lots' }, '/d')).toThrow(/UPLOAD_MAX_MB/);
 	});

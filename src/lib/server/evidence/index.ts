@@ -27,9 +27,25 @@ import { flaggedIndicators } from '../reviews/flags.ts';
 
 export { EvidenceError, NOT_EDITABLE_MESSAGE, tooBigMessage, formatMegabytes } from './errors.ts';
 export { evidenceCodes, primaryIndicator, sortIndicatorCodes } from './codes.ts';
-export { parseEvidenceFields, parseEvidenceFieldsOrThrow, EVIDENCE_FIELDS, EVIDENCE_KIND_LABELS, type EvidenceMeta, type FieldMap } from './meta.ts';
+export {
+	parseEvidenceFields,
+	parseEvidenceFieldsOrThrow,
+	EVIDENCE_FIELDS,
+	EVIDENCE_KIND_LABELS,
+	type EvidenceMeta,
+	type FieldMap
+} from './meta.ts';
 export { cleanFileName, downloadName, attachmentDisposition } from './names.ts';
-export { receiveUpload, detectAcceptedType, ACCEPTED_TYPES, ACCEPT_EXTENSIONS, FILE_FIELD, FORM_OVERHEAD_BYTES, REFUSED_TYPE_MESSAGE, type ReceivedFile } from './upload.ts';
+export {
+	receiveUpload,
+	detectAcceptedType,
+	ACCEPTED_TYPES,
+	ACCEPT_EXTENSIONS,
+	FILE_FIELD,
+	FORM_OVERHEAD_BYTES,
+	REFUSED_TYPE_MESSAGE,
+	type ReceivedFile
+} from './upload.ts';
 
 export type EvidenceActor = { id: number; label: string };
 
@@ -41,7 +57,12 @@ export const CONTENT_LOCK = 710_418;
 
 /** Locks the assessment row and checks the commune may still change its documents at all. */
 async function lockEditable(trx: DB, assessmentId: number): Promise<{ communeId: number; state: AssessmentState }> {
-	const a = await trx.selectFrom('assessment').select(['id', 'state', 'commune_id']).where('id', '=', assessmentId).forUpdate().executeTakeFirst();
+	const a = await trx
+		.selectFrom('assessment')
+		.select(['id', 'state', 'commune_id'])
+		.where('id', '=', assessmentId)
+		.forUpdate()
+		.executeTakeFirst();
 	if (!a) throw new EvidenceError(404, 'Không tìm thấy hồ sơ đánh giá.');
 	if (!isCommuneEditable(a.state)) throw new EvidenceError(409, NOT_EDITABLE_MESSAGE);
 	return { communeId: a.commune_id, state: a.state };
@@ -105,7 +126,11 @@ export async function addEvidence(
 			await lockContent(trx, file.sha256);
 			const { communeId, state } = await lockEditable(trx, input.assessmentId);
 			await assertMayChange(trx, input.assessmentId, state, meta.indicatorCodes);
-			let stored = await trx.selectFrom('stored_file').select(['id', 'storage_key', 'ext']).where('sha256', '=', file.sha256).executeTakeFirst();
+			let stored = await trx
+				.selectFrom('stored_file')
+				.select(['id', 'storage_key', 'ext'])
+				.where('sha256', '=', file.sha256)
+				.executeTakeFirst();
 			const deduplicated = stored !== undefined;
 			if (!stored) {
 				const key = storageKeyFor(file.sha256, file.ext);
@@ -147,7 +172,16 @@ export async function addEvidence(
 				objectType: 'evidence',
 				objectId: row.id,
 				unitId: communeId,
-				details: { assessmentId: input.assessmentId, kind: meta.kind, name: file.originalName, sha256: file.sha256, size: file.size, mime: file.mime, indicators: meta.indicatorCodes, deduplicated }
+				details: {
+					assessmentId: input.assessmentId,
+					kind: meta.kind,
+					name: file.originalName,
+					sha256: file.sha256,
+					size: file.size,
+					mime: file.mime,
+					indicators: meta.indicatorCodes,
+					deduplicated
+				}
 			});
 			return { id: row.id, deduplicated };
 		});
@@ -156,7 +190,14 @@ export async function addEvidence(
 		throw e;
 	}
 	const codes = await codesOf(db, input.assessmentId, set);
-	return { id: result.id, code: codes.get(result.id) ?? null, name: file.originalName, size: file.size, sha256: file.sha256, deduplicated: result.deduplicated };
+	return {
+		id: result.id,
+		code: codes.get(result.id) ?? null,
+		name: file.originalName,
+		size: file.size,
+		sha256: file.sha256,
+		deduplicated: result.deduplicated
+	};
 }
 
 /** After a failed add: removes the copy it placed unless a committed row now refers to the content. */
@@ -197,7 +238,11 @@ export type EvidenceItem = {
 async function linksOf(db: DB, evidenceIds: number[]): Promise<Map<number, string[]>> {
 	const links = new Map<number, string[]>();
 	if (evidenceIds.length === 0) return links;
-	const rows = await db.selectFrom('evidence_link').select(['evidence_id', 'indicator_code']).where('evidence_id', 'in', evidenceIds).execute();
+	const rows = await db
+		.selectFrom('evidence_link')
+		.select(['evidence_id', 'indicator_code'])
+		.where('evidence_id', 'in', evidenceIds)
+		.execute();
 	for (const r of rows) {
 		const list = links.get(r.evidence_id) ?? [];
 		list.push(r.indicator_code);
@@ -208,7 +253,12 @@ async function linksOf(db: DB, evidenceIds: number[]): Promise<Map<number, strin
 
 /** Evidence codes of an assessment's documents (numbering counts removed ones too; see codes.ts). */
 export async function codesOf(db: DB, assessmentId: number, set: CriteriaSet): Promise<Map<number, string>> {
-	const rows = await db.selectFrom('evidence').select(['id', 'kind', 'uploaded_at']).where('assessment_id', '=', assessmentId).where('kind', '=', 'evidence').execute();
+	const rows = await db
+		.selectFrom('evidence')
+		.select(['id', 'kind', 'uploaded_at'])
+		.where('assessment_id', '=', assessmentId)
+		.where('kind', '=', 'evidence')
+		.execute();
 	const links = await linksOf(
 		db,
 		rows.map((r) => r.id)
@@ -311,7 +361,11 @@ export async function removeEvidence(db: DB, input: { assessmentId: number; evid
 }
 
 /** Links a document of kind `evidence` to one more indicator of the set (no-op if already linked). */
-export async function linkIndicator(db: DB, set: CriteriaSet, input: { assessmentId: number; evidenceId: number; indicatorCode: string; actor: EvidenceActor }): Promise<void> {
+export async function linkIndicator(
+	db: DB,
+	set: CriteriaSet,
+	input: { assessmentId: number; evidenceId: number; indicatorCode: string; actor: EvidenceActor }
+): Promise<void> {
 	const code = input.indicatorCode.trim().toUpperCase();
 	if (!indicatorOrder(set).has(code)) throw new EvidenceError(400, `Chỉ số ${code} không có trong bộ tiêu chí của hồ sơ.`);
 	await db.transaction().execute(async (trx) => {
@@ -338,7 +392,10 @@ export async function linkIndicator(db: DB, set: CriteriaSet, input: { assessmen
 }
 
 /** Unlinks an indicator; the last indicator of an evidence document cannot be unlinked (remove the document instead). */
-export async function unlinkIndicator(db: DB, input: { assessmentId: number; evidenceId: number; indicatorCode: string; actor: EvidenceActor }): Promise<void> {
+export async function unlinkIndicator(
+	db: DB,
+	input: { assessmentId: number; evidenceId: number; indicatorCode: string; actor: EvidenceActor }
+): Promise<void> {
 	const code = input.indicatorCode.trim().toUpperCase();
 	await db.transaction().execute(async (trx) => {
 		const { communeId, state } = await lockEditable(trx, input.assessmentId);

@@ -67,7 +67,11 @@ const issuedOn = z
 			.nullable()
 	);
 
-const one = (label: string) => z.array(z.string()).max(1, `Trường “${label}” chỉ được gửi một lần.`).transform((a) => a[0] ?? '');
+const one = (label: string) =>
+	z
+		.array(z.string())
+		.max(1, `Trường “${label}” chỉ được gửi một lần.`)
+		.transform((a) => a[0] ?? '');
 
 const fieldsSchema = z.object({
 	kind: one('loại tài liệu').pipe(
@@ -77,7 +81,13 @@ const fieldsSchema = z.object({
 			.pipe(z.enum(EVIDENCE_KINDS, { error: 'Loại tài liệu không hợp lệ.' }))
 	),
 	indicator: z
-		.array(z.string().trim().toUpperCase().regex(/^[A-Z]+[0-9]+\.[0-9]+$/, 'Mã chỉ số không hợp lệ (ví dụ TC07.1).'))
+		.array(
+			z
+				.string()
+				.trim()
+				.toUpperCase()
+				.regex(/^[A-Z]+[0-9]+\.[0-9]+$/, 'Mã chỉ số không hợp lệ (ví dụ TC07.1).')
+		)
 		.max(MAX_INDICATORS, `Chọn tối đa ${MAX_INDICATORS} chỉ số cho một tài liệu.`)
 		.transform((a) => [...new Set(a)]),
 	doc_number: one('số hiệu').pipe(optionalText('Số hiệu văn bản', 100)),
@@ -108,12 +118,21 @@ export function parseEvidenceFields(fields: FieldMap, set: CriteriaSet): MetaRes
 	const known = new Set(set.criteria.flatMap((c) => c.indicators.map((i) => i.code)));
 	const missing = v.indicator.filter((c) => !known.has(c));
 	if (missing.length) fieldErrors.indicator = `Chỉ số không có trong bộ tiêu chí của hồ sơ: ${missing.join(', ')}.`;
-	else if (v.kind === 'evidence' && v.indicator.length === 0) fieldErrors.indicator = 'Hãy chọn ít nhất một chỉ số mà tài liệu này minh chứng.';
-	else if (v.kind !== 'evidence' && v.indicator.length > 0) fieldErrors.indicator = 'Văn bản hồ sơ (công văn, biên bản, thuyết minh) không gắn với chỉ số.';
+	else if (v.kind === 'evidence' && v.indicator.length === 0)
+		fieldErrors.indicator = 'Hãy chọn ít nhất một chỉ số mà tài liệu này minh chứng.';
+	else if (v.kind !== 'evidence' && v.indicator.length > 0)
+		fieldErrors.indicator = 'Văn bản hồ sơ (công văn, biên bản, thuyết minh) không gắn với chỉ số.';
 	if (fieldErrors.indicator) return { ok: false, message: fieldErrors.indicator, fieldErrors };
 	return {
 		ok: true,
-		value: { kind: v.kind, indicatorCodes: v.indicator, docNumber: v.doc_number, issuedOn: v.issued_on, issuer: v.issuer, summary: v.summary }
+		value: {
+			kind: v.kind,
+			indicatorCodes: v.indicator,
+			docNumber: v.doc_number,
+			issuedOn: v.issued_on,
+			issuer: v.issuer,
+			summary: v.summary
+		}
 	};
 }
 

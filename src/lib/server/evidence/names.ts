@@ -27,7 +27,11 @@ export function cleanFileName(declared: string | undefined | null, ext: string):
 	if ([...name].length > MAX_NAME_LENGTH) {
 		const dot = name.lastIndexOf('.');
 		const suffix = dot > 0 && name.length - dot <= 11 ? name.slice(dot) : '';
-		name = [...name.slice(0, name.length - suffix.length)].slice(0, MAX_NAME_LENGTH - [...suffix].length).join('').trimEnd() + suffix;
+		name =
+			[...name.slice(0, name.length - suffix.length)]
+				.slice(0, MAX_NAME_LENGTH - [...suffix].length)
+				.join('')
+				.trimEnd() + suffix;
 	}
 	return name;
 }

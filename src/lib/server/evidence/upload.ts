@@ -31,7 +31,8 @@ export const FORM_OVERHEAD_BYTES = 1024 * 1024;
 /** Name of the file part. */
 export const FILE_FIELD = 'file';
 
-export const SERVER_LIMIT_MESSAGE = 'Máy chủ đang giới hạn dung lượng mỗi lần gửi thấp hơn mức cho phép nên chưa nhận được tệp này. Hãy báo quản trị hệ thống (cấu hình BODY_SIZE_LIMIT).';
+export const SERVER_LIMIT_MESSAGE =
+	'Máy chủ đang giới hạn dung lượng mỗi lần gửi thấp hơn mức cho phép nên chưa nhận được tệp này. Hãy báo quản trị hệ thống (cấu hình BODY_SIZE_LIMIT).';
 
 /** What is accepted, by detected type. Office formats are zip containers recognised by their content. */
 export const ACCEPTED_TYPES = [
@@ -125,7 +126,8 @@ export async function receiveUpload<T>(request: Request, opts: ReceiveOptions<T>
 
 	parser.on('field', (name, value, info) => {
 		if (fileSeen) return fail(new EvidenceError(400, 'Các trường thông tin phải được gửi trước tệp.'));
-		if (info.nameTruncated || info.valueTruncated) return fail(new EvidenceError(400, `Nội dung trường “${name}” quá dài.`, { [name]: 'Nội dung quá dài.' }));
+		if (info.nameTruncated || info.valueTruncated)
+			return fail(new EvidenceError(400, `Nội dung trường “${name}” quá dài.`, { [name]: 'Nội dung quá dài.' }));
 		(fields[name] ??= []).push(value);
 	});
 	parser.on('file', (name, stream, info) => {
@@ -202,7 +204,12 @@ export async function receiveUpload<T>(request: Request, opts: ReceiveOptions<T>
 			throw new EvidenceError(413, SERVER_LIMIT_MESSAGE, {}, { cause: e });
 		}
 		if (failure) throw failure;
-		throw new EvidenceError(400, 'Không nhận được trọn vẹn dữ liệu gửi lên (kết nối bị ngắt hoặc dữ liệu sai dạng). Hãy thử lại.', {}, { cause: e });
+		throw new EvidenceError(
+			400,
+			'Không nhận được trọn vẹn dữ liệu gửi lên (kết nối bị ngắt hoặc dữ liệu sai dạng). Hãy thử lại.',
+			{},
+			{ cause: e }
+		);
 	}
 	if (unexpected) {
 		await cleanup();

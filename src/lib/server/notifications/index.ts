@@ -29,7 +29,14 @@ export type Email = { to: string; subject: string; text: string };
  */
 export async function notify(
 	trx: DB,
-	input: { kind: NotificationKind; actorId: number; assessmentId: number; commune: { id: number; districtId: number | null; provinceId: number | null }; message: string; link: string }
+	input: {
+		kind: NotificationKind;
+		actorId: number;
+		assessmentId: number;
+		commune: { id: number; districtId: number | null; provinceId: number | null };
+		message: string;
+		link: string;
+	}
 ): Promise<Email[]> {
 	const audience = AUDIENCE[input.kind];
 	const areaUnits = [input.commune.districtId, input.commune.provinceId].filter((u): u is number => u !== null);
@@ -40,7 +47,8 @@ export async function notify(
 		.where('id', '!=', input.actorId)
 		.where((eb) => {
 			const ors = [];
-			if (audience.commune) ors.push(eb.and([eb('unit_id', '=', input.commune.id), eb('role', 'in', ['commune_officer', 'commune_chair'])]));
+			if (audience.commune)
+				ors.push(eb.and([eb('unit_id', '=', input.commune.id), eb('role', 'in', ['commune_officer', 'commune_chair'])]));
 			if (audience.area.length && areaUnits.length) ors.push(eb.and([eb('unit_id', 'in', areaUnits), eb('role', 'in', audience.area)]));
 			return ors.length ? eb.or(ors) : eb.val(false);
 		})
@@ -48,12 +56,24 @@ export async function notify(
 	if (recipients.length === 0) return [];
 	await trx
 		.insertInto('notification')
-		.values(recipients.map((r) => ({ account_id: r.id, assessment_id: input.assessmentId, kind: input.kind, message: input.message, link: input.link })))
+		.values(
+			recipients.map((r) => ({
+				account_id: r.id,
+				assessment_id: input.assessmentId,
+				kind: input.kind,
+				message: input.message,
+				link: input.link
+			}))
+		)
 		.execute();
 	const smtp = config().smtp;
 	if (!smtp) return [];
 	const base = config().publicUrl ?? '';
-	return recipients.map((r) => ({ to: r.email, subject: input.message, text: `${input.message}\n\n${base}${input.link}\n\n(Thư tự động từ hệ thống đánh giá xã, phường phù hợp với trẻ em.)` }));
+	return recipients.map((r) => ({
+		to: r.email,
+		subject: input.message,
+		text: `${input.message}\n\n${base}${input.link}\n\n(Thư tự động từ hệ thống đánh giá xã, phường phù hợp với trẻ em.)`
+	}));
 }
 
 let transport: Transporter | undefined;
@@ -95,7 +115,12 @@ export async function listNotifications(db: DB, accountId: number, opts: { limit
 }
 
 export async function unreadCount(db: DB, accountId: number): Promise<number> {
-	const r = await db.selectFrom('notification').select((eb) => eb.fn.countAll<string>().as('n')).where('account_id', '=', accountId).where('read_at', 'is', null).executeTakeFirst();
+	const r = await db
+		.selectFrom('notification')
+		.select((eb) => eb.fn.countAll<string>().as('n'))
+		.where('account_id', '=', accountId)
+		.where('read_at', 'is', null)
+		.executeTakeFirst();
 	return Number(r?.n ?? 0);
 }
 

@@ -40,7 +40,16 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { verifyAuditChain, type ChainReport } from '../audit/index.ts';
 // the evidence module's advisory lock, so that an upload committing right now is seen
 import { CONTENT_LOCK } from '../evidence/index.ts';
-import { assertStorageKey, discardTemp, localFileStore, newTempPath, StorageKeyError, storageKeyFor, StoredFileMissingError, type FileStore } from '../storage/index.ts';
+import {
+	assertStorageKey,
+	discardTemp,
+	localFileStore,
+	newTempPath,
+	StorageKeyError,
+	storageKeyFor,
+	StoredFileMissingError,
+	type FileStore
+} from '../storage/index.ts';
 
 export const BACKUP_FORMAT = 'xa-backup/1';
 export const MANIFEST_FILE = 'manifest.json';
@@ -119,7 +128,13 @@ type Column = { name: string; type: string; notNull: boolean };
 type ForeignKey = { table: string; columns: string[]; refTable: string; refColumns: string[] };
 type TableInfo = { name: string; columns: Column[]; primaryKey: string[]; foreignKeys: ForeignKey[] };
 
-const textArray = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : String(v ?? '').replace(/^\{|\}$/g, '').split(',').filter(Boolean));
+const textArray = (v: unknown): string[] =>
+	Array.isArray(v)
+		? v.map(String)
+		: String(v ?? '')
+				.replace(/^\{|\}$/g, '')
+				.split(',')
+				.filter(Boolean);
 
 /** The application tables of the current schema, parents before children (foreign keys). */
 async function applicationTables(db: DB): Promise<TableInfo[]> {
@@ -166,7 +181,9 @@ async function applicationTables(db: DB): Promise<TableInfo[]> {
 				name: t.name,
 				columns: columns.filter((c) => c.rel === t.name).map((c) => ({ name: c.name, type: c.type, notNull: c.not_null })),
 				primaryKey: textArray(keys.find((k) => k.rel === t.name)?.cols),
-				foreignKeys: fks.filter((f) => f.rel === t.name).map((f) => ({ table: f.rel, columns: textArray(f.cols), refTable: f.ref, refColumns: textArray(f.ref_cols) }))
+				foreignKeys: fks
+					.filter((f) => f.rel === t.name)
+					.map((f) => ({ table: f.rel, columns: textArray(f.cols), refTable: f.ref, refColumns: textArray(f.ref_cols) }))
 			}
 		])
 	);
@@ -175,7 +192,9 @@ async function applicationTables(db: DB): Promise<TableInfo[]> {
 	const placed = new Set<string>();
 	const pending = tables.map((t) => t.name);
 	while (pending.length) {
-		const i = pending.findIndex((name) => infos.get(name)!.foreignKeys.every((f) => f.refTable === name || placed.has(f.refTable) || !infos.has(f.refTable)));
+		const i = pending.findIndex((name) =>
+			infos.get(name)!.foreignKeys.every((f) => f.refTable === name || placed.has(f.refTable) || !infos.has(f.refTable))
+		);
 		if (i < 0) throw new BackupError(`Các bảng ${pending.join(', ')} tham chiếu vòng tròn lẫn nhau; không xác định được thứ tự.`);
 		const [name] = pending.splice(i, 1);
 		placed.add(name);
@@ -258,13 +277,21 @@ async function assertEmptyDir(dir: string): Promise<void> {
 	if (!st) return;
 	if (!st.isDirectory()) throw new BackupError(`${dir} không phải là thư mục.`);
 	const entries = await fsp.readdir(dir);
-	if (entries.length) throw new BackupError(`Thư mục ${dir} không trống (${entries.length} mục); hãy sao lưu vào một thư mục mới hoặc trống.`);
+	if (entries.length)
+		throw new BackupError(`Thư mục ${dir} không trống (${entries.length} mục); hãy sao lưu vào một thư mục mới hoặc trống.`);
 }
 
 /** Writes one table's rows, ordered by primary key, as JSON Lines; returns count, size, hash. */
-async function dumpTable(trx: DB, table: TableInfo, file: string, cursor: string): Promise<{ rows: number; bytes: number; sha256: string }> {
+async function dumpTable(
+	trx: DB,
+	table: TableInfo,
+	file: string,
+	cursor: string
+): Promise<{ rows: number; bytes: number; sha256: string }> {
 	const order = table.primaryKey.length ? sql.join(table.primaryKey.map((c) => sql.id('t', c))) : sql`to_json(t)::text`;
-	await sql`declare ${sql.id(cursor)} no scroll cursor for select to_json(t)::text as line from ${sql.id(table.name)} t order by ${order}`.execute(trx);
+	await sql`declare ${sql.id(cursor)} no scroll cursor for select to_json(t)::text as line from ${sql.id(table.name)} t order by ${order}`.execute(
+		trx
+	);
 	const handle = await fsp.open(file, 'wx');
 	const hash = crypto.createHash('sha256');
 	let rows = 0;
@@ -303,7 +330,8 @@ export async function backup(db: DB, store: FileStore, outDir: string, opts: { s
 		return await writeBackup(db, store, dir, opts);
 	} catch (e) {
 		// the directory was empty: everything in it is this run's (a partial backup, useless)
-		if (existed) for (const entry of await fsp.readdir(dir).catch(() => [])) await fsp.rm(path.join(dir, entry), { recursive: true, force: true });
+		if (existed)
+			for (const entry of await fsp.readdir(dir).catch(() => [])) await fsp.rm(path.join(dir, entry), { recursive: true, force: true });
 		else await fsp.rm(dir, { recursive: true, force: true });
 		throw e;
 	}
@@ -333,12 +361,20 @@ async function writeBackup(db: DB, store: FileStore, dir: string, opts: { source
 			// rows of this snapshot, which is what a restore needs.
 			const sequences: ManifestSequence[] = [];
 			for (const name of await sequenceNames(trx)) {
-				const s = (await sql<{ last_value: number | string; is_called: boolean }>`select last_value, is_called from ${sql.id(name)}`.execute(trx)).rows[0];
+				const s = (
+					await sql<{ last_value: number | string; is_called: boolean }>`select last_value, is_called from ${sql.id(name)}`.execute(trx)
+				).rows[0];
 				sequences.push({ name, lastValue: Number(s.last_value), isCalled: s.is_called });
 			}
 			const hasFiles = tables.some((t) => t.name === 'stored_file');
 			const fileRows = hasFiles
-				? (await sql<{ sha256: string; size: number | string; storage_key: string }>`select sha256, size, storage_key from stored_file order by id`.execute(trx)).rows
+				? (
+						await sql<{
+							sha256: string;
+							size: number | string;
+							storage_key: string;
+						}>`select sha256, size, storage_key from stored_file order by id`.execute(trx)
+					).rows
 				: [];
 			return { migrations, tables: dumped, sequences, fileRows };
 		});
@@ -426,7 +462,9 @@ export async function readManifest(inDir: string): Promise<Manifest> {
 	try {
 		text = await fsp.readFile(p, 'utf8');
 	} catch (e) {
-		throw new BackupError(`Không đọc được ${p} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): đây không phải là một bản sao lưu hoàn chỉnh.`);
+		throw new BackupError(
+			`Không đọc được ${p} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): đây không phải là một bản sao lưu hoàn chỉnh.`
+		);
 	}
 	let json: unknown;
 	try {
@@ -543,7 +581,11 @@ async function assertEmptyTarget(db: DB): Promise<{ bootstrap: boolean }> {
 		const any = (await sql<{ e: boolean }>`select exists(select 1 from ${sql.id(t.name)}) as e`.execute(db)).rows[0].e;
 		if (!any) continue;
 		if (t.name === 'criteria_set') {
-			const real = (await sql<{ e: boolean }>`select exists(select 1 from criteria_set where created_by is not null or confirmed_by is not null) as e`.execute(db)).rows[0].e;
+			const real = (
+				await sql<{
+					e: boolean;
+				}>`select exists(select 1 from criteria_set where created_by is not null or confirmed_by is not null) as e`.execute(db)
+			).rows[0].e;
 			if (!real) {
 				bootstrap = true;
 				continue;
@@ -551,7 +593,11 @@ async function assertEmptyTarget(db: DB): Promise<{ bootstrap: boolean }> {
 		}
 		if (t.name === 'audit_log') {
 			const real = (
-				await sql<{ e: boolean }>`select exists(select 1 from audit_log where actor_id is not null or actor_label is distinct from 'system' or action not in (${sql.join(BOOTSTRAP_AUDIT_ACTIONS)})) as e`.execute(db)
+				await sql<{
+					e: boolean;
+				}>`select exists(select 1 from audit_log where actor_id is not null or actor_label is distinct from 'system' or action not in (${sql.join(BOOTSTRAP_AUDIT_ACTIONS)})) as e`.execute(
+					db
+				)
 			).rows[0].e;
 			if (!real) {
 				bootstrap = true;
@@ -579,7 +625,9 @@ function checkMigrations(backupMigrations: string[]): void {
 	}
 	const expected = known.slice(0, backupMigrations.length);
 	if (backupMigrations.some((n, i) => n !== expected[i])) {
-		throw new BackupError(`Danh sách phiên bản lược đồ của bản sao lưu (${backupMigrations.join(', ')}) không khớp thứ tự của phần mềm (${expected.join(', ')}).`);
+		throw new BackupError(
+			`Danh sách phiên bản lược đồ của bản sao lưu (${backupMigrations.join(', ')}) không khớp thứ tự của phần mềm (${expected.join(', ')}).`
+		);
 	}
 }
 
@@ -588,7 +636,9 @@ async function migrateTo(db: DB, last: string | undefined): Promise<void> {
 	const { error, results } = await migrator.migrateTo(last ?? NO_MIGRATIONS);
 	const failed = results?.find((r) => r.status === 'Error');
 	if (error || failed) {
-		throw new BackupError(`Không đưa được lược đồ CSDL đích về phiên bản của bản sao lưu${failed ? ` (${failed.migrationName})` : ''}: ${error instanceof Error ? error.message : String(error)}`);
+		throw new BackupError(
+			`Không đưa được lược đồ CSDL đích về phiên bản của bản sao lưu${failed ? ` (${failed.migrationName})` : ''}: ${error instanceof Error ? error.message : String(error)}`
+		);
 	}
 }
 
@@ -596,7 +646,8 @@ async function migrateTo(db: DB, last: string | undefined): Promise<void> {
 function parentsFirst(lines: string[], table: TableInfo): string[] {
 	const selfRefs = table.foreignKeys.filter((f) => f.refTable === table.name);
 	const rows = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
-	const keyOf = (r: Record<string, unknown>, cols: string[]) => (cols.some((c) => r[c] == null) ? null : JSON.stringify(cols.map((c) => r[c])));
+	const keyOf = (r: Record<string, unknown>, cols: string[]) =>
+		cols.some((c) => r[c] == null) ? null : JSON.stringify(cols.map((c) => r[c]));
 	const byKey = selfRefs.map((f) => new Map(rows.map((r, i) => [keyOf(r, f.refColumns), i])));
 	const order: number[] = [];
 	const state = new Uint8Array(rows.length); // 0 new, 1 visiting, 2 placed
@@ -633,11 +684,15 @@ async function insertTable(trx: DB, table: TableInfo, file: string): Promise<num
 	// SQL NULL there); json_populate_recordset turns it into an SQL NULL, so put it back.
 	const select = sql.join(
 		table.columns.map((c): RawBuilder<unknown> =>
-			c.notNull && (c.type === 'jsonb' || c.type === 'json') ? sql`coalesce(${sql.id('r', c.name)}, ${sql.lit('null')}::${sql.raw(c.type)})` : sql`${sql.id('r', c.name)}`
+			c.notNull && (c.type === 'jsonb' || c.type === 'json')
+				? sql`coalesce(${sql.id('r', c.name)}, ${sql.lit('null')}::${sql.raw(c.type)})`
+				: sql`${sql.id('r', c.name)}`
 		)
 	);
 	const insert = async (batch: string[]) => {
-		await sql`insert into ${sql.id(table.name)} (${sql.join(cols)}) select ${select} from json_populate_recordset(null::${sql.id(table.name)}, ${'[' + batch.join(',') + ']'}::json) r`.execute(trx);
+		await sql`insert into ${sql.id(table.name)} (${sql.join(cols)}) select ${select} from json_populate_recordset(null::${sql.id(table.name)}, ${'[' + batch.join(',') + ']'}::json) r`.execute(
+			trx
+		);
 	};
 	const lines = readline.createInterface({ input: fs.createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
 	const selfReferencing = table.foreignKeys.some((f) => f.refTable === table.name);
@@ -695,7 +750,9 @@ export async function restore(db: DB, store: FileStore, inDir: string, opts: { t
 			const missing = inBackup.filter((n) => !names.includes(n));
 			const extra = names.filter((n) => !inBackup.includes(n));
 			if (missing.length || extra.length) {
-				throw new BackupError(`Lược đồ CSDL đích khác bản sao lưu (thiếu bảng: ${missing.join(', ') || 'không'}; thừa bảng: ${extra.join(', ') || 'không'}).`);
+				throw new BackupError(
+					`Lược đồ CSDL đích khác bản sao lưu (thiếu bảng: ${missing.join(', ') || 'không'}; thừa bảng: ${extra.join(', ') || 'không'}).`
+				);
 			}
 			for (const t of tables) {
 				const m = manifest.tables.find((x) => x.name === t.name)!;
@@ -722,14 +779,16 @@ export async function restore(db: DB, store: FileStore, inDir: string, opts: { t
 				await sql`select setval(${s.name}::regclass, ${s.lastValue}, ${s.isCalled})`.execute(trx);
 			}
 			const chain = await verifyAuditChain(trx);
-			if (!chain.ok) throw new BackupError(`Chuỗi băm của nhật ký sau khi khôi phục bị đứt tại bản ghi #${chain.firstBrokenId}; đã hủy khôi phục.`);
+			if (!chain.ok)
+				throw new BackupError(`Chuỗi băm của nhật ký sau khi khôi phục bị đứt tại bản ghi #${chain.firstBrokenId}; đã hủy khôi phục.`);
 			// the files, before the commit: a failure here still rolls everything back
 			for (const f of manifest.files) {
 				const existed = await store.exists(f.key);
 				const tmp = await newTempPath(tmpRoot);
 				try {
 					const got = await copyHashing(fs.createReadStream(keyPath(dir, f.key)), tmp);
-					if (got.sha256 !== f.sha256 || got.size !== f.size) throw new BackupError(`Tệp files/${f.key} thay đổi trong khi khôi phục (SHA-256 ${got.sha256}).`);
+					if (got.sha256 !== f.sha256 || got.size !== f.size)
+						throw new BackupError(`Tệp files/${f.key} thay đổi trong khi khôi phục (SHA-256 ${got.sha256}).`);
 					await store.put(tmp, f.sha256, f.key.slice(f.key.lastIndexOf('.') + 1));
 					if (!existed) placed.push(f.key);
 				} finally {
@@ -783,7 +842,11 @@ export function checkableLocalStore(root: string): CheckableStore {
 	return {
 		...localFileStore(abs),
 		async *list() {
-			const level = async (dir: string) => (await fsp.readdir(dir, { withFileTypes: true }).catch(() => [] as fs.Dirent[])).filter((e) => e.isDirectory() && HEX2.test(e.name)).map((e) => e.name).sort();
+			const level = async (dir: string) =>
+				(await fsp.readdir(dir, { withFileTypes: true }).catch(() => [] as fs.Dirent[]))
+					.filter((e) => e.isDirectory() && HEX2.test(e.name))
+					.map((e) => e.name)
+					.sort();
 			for (const a of await level(abs)) {
 				for (const b of await level(path.join(abs, a))) {
 					const entries = await fsp.readdir(path.join(abs, a, b), { withFileTypes: true }).catch(() => [] as fs.Dirent[]);
@@ -818,7 +881,6 @@ export type StorageReport = {
 	kept: string[];
 };
 
-
 /**
  * Checks every `stored_file` row's file (present, SHA-256 and size) and lists the store's files
  * that no row refers to (orphans, e.g. from a crash between placing a file and committing its
@@ -844,12 +906,24 @@ export async function storageCheck(db: DB, store: CheckableStore, opts: { fix?: 
 		const got = await hashStream(stream);
 		report.bytesChecked += got.size;
 		if (got.sha256 !== row.sha256 || got.size !== Number(row.size)) {
-			report.mismatched.push({ key: row.storage_key, sha256: row.sha256, actualSha256: got.sha256, size: Number(row.size), actualSize: got.size });
+			report.mismatched.push({
+				key: row.storage_key,
+				sha256: row.sha256,
+				actualSha256: got.sha256,
+				size: Number(row.size),
+				actualSize: got.size
+			});
 		} else report.ok++;
 	};
 	let lastId = 0;
 	for (;;) {
-		const rows = await db.selectFrom('stored_file').select(['id', 'sha256', 'size', 'storage_key']).where('id', '>', lastId).orderBy('id').limit(1000).execute();
+		const rows = await db
+			.selectFrom('stored_file')
+			.select(['id', 'sha256', 'size', 'storage_key'])
+			.where('id', '>', lastId)
+			.orderBy('id')
+			.limit(1000)
+			.execute();
 		if (rows.length === 0) break;
 		lastId = rows[rows.length - 1].id;
 		report.rows += rows.length;

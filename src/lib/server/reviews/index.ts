@@ -39,14 +39,25 @@ export async function loadReviewItems(db: DB, assessmentId: number): Promise<Map
 	return new Map(
 		rows.map((r) => [
 			r.indicator_code,
-			{ indicatorCode: r.indicator_code, points: r.points, reason: r.reason, status: r.status, request: r.request, revision: r.revision, updatedAt: r.updated_at, updatedBy: r.full_name }
+			{
+				indicatorCode: r.indicator_code,
+				points: r.points,
+				reason: r.reason,
+				status: r.status,
+				request: r.request,
+				revision: r.revision,
+				updatedAt: r.updated_at,
+				updatedBy: r.full_name
+			}
 		])
 	);
 }
 
 /** The reviewed score: the commune's answers with the reviewer's points where set (R10). */
 export function reviewedScore(status: DossierStatus, category: AssessmentInfo['category'], items: Iterable<ReviewItem>): ScoreResult {
-	const parsed = Object.fromEntries(status.result.criteria.flatMap((c) => c.indicators.filter((i) => i.answer !== null).map((i) => [i.code, i.answer])));
+	const parsed = Object.fromEntries(
+		status.result.criteria.flatMap((c) => c.indicators.filter((i) => i.answer !== null).map((i) => [i.code, i.answer]))
+	);
 	return score(status.set, category, parsed, reviewedPoints(items));
 }
 
@@ -67,14 +78,20 @@ export async function saveReviewItem(db: DB, actor: Actor, a: AssessmentInfo, in
 	return db.transaction().execute(async (trx) => {
 		const row = await trx.selectFrom('assessment').select('state').where('id', '=', a.id).forShare().executeTakeFirstOrThrow();
 		if (!REVIEWING.includes(row.state)) {
-			return { ok: false, status: 409, message: 'Chỉ chấm điểm thẩm định khi hồ sơ đang được thẩm định. Hãy bắt đầu thẩm định trước.' } as const;
+			return {
+				ok: false,
+				status: 409,
+				message: 'Chỉ chấm điểm thẩm định khi hồ sơ đang được thẩm định. Hãy bắt đầu thẩm định trước.'
+			} as const;
 		}
 		const status = await dossierStatus(trx, a);
 		const found = indicatorOf(status.set, input.indicator);
-		if (!found) return { ok: false, status: 400, message: `Chỉ số ${input.indicator} không có trong bộ tiêu chí.`, fieldErrors: {} } as const;
+		if (!found)
+			return { ok: false, status: 400, message: `Chỉ số ${input.indicator} không có trong bộ tiêu chí.`, fieldErrors: {} } as const;
 		const communePoints = status.result.criteria.flatMap((c) => c.indicators).find((i) => i.code === input.indicator)?.points ?? null;
 		const problems = reviewItemProblems(input, found.indicator, communePoints);
-		if (Object.keys(problems).length) return { ok: false, status: 400, message: Object.values(problems).join(' '), fieldErrors: problems } as const;
+		if (Object.keys(problems).length)
+			return { ok: false, status: 400, message: Object.values(problems).join(' '), fieldErrors: problems } as const;
 		const values = {
 			points: input.points,
 			reason: input.reason || null,
@@ -100,7 +117,11 @@ export async function saveReviewItem(db: DB, actor: Actor, a: AssessmentInfo, in
 						.returning('revision')
 						.executeTakeFirst();
 		if (!written) {
-			return { ok: false, status: 409, message: `Đánh giá chỉ số ${input.indicator} vừa được người khác lưu. Hãy tải lại trang để xem; nội dung bạn nhập chưa được lưu.` } as const;
+			return {
+				ok: false,
+				status: 409,
+				message: `Đánh giá chỉ số ${input.indicator} vừa được người khác lưu. Hãy tải lại trang để xem; nội dung bạn nhập chưa được lưu.`
+			} as const;
 		}
 		await recordAudit(trx, {
 			actorId: actor.id,
@@ -109,7 +130,15 @@ export async function saveReviewItem(db: DB, actor: Actor, a: AssessmentInfo, in
 			objectType: 'assessment',
 			objectId: a.id,
 			unitId: a.commune.id,
-			details: { indicator: input.indicator, communePoints, points: input.points, reason: values.reason, status: input.status, request: values.request, revision: written.revision }
+			details: {
+				indicator: input.indicator,
+				communePoints,
+				points: input.points,
+				reason: values.reason,
+				status: input.status,
+				request: values.request,
+				revision: written.revision
+			}
 		});
 		const item = (await loadReviewItems(trx, a.id)).get(input.indicator)!;
 		return { ok: true, item } as const;
@@ -125,14 +154,26 @@ export const DISCUSSION_STATES: readonly AssessmentState[] = ['submitted', 'unde
 
 export type Comment = { id: number; indicatorCode: string; author: string; fromCommune: boolean; body: string; createdAt: Date };
 
-export async function addComment(db: DB, actor: Actor, a: AssessmentInfo, set: CriteriaSet, input: { indicator: string; body: string }): Promise<{ ok: true; id: number } | { ok: false; status: 400 | 409; message: string }> {
-	if (!indicatorOf(set, input.indicator)) return { ok: false, status: 400, message: `Chỉ số ${input.indicator} không có trong bộ tiêu chí.` };
+export async function addComment(
+	db: DB,
+	actor: Actor,
+	a: AssessmentInfo,
+	set: CriteriaSet,
+	input: { indicator: string; body: string }
+): Promise<{ ok: true; id: number } | { ok: false; status: 400 | 409; message: string }> {
+	if (!indicatorOf(set, input.indicator))
+		return { ok: false, status: 400, message: `Chỉ số ${input.indicator} không có trong bộ tiêu chí.` };
 	const body = input.body.normalize('NFC').trim();
 	if (body.length < 1 || body.length > 4000) return { ok: false, status: 400, message: 'Nội dung trao đổi từ 1 đến 4.000 ký tự.' };
 	return db.transaction().execute(async (trx) => {
 		const row = await trx.selectFrom('assessment').select('state').where('id', '=', a.id).forShare().executeTakeFirstOrThrow();
-		if (!DISCUSSION_STATES.includes(row.state)) return { ok: false, status: 409, message: 'Chỉ trao đổi khi hồ sơ đã gửi và chưa có kết luận thẩm định.' } as const;
-		const c = await trx.insertInto('review_comment').values({ assessment_id: a.id, indicator_code: input.indicator, author_id: actor.id, body }).returning('id').executeTakeFirstOrThrow();
+		if (!DISCUSSION_STATES.includes(row.state))
+			return { ok: false, status: 409, message: 'Chỉ trao đổi khi hồ sơ đã gửi và chưa có kết luận thẩm định.' } as const;
+		const c = await trx
+			.insertInto('review_comment')
+			.values({ assessment_id: a.id, indicator_code: input.indicator, author_id: actor.id, body })
+			.returning('id')
+			.executeTakeFirstOrThrow();
 		await recordAudit(trx, {
 			actorId: actor.id,
 			actorLabel: actor.label,
@@ -154,7 +195,14 @@ export async function loadComments(db: DB, assessmentId: number): Promise<Commen
 		.where('c.assessment_id', '=', assessmentId)
 		.orderBy('c.id')
 		.execute();
-	return rows.map((r) => ({ id: r.id, indicatorCode: r.indicator_code, author: r.full_name, fromCommune: r.role === 'commune_officer' || r.role === 'commune_chair', body: r.body, createdAt: r.created_at }));
+	return rows.map((r) => ({
+		id: r.id,
+		indicatorCode: r.indicator_code,
+		author: r.full_name,
+		fromCommune: r.role === 'commune_officer' || r.role === 'commune_chair',
+		body: r.body,
+		createdAt: r.created_at
+	}));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -171,17 +219,33 @@ export type CorrectionRequest = { id: number; createdAt: Date; createdBy: string
  * Returns the dossier for correction with one consolidated request listing every flagged
  * indicator and what to supplement. Refused while nothing is flagged.
  */
-export async function returnForCorrection(db: DB, actor: Actor, assessmentId: number, version: number, message: string): Promise<AssessmentInfo> {
+export async function returnForCorrection(
+	db: DB,
+	actor: Actor,
+	assessmentId: number,
+	version: number,
+	message: string
+): Promise<AssessmentInfo> {
 	const text = message.normalize('NFC').trim();
 	if (text.length > 5000) throw new WorkflowError(400, 'Lời nhắn tối đa 5.000 ký tự.');
 	const outcome = await db.transaction().execute((trx) =>
 		applyTransition(trx, actor, assessmentId, 'return', version, {
 			work: async (trx, a, status) => {
 				const items = [...(await loadReviewItems(trx, a.id)).values()].filter((i) => i.status === 'needs_supplement');
-				if (items.length === 0) throw new WorkflowError(409, 'Chưa có chỉ số nào được đánh dấu "Cần bổ sung": hãy đánh dấu và ghi nội dung cần bổ sung trước khi trả hồ sơ.');
+				if (items.length === 0)
+					throw new WorkflowError(
+						409,
+						'Chưa có chỉ số nào được đánh dấu "Cần bổ sung": hãy đánh dấu và ghi nội dung cần bổ sung trước khi trả hồ sơ.'
+					);
 				const order = status.set.criteria.flatMap((c) => c.indicators.map((i) => ({ code: i.code, title: i.title })));
-				const list: CorrectionItem[] = order.filter((o) => items.some((i) => i.indicatorCode === o.code)).map((o) => ({ indicatorCode: o.code, title: o.title, request: items.find((i) => i.indicatorCode === o.code)!.request ?? '' }));
-				const r = await trx.insertInto('correction_request').values({ assessment_id: a.id, created_by: actor.id, message: text, items: JSON.stringify(list) }).returning('id').executeTakeFirstOrThrow();
+				const list: CorrectionItem[] = order
+					.filter((o) => items.some((i) => i.indicatorCode === o.code))
+					.map((o) => ({ indicatorCode: o.code, title: o.title, request: items.find((i) => i.indicatorCode === o.code)!.request ?? '' }));
+				const r = await trx
+					.insertInto('correction_request')
+					.values({ assessment_id: a.id, created_by: actor.id, message: text, items: JSON.stringify(list) })
+					.returning('id')
+					.executeTakeFirstOrThrow();
 				return { correctionRequestId: r.id, flagged: list.map((i) => i.indicatorCode), message: text };
 			}
 		})
@@ -219,7 +283,13 @@ export type Appraisal = {
  * Concludes the review: the appraisal record (per-criterion self and reviewed points, the
  * reviewed total and verdict, the recommendation and remarks) and the step to "appraised".
  */
-export async function appraise(db: DB, actor: Actor, assessmentId: number, version: number, input: { recommendation: Recommendation; remarks: string }): Promise<AssessmentInfo> {
+export async function appraise(
+	db: DB,
+	actor: Actor,
+	assessmentId: number,
+	version: number,
+	input: { recommendation: Recommendation; remarks: string }
+): Promise<AssessmentInfo> {
 	const outcome = await db.transaction().execute((trx) =>
 		applyTransition(trx, actor, assessmentId, 'appraise', version, {
 			work: async (trx, a, status) => {
@@ -248,7 +318,12 @@ export async function appraise(db: DB, actor: Actor, assessmentId: number, versi
 					})
 					.returning('id')
 					.executeTakeFirstOrThrow();
-				return { appraisalId: row.id, recommendation: input.recommendation, reviewedTotal: reviewed.total, reviewedVerdict: reviewed.verdict };
+				return {
+					appraisalId: row.id,
+					recommendation: input.recommendation,
+					reviewedTotal: reviewed.total,
+					reviewedVerdict: reviewed.verdict
+				};
 			}
 		})
 	);
@@ -296,7 +371,11 @@ export async function reviewersOf(db: DB, assessmentIds: number[]): Promise<Map<
 		.where('actor_id', 'is not', null)
 		.execute();
 	for (const r of rows) out.get(Number(r.object_id))?.add(r.actor_id!);
-	const appraisals = await db.selectFrom('appraisal').select(['assessment_id', 'reviewer_id']).where('assessment_id', 'in', assessmentIds).execute();
+	const appraisals = await db
+		.selectFrom('appraisal')
+		.select(['assessment_id', 'reviewer_id'])
+		.where('assessment_id', 'in', assessmentIds)
+		.execute();
 	for (const p of appraisals) out.get(p.assessment_id)?.add(p.reviewer_id);
 	return out;
 }

@@ -22,8 +22,20 @@ describe('review queue helpers', () => {
 		expect(fold('Phường Đông Ba')).toBe('phuong dong ba');
 		expect(matchesQuery('Phường Phú Xuân', 'PHU xuân')).toBe(true);
 		expect(matchesQuery('Phường Kim Long', 'xuan')).toBe(false);
-		expect(parseQueueQuery(new URLSearchParams('round=7&state=submitted&sort=days&dir=desc&q=%20a%20'))).toEqual({ roundId: 7, state: 'submitted', sort: 'days', dir: 'desc', q: 'a' });
-		expect(parseQueueQuery(new URLSearchParams('round=-1&state=x&sort=y&dir=z'))).toEqual({ roundId: undefined, state: undefined, sort: undefined, dir: undefined, q: undefined });
+		expect(parseQueueQuery(new URLSearchParams('round=7&state=submitted&sort=days&dir=desc&q=%20a%20'))).toEqual({
+			roundId: 7,
+			state: 'submitted',
+			sort: 'days',
+			dir: 'desc',
+			q: 'a'
+		});
+		expect(parseQueueQuery(new URLSearchParams('round=-1&state=x&sort=y&dir=z'))).toEqual({
+			roundId: undefined,
+			state: undefined,
+			sort: undefined,
+			dir: undefined,
+			q: undefined
+		});
 		expect(recognisedPercent(2, 3)).toBe(66.7);
 		expect(recognisedPercent(0, 0)).toBeNull();
 	});

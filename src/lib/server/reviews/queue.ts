@@ -121,14 +121,7 @@ export function overdueOf(
 
 /** Lower case without Vietnamese diacritics (đ → d), for a forgiving name search. */
 export function fold(s: string): string {
-	return s
-		.normalize('NFD')
-		.replace(/\p{M}/gu, '')
-		.replace(/đ/g, 'd')
-		.replace(/Đ/g, 'D')
-		.toLowerCase()
-		.replace(/\s+/g, ' ')
-		.trim();
+	return s.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
 export function matchesQuery(name: string, q: string): boolean {
@@ -246,7 +239,13 @@ export async function reviewQueue(db: DB, actor: Actor, opts: QueueOptions = {},
 	let overdueSubmission = 0;
 	for (const a of all) {
 		counts.set(a.state, (counts.get(a.state) ?? 0) + 1);
-		const o = overdueOf(a.state, a.submitted_at ? daysBetween(vnDate(a.submitted_at), today) : null, round.closesOn, a.reopened_until, today);
+		const o = overdueOf(
+			a.state,
+			a.submitted_at ? daysBetween(vnDate(a.submitted_at), today) : null,
+			round.closesOn,
+			a.reopened_until,
+			today
+		);
 		if (o?.kind === 'review') overdueReview++;
 		if (o?.kind === 'submission') overdueSubmission++;
 	}

@@ -15,13 +15,31 @@ export async function recordSubmission(trx: DB, a: AssessmentInfo, status: Dossi
 	const snapshot: SubmissionSnapshot = {
 		answers: Object.fromEntries(Object.entries(status.answers).filter(([, v]) => v !== null)),
 		baseCounts: a.baseCounts,
-		evidence: evidence.map((e) => ({ id: e.id, code: e.code ?? '', name: e.originalName, sha256: e.sha256, kind: e.kind, indicators: e.indicatorCodes }))
+		evidence: evidence.map((e) => ({
+			id: e.id,
+			code: e.code ?? '',
+			name: e.originalName,
+			sha256: e.sha256,
+			kind: e.kind,
+			indicators: e.indicatorCodes
+		}))
 	};
-	const last = await trx.selectFrom('submission').select((eb) => eb.fn.max('seq').as('seq')).where('assessment_id', '=', a.id).executeTakeFirst();
+	const last = await trx
+		.selectFrom('submission')
+		.select((eb) => eb.fn.max('seq').as('seq'))
+		.where('assessment_id', '=', a.id)
+		.executeTakeFirst();
 	const seq = Number(last?.seq ?? 0) + 1;
 	await trx
 		.insertInto('submission')
-		.values({ assessment_id: a.id, seq, submitted_by: actorId, snapshot: JSON.stringify(snapshot), total: status.result.total, verdict: status.result.verdict })
+		.values({
+			assessment_id: a.id,
+			seq,
+			submitted_by: actorId,
+			snapshot: JSON.stringify(snapshot),
+			total: status.result.total,
+			verdict: status.result.verdict
+		})
 		.execute();
 	return seq;
 }
@@ -37,7 +55,11 @@ export type SubmissionChanges = {
 };
 
 /** The submissions of an assessment, oldest first (`last`: only the latest ones). */
-export async function listSubmissions(db: DB, assessmentId: number, last?: number): Promise<(SubmissionInfo & { snapshot: SubmissionSnapshot })[]> {
+export async function listSubmissions(
+	db: DB,
+	assessmentId: number,
+	last?: number
+): Promise<(SubmissionInfo & { snapshot: SubmissionSnapshot })[]> {
 	let q = db
 		.selectFrom('submission as s')
 		.innerJoin('account as u', 'u.id', 's.submitted_by')
@@ -46,7 +68,14 @@ export async function listSubmissions(db: DB, assessmentId: number, last?: numbe
 		.orderBy('s.seq', 'desc');
 	if (last) q = q.limit(last);
 	const rows = (await q.execute()).reverse();
-	return rows.map((r) => ({ seq: r.seq, submittedAt: r.submitted_at, submittedBy: r.full_name, total: r.total, verdict: r.verdict, snapshot: r.snapshot }));
+	return rows.map((r) => ({
+		seq: r.seq,
+		submittedAt: r.submitted_at,
+		submittedBy: r.full_name,
+		total: r.total,
+		verdict: r.verdict,
+		snapshot: r.snapshot
+	}));
 }
 
 /** What changed between the last two submissions (null before the first resubmission). */

@@ -14,7 +14,6 @@ import { VERDICT_LABELS } from '../../domain/scoring/index.ts';
 import { latestCorrectionRequest, loadAppraisal, loadComments, loadReviewItems, reviewedScore } from './index.ts';
 import { changesSincePreviousSubmission } from './submissions.ts';
 
-
 export async function reviewWorkspace(db: DB, a: AssessmentInfo) {
 	const status = await dossierStatus(db, a);
 	const [items, evidence, comments, request, changes, appraisal] = await Promise.all([
@@ -30,7 +29,15 @@ export async function reviewWorkspace(db: DB, a: AssessmentInfo) {
 	const docs = (code: string) =>
 		evidence
 			.filter((e) => e.indicatorCodes.includes(code))
-			.map((e) => ({ id: e.id, code: e.code, name: e.originalName, mime: e.mime, size: e.size, viewable: VIEWABLE_TYPES.has(e.mime), summary: e.summary }));
+			.map((e) => ({
+				id: e.id,
+				code: e.code,
+				name: e.originalName,
+				mime: e.mime,
+				size: e.size,
+				viewable: VIEWABLE_TYPES.has(e.mime),
+				summary: e.summary
+			}));
 	const criteria = status.set.criteria.map((c) => {
 		const self = status.result.criteria.find((r) => r.code === c.code)!;
 		const rev = reviewed.criteria.find((r) => r.code === c.code)!;
@@ -53,7 +60,14 @@ export async function reviewWorkspace(db: DB, a: AssessmentInfo) {
 					source: answerSource(s.answer),
 					selfPoints: s.points,
 					reviewedPoints: rev.indicators.find((r) => r.code === i.code)!.points,
-					item: item && { points: item.points, reason: item.reason, status: item.status, request: item.request, revision: item.revision, updatedBy: item.updatedBy },
+					item: item && {
+						points: item.points,
+						reason: item.reason,
+						status: item.status,
+						request: item.request,
+						revision: item.revision,
+						updatedBy: item.updatedBy
+					},
 					evidence: docs(i.code),
 					comments: comments.filter((m) => m.indicatorCode === i.code),
 					changed: changed.has(i.code)
@@ -75,9 +89,13 @@ export async function reviewWorkspace(db: DB, a: AssessmentInfo) {
 			reasons: reviewed.reasons,
 			unverified: reviewed.unverified
 		},
-		documents: evidence.filter((e) => e.kind !== 'evidence').map((e) => ({ id: e.id, kind: e.kind, name: e.originalName, mime: e.mime, viewable: VIEWABLE_TYPES.has(e.mime) })),
+		documents: evidence
+			.filter((e) => e.kind !== 'evidence')
+			.map((e) => ({ id: e.id, kind: e.kind, name: e.originalName, mime: e.mime, viewable: VIEWABLE_TYPES.has(e.mime) })),
 		flagged: [...items.values()].filter((i) => i.status === 'needs_supplement').map((i) => i.indicatorCode),
-		pending: [...items.values()].filter((i) => i.status === 'pending').length + criteria.reduce((n, c) => n + c.indicators.filter((i) => !i.item).length, 0),
+		pending:
+			[...items.values()].filter((i) => i.status === 'pending').length +
+			criteria.reduce((n, c) => n + c.indicators.filter((i) => !i.item).length, 0),
 		request,
 		changes,
 		appraisal

@@ -10,7 +10,10 @@ import { recordAudit } from '../audit/index.ts';
 
 export class RoundError extends Error {}
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Ngày phải có dạng YYYY-MM-DD.').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'Ngày không hợp lệ.');
+const isoDate = z
+	.string()
+	.regex(/^\d{4}-\d{2}-\d{2}$/, 'Ngày phải có dạng YYYY-MM-DD.')
+	.refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'Ngày không hợp lệ.');
 
 export const openRoundSchema = z
 	.object({
@@ -24,7 +27,10 @@ export const openRoundSchema = z
 		provinceCodes: z.array(z.string().regex(/^\d{2}$/, 'Mã tỉnh gồm 2 chữ số.')).default([])
 	})
 	.refine((v) => v.closesOn >= v.opensOn, { message: 'Ngày kết thúc phải sau ngày bắt đầu.', path: ['closesOn'] })
-	.refine((v) => v.communeCodes.length + v.provinceCodes.length > 0, { message: 'Hãy chọn ít nhất một xã hoặc một tỉnh tham gia.', path: ['communeCodes'] });
+	.refine((v) => v.communeCodes.length + v.provinceCodes.length > 0, {
+		message: 'Hãy chọn ít nhất một xã hoặc một tỉnh tham gia.',
+		path: ['communeCodes']
+	});
 
 export type OpenRoundInput = z.input<typeof openRoundSchema>;
 
@@ -44,12 +50,27 @@ export async function openRound(
 		const set = await trx.selectFrom('criteria_set').select(['id', 'status']).where('id', '=', v.criteriaSetId).executeTakeFirst();
 		if (!set) throw new RoundError('Không tìm thấy bộ tiêu chí.');
 		if (set.status !== 'active') throw new RoundError('Chỉ mở đợt đánh giá với bộ tiêu chí đang áp dụng.');
-		let q = trx.selectFrom('admin_unit as c').select(['c.id', 'c.code', 'c.category', 'c.province_id']).where('c.era', '=', era).where('c.level', '=', 'commune');
+		let q = trx
+			.selectFrom('admin_unit as c')
+			.select(['c.id', 'c.code', 'c.category', 'c.province_id'])
+			.where('c.era', '=', era)
+			.where('c.level', '=', 'commune');
 		q = q.where((eb) => {
 			const ors = [];
 			if (v.communeCodes.length) ors.push(eb('c.code', 'in', v.communeCodes));
 			if (v.provinceCodes.length)
-				ors.push(eb('c.province_id', 'in', eb.selectFrom('admin_unit as p').select('p.id').where('p.era', '=', era).where('p.level', '=', 'province').where('p.code', 'in', v.provinceCodes)));
+				ors.push(
+					eb(
+						'c.province_id',
+						'in',
+						eb
+							.selectFrom('admin_unit as p')
+							.select('p.id')
+							.where('p.era', '=', era)
+							.where('p.level', '=', 'province')
+							.where('p.code', 'in', v.provinceCodes)
+					)
+				);
 			return eb.or(ors);
 		});
 		const communes = await q.execute();
@@ -62,16 +83,41 @@ export async function openRound(
 		}
 		const round = await trx
 			.insertInto('round')
-			.values({ name: v.name.normalize('NFC'), year: v.year, criteria_set_id: v.criteriaSetId, era, opens_on: v.opensOn, closes_on: v.closesOn, created_by: actor.id })
+			.values({
+				name: v.name.normalize('NFC'),
+				year: v.year,
+				criteria_set_id: v.criteriaSetId,
+				era,
+				opens_on: v.opensOn,
+				closes_on: v.closesOn,
+				created_by: actor.id
+			})
 			.returning('id')
 			.executeTakeFirstOrThrow();
 		for (let i = 0; i < communes.length; i += 1000) {
 			await trx
 				.insertInto('assessment')
-				.values(communes.slice(i, i + 1000).map((c) => ({ round_id: round.id, commune_id: c.id, criteria_set_id: v.criteriaSetId, category: c.category ?? 'standard', base_counts: '{}' })))
+				.values(
+					communes
+						.slice(i, i + 1000)
+						.map((c) => ({
+							round_id: round.id,
+							commune_id: c.id,
+							criteria_set_id: v.criteriaSetId,
+							category: c.category ?? 'standard',
+							base_counts: '{}'
+						}))
+				)
 				.execute();
 		}
-		await recordAudit(trx, { actorId: actor.id, actorLabel: actor.label, action: 'round.open', objectType: 'round', objectId: round.id, details: { name: v.name, year: v.year, criteriaSetId: v.criteriaSetId, communes: communes.length } });
+		await recordAudit(trx, {
+			actorId: actor.id,
+			actorLabel: actor.label,
+			action: 'round.open',
+			objectType: 'round',
+			objectId: round.id,
+			details: { name: v.name, year: v.year, criteriaSetId: v.criteriaSetId, communes: communes.length }
+		});
 		return { roundId: round.id, assessments: communes.length };
 	});
 }
@@ -84,17 +130,42 @@ export async function extendRound(db: DB, roundId: number, closesOn: string, act
 		if (!r) throw new RoundError('Không tìm thấy đợt đánh giá.');
 		if (d <= r.closes_on) throw new RoundError(`Ngày gia hạn phải sau ngày kết thúc hiện tại (${r.closes_on}).`);
 		await trx.updateTable('round').set({ closes_on: d }).where('id', '=', roundId).execute();
-		await recordAudit(trx, { actorId: actor.id, actorLabel: actor.label, action: 'round.extend', objectType: 'round', objectId: roundId, details: { from: r.closes_on, to: d } });
+		await recordAudit(trx, {
+			actorId: actor.id,
+			actorLabel: actor.label,
+			action: 'round.extend',
+			objectType: 'round',
+			objectId: roundId,
+			details: { from: r.closes_on, to: d }
+		});
 	});
 }
 
 /** Let one commune submit after the round closed, until `until`. */
-export async function reopenForCommune(db: DB, assessmentId: number, until: string, actor: { id: number | null; label: string }): Promise<void> {
+export async function reopenForCommune(
+	db: DB,
+	assessmentId: number,
+	until: string,
+	actor: { id: number | null; label: string }
+): Promise<void> {
 	const d = isoDate.parse(until);
 	await db.transaction().execute(async (trx) => {
-		const a = await trx.selectFrom('assessment').select(['id', 'state', 'commune_id']).where('id', '=', assessmentId).forUpdate().executeTakeFirst();
+		const a = await trx
+			.selectFrom('assessment')
+			.select(['id', 'state', 'commune_id'])
+			.where('id', '=', assessmentId)
+			.forUpdate()
+			.executeTakeFirst();
 		if (!a) throw new RoundError('Không tìm thấy hồ sơ đánh giá.');
 		await trx.updateTable('assessment').set({ reopened_until: d, updated_at: new Date() }).where('id', '=', assessmentId).execute();
-		await recordAudit(trx, { actorId: actor.id, actorLabel: actor.label, action: 'assessment.reopen', objectType: 'assessment', objectId: assessmentId, unitId: a.commune_id, details: { until: d } });
+		await recordAudit(trx, {
+			actorId: actor.id,
+			actorLabel: actor.label,
+			action: 'assessment.reopen',
+			objectType: 'assessment',
+			objectId: assessmentId,
+			unitId: a.commune_id,
+			details: { until: d }
+		});
 	});
 }

@@ -26,7 +26,11 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
 	{ email: 'quantri@demo.vn', fullName: 'Quản trị hệ thống', role: 'admin', unit: { district: null, province: null } }
 ];
 
-export async function seedDemo(db: DB, cfg: Pick<Config, 'reviewLevel'>, opts: { withRound?: boolean } = {}): Promise<{ created: string[] }> {
+export async function seedDemo(
+	db: DB,
+	cfg: Pick<Config, 'reviewLevel'>,
+	opts: { withRound?: boolean } = {}
+): Promise<{ created: string[] }> {
 	const units = await db.selectFrom('admin_unit').select('id').where('code', '=', DEMO_PROVINCE).where('level', '=', 'province').execute();
 	if (units.length < 2) {
 		await importUnits(db, readUnitFile(BUNDLED_UNIT_FILES.pre2025), [DEMO_PROVINCE]);
@@ -37,7 +41,12 @@ export async function seedDemo(db: DB, cfg: Pick<Config, 'reviewLevel'>, opts: {
 		const exists = await db.selectFrom('account').select('id').where('email', '=', a.email).executeTakeFirst();
 		if (exists) continue;
 		const unitCode = cfg.reviewLevel === 'district' ? a.unit.district : a.unit.province;
-		await createAccount(db, cfg, { email: a.email, fullName: a.fullName, role: a.role, unitCode, password: DEMO_PASSWORD }, { id: null, label: 'seed-demo' });
+		await createAccount(
+			db,
+			cfg,
+			{ email: a.email, fullName: a.fullName, role: a.role, unitCode, password: DEMO_PASSWORD },
+			{ id: null, label: 'seed-demo' }
+		);
 		created.push(a.email);
 	}
 	// A round open for every commune of the demo province, so the demo accounts have work to do.
@@ -48,7 +57,14 @@ export async function seedDemo(db: DB, cfg: Pick<Config, 'reviewLevel'>, opts: {
 		await openRound(
 			db,
 			eraForReviewLevel(cfg.reviewLevel),
-			{ name: `Đánh giá xã, phường phù hợp với trẻ em năm ${day(0).slice(0, 4)} (trình diễn)`, year: Number(day(0).slice(0, 4)), criteriaSetId: set.id, opensOn: day(-7), closesOn: day(60), provinceCodes: [DEMO_PROVINCE] },
+			{
+				name: `Đánh giá xã, phường phù hợp với trẻ em năm ${day(0).slice(0, 4)} (trình diễn)`,
+				year: Number(day(0).slice(0, 4)),
+				criteriaSetId: set.id,
+				opensOn: day(-7),
+				closesOn: day(60),
+				provinceCodes: [DEMO_PROVINCE]
+			},
 			{ id: null, label: 'seed-demo' }
 		);
 	}

@@ -178,13 +178,28 @@ export function sampleBaseCounts(rng: Rng): ScaleBaseCounts {
 	return { under16, under5: Math.round(under16 * between(rng, 0.3, 0.38)), under1: Math.round(under16 * between(rng, 0.055, 0.075)) };
 }
 
-const SOURCES = ['Trạm y tế xã', 'Công an xã', 'Trường tiểu học', 'Trường trung học cơ sở', 'Báo cáo thống kê của UBND xã', 'Hội Liên hiệp Phụ nữ xã', 'Đoàn Thanh niên xã'];
+const SOURCES = [
+	'Trạm y tế xã',
+	'Công an xã',
+	'Trường tiểu học',
+	'Trường trung học cơ sở',
+	'Báo cáo thống kê của UBND xã',
+	'Hội Liên hiệp Phụ nữ xã',
+	'Đoàn Thanh niên xã'
+];
 
 /**
  * One valid answer for `indicator` (the shapes of src/lib/domain/scoring/answers.ts) with its
  * source and period. `quality` 1 gives full points; lower values lower the figures.
  */
-export function scaleAnswer(indicator: Indicator, rng: Rng, quality: number, base: Partial<ScaleBaseCounts>, year: number, withMeta = true): Record<string, unknown> {
+export function scaleAnswer(
+	indicator: Indicator,
+	rng: Rng,
+	quality: number,
+	base: Partial<ScaleBaseCounts>,
+	year: number,
+	withMeta = true
+): Record<string, unknown> {
 	const full = quality >= 1;
 	const meta = withMeta ? { source: pick(rng, SOURCES), period: rng() < 0.7 ? `Năm ${year - 1}` : `6 tháng đầu năm ${year}` } : {};
 	switch (indicator.kind) {
@@ -201,21 +216,61 @@ export function scaleAnswer(indicator: Indicator, rng: Rng, quality: number, bas
 		}
 		case 'level': {
 			const levels = [...indicator.levels].sort((a, b) => b.points - a.points);
-			return { level: full ? levels[0].code : levels[Math.min(levels.length - 1, Math.floor((1 - quality) * rng() * levels.length * 1.5))].code, ...meta };
+			return {
+				level: full ? levels[0].code : levels[Math.min(levels.length - 1, Math.floor((1 - quality) * rng() * levels.length * 1.5))].code,
+				...meta
+			};
 		}
 		case 'survey':
 			return { percent: full ? 100 : Math.round((100 - (1 - quality) * between(rng, 0, 50)) * 100) / 100, ...meta };
 		case 'manual':
-			return { points: full ? indicator.maxPoints : Math.round(indicator.maxPoints * quality * between(rng, 0.5, 1)), justification: 'Hội đồng đánh giá cấp xã chấm theo biên bản họp', ...meta };
+			return {
+				points: full ? indicator.maxPoints : Math.round(indicator.maxPoints * quality * between(rng, 0.5, 1)),
+				justification: 'Hội đồng đánh giá cấp xã chấm theo biên bản họp',
+				...meta
+			};
 	}
 }
 
 const SURNAMES = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Huỳnh', 'Phan', 'Vũ', 'Võ', 'Đặng', 'Bùi', 'Đỗ', 'Hồ', 'Ngô', 'Dương', 'Lý'];
 const MIDDLE = ['Văn', 'Thị', 'Hữu', 'Minh', 'Thu', 'Ngọc', 'Quốc', 'Thanh', 'Đức', 'Thị Thu', 'Xuân'];
-const GIVEN = ['An', 'Bình', 'Chi', 'Dũng', 'Hà', 'Hải', 'Hạnh', 'Hoa', 'Hùng', 'Hương', 'Lan', 'Linh', 'Long', 'Mai', 'Nam', 'Phương', 'Quang', 'Sơn', 'Tâm', 'Thảo', 'Trang', 'Tuấn', 'Việt', 'Yến'];
+const GIVEN = [
+	'An',
+	'Bình',
+	'Chi',
+	'Dũng',
+	'Hà',
+	'Hải',
+	'Hạnh',
+	'Hoa',
+	'Hùng',
+	'Hương',
+	'Lan',
+	'Linh',
+	'Long',
+	'Mai',
+	'Nam',
+	'Phương',
+	'Quang',
+	'Sơn',
+	'Tâm',
+	'Thảo',
+	'Trang',
+	'Tuấn',
+	'Việt',
+	'Yến'
+];
 const personName = (rng: Rng) => `${pick(rng, SURNAMES)} ${pick(rng, MIDDLE)} ${pick(rng, GIVEN)}`;
 
-const DOC_TITLES = ['Báo cáo kết quả thực hiện', 'Kế hoạch thực hiện', 'Biên bản kiểm tra', 'Quyết định thành lập', 'Danh sách trẻ em', 'Sổ theo dõi', 'Hình ảnh hoạt động'];
+const DOC_TITLES = [
+	'Báo cáo kết quả thực hiện',
+	'Kế hoạch thực hiện',
+	'Biên bản kiểm tra',
+	'Quyết định thành lập',
+	'Danh sách trẻ em',
+	'Sổ theo dõi',
+	'Hình ảnh hoạt động'
+];
 const DOSSIER_NAMES: Record<Exclude<EvidenceKind, 'evidence'>, string> = {
 	request_letter: 'Công văn đề nghị công nhận.pdf',
 	council_minutes: 'Biên bản họp hội đồng đánh giá cấp xã.pdf',
@@ -236,7 +291,9 @@ async function inBatches<R>(rows: R[], size: number, fn: (batch: R[]) => Promise
 /** Ids for `n` new rows of a serial column, taken from its sequence (so rows can refer to each other before they are inserted). */
 async function takeIds(trx: DB, table: string, n: number): Promise<number[]> {
 	if (n === 0) return [];
-	const r = await sql<{ id: number }>`select nextval(pg_get_serial_sequence(${table}, 'id'))::int as id from generate_series(1, ${n})`.execute(trx);
+	const r = await sql<{
+		id: number;
+	}>`select nextval(pg_get_serial_sequence(${table}, 'id'))::int as id from generate_series(1, ${n})`.execute(trx);
 	return r.rows.map((x) => Number(x.id));
 }
 
@@ -244,11 +301,29 @@ async function takeIds(trx: DB, table: string, n: number): Promise<number[]> {
 // The plan of one assessment
 // ---------------------------------------------------------------------------------------------
 
-type Commune = { id: number; code: string; name: string; category: CommuneCategory | null; province_id: number; district_id: number | null };
+type Commune = {
+	id: number;
+	code: string;
+	name: string;
+	category: CommuneCategory | null;
+	province_id: number;
+	district_id: number | null;
+};
 type Area = { id: number; code: string; name: string };
 type Step = { name: 'submit' | 'start_review' | 'return' | 'resubmit' | 'appraise' | 'recognise' | 'refuse'; at: number };
 type PlannedAnswer = { answer: Record<string, unknown>; revision: number; at: number };
-type PlannedEvidence = { id: number; kind: EvidenceKind; name: string; fileIndex: number; indicators: string[]; at: number; docNumber: string | null; issuedOn: string | null; issuer: string | null; summary: string | null };
+type PlannedEvidence = {
+	id: number;
+	kind: EvidenceKind;
+	name: string;
+	fileIndex: number;
+	indicators: string[];
+	at: number;
+	docNumber: string | null;
+	issuedOn: string | null;
+	issuer: string | null;
+	summary: string | null;
+};
 
 type Plan = {
 	commune: Commune;
@@ -321,7 +396,12 @@ export function assertScaleEra(era: string, reviewLevel: Config['reviewLevel']):
 	}
 }
 
-export async function seedScale(db: DB, cfg: Pick<Config, 'reviewLevel' | 'signingKeyFile'>, store: FileStore, opts: ScaleOptions): Promise<ScaleReport> {
+export async function seedScale(
+	db: DB,
+	cfg: Pick<Config, 'reviewLevel' | 'signingKeyFile'>,
+	store: FileStore,
+	opts: ScaleOptions
+): Promise<ScaleReport> {
 	const started = Date.now();
 	const log = opts.log ?? ((line: string) => console.log(line));
 	const say = (line: string) => log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${line}`);
@@ -332,11 +412,17 @@ export async function seedScale(db: DB, cfg: Pick<Config, 'reviewLevel' | 'signi
 
 	// --- refuse a second run --------------------------------------------------------------------
 	const existing = await db.selectFrom('round').select(['id', 'name']).where('name', 'like', `%${SCALE_ROUND_MARK}`).executeTakeFirst();
-	if (existing) throw new ScaleSeedError(`Dữ liệu thử tải đã có: đợt #${existing.id} «${existing.name}». Không nạp lại (hãy dùng một CSDL mới).`);
+	if (existing)
+		throw new ScaleSeedError(`Dữ liệu thử tải đã có: đợt #${existing.id} «${existing.name}». Không nạp lại (hãy dùng một CSDL mới).`);
 	const anyAccount = await db.selectFrom('account').select('email').where('email', 'like', `%@${SCALE_EMAIL_DOMAIN}`).executeTakeFirst();
 	if (anyAccount) throw new ScaleSeedError(`Đã có tài khoản thử tải (${anyAccount.email}). Không nạp lại (hãy dùng một CSDL mới).`);
 
-	const setRow = await db.selectFrom('criteria_set').select('id').where('code', '=', QD06_2019.code).where('status', '=', 'active').executeTakeFirst();
+	const setRow = await db
+		.selectFrom('criteria_set')
+		.select('id')
+		.where('code', '=', QD06_2019.code)
+		.where('status', '=', 'active')
+		.executeTakeFirst();
 	const found = setRow ? await findCriteriaSet(db, setRow.id) : undefined;
 	if (!found) throw new ScaleSeedError(`Không có bộ tiêu chí ${QD06_2019.code} đang áp dụng: hãy chạy "db migrate" trước.`);
 	const set: CriteriaSet = found.set;
@@ -357,9 +443,23 @@ export async function seedScale(db: DB, cfg: Pick<Config, 'reviewLevel' | 'signi
 		.where('level', '=', 'commune')
 		.orderBy('code')
 		.execute()) as Commune[];
-	const provinces: Area[] = await db.selectFrom('admin_unit').select(['id', 'code', 'name']).where('era', '=', era).where('level', '=', 'province').orderBy('code').execute();
+	const provinces: Area[] = await db
+		.selectFrom('admin_unit')
+		.select(['id', 'code', 'name'])
+		.where('era', '=', era)
+		.where('level', '=', 'province')
+		.orderBy('code')
+		.execute();
 	const areas: Area[] =
-		era === 'pre2025' ? await db.selectFrom('admin_unit').select(['id', 'code', 'name']).where('era', '=', era).where('level', '=', 'district').orderBy('code').execute() : provinces;
+		era === 'pre2025'
+			? await db
+					.selectFrom('admin_unit')
+					.select(['id', 'code', 'name'])
+					.where('era', '=', era)
+					.where('level', '=', 'district')
+					.orderBy('code')
+					.execute()
+			: provinces;
 	const areaOf = (c: Commune) => (era === 'pre2025' ? c.district_id! : c.province_id);
 
 	// --- files: a few distinct small PDFs, shared by every evidence row ---------------------------
@@ -397,7 +497,10 @@ export async function seedScale(db: DB, cfg: Pick<Config, 'reviewLevel' | 'signi
 	const opensAt = now - 75 * DAY;
 	const year = Number(vnDate(now).slice(0, 4));
 	const decisionAt = new Map(areas.map((a) => [a.id, now - between(rng, 1, 12) * DAY]));
-	const order = shuffle(rng, communes.map((_, i) => i));
+	const order = shuffle(
+		rng,
+		communes.map((_, i) => i)
+	);
 	const stateOf: AssessmentState[] = new Array(communes.length);
 	{
 		const states = Object.keys(SCALE_STATE_SHARES) as AssessmentState[];
@@ -434,7 +537,17 @@ export async function seedScale(db: DB, cfg: Pick<Config, 'reviewLevel' | 'signi
 
 		// answers: complete once submitted; a draft has some, or all (ready to submit)
 		const quality =
-			state === 'recognised' ? 1 : state === 'not_recognised' ? between(rng, 0.2, 0.5) : state === 'appraised' ? (rng() < 0.7 ? 1 : between(rng, 0.2, 0.6)) : rng() < 0.35 ? 1 : between(rng, 0.5, 0.95);
+			state === 'recognised'
+				? 1
+				: state === 'not_recognised'
+					? between(rng, 0.2, 0.5)
+					: state === 'appraised'
+						? rng() < 0.7
+							? 1
+							: between(rng, 0.2, 0.6)
+						: rng() < 0.35
+							? 1
+							: between(rng, 0.5, 0.95);
 		const answered = state === 'draft' ? (rng() < 0.12 ? 0 : rng() < 0.25 ? 1 : between(rng, 0.1, 0.95)) : 1;
 		const answers = new Map<string, PlannedAnswer>();
 		const build = (q: number) => {
@@ -443,7 +556,11 @@ export async function seedScale(db: DB, cfg: Pick<Config, 'reviewLevel' | 'signi
 				if (answered < 1 && rng() > answered) continue;
 				const withMeta = state !== 'draft' || rng() < 0.85;
 				const at = lastEntry - between(rng, 0, 25) * DAY;
-				answers.set(indicator.code, { answer: scaleAnswer(indicator, rng, q, baseCounts, year, withMeta), revision: intBetween(rng, 1, 3), at: Math.max(opensAt + DAY / 2, at) });
+				answers.set(indicator.code, {
+					answer: scaleAnswer(indicator, rng, q, baseCounts, year, withMeta),
+					revision: intBetween(rng, 1, 3),
+					at: Math.max(opensAt + DAY / 2, at)
+				});
 			}
 		};
 		build(quality);
@@ -466,7 +583,7 @@ export async function seedScale(db: DB, cfg: Pick<Config, 'reviewLevel' | 'signi
 					const ind = indicators.find((x) => x.indicator.code === code)!.indicator;
 					before.set(code, scaleAnswer(ind, rng, 0.6, baseCounts, year));
 					a.revision += 1;
-					a.at = returnAt + between(rng, 0.1, 0.9) * ((steps.find((s) => s.name === 'resubmit')!.at - returnAt) || DAY);
+					a.at = returnAt + between(rng, 0.1, 0.9) * (steps.find((s) => s.name === 'resubmit')!.at - returnAt || DAY);
 				}
 			}
 		}
@@ -485,21 +602,32 @@ export async function seedScale(db: DB, cfg: Pick<Config, 'reviewLevel' | 'signi
 				fileIndex: Math.floor(rng() * EVIDENCE_FILES),
 				indicators: codes,
 				at,
-				docNumber: kind === 'evidence' && rng() < 0.3 ? null : `${intBetween(rng, 1, 480)}/${kind === 'request_letter' ? 'TTr' : kind === 'council_minutes' ? 'BB' : 'BC'}-UBND`,
+				docNumber:
+					kind === 'evidence' && rng() < 0.3
+						? null
+						: `${intBetween(rng, 1, 480)}/${kind === 'request_letter' ? 'TTr' : kind === 'council_minutes' ? 'BB' : 'BC'}-UBND`,
 				issuedOn: issued,
 				issuer: `UBND ${commune.name}`,
-				summary: kind === 'evidence' ? `${name.replace(/\.pdf$/, '')}` : DOSSIER_NAMES[kind as Exclude<EvidenceKind, 'evidence'>].replace(/\.pdf$/, '')
+				summary:
+					kind === 'evidence'
+						? `${name.replace(/\.pdf$/, '')}`
+						: DOSSIER_NAMES[kind as Exclude<EvidenceKind, 'evidence'>].replace(/\.pdf$/, '')
 			});
 		};
 		for (const c of set.criteria) {
-			const codes = c.indicators.filter((i) => answers.has(i.code) && needsEvidence(i.kind, answers.get(i.code)!.answer)).map((i) => i.code);
+			const codes = c.indicators
+				.filter((i) => answers.has(i.code) && needsEvidence(i.kind, answers.get(i.code)!.answer))
+				.map((i) => i.code);
 			const backed = complete || rng() < 0.6 ? codes : codes.filter(() => rng() < 0.4);
 			if (backed.length) doc('evidence', backed, `${pick(rng, DOC_TITLES)} ${c.code}.pdf`, uploadAt());
-			const figures = c.indicators.filter((i) => answers.has(i.code) && (i.kind === 'rate' || i.kind === 'incidence' || i.kind === 'survey')).map((i) => i.code);
+			const figures = c.indicators
+				.filter((i) => answers.has(i.code) && (i.kind === 'rate' || i.kind === 'incidence' || i.kind === 'survey'))
+				.map((i) => i.code);
 			if (figures.length && rng() < 0.3) doc('evidence', [pick(rng, figures)], `Báo cáo số liệu ${c.code}.pdf`, uploadAt());
 		}
 		if (complete && (state !== 'draft' || rng() < 0.5)) {
-			for (const kind of ['request_letter', 'council_minutes', 'explanatory_notes'] as const) doc(kind, [], DOSSIER_NAMES[kind], Math.max(opensAt + DAY, submitAt - between(rng, 0.05, 3) * DAY));
+			for (const kind of ['request_letter', 'council_minutes', 'explanatory_notes'] as const)
+				doc(kind, [], DOSSIER_NAMES[kind], Math.max(opensAt + DAY, submitAt - between(rng, 0.05, 3) * DAY));
 		}
 		if (returnAt !== null && steps.some((s) => s.name === 'resubmit') && flagged.length) {
 			const resubmitAt = steps.find((s) => s.name === 'resubmit')!.at;
@@ -509,8 +637,14 @@ export async function seedScale(db: DB, cfg: Pick<Config, 'reviewLevel' | 'signi
 		const lastAtAll = Math.max(steps.at(-1)?.at ?? 0, ...[...answers.values()].map((a) => a.at), ...evidence.map((e) => e.at), opensAt);
 		return { commune, areaId, assessmentId: 0, state, category, baseCounts, answers, before, evidence, steps, flagged, lastAt: lastAtAll };
 	});
-	const states = Object.fromEntries((Object.keys(SCALE_STATE_SHARES) as AssessmentState[]).map((s) => [s, plans.filter((p) => p.state === s).length])) as Record<AssessmentState, number>;
-	say(`  trạng thái: ${Object.entries(states).map(([s, n]) => `${s} ${n}`).join(', ')}`);
+	const states = Object.fromEntries(
+		(Object.keys(SCALE_STATE_SHARES) as AssessmentState[]).map((s) => [s, plans.filter((p) => p.state === s).length])
+	) as Record<AssessmentState, number>;
+	say(
+		`  trạng thái: ${Object.entries(states)
+			.map(([s, n]) => `${s} ${n}`)
+			.join(', ')}`
+	);
 
 	const passwordHash = await hashPassword(SCALE_PASSWORD);
 
@@ -523,15 +657,52 @@ export async function seedScale(db: DB, cfg: Pick<Config, 'reviewLevel' | 'signi
 		const accountRows: AccountRow[] = [];
 		const createdAt = new Date(opensAt - 10 * DAY);
 		for (const c of communes) {
-			accountRows.push({ email: scaleEmail.officer(c.code), full_name: personName(rng), role: 'commune_officer', unit_id: c.id, created_at: createdAt });
-			accountRows.push({ email: scaleEmail.chair(c.code), full_name: personName(rng), role: 'commune_chair', unit_id: c.id, created_at: createdAt });
+			accountRows.push({
+				email: scaleEmail.officer(c.code),
+				full_name: personName(rng),
+				role: 'commune_officer',
+				unit_id: c.id,
+				created_at: createdAt
+			});
+			accountRows.push({
+				email: scaleEmail.chair(c.code),
+				full_name: personName(rng),
+				role: 'commune_chair',
+				unit_id: c.id,
+				created_at: createdAt
+			});
 		}
 		for (const a of areas) {
-			accountRows.push({ email: scaleEmail.reviewer(a.code), full_name: personName(rng), role: 'reviewer', unit_id: a.id, created_at: createdAt });
-			accountRows.push({ email: scaleEmail.approver(a.code), full_name: personName(rng), role: 'approver', unit_id: a.id, created_at: createdAt });
+			accountRows.push({
+				email: scaleEmail.reviewer(a.code),
+				full_name: personName(rng),
+				role: 'reviewer',
+				unit_id: a.id,
+				created_at: createdAt
+			});
+			accountRows.push({
+				email: scaleEmail.approver(a.code),
+				full_name: personName(rng),
+				role: 'approver',
+				unit_id: a.id,
+				created_at: createdAt
+			});
 		}
-		for (const p of provinces) accountRows.push({ email: scaleEmail.provinceOfficer(p.code), full_name: personName(rng), role: 'province_officer', unit_id: p.id, created_at: createdAt });
-		accountRows.push({ email: scaleEmail.admin, full_name: 'Quản trị hệ thống (thử tải)', role: 'admin', unit_id: null, created_at: createdAt });
+		for (const p of provinces)
+			accountRows.push({
+				email: scaleEmail.provinceOfficer(p.code),
+				full_name: personName(rng),
+				role: 'province_officer',
+				unit_id: p.id,
+				created_at: createdAt
+			});
+		accountRows.push({
+			email: scaleEmail.admin,
+			full_name: 'Quản trị hệ thống (thử tải)',
+			role: 'admin',
+			unit_id: null,
+			created_at: createdAt
+		});
 		say(`Tạo ${accountRows.length} tài khoản (một mã băm mật khẩu dùng chung)…`);
 		const accountIds = new Map<string, number>();
 		const accountNames = new Map<number, string>();
@@ -548,7 +719,16 @@ export async function seedScale(db: DB, cfg: Pick<Config, 'reviewLevel' | 'signi
 		});
 		for (const r of accountRows) {
 			const id = accountIds.get(r.email)!;
-			audit.push({ at: r.created_at.getTime(), actorId: null, actorLabel: 'seed-scale', action: 'account.create', objectType: 'account', objectId: id, unitId: r.unit_id, details: { email: r.email, role: r.role } });
+			audit.push({
+				at: r.created_at.getTime(),
+				actorId: null,
+				actorLabel: 'seed-scale',
+				action: 'account.create',
+				objectType: 'account',
+				objectId: id,
+				unitId: r.unit_id,
+				details: { email: r.email, role: r.role }
+			});
 		}
 		const areaById = new Map(areas.map((a) => [a.id, a]));
 		const officerOf = (p: Plan) => accountIds.get(scaleEmail.officer(p.commune.code))!;
@@ -562,10 +742,28 @@ export async function seedScale(db: DB, cfg: Pick<Config, 'reviewLevel' | 'signi
 		const roundName = `Đánh giá xã, phường phù hợp với trẻ em năm ${year} — toàn quốc ${SCALE_ROUND_MARK}`;
 		const round = await trx
 			.insertInto('round')
-			.values({ name: roundName, year, criteria_set_id: setRow!.id, era, opens_on: vnDate(opensAt), closes_on: vnDate(now + DAY), created_by: accountIds.get(scaleEmail.admin)!, created_at: new Date(opensAt) })
+			.values({
+				name: roundName,
+				year,
+				criteria_set_id: setRow!.id,
+				era,
+				opens_on: vnDate(opensAt),
+				closes_on: vnDate(now + DAY),
+				created_by: accountIds.get(scaleEmail.admin)!,
+				created_at: new Date(opensAt)
+			})
 			.returning('id')
 			.executeTakeFirstOrThrow();
-		audit.push({ at: opensAt, actorId: accountIds.get(scaleEmail.admin)!, actorLabel: scaleEmail.admin, action: 'round.open', objectType: 'round', objectId: round.id, unitId: null, details: { name: roundName, year, criteriaSetId: setRow!.id, communes: communes.length } });
+		audit.push({
+			at: opensAt,
+			actorId: accountIds.get(scaleEmail.admin)!,
+			actorLabel: scaleEmail.admin,
+			action: 'round.open',
+			objectType: 'round',
+			objectId: round.id,
+			unitId: null,
+			details: { name: roundName, year, criteriaSetId: setRow!.id, communes: communes.length }
+		});
 		const byCommune = new Map<number, Plan>(plans.map((p) => [p.commune.id, p]));
 		await inBatches(plans, batch, async (b) => {
 			const out = await trx
@@ -597,16 +795,41 @@ export async function seedScale(db: DB, cfg: Pick<Config, 'reviewLevel' | 'signi
 		// answers and base counts
 		say('Ghi câu trả lời…');
 		const answerRows = plans.flatMap((p) =>
-			[...p.answers].map(([code, a]) => ({ assessment_id: p.assessmentId, indicator_code: code, answer: JSON.stringify(a.answer), revision: a.revision, updated_by: officerOf(p), updated_at: new Date(a.at) }))
+			[...p.answers].map(([code, a]) => ({
+				assessment_id: p.assessmentId,
+				indicator_code: code,
+				answer: JSON.stringify(a.answer),
+				revision: a.revision,
+				updated_by: officerOf(p),
+				updated_at: new Date(a.at)
+			}))
 		);
 		await inBatches(answerRows, batch, (b) => trx.insertInto('assessment_answer').values(b).execute());
 		for (const p of plans) {
 			for (const [code, a] of p.answers) {
-				audit.push({ at: a.at, actorId: officerOf(p), actorLabel: scaleEmail.officer(p.commune.code), action: 'assessment.answer_save', objectType: 'assessment', objectId: p.assessmentId, unitId: p.commune.id, details: { indicator: code, revision: a.revision } });
+				audit.push({
+					at: a.at,
+					actorId: officerOf(p),
+					actorLabel: scaleEmail.officer(p.commune.code),
+					action: 'assessment.answer_save',
+					objectType: 'assessment',
+					objectId: p.assessmentId,
+					unitId: p.commune.id,
+					details: { indicator: code, revision: a.revision }
+				});
 			}
 			if (Object.keys(p.baseCounts).length) {
 				const at = Math.max(opensAt + DAY / 4, Math.min(...[...p.answers.values()].map((a) => a.at), p.lastAt) - DAY / 2);
-				audit.push({ at, actorId: officerOf(p), actorLabel: scaleEmail.officer(p.commune.code), action: 'assessment.base_counts_save', objectType: 'assessment', objectId: p.assessmentId, unitId: p.commune.id, details: { revision: 1, baseCounts: p.baseCounts } });
+				audit.push({
+					at,
+					actorId: officerOf(p),
+					actorLabel: scaleEmail.officer(p.commune.code),
+					action: 'assessment.base_counts_save',
+					objectType: 'assessment',
+					objectId: p.assessmentId,
+					unitId: p.commune.id,
+					details: { revision: 1, baseCounts: p.baseCounts }
+				});
 			}
 		}
 		say(`  ${answerRows.length} câu trả lời`);
@@ -658,19 +881,64 @@ export async function seedScale(db: DB, cfg: Pick<Config, 'reviewLevel' | 'signi
 				objectType: 'evidence',
 				objectId: e.id,
 				unitId: p.commune.id,
-				details: { assessmentId: p.assessmentId, kind: e.kind, name: e.name, sha256: f.sha256, size: f.size, mime: 'application/pdf', indicators: e.indicators, deduplicated: true }
+				details: {
+					assessmentId: p.assessmentId,
+					kind: e.kind,
+					name: e.name,
+					sha256: f.sha256,
+					size: f.size,
+					mime: 'application/pdf',
+					indicators: e.indicators,
+					deduplicated: true
+				}
 			});
 		}
 		say(`  ${allEvidence.length} tài liệu, ${linkRows.length} liên kết chỉ số, ${files.length} tệp lưu trữ`);
 
 		// submissions, review, appraisal, notifications and the workflow's audit records
 		say('Ghi lần gửi hồ sơ, thẩm định, thông báo…');
-		const submissionRows: { assessment_id: number; seq: number; submitted_by: number; submitted_at: Date; snapshot: string; total: number; verdict: string }[] = [];
-		const reviewRows: { assessment_id: number; indicator_code: string; points: number | null; reason: string | null; status: 'pending' | 'accepted' | 'needs_supplement'; request: string | null; revision: number; updated_by: number; updated_at: Date }[] = [];
+		const submissionRows: {
+			assessment_id: number;
+			seq: number;
+			submitted_by: number;
+			submitted_at: Date;
+			snapshot: string;
+			total: number;
+			verdict: string;
+		}[] = [];
+		const reviewRows: {
+			assessment_id: number;
+			indicator_code: string;
+			points: number | null;
+			reason: string | null;
+			status: 'pending' | 'accepted' | 'needs_supplement';
+			request: string | null;
+			revision: number;
+			updated_by: number;
+			updated_at: Date;
+		}[] = [];
 		const commentRows: { assessment_id: number; indicator_code: string; author_id: number; body: string; created_at: Date }[] = [];
 		const correctionRows: { assessment_id: number; created_by: number; created_at: Date; message: string; items: string }[] = [];
-		const appraisalRows: { assessment_id: number; reviewer_id: number; recommendation: 'recognise' | 'not_recognise'; self_total: number; reviewed_total: number; reviewed_verdict: string; criteria: string; remarks: string; created_at: Date }[] = [];
-		const notificationRows: { account_id: number; assessment_id: number; kind: string; message: string; link: string; created_at: Date; read_at: Date | null }[] = [];
+		const appraisalRows: {
+			assessment_id: number;
+			reviewer_id: number;
+			recommendation: 'recognise' | 'not_recognise';
+			self_total: number;
+			reviewed_total: number;
+			reviewed_verdict: string;
+			criteria: string;
+			remarks: string;
+			created_at: Date;
+		}[] = [];
+		const notificationRows: {
+			account_id: number;
+			assessment_id: number;
+			kind: string;
+			message: string;
+			link: string;
+			created_at: Date;
+			read_at: Date | null;
+		}[] = [];
 		const totals = new Map<number, { total: number; verdict: string }>();
 		const indicatorTitle = new Map(indicators.map((x) => [x.indicator.code, x.indicator.title]));
 
@@ -688,7 +956,14 @@ export async function seedScale(db: DB, cfg: Pick<Config, 'reviewLevel' | 'signi
 				baseCounts: p.baseCounts as Record<string, number>,
 				evidence: p.evidence
 					.filter((e) => e.at <= t)
-					.map((e): SubmittedEvidence => ({ id: e.id, code: codes.get(e.id) ?? '', name: e.name, sha256: files[e.fileIndex].sha256, kind: e.kind, indicators: e.indicators }))
+					.map((e): SubmittedEvidence => ({
+						id: e.id,
+						code: codes.get(e.id) ?? '',
+						name: e.name,
+						sha256: files[e.fileIndex].sha256,
+						kind: e.kind,
+						indicators: e.indicators
+					}))
 			});
 			const reviewer = reviewerOf(p);
 			const chair = chairOf(p);
@@ -710,14 +985,38 @@ export async function seedScale(db: DB, cfg: Pick<Config, 'reviewLevel' | 'signi
 						answersNow = { ...finalAnswers, ...Object.fromEntries(p.before) };
 						scored = scoreRaw(set, p.category, answersNow);
 					}
-					submissionRows.push({ assessment_id: p.assessmentId, seq, submitted_by: chair, submitted_at: new Date(step.at), snapshot: JSON.stringify(snapshotAt(step.at, answersNow)), total: scored.total, verdict: scored.verdict });
+					submissionRows.push({
+						assessment_id: p.assessmentId,
+						seq,
+						submitted_by: chair,
+						submitted_at: new Date(step.at),
+						snapshot: JSON.stringify(snapshotAt(step.at, answersNow)),
+						total: scored.total,
+						verdict: scored.verdict
+					});
 				} else if (step.name === 'return') {
-					const items: CorrectionItem[] = p.flagged.map((code) => ({ indicatorCode: code, title: indicatorTitle.get(code) ?? code, request: `Bổ sung tài liệu minh chứng và số liệu gốc cho ${code}.` }));
-					correctionRows.push({ assessment_id: p.assessmentId, created_by: reviewer, created_at: new Date(step.at), message: 'Đề nghị xã bổ sung các nội dung dưới đây và gửi lại hồ sơ.', items: JSON.stringify(items) });
+					const items: CorrectionItem[] = p.flagged.map((code) => ({
+						indicatorCode: code,
+						title: indicatorTitle.get(code) ?? code,
+						request: `Bổ sung tài liệu minh chứng và số liệu gốc cho ${code}.`
+					}));
+					correctionRows.push({
+						assessment_id: p.assessmentId,
+						created_by: reviewer,
+						created_at: new Date(step.at),
+						message: 'Đề nghị xã bổ sung các nội dung dưới đây và gửi lại hồ sơ.',
+						items: JSON.stringify(items)
+					});
 					details = { flagged: p.flagged, message: 'Đề nghị xã bổ sung các nội dung dưới đây và gửi lại hồ sơ.' };
 				} else if (step.name === 'appraise') {
 					const recommendation = finalScore.verdict === 'pass' ? 'recognise' : 'not_recognise';
-					const criteria: AppraisedCriterion[] = finalScore.criteria.map((c) => ({ code: c.code, title: c.title, maxPoints: c.maxPoints, selfPoints: c.points, reviewedPoints: c.points }));
+					const criteria: AppraisedCriterion[] = finalScore.criteria.map((c) => ({
+						code: c.code,
+						title: c.title,
+						maxPoints: c.maxPoints,
+						selfPoints: c.points,
+						reviewedPoints: c.points
+					}));
 					appraisalRows.push({
 						assessment_id: p.assessmentId,
 						reviewer_id: reviewer,
@@ -726,7 +1025,10 @@ export async function seedScale(db: DB, cfg: Pick<Config, 'reviewLevel' | 'signi
 						reviewed_total: finalScore.total,
 						reviewed_verdict: finalScore.verdict,
 						criteria: JSON.stringify(criteria),
-						remarks: recommendation === 'recognise' ? 'Hồ sơ đầy đủ, số liệu có nguồn; đề nghị công nhận.' : 'Chưa đạt một số tiêu chí; đề nghị chưa công nhận.',
+						remarks:
+							recommendation === 'recognise'
+								? 'Hồ sơ đầy đủ, số liệu có nguồn; đề nghị công nhận.'
+								: 'Chưa đạt một số tiêu chí; đề nghị chưa công nhận.',
 						created_at: new Date(step.at)
 					});
 					details = { recommendation, reviewedTotal: finalScore.total, reviewedVerdict: finalScore.verdict };
@@ -745,13 +1047,24 @@ export async function seedScale(db: DB, cfg: Pick<Config, 'reviewLevel' | 'signi
 						from,
 						to: state,
 						...details,
-						snapshot: { criteriaSet: `${set.code}@${set.version}`, category: p.category, answers: answersNow, baseCounts: p.baseCounts, total: scored.total, verdict: scored.verdict, criteria: scored.criteria.map((c) => ({ code: c.code, points: c.points })) }
+						snapshot: {
+							criteriaSet: `${set.code}@${set.version}`,
+							category: p.category,
+							answers: answersNow,
+							baseCounts: p.baseCounts,
+							total: scored.total,
+							verdict: scored.verdict,
+							criteria: scored.criteria.map((c) => ({ code: c.code, points: c.points }))
+						}
 					}
 				});
 				// in-app notifications (who is told what: src/lib/server/notifications)
 				const n = NOTICES[step.name];
 				if (n) {
-					const recipients = [...(n.commune ? communeAccounts : []), ...(n.area === 'reviewer' ? [reviewer] : n.area === 'approver' ? [approverOf(p)] : [])].filter((id) => id !== actor);
+					const recipients = [
+						...(n.commune ? communeAccounts : []),
+						...(n.area === 'reviewer' ? [reviewer] : n.area === 'approver' ? [approverOf(p)] : [])
+					].filter((id) => id !== actor);
 					const old = step.at < now - 2 * DAY;
 					for (const account of recipients) {
 						const read = rng() < (old ? 0.8 : 0.3);
@@ -797,7 +1110,15 @@ export async function seedScale(db: DB, cfg: Pick<Config, 'reviewLevel' | 'signi
 						objectType: 'assessment',
 						objectId: p.assessmentId,
 						unitId: p.commune.id,
-						details: { indicator: indicator.code, communePoints: null, points: null, reason: null, status: stillFlagged || flagged ? 'needs_supplement' : 'accepted', request: flagged ? `Bổ sung tài liệu minh chứng và số liệu gốc cho ${indicator.code}.` : null, revision: 1 }
+						details: {
+							indicator: indicator.code,
+							communePoints: null,
+							points: null,
+							reason: null,
+							status: stillFlagged || flagged ? 'needs_supplement' : 'accepted',
+							request: flagged ? `Bổ sung tài liệu minh chứng và số liệu gốc cho ${indicator.code}.` : null,
+							revision: 1
+						}
 					});
 				}
 			}
@@ -805,8 +1126,21 @@ export async function seedScale(db: DB, cfg: Pick<Config, 'reviewLevel' | 'signi
 			const returnAt = p.steps.find((s) => s.name === 'return')?.at;
 			if (returnAt !== undefined) {
 				for (const code of p.flagged) {
-					commentRows.push({ assessment_id: p.assessmentId, indicator_code: code, author_id: reviewer, body: `Đề nghị xã gửi bản gốc số liệu ${code} và tài liệu kèm theo.`, created_at: new Date(returnAt - 3_600_000) });
-					if (rng() < 0.6) commentRows.push({ assessment_id: p.assessmentId, indicator_code: code, author_id: officer, body: 'Xã đã bổ sung, đề nghị cấp thẩm định xem lại.', created_at: new Date(Math.min(now - 60_000, returnAt + between(rng, 0.2, 2) * DAY)) });
+					commentRows.push({
+						assessment_id: p.assessmentId,
+						indicator_code: code,
+						author_id: reviewer,
+						body: `Đề nghị xã gửi bản gốc số liệu ${code} và tài liệu kèm theo.`,
+						created_at: new Date(returnAt - 3_600_000)
+					});
+					if (rng() < 0.6)
+						commentRows.push({
+							assessment_id: p.assessmentId,
+							indicator_code: code,
+							author_id: officer,
+							body: 'Xã đã bổ sung, đề nghị cấp thẩm định xem lại.',
+							created_at: new Date(Math.min(now - 60_000, returnAt + between(rng, 0.2, 2) * DAY))
+						});
 				}
 			}
 		}
@@ -815,7 +1149,9 @@ export async function seedScale(db: DB, cfg: Pick<Config, 'reviewLevel' | 'signi
 		await inBatches(commentRows, batch, (b) => trx.insertInto('review_comment').values(b).execute());
 		await inBatches(correctionRows, batch, (b) => trx.insertInto('correction_request').values(b).execute());
 		await inBatches(appraisalRows, batch, (b) => trx.insertInto('appraisal').values(b).execute());
-		say(`  ${submissionRows.length} lần gửi, ${reviewRows.length} mục thẩm định, ${commentRows.length} trao đổi, ${appraisalRows.length} báo cáo thẩm định`);
+		say(
+			`  ${submissionRows.length} lần gửi, ${reviewRows.length} mục thẩm định, ${commentRows.length} trao đổi, ${appraisalRows.length} báo cáo thẩm định`
+		);
 
 		// decisions: per reviewing unit, one recognising and one refusing decision
 		say('Ghi quyết định và giấy chứng nhận…');
@@ -827,9 +1163,38 @@ export async function seedScale(db: DB, cfg: Pick<Config, 'reviewLevel' | 'signi
 		}
 		const decisionIds = await takeIds(trx, 'decision', groups.size);
 		const itemIds = await takeIds(trx, 'decision_item', decided.length);
-		const decisionRows: { id: number; number: string; issuing_unit_id: number; outcome: 'recognise' | 'not_recognise'; issued_on: string; signer_name: string; signer_title: string; round_id: number; issued_by: number; created_at: Date }[] = [];
-		const itemRows: { id: number; decision_id: number; assessment_id: number; commune_id: number; category: string; reviewed_total: number; valid_from: string | null; valid_until: string | null }[] = [];
-		const certificatePlans: { itemId: number; p: Plan; issuedOn: string; number: string; validFrom: string; validUntil: string; approver: number; at: number }[] = [];
+		const decisionRows: {
+			id: number;
+			number: string;
+			issuing_unit_id: number;
+			outcome: 'recognise' | 'not_recognise';
+			issued_on: string;
+			signer_name: string;
+			signer_title: string;
+			round_id: number;
+			issued_by: number;
+			created_at: Date;
+		}[] = [];
+		const itemRows: {
+			id: number;
+			decision_id: number;
+			assessment_id: number;
+			commune_id: number;
+			category: string;
+			reviewed_total: number;
+			valid_from: string | null;
+			valid_until: string | null;
+		}[] = [];
+		const certificatePlans: {
+			itemId: number;
+			p: Plan;
+			issuedOn: string;
+			number: string;
+			validFrom: string;
+			validUntil: string;
+			approver: number;
+			at: number;
+		}[] = [];
 		let di = 0;
 		let ii = 0;
 		const numberOf = new Map<number, number>();
@@ -843,13 +1208,43 @@ export async function seedScale(db: DB, cfg: Pick<Config, 'reviewLevel' | 'signi
 			numberOf.set(p0.areaId, k);
 			const number = `${k}/QĐ-UBND`;
 			const id = decisionIds[di++];
-			decisionRows.push({ id, number, issuing_unit_id: p0.areaId, outcome, issued_on: issuedOn, signer_name: accountNames.get(approver)!, signer_title: 'Chủ tịch Ủy ban nhân dân', round_id: round.id, issued_by: approver, created_at: new Date(at) });
+			decisionRows.push({
+				id,
+				number,
+				issuing_unit_id: p0.areaId,
+				outcome,
+				issued_on: issuedOn,
+				signer_name: accountNames.get(approver)!,
+				signer_title: 'Chủ tịch Ủy ban nhân dân',
+				round_id: round.id,
+				issued_by: approver,
+				created_at: new Date(at)
+			});
 			for (const p of group) {
 				const itemId = itemIds[ii++];
 				const validFrom = issuedOn;
 				const validUntil = addYears(issuedOn, 3, -1);
-				itemRows.push({ id: itemId, decision_id: id, assessment_id: p.assessmentId, commune_id: p.commune.id, category: p.category, reviewed_total: totals.get(p.assessmentId)!.total, valid_from: outcome === 'recognise' ? validFrom : null, valid_until: outcome === 'recognise' ? validUntil : null });
-				if (outcome === 'recognise') certificatePlans.push({ itemId, p, issuedOn, number, validFrom, validUntil, approver, at: Math.min(now - 60_000, at + between(rng, 0.05, 1) * DAY) });
+				itemRows.push({
+					id: itemId,
+					decision_id: id,
+					assessment_id: p.assessmentId,
+					commune_id: p.commune.id,
+					category: p.category,
+					reviewed_total: totals.get(p.assessmentId)!.total,
+					valid_from: outcome === 'recognise' ? validFrom : null,
+					valid_until: outcome === 'recognise' ? validUntil : null
+				});
+				if (outcome === 'recognise')
+					certificatePlans.push({
+						itemId,
+						p,
+						issuedOn,
+						number,
+						validFrom,
+						validUntil,
+						approver,
+						at: Math.min(now - 60_000, at + between(rng, 0.05, 1) * DAY)
+					});
 			}
 			audit.push({
 				at,
@@ -866,7 +1261,11 @@ export async function seedScale(db: DB, cfg: Pick<Config, 'reviewLevel' | 'signi
 		await inBatches(itemRows, batch, (b) => trx.insertInto('decision_item').values(b).execute());
 
 		const serials = certificatePlans.length
-			? (await sql<{ seq: number }>`select nextval('certificate_serial_seq')::int as seq from generate_series(1, ${certificatePlans.length})`.execute(trx)).rows.map((r) => Number(r.seq))
+			? (
+					await sql<{
+						seq: number;
+					}>`select nextval('certificate_serial_seq')::int as seq from generate_series(1, ${certificatePlans.length})`.execute(trx)
+				).rows.map((r) => Number(r.seq))
 			: [];
 		const usedCodes = new Set<string>();
 		const certificateRows = certificatePlans.map((c, i) => {
@@ -874,8 +1273,21 @@ export async function seedScale(db: DB, cfg: Pick<Config, 'reviewLevel' | 'signi
 			while (usedCodes.has(code)) code = verificationCode();
 			usedCodes.add(code);
 			const serial = `${c.issuedOn.slice(0, 4)}-${c.p.commune.code}-${String(serials[i]).padStart(6, '0')}`;
-			const payload = signClaims({ s: serial, v: code, c: c.p.commune.code, n: c.p.commune.name, d: c.number, t: c.issuedOn, f: c.validFrom, u: c.validUntil }, key);
-			return { decision_item_id: c.itemId, serial, code, payload, key_id: key.keyId, file_id: fileIds[CERT_FILE], pdf_sha256: files[CERT_FILE].sha256, issued_by: c.approver, issued_at: new Date(c.at) };
+			const payload = signClaims(
+				{ s: serial, v: code, c: c.p.commune.code, n: c.p.commune.name, d: c.number, t: c.issuedOn, f: c.validFrom, u: c.validUntil },
+				key
+			);
+			return {
+				decision_item_id: c.itemId,
+				serial,
+				code,
+				payload,
+				key_id: key.keyId,
+				file_id: fileIds[CERT_FILE],
+				pdf_sha256: files[CERT_FILE].sha256,
+				issued_by: c.approver,
+				issued_at: new Date(c.at)
+			};
 		});
 		const certIds = await takeIds(trx, 'certificate', certificateRows.length);
 		const certRowsWithIds = certificateRows.map((r, i) => ({ id: certIds[i], ...r }));
@@ -890,7 +1302,14 @@ export async function seedScale(db: DB, cfg: Pick<Config, 'reviewLevel' | 'signi
 				objectType: 'certificate',
 				objectId: r.id,
 				unitId: null,
-				details: { decisionId: itemRows.find((x) => x.id === c.itemId)?.decision_id ?? null, decisionItemId: c.itemId, serial: r.serial, code: r.code, sha256: r.pdf_sha256, commune: c.p.commune.code }
+				details: {
+					decisionId: itemRows.find((x) => x.id === c.itemId)?.decision_id ?? null,
+					decisionItemId: c.itemId,
+					serial: r.serial,
+					code: r.code,
+					sha256: r.pdf_sha256,
+					commune: c.p.commune.code
+				}
 			});
 		}
 		say(`  ${decisionRows.length} quyết định, ${itemRows.length} xã trong quyết định, ${certificateRows.length} giấy chứng nhận`);
@@ -899,7 +1318,16 @@ export async function seedScale(db: DB, cfg: Pick<Config, 'reviewLevel' | 'signi
 		say(`  ${notificationRows.length} thông báo`);
 
 		// the audit trail, chained after what is already there
-		audit.push({ at: now, actorId: null, actorLabel: 'seed-scale', action: 'seed.scale', objectType: 'round', objectId: round.id, unitId: null, details: { era, communes: communes.length, states } });
+		audit.push({
+			at: now,
+			actorId: null,
+			actorLabel: 'seed-scale',
+			action: 'seed.scale',
+			objectType: 'round',
+			objectId: round.id,
+			unitId: null,
+			details: { era, communes: communes.length, states }
+		});
 		say(`Ghi ${audit.length} bản ghi nhật ký (chuỗi băm)…`);
 		await writeAuditChain(trx, audit, batch);
 
@@ -939,7 +1367,8 @@ export async function seedScale(db: DB, cfg: Pick<Config, 'reviewLevel' | 'signi
 
 function scoreRaw(set: CriteriaSet, category: CommuneCategory, raw: Record<string, unknown>): ScoreResult {
 	const parsed = parseAnswers(set, raw);
-	if (!parsed.ok) throw new Error(`seed-scale produced invalid answers: ${parsed.errors.map((e) => `${e.location}: ${e.message}`).join('; ')}`);
+	if (!parsed.ok)
+		throw new Error(`seed-scale produced invalid answers: ${parsed.errors.map((e) => `${e.location}: ${e.message}`).join('; ')}`);
 	return score(set, category, parsed.value);
 }
 
@@ -948,7 +1377,12 @@ function scoreAnswers(set: CriteriaSet, category: CommuneCategory, answers: Map<
 }
 
 /** Who is told about which step, with the messages of src/lib/server/assessments/workflow.ts. */
-const NOTICES: Partial<Record<Step['name'], { kind: string; commune: boolean; area: 'reviewer' | 'approver' | null; message: (commune: string, round: string) => string }>> = {
+const NOTICES: Partial<
+	Record<
+		Step['name'],
+		{ kind: string; commune: boolean; area: 'reviewer' | 'approver' | null; message: (commune: string, round: string) => string }
+	>
+> = {
 	submit: { kind: 'submitted', commune: false, area: 'reviewer', message: (n, r) => `${n} đã gửi hồ sơ tự đánh giá (${r}).` },
 	resubmit: { kind: 'resubmitted', commune: false, area: 'reviewer', message: (n) => `${n} đã gửi lại hồ sơ sau khi bổ sung.` },
 	return: { kind: 'returned', commune: true, area: null, message: (n) => `Cấp thẩm định yêu cầu ${n} bổ sung hồ sơ.` },

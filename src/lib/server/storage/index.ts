@@ -54,7 +54,10 @@ const envSchema = z.object({
 export class StorageConfigError extends Error {}
 
 /** The storage settings from `env`; files under `<dataDir>/files` unless STORAGE_DIR says otherwise. */
-export function loadStorageSettings(env: Record<string, string | undefined> = process.env, dataDir: string = config().dataDir): StorageSettings {
+export function loadStorageSettings(
+	env: Record<string, string | undefined> = process.env,
+	dataDir: string = config().dataDir
+): StorageSettings {
 	const present = Object.fromEntries(
 		Object.entries(env).filter(([k, v]) => (k === 'STORAGE_DIR' || k === 'UPLOAD_MAX_MB') && v !== undefined && v.trim() !== '')
 	);

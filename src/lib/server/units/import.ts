@@ -12,7 +12,11 @@ import { z } from 'zod';
 import { deriveCommuneCategory, type UnitEra, type UnitLevel } from '../../domain/units.ts';
 import type { DB } from '../db/index.ts';
 
-const nameSchema = z.string().trim().min(1).transform((s) => s.normalize('NFC'));
+const nameSchema = z
+	.string()
+	.trim()
+	.min(1)
+	.transform((s) => s.normalize('NFC'));
 const pre2025Schema = z.object({
 	data: z
 		.array(
@@ -144,7 +148,14 @@ async function upsertUnits(db: DB, rows: UnitRow[]): Promise<Map<string, number>
 
 const prefixKind = (name: string, kinds: string[]) => kinds.find((k) => name.startsWith(`${k} `)) ?? kinds[0];
 
-export type ImportReport = { era: UnitEra; provinces: number; districts: number; communes: number; lineageLinks: number; unresolvedLinks: number };
+export type ImportReport = {
+	era: UnitEra;
+	provinces: number;
+	districts: number;
+	communes: number;
+	lineageLinks: number;
+	unresolvedLinks: number;
+};
 
 /** Import one parsed file. Only the given province codes when `onlyProvinces` is set (demo). */
 export async function importUnits(db: DB, file: UnitFile, onlyProvinces?: string[]): Promise<ImportReport> {
@@ -155,12 +166,34 @@ export async function importUnits(db: DB, file: UnitFile, onlyProvinces?: string
 			const provinces = file.data.data.filter((p) => keep(p.level1_id));
 			const provIds = await upsertUnits(
 				trx,
-				provinces.map((p) => ({ era: 'pre2025', level: 'province', code: p.level1_id, name: p.name, kind: p.type, parent_id: null, province_id: null, district_id: null, category: null, category_source: null }))
+				provinces.map((p) => ({
+					era: 'pre2025',
+					level: 'province',
+					code: p.level1_id,
+					name: p.name,
+					kind: p.type,
+					parent_id: null,
+					province_id: null,
+					district_id: null,
+					category: null,
+					category_source: null
+				}))
 			);
 			const districts: UnitRow[] = [];
 			for (const p of provinces)
 				for (const d of p.level2s)
-					districts.push({ era: 'pre2025', level: 'district', code: d.level2_id, name: d.name, kind: d.type, parent_id: provIds.get(p.level1_id)!, province_id: provIds.get(p.level1_id)!, district_id: null, category: null, category_source: null });
+					districts.push({
+						era: 'pre2025',
+						level: 'district',
+						code: d.level2_id,
+						name: d.name,
+						kind: d.type,
+						parent_id: provIds.get(p.level1_id)!,
+						province_id: provIds.get(p.level1_id)!,
+						district_id: null,
+						category: null,
+						category_source: null
+					});
 			const distIds = await upsertUnits(trx, districts);
 			const communes: UnitRow[] = [];
 			for (const p of provinces)
@@ -186,7 +219,18 @@ export async function importUnits(db: DB, file: UnitFile, onlyProvinces?: string
 		const provinceKind = (name: string) => (name.startsWith('Thành phố ') ? 'Thành phố Trung ương' : 'Tỉnh');
 		const provIds = await upsertUnits(
 			trx,
-			provinces.map((p) => ({ era: 'post2025', level: 'province', code: p.level1_id, name: p.name, kind: provinceKind(p.name), parent_id: null, province_id: null, district_id: null, category: null, category_source: null }))
+			provinces.map((p) => ({
+				era: 'post2025',
+				level: 'province',
+				code: p.level1_id,
+				name: p.name,
+				kind: provinceKind(p.name),
+				parent_id: null,
+				province_id: null,
+				district_id: null,
+				category: null,
+				category_source: null
+			}))
 		);
 		const communes: UnitRow[] = [];
 		for (const p of provinces)

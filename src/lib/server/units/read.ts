@@ -6,7 +6,11 @@ import type { UnitEra } from '../../domain/units.ts';
 import type { DB } from '../db/index.ts';
 
 export async function unitPlace(db: DB, unitId: number): Promise<(UnitPlace & { level: string }) | undefined> {
-	const u = await db.selectFrom('admin_unit').select(['id', 'district_id', 'province_id', 'level']).where('id', '=', unitId).executeTakeFirst();
+	const u = await db
+		.selectFrom('admin_unit')
+		.select(['id', 'district_id', 'province_id', 'level'])
+		.where('id', '=', unitId)
+		.executeTakeFirst();
 	return u ? { id: u.id, districtId: u.district_id, provinceId: u.province_id, level: u.level } : undefined;
 }
 
@@ -15,7 +19,19 @@ export async function getCommune(db: DB, id: number) {
 		.selectFrom('admin_unit as c')
 		.leftJoin('admin_unit as d', 'd.id', 'c.district_id')
 		.leftJoin('admin_unit as p', 'p.id', 'c.province_id')
-		.select(['c.id', 'c.code', 'c.name', 'c.kind', 'c.era', 'c.category', 'c.category_source', 'c.district_id', 'c.province_id', 'd.name as district_name', 'p.name as province_name'])
+		.select([
+			'c.id',
+			'c.code',
+			'c.name',
+			'c.kind',
+			'c.era',
+			'c.category',
+			'c.category_source',
+			'c.district_id',
+			'c.province_id',
+			'd.name as district_name',
+			'p.name as province_name'
+		])
 		.where('c.id', '=', id)
 		.where('c.level', '=', 'commune')
 		.executeTakeFirst();
@@ -35,7 +51,8 @@ export async function lineageOf(db: DB, unitId: number) {
  * The condition an actor's scope puts on communes for `action`: none visible, all, or those
  * whose `id` / `district_id` / `province_id` equals the actor's unit. One rule for every list.
  */
-export type CommuneScope = { kind: 'none' } | { kind: 'all' } | { kind: 'match'; column: 'id' | 'district_id' | 'province_id'; value: number };
+export type CommuneScope =
+	{ kind: 'none' } | { kind: 'all' } | { kind: 'match'; column: 'id' | 'district_id' | 'province_id'; value: number };
 
 export function communeScope(actor: Actor, action: Action): CommuneScope {
 	const scope = scopeOf(actor.role, action);
@@ -48,7 +65,13 @@ export function communeScope(actor: Actor, action: Action): CommuneScope {
 }
 
 /** Communes the actor may see for `action`, in the era of the deployment, paged. */
-export async function listCommunesInScope(db: DB, actor: Actor, action: Action, era: UnitEra, opts: { q?: string; limit?: number; offset?: number } = {}) {
+export async function listCommunesInScope(
+	db: DB,
+	actor: Actor,
+	action: Action,
+	era: UnitEra,
+	opts: { q?: string; limit?: number; offset?: number } = {}
+) {
 	const scope = communeScope(actor, action);
 	if (scope.kind === 'none') return [];
 	let query = db

@@ -12,12 +12,28 @@ export const load: PageServerLoad = async (event) => {
 	const rounds = await db()
 		.selectFrom('round as r')
 		.innerJoin('criteria_set as s', 's.id', 'r.criteria_set_id')
-		.select(['r.id', 'r.name', 'r.year', 'r.opens_on', 'r.closes_on', 's.code as set_code', 's.version as set_version', (eb) => eb.selectFrom('assessment as a').whereRef('a.round_id', '=', 'r.id').select((e) => e.fn.countAll<number>().as('n')).as('communes')])
+		.select([
+			'r.id',
+			'r.name',
+			'r.year',
+			'r.opens_on',
+			'r.closes_on',
+			's.code as set_code',
+			's.version as set_version',
+			(eb) =>
+				eb
+					.selectFrom('assessment as a')
+					.whereRef('a.round_id', '=', 'r.id')
+					.select((e) => e.fn.countAll<number>().as('n'))
+					.as('communes')
+		])
 		.orderBy('r.id', 'desc')
 		.limit(100)
 		.execute();
 	const manage = can(account.role, 'round.manage');
-	const sets = manage ? await db().selectFrom('criteria_set').select(['id', 'code', 'version']).where('status', '=', 'active').execute() : [];
+	const sets = manage
+		? await db().selectFrom('criteria_set').select(['id', 'code', 'version']).where('status', '=', 'active').execute()
+		: [];
 	return { rounds, manage, sets, provinceCode: account.role === 'province_officer' ? (account.unit?.code ?? '') : '' };
 };
 
@@ -34,7 +50,15 @@ export const actions: Actions = {
 		const account = authorize(event, 'round.manage');
 		const data = await event.request.formData().catch(() => null);
 		const get = (k: string) => (typeof data?.get(k) === 'string' ? (data!.get(k) as string) : '');
-		const values = { name: get('name'), year: get('year'), criteriaSetId: get('criteriaSetId'), opensOn: get('opensOn'), closesOn: get('closesOn'), communeCodes: get('communeCodes'), provinceCodes: get('provinceCodes') };
+		const values = {
+			name: get('name'),
+			year: get('year'),
+			criteriaSetId: get('criteriaSetId'),
+			opensOn: get('opensOn'),
+			closesOn: get('closesOn'),
+			communeCodes: get('communeCodes'),
+			provinceCodes: get('provinceCodes')
+		};
 		const provinceOnly = account.role === 'province_officer' ? (account.unit?.id ?? -1) : null;
 		let roundId: number;
 		try {

@@ -5,7 +5,10 @@ import { listCommunesInScope } from '#lib/server/units/read.ts';
 import { eraForReviewLevel } from '#lib/domain/units.ts';
 import type { PageServerLoad } from './$types';
 
-const query = z.object({ q: z.string().trim().max(100).optional().catch(undefined), page: z.coerce.number().int().min(1).max(10_000).catch(1) });
+const query = z.object({
+	q: z.string().trim().max(100).optional().catch(undefined),
+	page: z.coerce.number().int().min(1).max(10_000).catch(1)
+});
 const PAGE = 50;
 
 export const load: PageServerLoad = async (event) => {

@@ -8,5 +8,7 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = async () => {
 	const key = loadSigningKey(appConfig().signingKeyFile);
 	if (!key) error(404, 'Chưa có khóa ký giấy chứng nhận.');
-	return new Response(publicKeyPem(key), { headers: { 'Content-Type': 'application/x-pem-file; charset=utf-8', 'Cache-Control': 'public, max-age=3600', 'X-Key-Id': key.keyId } });
+	return new Response(publicKeyPem(key), {
+		headers: { 'Content-Type': 'application/x-pem-file; charset=utf-8', 'Cache-Control': 'public, max-age=3600', 'X-Key-Id': key.keyId }
+	});
 };

@@ -8,7 +8,12 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	authorize(event, 'account.manage');
-	const q = z.string().trim().max(100).catch('').parse(event.url.searchParams.get('q') ?? '');
+	const q = z
+		.string()
+		.trim()
+		.max(100)
+		.catch('')
+		.parse(event.url.searchParams.get('q') ?? '');
 	let query = db()
 		.selectFrom('account as a')
 		.leftJoin('admin_unit as u', 'u.id', 'a.unit_id')
@@ -29,7 +34,12 @@ export const actions: Actions = {
 		if (values.fullName.length < 2) return fail(400, { message: 'Hãy nhập họ tên.', values });
 		const password = get('password');
 		try {
-			await createAccount(db(), appConfig(), { ...values, role: values.role as Role, unitCode: values.unitCode || null, password }, { id: admin.id, label: admin.email });
+			await createAccount(
+				db(),
+				appConfig(),
+				{ ...values, role: values.role as Role, unitCode: values.unitCode || null, password },
+				{ id: admin.id, label: admin.email }
+			);
 		} catch (e) {
 			if (e instanceof ZodError) return fail(400, { message: e.issues[0].message, values });
 			if (e instanceof AccountError) return fail(400, { message: e.message, values });

@@ -21,7 +21,10 @@ export const load: PageServerLoad = async (event) => {
 		.groupBy('kind')
 		.execute();
 	const counts = Object.fromEntries(documents.map((d) => [d.kind, Number(d.n)]));
-	const [request, decision] = assessment.state === 'draft' ? [null, undefined] : await Promise.all([latestCorrectionRequest(db(), assessment.id), decisionOfAssessment(db(), assessment.id)]);
+	const [request, decision] =
+		assessment.state === 'draft'
+			? [null, undefined]
+			: await Promise.all([latestCorrectionRequest(db(), assessment.id), decisionOfAssessment(db(), assessment.id)]);
 	const r = status.result;
 	return {
 		assessment,
@@ -40,7 +43,11 @@ export const load: PageServerLoad = async (event) => {
 		evidenceCount: counts.evidence ?? 0,
 		editable: isCommuneEditable(assessment.state) && can(account.role, 'assessment.edit'),
 		canSubmit: can(account.role, 'assessment.submit') && (assessment.state === 'draft' || assessment.state === 'returned'),
-		withinDeadline: canSubmitOn(today(), { opens_on: assessment.round.opensOn, closes_on: assessment.round.closesOn }, assessment.reopenedUntil),
+		withinDeadline: canSubmitOn(
+			today(),
+			{ opens_on: assessment.round.opensOn, closes_on: assessment.round.closesOn },
+			assessment.reopenedUntil
+		),
 		unverifiedNotice: UNVERIFIED_NOTICE,
 		request: assessment.state === 'returned' ? request : null,
 		decision: decision ?? null,
@@ -55,7 +62,13 @@ export const actions: Actions = {
 		const version = z.coerce.number().int().min(0).safeParse(data?.get('version'));
 		if (!version.success) return fail(400, { message: 'Thiếu phiên bản hồ sơ; hãy tải lại trang.', missing: [] });
 		try {
-			await transition(db(), { id: account.id, role: account.role, label: account.email }, assessment.id, assessment.state === 'returned' ? 'resubmit' : 'submit', version.data);
+			await transition(
+				db(),
+				{ id: account.id, role: account.role, label: account.email },
+				assessment.id,
+				assessment.state === 'returned' ? 'resubmit' : 'submit',
+				version.data
+			);
 		} catch (e) {
 			if (e instanceof WorkflowError) return fail(e.status, { message: e.message, missing: e.missing });
 			throw e;

@@ -19,7 +19,12 @@ async function load_set(raw: string) {
 export const load: PageServerLoad = async (event) => {
 	const account = authorize(event, 'criteria.read');
 	const found = await load_set(event.params.id);
-	return { row: found.row, set: found.set, canManage: can(account.role, 'criteria.manage'), canConfirm: can(account.role, 'criteria.confirm') };
+	return {
+		row: found.row,
+		set: found.set,
+		canManage: can(account.role, 'criteria.manage'),
+		canConfirm: can(account.role, 'criteria.confirm')
+	};
 };
 
 export const actions: Actions = {
@@ -38,7 +43,12 @@ export const actions: Actions = {
 		const account = authorize(event, 'criteria.confirm');
 		const found = await load_set(event.params.id);
 		const data = await event.request.formData().catch(() => null);
-		const note = z.string().trim().min(5, 'Vui lòng ghi rõ văn bản đã dùng để đối chiếu (ít nhất 5 ký tự).').max(1000, 'Ghi chú quá dài.').safeParse(data?.get('note') ?? '');
+		const note = z
+			.string()
+			.trim()
+			.min(5, 'Vui lòng ghi rõ văn bản đã dùng để đối chiếu (ít nhất 5 ký tự).')
+			.max(1000, 'Ghi chú quá dài.')
+			.safeParse(data?.get('note') ?? '');
 		const attest = data?.get('attest') === 'yes';
 		if (!note.success) return fail(400, { message: note.error.issues[0].message });
 		if (!attest) return fail(400, { message: 'Cần đánh dấu xác nhận đã đối chiếu với văn bản gốc.' });

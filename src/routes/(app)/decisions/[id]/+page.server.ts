@@ -25,7 +25,9 @@ export const load: PageServerLoad = async (event) => {
 		canRevoke: can(account.role, 'decision.revoke') && decision.outcome === 'recognise',
 		canIssueCertificates: can(account.role, 'certificate.issue') && decision.outcome === 'recognise',
 		canPrint: can(account.role, 'certificate.print') && decision.outcome === 'recognise',
-		certificates: Object.fromEntries([...certificates].map(([itemId, c]) => [itemId, { serial: c.serial, code: c.code, sha256: c.sha256, printed: c.printed }])),
+		certificates: Object.fromEntries(
+			[...certificates].map(([itemId, c]) => [itemId, { serial: c.serial, code: c.code, sha256: c.sha256, printed: c.printed }])
+		),
 		job
 	};
 };
@@ -57,7 +59,13 @@ export const actions: Actions = {
 		const reason = typeof raw === 'string' ? raw : '';
 		const id = idSchema.safeParse(event.params.id);
 		const itemId = idSchema.safeParse(data?.get('itemId'));
-		if (!data || !id.success || !itemId.success) return fail(400, { message: 'Yêu cầu thu hồi không hợp lệ.', itemId: null as number | null, reason, fieldErrors: {} as Record<string, string> });
+		if (!data || !id.success || !itemId.success)
+			return fail(400, {
+				message: 'Yêu cầu thu hồi không hợp lệ.',
+				itemId: null as number | null,
+				reason,
+				fieldErrors: {} as Record<string, string>
+			});
 		const length = reason.normalize('NFC').trim().length;
 		if (length < 5 || length > 2000) {
 			const msg = 'Lý do thu hồi từ 5 đến 2.000 ký tự.';
@@ -66,11 +74,18 @@ export const actions: Actions = {
 		// the item must belong to this decision and be visible to the account
 		const decision = await loadDecision(db(), actorOf(account), id.data);
 		const item = decision?.items.find((i) => i.id === itemId.data);
-		if (!decision || !item) return fail(404, { message: 'Không tìm thấy xã này trong quyết định.', itemId: itemId.data, reason, fieldErrors: {} as Record<string, string> });
+		if (!decision || !item)
+			return fail(404, {
+				message: 'Không tìm thấy xã này trong quyết định.',
+				itemId: itemId.data,
+				reason,
+				fieldErrors: {} as Record<string, string>
+			});
 		try {
 			await revokeRecognition(db(), { ...actorOf(account), label: account.email }, item.id, reason);
 		} catch (e) {
-			if (e instanceof WorkflowError) return fail(e.status, { message: e.message, itemId: item.id, reason, fieldErrors: {} as Record<string, string> });
+			if (e instanceof WorkflowError)
+				return fail(e.status, { message: e.message, itemId: item.id, reason, fieldErrors: {} as Record<string, string> });
 			throw e;
 		}
 		return { done: `Đã thu hồi công nhận ${item.communeName}.`, itemId: item.id };

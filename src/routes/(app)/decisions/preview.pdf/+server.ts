@@ -21,13 +21,28 @@ export const POST: RequestHandler = async (event) => {
 		.innerJoin('admin_unit as c', 'c.id', 'a.commune_id')
 		.innerJoin('round as r', 'r.id', 'a.round_id')
 		.innerJoin('appraisal as p', 'p.assessment_id', 'a.id')
-		.select(['a.id', 'a.category', 'a.state', 'c.id as commune_id', 'c.district_id', 'c.province_id', 'r.id as round_id', 'r.name as round_name', 'p.reviewed_total'])
+		.select([
+			'a.id',
+			'a.category',
+			'a.state',
+			'c.id as commune_id',
+			'c.district_id',
+			'c.province_id',
+			'r.id as round_id',
+			'r.name as round_name',
+			'p.reviewed_total'
+		])
 		.where('a.id', 'in', ids)
 		.execute();
 	const actor = actorOf(account);
-	const mine = rows.filter((r) => r.state === 'appraised' && canOnUnit(actor, 'decision.issue', { id: r.commune_id, districtId: r.district_id, provinceId: r.province_id }));
+	const mine = rows.filter(
+		(r) =>
+			r.state === 'appraised' &&
+			canOnUnit(actor, 'decision.issue', { id: r.commune_id, districtId: r.district_id, provinceId: r.province_id })
+	);
 	if (mine.length !== ids.length) return json({ message: 'Có xã không thuộc địa bàn hoặc chưa có kết luận thẩm định.' }, { status: 404 });
-	if (new Set(mine.map((r) => r.round_id)).size > 1) return json({ message: 'Một quyết định chỉ gồm các xã của cùng một đợt đánh giá.' }, { status: 400 });
+	if (new Set(mine.map((r) => r.round_id)).size > 1)
+		return json({ message: 'Một quyết định chỉ gồm các xã của cùng một đợt đánh giá.' }, { status: 400 });
 	const recognise = form.input.outcome === 'recognise';
 	const pdf = await renderInPool(
 		await decisionData(db(), {
@@ -38,7 +53,13 @@ export const POST: RequestHandler = async (event) => {
 			signerTitle: form.input.signerTitle,
 			issuingUnitId: account.unit.id,
 			roundName: mine[0].round_name,
-			items: mine.map((r) => ({ communeId: r.commune_id, category: r.category, total: r.reviewed_total, validFrom: recognise ? form.input.validFrom : null, validUntil: recognise ? form.input.validUntil : null })),
+			items: mine.map((r) => ({
+				communeId: r.commune_id,
+				category: r.category,
+				total: r.reviewed_total,
+				validFrom: recognise ? form.input.validFrom : null,
+				validUntil: recognise ? form.input.validUntil : null
+			})),
 			preview: true
 		})
 	);

@@ -16,7 +16,8 @@ import type { Actions, PageServerLoad } from './$types';
 
 const actor = (account: SessionAccount) => ({ ...actorOf(account), label: account.email });
 const versionOf = (data: FormData | null) => z.coerce.number().int().min(0).safeParse(data?.get('version'));
-const fields = (data: FormData | null) => Object.fromEntries([...(data?.entries() ?? [])].filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+const fields = (data: FormData | null) =>
+	Object.fromEntries([...(data?.entries() ?? [])].filter(([, v]) => typeof v === 'string')) as Record<string, string>;
 
 async function step<T>(run: () => Promise<T>, done: string) {
 	try {
@@ -71,7 +72,13 @@ export const actions: Actions = {
 			return fail(400, { message: 'Thông tin đánh giá chưa hợp lệ.', item: values.indicator ?? null, fieldErrors, values });
 		}
 		const r = await saveReviewItem(db(), actor(account), assessment, parsed.data);
-		if (!r.ok) return fail(r.status, { message: r.message, item: parsed.data.indicator, fieldErrors: r.status === 400 ? r.fieldErrors : {}, values });
+		if (!r.ok)
+			return fail(r.status, {
+				message: r.message,
+				item: parsed.data.indicator,
+				fieldErrors: r.status === 400 ? r.fieldErrors : {},
+				values
+			});
 		return { done: `Đã lưu đánh giá chỉ số ${parsed.data.indicator}.`, item: parsed.data.indicator };
 	},
 
@@ -80,7 +87,10 @@ export const actions: Actions = {
 		const { account, assessment } = await authorizeAssessment(event, db(), 'review.perform', event.params.id);
 		const values = fields(await event.request.formData().catch(() => null));
 		const set = await assessmentCriteriaSet(db(), assessment);
-		const r = await addComment(db(), actor(account), assessment, set, { indicator: String(values.indicator ?? ''), body: String(values.body ?? '') });
+		const r = await addComment(db(), actor(account), assessment, set, {
+			indicator: String(values.indicator ?? ''),
+			body: String(values.body ?? '')
+		});
 		if (!r.ok) return fail(r.status, { message: r.message, item: values.indicator ?? null, values });
 		return { done: 'Đã gửi trao đổi.', item: values.indicator };
 	},
@@ -100,7 +110,11 @@ export const actions: Actions = {
 		const parsed = AppraisalInputSchema.safeParse(values);
 		if (!parsed.success) return fail(400, { message: parsed.error.issues[0].message, values });
 		return step(
-			() => appraise(db(), actor(account), assessment.id, parsed.data.version, { recommendation: parsed.data.recommendation, remarks: parsed.data.remarks }),
+			() =>
+				appraise(db(), actor(account), assessment.id, parsed.data.version, {
+					recommendation: parsed.data.recommendation,
+					remarks: parsed.data.remarks
+				}),
 			'Đã hoàn thành thẩm định. Hồ sơ chuyển đến lãnh đạo để ra quyết định.'
 		);
 	}

@@ -48,7 +48,10 @@ export const actions: Actions = {
 		const data = await event.request.formData().catch(() => null);
 		const aid = id.safeParse(data?.get('assessmentId'));
 		const a = aid.success ? await loadAssessment(db(), aid.data) : undefined;
-		if (!a || !canOnUnit(actorOf(account), 'round.manage', { id: a.commune.id, districtId: a.commune.districtId, provinceId: a.commune.provinceId })) {
+		if (
+			!a ||
+			!canOnUnit(actorOf(account), 'round.manage', { id: a.commune.id, districtId: a.commune.districtId, provinceId: a.commune.provinceId })
+		) {
 			return fail(404, { message: 'Không tìm thấy hồ sơ đánh giá.' });
 		}
 		try {

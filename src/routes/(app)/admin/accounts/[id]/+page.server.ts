@@ -11,7 +11,12 @@ const idParam = z.coerce.number().int().positive().max(2_147_483_647);
 async function accountOf(raw: string) {
 	const id = idParam.safeParse(raw);
 	const a = id.success
-		? await db().selectFrom('account as a').leftJoin('admin_unit as u', 'u.id', 'a.unit_id').select(['a.id', 'a.email', 'a.full_name', 'a.role', 'a.active', 'u.code as unit_code', 'u.name as unit_name']).where('a.id', '=', id.data).executeTakeFirst()
+		? await db()
+				.selectFrom('account as a')
+				.leftJoin('admin_unit as u', 'u.id', 'a.unit_id')
+				.select(['a.id', 'a.email', 'a.full_name', 'a.role', 'a.active', 'u.code as unit_code', 'u.name as unit_name'])
+				.where('a.id', '=', id.data)
+				.executeTakeFirst()
 		: undefined;
 	if (!a) error(404, 'Không tìm thấy tài khoản.');
 	return a;
@@ -20,7 +25,14 @@ async function accountOf(raw: string) {
 export const load: PageServerLoad = async (event) => {
 	authorize(event, 'account.manage');
 	const account = await accountOf(event.params.id);
-	const history = await db().selectFrom('audit_log').select(['at', 'action', 'actor_label', 'ip']).where('object_type', '=', 'account').where('object_id', '=', String(account.id)).orderBy('id', 'desc').limit(50).execute();
+	const history = await db()
+		.selectFrom('audit_log')
+		.select(['at', 'action', 'actor_label', 'ip'])
+		.where('object_type', '=', 'account')
+		.where('object_id', '=', String(account.id))
+		.orderBy('id', 'desc')
+		.limit(50)
+		.execute();
 	return { account, history };
 };
 

@@ -29,11 +29,21 @@ export const load: PageServerLoad = async (event) => {
 	const known = new Set(set.criteria.flatMap((c) => c.indicators.map((i) => i.code)));
 	const wanted = (event.url.searchParams.get('indicator') ?? '').trim().toUpperCase();
 	return {
-		assessment: { id: assessment.id, state: assessment.state, stateLabel: STATE_LABELS[assessment.state], commune: assessment.commune.name, round: assessment.round.name },
+		assessment: {
+			id: assessment.id,
+			state: assessment.state,
+			stateLabel: STATE_LABELS[assessment.state],
+			commune: assessment.commune.name,
+			round: assessment.round.name
+		},
 		items,
 		kindLabels: EVIDENCE_KIND_LABELS,
 		dossierDocuments: DOSSIER_DOCUMENTS.map((d) => ({ ...d, present: items.some((i) => i.kind === d.kind) })),
-		criteria: set.criteria.map((c) => ({ code: c.code, title: c.title, indicators: c.indicators.map((i) => ({ code: i.code, title: i.title })) })),
+		criteria: set.criteria.map((c) => ({
+			code: c.code,
+			title: c.title,
+			indicators: c.indicators.map((i) => ({ code: i.code, title: i.title }))
+		})),
 		indicator: known.has(wanted) ? wanted : null,
 		mayUpload,
 		canChange: mayUpload && editable,
@@ -64,7 +74,11 @@ export const actions: Actions = {
 		const f = await readForm(event.request);
 		if (!f.success) return fail(400, { message: 'Yêu cầu không hợp lệ; hãy tải lại trang.' });
 		try {
-			await removeEvidence(db(), { assessmentId: assessment.id, evidenceId: f.data.evidence, actor: { id: account.id, label: account.email } });
+			await removeEvidence(db(), {
+				assessmentId: assessment.id,
+				evidenceId: f.data.evidence,
+				actor: { id: account.id, label: account.email }
+			});
 		} catch (e) {
 			return failWith(e);
 		}
@@ -76,7 +90,12 @@ export const actions: Actions = {
 		if (!f.success || !f.data.indicator) return fail(400, { message: 'Hãy chọn chỉ số cần gắn.' });
 		try {
 			const set = await assessmentCriteriaSet(db(), assessment);
-			await linkIndicator(db(), set, { assessmentId: assessment.id, evidenceId: f.data.evidence, indicatorCode: f.data.indicator, actor: { id: account.id, label: account.email } });
+			await linkIndicator(db(), set, {
+				assessmentId: assessment.id,
+				evidenceId: f.data.evidence,
+				indicatorCode: f.data.indicator,
+				actor: { id: account.id, label: account.email }
+			});
 		} catch (e) {
 			return failWith(e);
 		}
@@ -87,7 +106,12 @@ export const actions: Actions = {
 		const f = await readForm(event.request);
 		if (!f.success || !f.data.indicator) return fail(400, { message: 'Yêu cầu không hợp lệ; hãy tải lại trang.' });
 		try {
-			await unlinkIndicator(db(), { assessmentId: assessment.id, evidenceId: f.data.evidence, indicatorCode: f.data.indicator, actor: { id: account.id, label: account.email } });
+			await unlinkIndicator(db(), {
+				assessmentId: assessment.id,
+				evidenceId: f.data.evidence,
+				indicatorCode: f.data.indicator,
+				actor: { id: account.id, label: account.email }
+			});
 		} catch (e) {
 			return failWith(e);
 		}

@@ -12,7 +12,13 @@ export const GET: RequestHandler = async (event) => {
 	if (!id.success) error(404, 'Không tìm thấy bộ tiêu chí.');
 	const found = await findCriteriaSet(db(), id.data);
 	if (!found) error(404, 'Không tìm thấy bộ tiêu chí.');
-	await recordAudit(db(), { actorId: account.id, actorLabel: account.email, action: 'criteria.export', objectType: 'criteria_set', objectId: found.row.id });
+	await recordAudit(db(), {
+		actorId: account.id,
+		actorLabel: account.email,
+		action: 'criteria.export',
+		objectType: 'criteria_set',
+		objectId: found.row.id
+	});
 	return new Response(JSON.stringify(exportCriteriaSet(found), null, 2) + '\n', {
 		headers: {
 			'Content-Type': 'application/json; charset=utf-8',

@@ -19,6 +19,15 @@ export const GET: RequestHandler = async (event) => {
 	// the annex lists only the communes this account may see (all of them for the deciding level)
 	const communes = new Set(visible.items.map((i) => i.communeId));
 	const pdf = await renderInPool(await decisionData(db(), { ...source, items: source.items.filter((i) => communes.has(i.communeId)) }));
-	await recordAudit(db(), { actorId: account.id, actorLabel: account.email, action: 'document.decision', objectType: 'decision', objectId: visible.id, details: { number: visible.number, bytes: pdf.length } });
-	return documentResponse(pdf, `quyet-dinh-${visible.number.replace(/[^0-9A-Za-z]+/g, '-')}.pdf`, { inline: event.url.searchParams.get('view') === '1' });
+	await recordAudit(db(), {
+		actorId: account.id,
+		actorLabel: account.email,
+		action: 'document.decision',
+		objectType: 'decision',
+		objectId: visible.id,
+		details: { number: visible.number, bytes: pdf.length }
+	});
+	return documentResponse(pdf, `quyet-dinh-${visible.number.replace(/[^0-9A-Za-z]+/g, '-')}.pdf`, {
+		inline: event.url.searchParams.get('view') === '1'
+	});
 };

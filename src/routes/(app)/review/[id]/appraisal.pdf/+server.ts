@@ -10,6 +10,14 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = async (event) => {
 	const { account, assessment } = await authorizeAssessment(event, db(), 'review.read', event.params.id);
 	const pdf = await renderInPool(await appraisalData(db(), appConfig(), assessment));
-	await recordAudit(db(), { actorId: account.id, actorLabel: account.email, action: 'document.appraisal', objectType: 'assessment', objectId: assessment.id, unitId: assessment.commune.id, details: { bytes: pdf.length } });
+	await recordAudit(db(), {
+		actorId: account.id,
+		actorLabel: account.email,
+		action: 'document.appraisal',
+		objectType: 'assessment',
+		objectId: assessment.id,
+		unitId: assessment.commune.id,
+		details: { bytes: pdf.length }
+	});
 	return documentResponse(pdf, `bao-cao-tham-dinh-${assessment.commune.code}.pdf`, { inline: event.url.searchParams.get('view') === '1' });
 };

@@ -8,7 +8,6 @@ import { canOnUnit } from '#lib/domain/access.ts';
 import { REVIEW_ITEM_STATUS_LABELS } from '#lib/domain/review.ts';
 import type { Actions, PageServerLoad } from './$types';
 
-
 // Data entry for one criterion, in the decision's order (prev/next), with what the reviewing
 // level said about each indicator (status, request, reviewed points) and the comment thread.
 export const load: PageServerLoad = async (event) => {
@@ -21,7 +20,8 @@ export const load: PageServerLoad = async (event) => {
 	const link = (k: number) => (k >= 0 && k < criteria.length ? { code: criteria[k].code, title: criteria[k].title } : null);
 	const codes = new Set(criteria[i].indicators.map((x) => x.code));
 	const a = ctx.assessment;
-	const [items, comments] = a.state === 'draft' ? [new Map(), []] : await Promise.all([loadReviewItems(db(), a.id), loadComments(db(), a.id)]);
+	const [items, comments] =
+		a.state === 'draft' ? [new Map(), []] : await Promise.all([loadReviewItems(db(), a.id), loadComments(db(), a.id)]);
 	const review = Object.fromEntries(
 		[...codes].map((c) => {
 			const item = items.get(c);
@@ -55,7 +55,10 @@ export const actions: Actions = {
 		const data = await event.request.formData().catch(() => null);
 		const indicator = String(data?.get('indicator') ?? '');
 		const set = await assessmentCriteriaSet(db(), assessment);
-		const r = await addComment(db(), { ...actorOf(account), label: account.email }, assessment, set, { indicator, body: String(data?.get('body') ?? '') });
+		const r = await addComment(db(), { ...actorOf(account), label: account.email }, assessment, set, {
+			indicator,
+			body: String(data?.get('body') ?? '')
+		});
 		if (!r.ok) return fail(r.status, { message: r.message, indicator });
 		return { done: 'Đã gửi trao đổi.', indicator };
 	}

@@ -12,6 +12,14 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = async (event) => {
 	const { account, assessment } = await authorizeAssessment(event, db(), 'evidence.read', event.params.id);
 	const zip = await dossierZip(db(), appConfig(), fileStore(), assessment, renderInPool);
-	await recordAudit(db(), { actorId: account.id, actorLabel: account.email, action: 'document.dossier', objectType: 'assessment', objectId: assessment.id, unitId: assessment.commune.id, details: { files: zip.files } });
+	await recordAudit(db(), {
+		actorId: account.id,
+		actorLabel: account.email,
+		action: 'document.dossier',
+		objectType: 'assessment',
+		objectId: assessment.id,
+		unitId: assessment.commune.id,
+		details: { files: zip.files }
+	});
 	return documentResponse(Readable.toWeb(zip.stream) as ReadableStream<Uint8Array>, zip.fileName, { mime: 'application/zip' });
 };

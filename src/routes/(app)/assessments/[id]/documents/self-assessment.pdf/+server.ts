@@ -11,6 +11,16 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = async (event) => {
 	const { account, assessment } = await authorizeAssessment(event, db(), 'assessment.read', event.params.id);
 	const pdf = await renderInPool(await selfAssessmentData(db(), assessment));
-	await recordAudit(db(), { actorId: account.id, actorLabel: account.email, action: 'document.self_assessment', objectType: 'assessment', objectId: assessment.id, unitId: assessment.commune.id, details: { bytes: pdf.length } });
-	return documentResponse(pdf, `bao-cao-tu-danh-gia-${assessment.commune.code}.pdf`, { inline: event.url.searchParams.get('view') === '1' });
+	await recordAudit(db(), {
+		actorId: account.id,
+		actorLabel: account.email,
+		action: 'document.self_assessment',
+		objectType: 'assessment',
+		objectId: assessment.id,
+		unitId: assessment.commune.id,
+		details: { bytes: pdf.length }
+	});
+	return documentResponse(pdf, `bao-cao-tu-danh-gia-${assessment.commune.code}.pdf`, {
+		inline: event.url.searchParams.get('view') === '1'
+	});
 };

@@ -26,7 +26,12 @@ export const GET: RequestHandler = async (event) => {
 		/* no address (behind a proxy without the header) */
 	}
 	try {
-		const d = await openEvidenceDownload(db(), fileStore(), { assessmentId: assessment.id, evidenceId: evidenceId.data, actor: { id: account.id, label: account.email }, ip });
+		const d = await openEvidenceDownload(db(), fileStore(), {
+			assessmentId: assessment.id,
+			evidenceId: evidenceId.data,
+			actor: { id: account.id, label: account.email },
+			ip
+		});
 		// ?view=1 shows a PDF or an image inside the review page (same origin only); anything else,
 		// and every other request, is an attachment in a sandbox.
 		const inline = event.url.searchParams.get('view') === '1' && VIEWABLE_TYPES.has(d.mime);
@@ -34,11 +39,16 @@ export const GET: RequestHandler = async (event) => {
 			headers: {
 				'Content-Type': d.mime,
 				'Content-Length': String(d.size),
-				'Content-Disposition': inline ? attachmentDisposition(d.fileName).replace(/^attachment/, 'inline') : attachmentDisposition(d.fileName),
+				'Content-Disposition': inline
+					? attachmentDisposition(d.fileName).replace(/^attachment/, 'inline')
+					: attachmentDisposition(d.fileName),
 				'X-Content-Type-Options': 'nosniff',
 				'Cache-Control': 'no-store',
 				...(inline
-					? { 'Content-Security-Policy': "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'", 'X-Frame-Options': 'SAMEORIGIN' }
+					? {
+							'Content-Security-Policy': "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'",
+							'X-Frame-Options': 'SAMEORIGIN'
+						}
 					: { 'Content-Security-Policy': "default-src 'none'; sandbox; frame-ancestors 'none'" })
 			}
 		});

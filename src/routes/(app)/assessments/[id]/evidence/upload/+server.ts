@@ -56,7 +56,14 @@ export const POST: RequestHandler = async (event) => {
 			assessmentId: assessment.id,
 			actor: { id: account.id, label: account.email },
 			meta: received.fields,
-			file: { tempPath: file.tempPath, sha256: file.sha256, size: file.size, mime: type.mime, ext: type.ext, originalName: cleanFileName(file.declaredName, type.ext) }
+			file: {
+				tempPath: file.tempPath,
+				sha256: file.sha256,
+				size: file.size,
+				mime: type.mime,
+				ext: type.ext,
+				originalName: cleanFileName(file.declaredName, type.ext)
+			}
 		});
 		const { deduplicated: _, code, ...rest } = added;
 		return json({ ...rest, ...(code ? { code } : {}) }, { status: 201, headers: { 'Cache-Control': 'no-store' } });

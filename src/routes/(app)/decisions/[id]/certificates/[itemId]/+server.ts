@@ -29,7 +29,14 @@ export const GET: RequestHandler = async (event) => {
 		return documentResponse(await renderInPool(doc), `giay-chung-nhan-xem-truoc-${item.communeCode}.pdf`, { inline: true });
 	}
 	try {
-		const c = await openCertificateForPrint(db(), fileStore(), { id: account.id, label: account.email }, decision.id, item.id, event.url.searchParams.get('reason'));
+		const c = await openCertificateForPrint(
+			db(),
+			fileStore(),
+			{ id: account.id, label: account.email },
+			decision.id,
+			item.id,
+			event.url.searchParams.get('reason')
+		);
 		return documentResponse(Readable.toWeb(c.stream) as ReadableStream<Uint8Array>, c.fileName, { size: c.size });
 	} catch (e) {
 		if (e instanceof WorkflowError) error(e.status, e.message);
