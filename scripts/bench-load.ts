@@ -3,7 +3,7 @@
  *
  * 1. Creates a fresh PostgreSQL database `bench_<random>` (on BENCH_DATABASE_URL, default
  *    postgres://postgres@127.0.0.1:5432/postgres), migrates it and loads the national-scale data
- *    (src/lib/server/seed/scale.ts: every commune, their accounts, one round in every state),
+ *    (scripts/seed/scale.ts: every commune, their accounts, one round in every state),
  *    calling the modules directly.
  * 2. Starts the built server against it (built first if the sources are newer), DEMO_SEED=0,
  *    a temporary DATA_DIR, STORAGE_DIR where the seed stored its PDFs, and
@@ -51,18 +51,9 @@ import { ensureBuilt, requireNode, root } from './runtime.ts';
 import { startServer, type RunningServer } from '../tests/helpers/server.ts';
 import { loadConfig } from '#lib/server/config.ts';
 import { connect } from '#lib/server/db/index.ts';
-import { prepareDatabase } from '#lib/server/db/migrate.ts';
+import { prepareDatabase } from '#lib/server/setup/index.ts';
 import { localFileStore } from '#lib/server/storage/index.ts';
-import {
-	makeRng,
-	samplePdf,
-	scaleAnswer,
-	scaleEmail,
-	seedScale,
-	SCALE_PASSWORD,
-	type Rng,
-	type ScaleReport
-} from '#lib/server/seed/scale.ts';
+import { makeRng, samplePdf, scaleAnswer, scaleEmail, seedScale, SCALE_PASSWORD, type Rng, type ScaleReport } from './seed/scale.ts';
 import { QD06_2019, type Indicator } from '#lib/domain/criteria/index.ts';
 import type { UnitEra } from '#lib/domain/units.ts';
 

@@ -8,7 +8,7 @@
  * Also times parseAnswers (validation of submitted answers) and gapAnalysis, for reference.
  * Aim: scoring the whole country < 100 ms.
  */
-import { makeRng } from '../src/lib/server/seed/scale.ts';
+import { makeRng } from './seed/scale.ts';
 import { QD06_2019 } from '../src/lib/domain/criteria/qd06-2019.ts';
 import type { Indicator } from '../src/lib/domain/criteria/schema.ts';
 import { parseAnswers } from '../src/lib/domain/scoring/answers.ts';

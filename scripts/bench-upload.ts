@@ -35,7 +35,7 @@ import type { RunningServer } from '../tests/helpers/server.ts';
 import { DEMO_PASSWORD, seedDemo } from '#lib/server/seed/demo.ts';
 import { loadConfig } from '#lib/server/config.ts';
 import { connect } from '#lib/server/db/index.ts';
-import { prepareDatabase } from '#lib/server/db/migrate.ts';
+import { prepareDatabase } from '#lib/server/setup/index.ts';
 import { openRound } from '#lib/server/rounds/index.ts';
 
 const MiB = 1024 * 1024;
@@ -298,7 +298,7 @@ try {
 				closesOn: '2099-12-31',
 				communeCodes: [COMMUNE]
 			},
-			{ id: null, label: 'bench-upload' }
+			{ id: null, email: 'bench-upload' }
 		);
 		const row = await conn.db
 			.selectFrom('assessment as a')

@@ -1,9 +1,10 @@
-import type { SessionAccount } from '#lib/server/accounts/index.ts';
+import type { Actor } from '#lib/domain/access.ts';
 
 declare global {
 	namespace App {
 		interface Locals {
-			account: SessionAccount | null;
+			/** The signed-in account, built once per request by the hooks (null: not signed in). */
+			actor: Actor | null;
 			sessionId: string | null;
 			requestId: string;
 		}

@@ -4,7 +4,6 @@ import { log, requestId } from '#lib/server/http/log.ts';
 import { closePool } from '#lib/server/documents/pool.ts';
 import { appConfig, closeApp, db, openApp } from '#lib/server/app.ts';
 import { cookieExpiry, SESSION_COOKIE, validateSession } from '#lib/server/auth/session.ts';
-import { loadSessionAccount } from '#lib/server/accounts/index.ts';
 import { sessionCookieOptions } from '#lib/server/auth/cookie.ts';
 import { sweepTemp } from '#lib/server/storage/index.ts';
 import { pruneAttempts } from '#lib/server/auth/rate-limit.ts';
@@ -42,14 +41,14 @@ export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.requestId = id;
 	const response = await handleRequest({ event, resolve });
 	response.headers.set('X-Request-Id', id);
-	applySecurityHeaders(response, { https: event.url.protocol === 'https:', signedIn: event.locals.account !== null });
+	applySecurityHeaders(response, { https: event.url.protocol === 'https:', signedIn: event.locals.actor !== null });
 	log('info', 'request', {
 		id,
 		method: event.request.method,
 		path: event.url.pathname,
 		status: response.status,
 		ms: Math.round(performance.now() - started),
-		account: event.locals.account?.id ?? null
+		account: event.locals.actor?.id ?? null
 	});
 	return response;
 };
@@ -65,7 +64,7 @@ export const handleError: HandleServerError = (input) => {
 };
 
 const handleRequest: Handle = async ({ event, resolve }) => {
-	event.locals.account = null;
+	event.locals.actor = null;
 	event.locals.sessionId = null;
 	const refusal = crossSiteRefusal(event.request.method, event.url, event.request.headers);
 	if (refusal) {
@@ -85,9 +84,8 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 		const cfg = appConfig();
 		const policy = { idleMs: cfg.sessionIdleMs, maxMs: cfg.sessionMaxMs };
 		const session = await validateSession(db(), token, policy);
-		const account = session ? await loadSessionAccount(db(), session.accountId) : null;
-		if (session && account) {
-			event.locals.account = account;
+		if (session) {
+			event.locals.actor = session.actor;
 			event.locals.sessionId = session.id;
 			if (session.renewed)
 				event.cookies.set(SESSION_COOKIE, token, { ...sessionCookieOptions(event.url), expires: cookieExpiry(session, policy) });

@@ -7,26 +7,24 @@ import crypto from 'node:crypto';
 import { ZodError } from 'zod';
 import { ConfigError, loadConfig, type Config } from '../lib/server/config.ts';
 import { connect, type DB } from '../lib/server/db/index.ts';
-import { prepareDatabase } from '../lib/server/db/migrate.ts';
-import { BUNDLED_UNIT_FILES, importUnits, readUnitFile, UnitImportError } from '../lib/server/units/import.ts';
-import { AccountError, createAccount, emailSchema, setPassword } from '../lib/server/accounts/index.ts';
+import { prepareDatabase } from '../lib/server/setup/index.ts';
+import { BUNDLED_UNIT_FILES, importUnits, readUnitFile } from '../lib/server/units/import.ts';
+import { actorByEmail, createAccount, setPassword } from '../lib/server/accounts/index.ts';
+import { isAppError, notFound } from '../lib/server/errors.ts';
 import { seedDemo, DEMO_ACCOUNTS, DEMO_PASSWORD } from '../lib/server/seed/demo.ts';
 import { verifyAuditChain } from '../lib/server/audit/index.ts';
-import { ROLES, type Role } from '../lib/domain/access.ts';
+import { ROLES, type Role, type SystemActor } from '../lib/domain/access.ts';
 import fs from 'node:fs';
 import { COMMUNE_CATEGORIES, type CommuneCategory } from '../lib/domain/units.ts';
 import { criteriaSetJsonSchema, validateCriteriaSet, type CriteriaSet, type ValidationError } from '../lib/domain/criteria/index.ts';
 import { parseAnswers, score, gapAnalysis } from '../lib/domain/scoring/index.ts';
-import { CriteriaSetError, findCriteriaSet, importCriteriaSet } from '../lib/server/criteria/index.ts';
+import { findCriteriaSet, importCriteriaSet } from '../lib/server/criteria/index.ts';
 import { OPS_USAGE, runOpsCommand } from './ops.ts';
-import { SCALE_USAGE, runScaleCommand, ScaleSeedError } from './scale.ts';
-import { BackupError } from '../lib/server/ops/backup.ts';
 import {
 	generateSigningKey,
 	loadSigningKey,
 	MISSING_KEY_MESSAGE,
 	publicKeyPem,
-	SigningKeyError,
 	verifyPayload
 } from '../lib/server/certificates/signing.ts';
 
@@ -34,7 +32,6 @@ const USAGE = `Cách dùng: npm run cli -- <lệnh>
 
   db migrate                                   cập nhật lược đồ CSDL
   db seed-demo                                 nạp dữ liệu và tài khoản trình diễn
-${SCALE_USAGE}
 ${OPS_USAGE}
   units import [tệp …]                         nhập danh mục đơn vị hành chính (mặc định: hai tệp chính thức kèm theo)
   user create --role R --unit MÃ --email E [--name "Họ tên"] [--password P]
@@ -79,7 +76,7 @@ function readJson(file: string): unknown {
 
 const isSetRef = (s: string) => /^\d{1,9}$|^[A-Z0-9._-]+@\d{1,9}$/.test(s) && !fs.existsSync(s);
 
-const CLI_ACTOR = { id: null, label: `cli:${process.env.USER ?? 'unknown'}` };
+const CLI_ACTOR: SystemActor = { id: null, email: `cli:${process.env.USER ?? 'unknown'}` };
 
 function generatedPassword(): string {
 	return crypto.randomBytes(12).toString('base64url');
@@ -110,14 +107,12 @@ export async function run(argv: string[], cfg: Config = loadConfig()): Promise<v
 			category: { type: 'string' },
 			force: { type: 'boolean' },
 			fix: { type: 'boolean' },
-			era: { type: 'string' },
 			'public-key': { type: 'string' }
 		}
 	});
 	const key = group === 'score' ? 'score' : `${group ?? ''} ${command ?? ''}`.trim();
 	// backup <dir>, restore <dir>, storage check [--fix]
 	if (await runOpsCommand(key, positionals, { fix: values.fix === true }, cfg)) return;
-	if (await runScaleCommand(key, { era: values.era }, cfg)) return;
 	switch (key) {
 		case 'db migrate': {
 			const conn = await connect(cfg);
@@ -167,11 +162,11 @@ export async function run(argv: string[], cfg: Config = loadConfig()): Promise<v
 		}
 		case 'user reset-password': {
 			if (!values.email) throw new UsageError('Cần --email.');
-			const email = emailSchema.parse(values.email);
+			const email = values.email;
 			const password = values.password ?? generatedPassword();
 			return withDb(cfg, async (db) => {
-				const acct = await db.selectFrom('account').select('id').where('email', '=', email).executeTakeFirst();
-				if (!acct) throw new AccountError(`Không có tài khoản với email ${email}.`);
+				const acct = await actorByEmail(db, email);
+				if (!acct) throw notFound(`Không có tài khoản với email ${email}.`);
 				await setPassword(db, acct.id, password, CLI_ACTOR);
 				console.log(`Đã đặt lại mật khẩu cho ${email}; mọi phiên đăng nhập của tài khoản đã kết thúc.`);
 				if (!values.password) console.log(`Mật khẩu tạm thời: ${password}`);
@@ -191,7 +186,7 @@ export async function run(argv: string[], cfg: Config = loadConfig()): Promise<v
 		}
 		case 'certificate public-key': {
 			const key = loadSigningKey(cfg.signingKeyFile);
-			if (!key) throw new SigningKeyError(MISSING_KEY_MESSAGE);
+			if (!key) throw notFound(MISSING_KEY_MESSAGE);
 			console.log(publicKeyPem(key));
 			return;
 		}
@@ -200,7 +195,7 @@ export async function run(argv: string[], cfg: Config = loadConfig()): Promise<v
 			const publicKey = values['public-key']
 				? fs.readFileSync(values['public-key'], 'utf8')
 				: loadSigningKey(cfg.signingKeyFile)?.publicKey;
-			if (!publicKey) throw new SigningKeyError(`${MISSING_KEY_MESSAGE} Hoặc dùng --public-key <tệp PEM>.`);
+			if (!publicKey) throw notFound(`${MISSING_KEY_MESSAGE} Hoặc dùng --public-key <tệp PEM>.`);
 			const r = verifyPayload(positionals[0], publicKey);
 			if (!r.ok) {
 				console.error(`KHÔNG HỢP LỆ: ${r.reason}`);
@@ -245,7 +240,7 @@ export async function run(argv: string[], cfg: Config = loadConfig()): Promise<v
 			if (positionals.length < 1 || positionals.length > 2) throw new UsageError('Cách dùng: criteria export <id|MÃ@phiên_bản> [tệp].');
 			return withDb(cfg, async (db) => {
 				const found = await findCriteriaSet(db, positionals[0]);
-				if (!found) throw new CriteriaSetError(`Không có bộ tiêu chí ${positionals[0]}.`);
+				if (!found) throw notFound(`Không có bộ tiêu chí ${positionals[0]}.`);
 				const text = JSON.stringify(found.set, null, 2) + '\n';
 				if (positionals[1]) {
 					fs.writeFileSync(positionals[1], text);
@@ -276,7 +271,7 @@ export async function run(argv: string[], cfg: Config = loadConfig()): Promise<v
 			if (isSetRef(ref)) {
 				return withDb(cfg, async (db) => {
 					const found = await findCriteriaSet(db, ref);
-					if (!found) throw new CriteriaSetError(`Không có bộ tiêu chí ${ref}.`);
+					if (!found) throw notFound(`Không có bộ tiêu chí ${ref}.`);
 					run(found.set);
 				});
 			}
@@ -306,16 +301,7 @@ if (import.meta.main) {
 			await run(argv);
 		} catch (e) {
 			const known =
-				e instanceof UsageError ||
-				e instanceof InputError ||
-				e instanceof CriteriaSetError ||
-				e instanceof AccountError ||
-				e instanceof UnitImportError ||
-				e instanceof ZodError ||
-				e instanceof ConfigError ||
-				e instanceof SigningKeyError ||
-				e instanceof BackupError ||
-				e instanceof ScaleSeedError;
+				e instanceof UsageError || e instanceof InputError || isAppError(e) || e instanceof ZodError || e instanceof ConfigError;
 			console.error(`Lỗi: ${describe(e)}`);
 			if (!known && process.env.DEBUG) console.error(e);
 			process.exitCode = known ? 2 : 1;

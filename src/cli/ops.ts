@@ -10,8 +10,9 @@
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../lib/server/config.ts';
 import { connect } from '../lib/server/db/index.ts';
-import { createFileStore, loadStorageSettings } from '../lib/server/storage/index.ts';
-import { backup, BackupError, checkableLocalStore, restore, storageCheck, type FileProblem } from '../lib/server/ops/backup.ts';
+import { createFileStore } from '../lib/server/storage/index.ts';
+import { isAppError } from '../lib/server/errors.ts';
+import { backup, checkableLocalStore, restore, storageCheck, type FileProblem } from '../lib/server/ops/backup.ts';
 
 export const OPS_USAGE = `  backup <thư mục>                             sao lưu CSDL và mọi tệp minh chứng vào một thư mục mới (trống)
   restore <thư mục>                            khôi phục bản sao lưu vào một CSDL mới, trống (kiểm tra toàn vẹn trước)
@@ -53,7 +54,7 @@ function words(key: string, positionals: string[]): { group: string; args: strin
 	return { group, args: [...(command ? [command] : []), ...positionals] };
 }
 
-class OpsUsageError extends BackupError {}
+class OpsUsageError extends Error {}
 
 /**
  * Runs `backup <dir>`, `restore <dir>` or `storage check [--fix]`; returns false for any other
@@ -69,7 +70,7 @@ export async function runOpsCommand(key: string, positionals: string[], values: 
 				const started = performance.now();
 				const conn = await connect(cfg);
 				try {
-					const { dir, manifest: m } = await backup(conn.db, createFileStore(loadStorageSettings(process.env, cfg.dataDir)), args[0], {
+					const { dir, manifest: m } = await backup(conn.db, createFileStore(cfg.storage), args[0], {
 						source: conn.kind
 					});
 					const took = performance.now() - started;
@@ -94,7 +95,7 @@ export async function runOpsCommand(key: string, positionals: string[], values: 
 			case 'restore': {
 				if (args.length !== 1) throw new OpsUsageError('Cách dùng: restore <thư mục sao lưu>.');
 				const started = performance.now();
-				const settings = loadStorageSettings(process.env, cfg.dataDir);
+				const settings = cfg.storage;
 				const conn = await connect(cfg);
 				try {
 					const r = await restore(conn.db, createFileStore(settings), args[0], { tmpDir: settings.tmpDir });
@@ -121,7 +122,7 @@ export async function runOpsCommand(key: string, positionals: string[], values: 
 			default: {
 				if (args.length !== 1) throw new OpsUsageError('Cách dùng: storage check [--fix].');
 				const started = performance.now();
-				const settings = loadStorageSettings(process.env, cfg.dataDir);
+				const settings = cfg.storage;
 				const conn = await connect(cfg);
 				try {
 					const r = await storageCheck(conn.db, checkableLocalStore(settings.filesDir), { fix: values.fix === true });
@@ -157,7 +158,7 @@ export async function runOpsCommand(key: string, positionals: string[], values: 
 			}
 		}
 	} catch (e) {
-		if (!(e instanceof BackupError)) throw e;
+		if (!(e instanceof OpsUsageError) && !isAppError(e)) throw e;
 		console.error(`Lỗi: ${e.message}`);
 		process.exitCode = 2;
 		return true;

@@ -38,7 +38,7 @@ const env = useBrowserServer(async () => {
 	if (!valid.ok) throw new Error(`small criteria set invalid: ${JSON.stringify(valid.errors)}`);
 	await withDataDir(dataDir, async (conn) => {
 		await seedDemo(conn.db, conn.config, { withRound: false });
-		const actor = { id: null, label: 'e2e' };
+		const actor = { id: null, email: 'e2e' };
 		const imported = await importCriteriaSet(conn.db, SMALL_CRITERIA_SET, actor);
 		if (!imported.ok) throw new Error(`import failed: ${JSON.stringify(imported)}`);
 		await activateCriteriaSet(conn.db, imported.id, actor);

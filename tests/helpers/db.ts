@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import pg from 'pg';
 import { connect, type Connection } from '#lib/server/db/index.ts';
-import { prepareDatabase } from '#lib/server/db/migrate.ts';
+import { prepareDatabase } from '#lib/server/setup/index.ts';
 import { loadConfig, type Config } from '#lib/server/config.ts';
 
 export type TestDb = Connection & { config: Config; drop: () => Promise<void> };

@@ -5,10 +5,12 @@
  */
 import type { TestDb } from './db.ts';
 import { seedDemo, DEMO_PASSWORD } from '#lib/server/seed/demo.ts';
-import { createAccount } from '#lib/server/accounts/index.ts';
+import { createAccount, loadActor } from '#lib/server/accounts/index.ts';
+import { refreshFigures } from '#lib/server/dossier/index.ts';
+import type { Actor } from '#lib/domain/access.ts';
 import { openRound } from '#lib/server/rounds/index.ts';
 import { QD06_2019 } from '#lib/domain/criteria/index.ts';
-import { fullMarksQd06 } from '#lib/domain/scoring/test-fixtures.ts';
+import { fullMarksQd06 } from './scoring-fixtures.ts';
 import type { FileStore } from '#lib/server/storage/index.ts';
 import { pdf } from './files.ts';
 import crypto from 'node:crypto';
@@ -27,7 +29,7 @@ export async function seedRound(t: TestDb, opts: { opensOn?: string; closesOn?: 
 			t.db,
 			t.config,
 			{ email: 'canbo.xa2@demo.vn', fullName: 'Cán bộ xã B', role: 'commune_officer', unitCode: COMMUNE_B, password: DEMO_PASSWORD },
-			{ id: null, label: 'fixture' }
+			{ id: null, email: 'fixture' }
 		);
 	}
 	const set = await t.db
@@ -48,7 +50,7 @@ export async function seedRound(t: TestDb, opts: { opensOn?: string; closesOn?: 
 			closesOn: opts.closesOn ?? (today > '2099-12-31' ? today : '2099-12-31'),
 			communeCodes: [COMMUNE_A, COMMUNE_B]
 		},
-		{ id: null, label: 'fixture' }
+		{ id: null, email: 'fixture' }
 	);
 	const rows = await t.db
 		.selectFrom('assessment as a')
@@ -132,4 +134,18 @@ export async function completeDossier(t: TestDb, assessmentId: number, uploader:
 				.execute();
 		}
 	}
+	// what the save path keeps on the assessment's row
+	await refreshFigures(t.db, assessmentId);
+}
+
+/** The account of `id` as the actor it is when signed in. */
+export async function actorOf(t: TestDb, id: number): Promise<Actor> {
+	const a = await loadActor(t.db, id);
+	if (!a) throw new Error(`no active account ${id}`);
+	return a;
+}
+
+/** An actor that is not (necessarily) a stored account, for tests of refusals. */
+export function someActor(id: number, email: string, role: Actor['role'] = 'commune_officer'): Actor {
+	return { id, email, name: email, role, unit: null };
 }

@@ -9,16 +9,16 @@
 import { withDataDir } from './db.ts';
 import { completeDossier, COMMUNE_A, COMMUNE_B } from './fixtures.ts';
 import { seedDemo, DEMO_PASSWORD } from '#lib/server/seed/demo.ts';
-import { createAccount, loadSessionAccount } from '#lib/server/accounts/index.ts';
+import { createAccount, loadActor } from '#lib/server/accounts/index.ts';
 import { BUNDLED_UNIT_FILES, importUnits, readUnitFile } from '#lib/server/units/import.ts';
 import { openRound } from '#lib/server/rounds/index.ts';
 import { confirmCriteriaSet } from '#lib/server/criteria/index.ts';
-import { loadAssessment } from '#lib/server/assessments/index.ts';
+import { loadAssessment } from '#lib/server/dossier/index.ts';
 import { transition } from '#lib/server/assessments/workflow.ts';
 import { appraise, startReview } from '#lib/server/reviews/index.ts';
 import { issueDecision } from '#lib/server/decisions/index.ts';
-import { actorOf } from '#lib/server/auth/guard.ts';
-import { loadStorageSettings, localFileStore } from '#lib/server/storage/index.ts';
+import { localFileStore } from '#lib/server/storage/index.ts';
+import { loadStorageSettings } from '#lib/server/config.ts';
 
 export const OUTSIDE_REVIEWER = 'thamdinh.dn@demo.vn';
 export const OUTSIDE_APPROVER = 'lanhdao.dn@demo.vn';
@@ -29,7 +29,7 @@ export type ReviewScenario = { assessmentA: number; assessmentB: number; decisio
 export async function prepareReviewScenario(dataDir: string, opts: { b?: 'appraised' | 'decided' } = {}): Promise<ReviewScenario> {
 	return withDataDir(dataDir, async (t) => {
 		await seedDemo(t.db, t.config, { withRound: false });
-		const system = { id: null, label: 'scenario' };
+		const system = { id: null, email: 'scenario' };
 		await importUnits(t.db, readUnitFile(BUNDLED_UNIT_FILES.post2025), ['48']);
 		await createAccount(
 			t.db,
@@ -71,8 +71,7 @@ export async function prepareReviewScenario(dataDir: string, opts: { b?: 'apprai
 		);
 		const acct = async (email: string) => {
 			const row = await t.db.selectFrom('account').select('id').where('email', '=', email).executeTakeFirstOrThrow();
-			const account = (await loadSessionAccount(t.db, row.id))!;
-			return { ...actorOf(account), label: email };
+			return (await loadActor(t.db, row.id))!;
 		};
 		const [officerA, chairA, officerB, reviewer, approver, admin] = await Promise.all(
 			['canbo.xa@demo.vn', 'chutich.xa@demo.vn', OFFICER_B, 'thamdinh@demo.vn', 'lanhdao@demo.vn', 'quantri@demo.vn'].map(acct)
@@ -90,7 +89,7 @@ export async function prepareReviewScenario(dataDir: string, opts: { b?: 'apprai
 		const store = localFileStore(loadStorageSettings({}, dataDir).filesDir);
 		await completeDossier(t, byCode[COMMUNE_A], officerA.id, store);
 		await completeDossier(t, byCode[COMMUNE_B], officerB.id, store);
-		await confirmCriteriaSet(t.db, set.id, { id: admin.id, label: admin.label }, 'Đã đối chiếu (dữ liệu kiểm thử)');
+		await confirmCriteriaSet(t.db, set.id, admin, 'Đã đối chiếu (dữ liệu kiểm thử)');
 		const version = async (id: number) => (await loadAssessment(t.db, id))!.stateVersion;
 		await transition(t.db, chairA, byCode[COMMUNE_A], 'submit', await version(byCode[COMMUNE_A]));
 		let decisionId: number | null = null;

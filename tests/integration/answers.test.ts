@@ -4,23 +4,16 @@
  * saves really race on two connections).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isHttpError } from '@sveltejs/kit';
 import { freshDb, usingPostgres, type TestDb } from '../helpers/db.ts';
 import { seedRound } from '../helpers/fixtures.ts';
-import { loadSessionAccount } from '#lib/server/accounts/index.ts';
-import { authorizeAssessment, loadAnswers, assessmentCriteriaSet } from '#lib/server/assessments/index.ts';
-import type { Action } from '#lib/domain/access.ts';
+import { loadActor } from '#lib/server/accounts/index.ts';
+import { authorizeAssessment } from '#lib/server/auth/guard.ts';
+import { assessmentCriteriaSet, loadBaseCounts, loadDossier, loadStoredAnswers, type AssessmentInfo } from '#lib/server/dossier/index.ts';
+import type { Action, Actor } from '#lib/domain/access.ts';
 import { verifyAuditChain } from '#lib/server/audit/index.ts';
-import {
-	isSameOrigin,
-	loadBaseCounts,
-	loadEntryView,
-	loadStoredAnswers,
-	saveFromJson,
-	saveFromRequest,
-	type EditContext,
-	type EndpointResult
-} from '#lib/server/answers/index.ts';
+import { entryView, MAX_SAVE_BYTES, parseSaveRequest, save } from '#lib/server/answers/index.ts';
+import { endpoint, httpStatus, isSameOrigin, readJson } from '#lib/edge/index.ts';
+import { isAppError } from '#lib/server/errors.ts';
 import { parseAnswers } from '#lib/domain/scoring/answers.ts';
 import { score, findIndicatorResult } from '#lib/domain/scoring/score.ts';
 
@@ -33,24 +26,42 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => t?.drop());
 
+type EditContext = { actor: Actor; assessment: AssessmentInfo };
+type EndpointResult = { status: number; body: Record<string, any> };
+
 /** What the route does: the guard, with the signed-in account of `accountId`. */
 async function authorizeAs(accountId: number, action: Action, assessmentId: number | string): Promise<EditContext> {
-	const account = await loadSessionAccount(t.db, accountId);
-	const event = { locals: { account, sessionId: null }, url: new URL(`http://127.0.0.1/assessments/${assessmentId}/answers`) };
-	return authorizeAssessment(event as never, t.db, action, String(assessmentId));
+	return authorizeAssessment(t.db, await loadActor(t.db, accountId), action, String(assessmentId));
 }
 
+/** The HTTP status the edge answers a refusal with (200 when nothing is refused). */
 async function httpStatusOf(p: Promise<unknown>): Promise<number> {
 	try {
 		await p;
 	} catch (e) {
-		if (isHttpError(e)) return e.status;
+		if (isAppError(e)) return httpStatus(e);
 		throw e;
 	}
 	return 200;
 }
 
-const body = (r: EndpointResult) => r.body as Record<string, any>;
+/** What the answers endpoint does with a request: the edge reads it within its limit, the module saves. */
+async function respond(ctx: EditContext, work: () => Promise<unknown>): Promise<EndpointResult> {
+	const event = {
+		locals: { actor: ctx.actor, sessionId: null, requestId: 'test' },
+		url: new URL('http://127.0.0.1/assessments/1/answers')
+	};
+	const res = await endpoint(event, async () => Response.json(await work()));
+	return { status: res.status, body: await res.json() };
+}
+const saveFromJson = (db: TestDb['db'], ctx: EditContext, json: unknown) =>
+	respond(ctx, () => save(db, ctx.actor, ctx.assessment, parseSaveRequest(json)));
+const saveFromRequest = (db: TestDb['db'], ctx: EditContext, request: Request) =>
+	respond(ctx, async () => save(db, ctx.actor, ctx.assessment, parseSaveRequest(await readJson(request, MAX_SAVE_BYTES))));
+const loadEntryView = async (db: TestDb['db'], ctx: EditContext, criterion: string | null = null) =>
+	entryView(await loadDossier(db, ctx.assessment), ctx.actor, criterion);
+
+const body = (r: EndpointResult) => r.body;
 
 async function auditRecords(action: string, objectId: number) {
 	return t.db
@@ -266,7 +277,7 @@ describe(`saving answers on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`
 		// the scoring engine sees it as not answered
 		const assessment = ctx.assessment;
 		const set = await assessmentCriteriaSet(t.db, assessment);
-		const raw = Object.fromEntries(Object.entries(await loadAnswers(t.db, assessment.id)).map(([k, v]) => [k, v.answer]));
+		const raw = Object.fromEntries(Object.entries(await loadStoredAnswers(t.db, assessment.id)).map(([k, v]) => [k, v.value]));
 		const parsed = parseAnswers(set, raw);
 		expect(parsed.ok).toBe(true);
 		const result = score(set, assessment.category, parsed.ok ? parsed.value : {});

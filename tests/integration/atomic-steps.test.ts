@@ -9,22 +9,21 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDb, usingPostgres, type TestDb } from '../helpers/db.ts';
 import { completeDossier, seedRound } from '../helpers/fixtures.ts';
-import { loadAssessment } from '#lib/server/assessments/index.ts';
+import { loadAssessment } from '#lib/server/dossier/index.ts';
 import { applyTransition, transition } from '#lib/server/assessments/workflow.ts';
-import { loadSessionAccount } from '#lib/server/accounts/index.ts';
-import { actorOf } from '#lib/server/auth/guard.ts';
+import { loadActor } from '#lib/server/accounts/index.ts';
 import { verifyAuditChain } from '#lib/server/audit/index.ts';
+import type { Actor } from '#lib/domain/access.ts';
 
 let t: TestDb;
 let f: Awaited<ReturnType<typeof seedRound>>;
-let chair: { id: number; role: 'commune_chair'; label: string };
+let chair: Actor;
 
 beforeAll(async () => {
 	t = await freshDb();
 	f = await seedRound(t);
 	await completeDossier(t, f.assessmentA, f.officerA);
-	const account = (await loadSessionAccount(t.db, f.chairA))!;
-	chair = { ...actorOf(account), role: 'commune_chair', label: account.email };
+	chair = (await loadActor(t.db, f.chairA))!;
 }, 180_000);
 afterAll(async () => t?.drop());
 

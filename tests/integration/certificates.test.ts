@@ -5,6 +5,7 @@
  * with Ed25519, the public verification status (valid, expired, revoked), a tampered payload
  * refused by the command line, and reprints that need a reason.
  */
+import type { Actor } from '#lib/domain/access.ts';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,10 +16,9 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDb, usingPostgres, type TestDb } from '../helpers/db.ts';
 import { completeDossier, seedRound } from '../helpers/fixtures.ts';
-import { loadAssessment } from '#lib/server/assessments/index.ts';
+import { loadAssessment } from '#lib/server/dossier/index.ts';
 import { transition } from '#lib/server/assessments/workflow.ts';
-import { loadSessionAccount } from '#lib/server/accounts/index.ts';
-import { actorOf } from '#lib/server/auth/guard.ts';
+import { loadActor } from '#lib/server/accounts/index.ts';
 import { appraise, startReview } from '#lib/server/reviews/index.ts';
 import { issueDecision, revokeRecognition } from '#lib/server/decisions/index.ts';
 import { confirmCriteriaSet } from '#lib/server/criteria/index.ts';
@@ -43,6 +43,7 @@ let keyFile: string;
 let pool: PdfPool;
 let decisionId: number;
 let itemId: number;
+let approverActor: Actor;
 
 beforeAll(async () => {
 	t = await freshDb();
@@ -52,8 +53,8 @@ beforeAll(async () => {
 	generateSigningKey(keyFile);
 	pool = new PdfPool(workerPath()!, 2);
 	const acct = async (id: number) => {
-		const a = (await loadSessionAccount(t.db, id))!;
-		return { ...actorOf(a), label: a.email };
+		const a = (await loadActor(t.db, id))!;
+		return a;
 	};
 	const [chair, reviewer, approver] = await Promise.all([acct(f.chairA), acct(f.reviewer), acct(f.approver)]);
 	const id = f.assessmentA;
@@ -62,7 +63,8 @@ beforeAll(async () => {
 	await transition(t.db, chair, id, 'submit', await v());
 	await startReview(t.db, reviewer, id, await v());
 	await appraise(t.db, reviewer, id, await v(), { recommendation: 'recognise', remarks: '' });
-	await confirmCriteriaSet(t.db, (await loadAssessment(t.db, id))!.criteriaSetId, { id: f.admin, label: 'admin' }, 'kiểm thử');
+	await confirmCriteriaSet(t.db, (await loadAssessment(t.db, id))!.criteriaSet.id, await acct(f.admin), 'kiểm thử');
+	approverActor = approver;
 	decisionId = await issueDecision(t.db, approver, {
 		outcome: 'recognise',
 		number: '42/QĐ-UBND',
@@ -83,7 +85,7 @@ afterAll(async () => {
 
 describe(`certificates on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, () => {
 	const store = () => localFileStore(path.join(dir, 'files'));
-	const approver = () => ({ id: f.approver, label: 'lanhdao@demo.vn' });
+	const approver = () => approverActor;
 
 	it('issues the certificate in a background job: stored PDF, hash, serial, signed QR', async () => {
 		const jobId = await startCertificateJob(t.db, { signingKeyFile: keyFile }, store(), approver(), decisionId, {
@@ -193,12 +195,7 @@ describe(`certificates on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, 
 		expect((await verifyCertificate(t.db, cert.code, '2030-01-01'))!.status).toBe('expired');
 		expect(await verifyCertificate(t.db, 'AAAAA-AAAAA')).toBeUndefined();
 		expect(await verifyCertificate(t.db, "x' or 1=1 --")).toBeUndefined();
-		await revokeRecognition(
-			t.db,
-			{ ...actorOf((await loadSessionAccount(t.db, f.approver))!), label: 'lanhdao@demo.vn' },
-			itemId,
-			'Số liệu không trung thực'
-		);
+		await revokeRecognition(t.db, (await loadActor(t.db, f.approver))!, itemId, 'Số liệu không trung thực');
 		expect((await verifyCertificate(t.db, cert.code, '2027-01-01'))!.status).toBe('revoked');
 		// a revoked recognition's certificate is not printed any more
 		await expect(openCertificateForPrint(t.db, store(), approver(), decisionId, itemId, 'In lại để lưu hồ sơ')).rejects.toThrow(
@@ -210,8 +207,8 @@ describe(`certificates on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, 
 	it('a certificate of a unit merged into another reads "superseded by a merger"', async () => {
 		// a second recognition, for commune B, then B is treated as a pre-2025 unit merged away
 		const acct = async (id: number) => {
-			const a = (await loadSessionAccount(t.db, id))!;
-			return { ...actorOf(a), label: a.email };
+			const a = (await loadActor(t.db, id))!;
+			return a;
 		};
 		const [officerB, reviewer, approver] = await Promise.all([acct(f.officerB), acct(f.reviewer), acct(f.approver)]);
 		const b = f.assessmentB;

@@ -1,3 +1,5 @@
+import type { Actor } from '#lib/domain/access.ts';
+import { AppError } from '#lib/server/errors.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,17 +10,16 @@ import {
 	activateCriteriaSet,
 	activeCriteriaSet,
 	confirmCriteriaSet,
-	CriteriaSetError,
 	findCriteriaSet,
 	importCriteriaSet,
 	listCriteriaSets,
 	previewImport
 } from '#lib/server/criteria/index.ts';
 import { QD06_2019, type CriteriaSet } from '#lib/domain/criteria/index.ts';
-import { createAccount } from '#lib/server/accounts/index.ts';
+import { createAccount, loadActor } from '#lib/server/accounts/index.ts';
 
 let t: TestDb;
-const ADMIN = { id: null as number | null, label: 'admin@test' };
+let ADMIN: Actor;
 const clone = (): CriteriaSet => JSON.parse(JSON.stringify(QD06_2019));
 
 /** Version 2: TC07's top band moved from 98% to 97% (points unchanged). */
@@ -38,9 +39,9 @@ beforeAll(async () => {
 		t.db,
 		t.config,
 		{ email: 'admin@test.vn', fullName: 'Quản trị', role: 'admin', password: 'mat-khau-quan-tri' },
-		{ id: null, label: 'test' }
+		{ id: null, email: 'test' }
 	);
-	ADMIN.id = a.id;
+	ADMIN = (await loadActor(t.db, a.id))!;
 }, 120_000);
 afterAll(async () => t?.drop());
 
@@ -127,16 +128,16 @@ describe(`criteria sets on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`,
 		expect((await activeCriteriaSet(t.db, 'QD06-2019'))?.row.version).toBe(2);
 		const v1 = (await findCriteriaSet(t.db, 'QD06-2019@1'))!;
 		expect(v1.row.status).toBe('retired');
-		await expect(activateCriteriaSet(t.db, v1.row.id, ADMIN)).rejects.toThrow(CriteriaSetError);
+		await expect(activateCriteriaSet(t.db, v1.row.id, ADMIN)).rejects.toThrow(AppError);
 	});
 
 	it('records who confirmed a set against the gazetted text, once', async () => {
 		const v2 = (await findCriteriaSet(t.db, 'QD06-2019@2'))!;
-		await confirmCriteriaSet(t.db, v2.row.id, { id: ADMIN.id!, label: ADMIN.label }, 'Bản gốc đăng Công báo');
+		await confirmCriteriaSet(t.db, v2.row.id, ADMIN, 'Bản gốc đăng Công báo');
 		const after = (await findCriteriaSet(t.db, v2.row.id))!;
 		expect(after.row.confirmedBy).toBe('Quản trị');
 		expect(after.set.confirmation?.by).toBe('Quản trị');
-		await expect(confirmCriteriaSet(t.db, v2.row.id, { id: ADMIN.id!, label: ADMIN.label }, 'lần hai')).rejects.toThrow(/đã được xác nhận/);
+		await expect(confirmCriteriaSet(t.db, v2.row.id, ADMIN, 'lần hai')).rejects.toThrow(/đã được xác nhận/);
 		const audit = await t.db.selectFrom('audit_log').select(['action', 'details']).where('action', '=', 'criteria.confirm').execute();
 		expect(audit).toHaveLength(1);
 		expect(audit[0].details).toMatchObject({ code: 'QD06-2019', version: 2, note: 'Bản gốc đăng Công báo' });

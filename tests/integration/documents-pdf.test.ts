@@ -114,6 +114,7 @@ function selfAssessment(marks: Marks): SelfAssessmentReport {
 			'Đạt đủ 13 tiêu chí, không có tiêu chí nào 0 điểm.',
 			'Tổng điểm đạt ngưỡng 900 điểm của phường thuộc thành phố trực thuộc trung ương.'
 		],
+		blockers: [],
 		signature: { onBehalfOf: 'TM. ỦY BAN NHÂN DÂN', title: 'CHỦ TỊCH', name: 'Nguyễn Thị Hoa' },
 		recipients: ['Sở Y tế thành phố Huế', 'Thường trực Đảng ủy, HĐND phường', 'Lưu: VT, VHXH']
 	};

@@ -12,23 +12,22 @@ import zlib from 'node:zlib';
 import { text } from 'node:stream/consumers';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { freshDb, usingPostgres, type TestDb } from '../helpers/db.ts';
-import { seedRound } from '../helpers/fixtures.ts';
-import { assessmentCriteriaSet, loadAssessment } from '#lib/server/assessments/index.ts';
+import { seedRound, someActor } from '../helpers/fixtures.ts';
+import { assessmentCriteriaSet, listEvidence, loadAssessment } from '#lib/server/dossier/index.ts';
+import { AppError } from '#lib/server/errors.ts';
+import { httpStatus } from '#lib/edge/index.ts';
+import { parseEvidenceFields, type EvidenceMeta } from '#lib/domain/evidence.ts';
 import type { CriteriaSet } from '#lib/domain/criteria/index.ts';
 import { localFileStore, newTempPath, storageKeyFor, sweepTemp, type FileStore } from '#lib/server/storage/index.ts';
 import {
 	addEvidence,
 	cleanFileName,
 	detectAcceptedType,
-	EvidenceError,
 	linkIndicator,
-	listEvidence,
 	openEvidenceDownload,
-	parseEvidenceFieldsOrThrow,
 	receiveUpload,
 	removeEvidence,
-	unlinkIndicator,
-	type EvidenceMeta
+	unlinkIndicator
 } from '#lib/server/evidence/index.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -165,7 +164,7 @@ let root: string;
 let tmpDir: string;
 let filesDir: string;
 let store: FileStore;
-const officerA = () => ({ id: f.officerA, label: 'canbo.xa@demo.vn' });
+const officerA = () => someActor(f.officerA, 'canbo.xa@demo.vn');
 const MAX = 64 * 1024;
 
 const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
@@ -189,18 +188,26 @@ function uploadRequest(
 	return new Request('http://127.0.0.1/assessments/1/evidence/upload', { method: 'POST', body: form });
 }
 
+/** The upload endpoint's check of the form fields. */
+function parseEvidenceFieldsOrThrow(fields: Record<string, string[]>, s: CriteriaSet): EvidenceMeta {
+	const r = parseEvidenceFields(fields, s);
+	if (!r.ok) throw new AppError('invalid', r.message, { fieldErrors: r.fieldErrors });
+	return r.value;
+}
+
 const receive = (req: Request, maxBytes = MAX) =>
 	receiveUpload(req, { maxBytes, tmpDir, parseFields: (fl) => parseEvidenceFieldsOrThrow(fl, set) });
 
-async function expectRefused(p: Promise<unknown>, status: number, message?: RegExp): Promise<EvidenceError> {
+/** A refusal, with the HTTP status the edge answers it with. */
+async function expectRefused(p: Promise<unknown>, status: number, message?: RegExp): Promise<AppError> {
 	const e = await p.then(
 		() => null,
 		(err: unknown) => err
 	);
-	expect(e).toBeInstanceOf(EvidenceError);
-	expect((e as EvidenceError).status).toBe(status);
-	if (message) expect((e as EvidenceError).message).toMatch(message);
-	return e as EvidenceError;
+	expect(e).toBeInstanceOf(AppError);
+	expect(httpStatus(e as AppError)).toBe(status);
+	if (message) expect((e as AppError).message).toMatch(message);
+	return e as AppError;
 }
 
 /** Receive, detect and add, as the upload endpoint does. */
@@ -362,7 +369,7 @@ describe(`receiving a streamed upload (${usingPostgres ? 'PostgreSQL' : 'embedde
 			(err: unknown) => err
 		);
 		expect(e).toBeInstanceOf(Error);
-		expect(e).not.toBeInstanceOf(EvidenceError);
+		expect(e).not.toBeInstanceOf(AppError);
 		expect((e as NodeJS.ErrnoException).code).toMatch(/^E/);
 	});
 
@@ -499,7 +506,7 @@ describe('storing and recording documents', () => {
 		const png = minimalPng([1, 2, 3]);
 		const first = await upload(f.assessmentA, png, 'anh.png');
 		const again = await upload(f.assessmentA, png, 'anh-ban-sao.png', [['indicator', 'TC08.1']]);
-		const other = await upload(f.assessmentB, png, 'anh.png', [['indicator', 'TC07.1']], { id: f.officerB, label: 'canbo.xa2@demo.vn' });
+		const other = await upload(f.assessmentB, png, 'anh.png', [['indicator', 'TC07.1']], someActor(f.officerB, 'canbo.xa2@demo.vn'));
 		expect([first.deduplicated, again.deduplicated, other.deduplicated]).toEqual([false, true, true]);
 		expect(await t.db.selectFrom('stored_file').select('id').where('sha256', '=', sha(png)).execute()).toHaveLength(1);
 		expect(listFiles(filesDir).filter((p) => p.includes(sha(png)))).toHaveLength(1);
@@ -523,7 +530,7 @@ describe('storing and recording documents', () => {
 			.select((eb) => eb.fn.countAll<number>().as('n'))
 			.executeTakeFirstOrThrow();
 		// an uploader that does not exist: the evidence insert fails after the file was moved
-		await expect(upload(f.assessmentA, bytes, 'loi.pdf', [['indicator', 'TC07.1']], { id: 999_999, label: 'ma' })).rejects.toThrow();
+		await expect(upload(f.assessmentA, bytes, 'loi.pdf', [['indicator', 'TC07.1']], someActor(999_999, 'ma'))).rejects.toThrow();
 		expect(await t.db.selectFrom('stored_file').select('id').where('sha256', '=', sha(bytes)).execute()).toHaveLength(0);
 		expect(listFiles(filesDir).filter((p) => p.includes(sha(bytes)))).toEqual([]);
 		const after = await t.db
@@ -563,17 +570,17 @@ describe('storing and recording documents', () => {
 
 	it('refuses changes once the dossier is submitted (409), and allows them again when returned', async () => {
 		const bytes = minimalPdf('Da gui');
-		const item = await upload(f.assessmentB, bytes, 'truoc.pdf', [['indicator', 'TC07.1']], { id: f.officerB, label: 'b' });
+		const item = await upload(f.assessmentB, bytes, 'truoc.pdf', [['indicator', 'TC07.1']], someActor(f.officerB, 'b'));
 		await t.db.updateTable('assessment').set({ state: 'submitted' }).where('id', '=', f.assessmentB).execute();
 		try {
 			await expectRefused(
-				upload(f.assessmentB, minimalPdf('Sau khi gui'), 'sau.pdf', [['indicator', 'TC07.1']], { id: f.officerB, label: 'b' }),
+				upload(f.assessmentB, minimalPdf('Sau khi gui'), 'sau.pdf', [['indicator', 'TC07.1']], someActor(f.officerB, 'b')),
 				409,
 				/không thể thay đổi tài liệu/
 			);
 			expect(listFiles(filesDir).filter((p) => p.includes(sha(minimalPdf('Sau khi gui'))))).toEqual([]);
 			await expectRefused(
-				removeEvidence(t.db, { assessmentId: f.assessmentB, evidenceId: item.id, actor: { id: f.officerB, label: 'b' } }),
+				removeEvidence(t.db, { assessmentId: f.assessmentB, evidenceId: item.id, actor: someActor(f.officerB, 'b') }),
 				409
 			);
 			await expectRefused(
@@ -581,14 +588,14 @@ describe('storing and recording documents', () => {
 					assessmentId: f.assessmentB,
 					evidenceId: item.id,
 					indicatorCode: 'TC01.1',
-					actor: { id: f.officerB, label: 'b' }
+					actor: someActor(f.officerB, 'b')
 				}),
 				409
 			);
 			// returned for correction: only documents of flagged indicators change
 			await t.db.updateTable('assessment').set({ state: 'returned' }).where('id', '=', f.assessmentB).execute();
 			await expectRefused(
-				removeEvidence(t.db, { assessmentId: f.assessmentB, evidenceId: item.id, actor: { id: f.officerB, label: 'b' } }),
+				removeEvidence(t.db, { assessmentId: f.assessmentB, evidenceId: item.id, actor: someActor(f.officerB, 'b') }),
 				409,
 				/chỉ sửa được các chỉ số/
 			);
@@ -607,11 +614,11 @@ describe('storing and recording documents', () => {
 					assessmentId: f.assessmentB,
 					evidenceId: item.id,
 					indicatorCode: 'TC01.1',
-					actor: { id: f.officerB, label: 'b' }
+					actor: someActor(f.officerB, 'b')
 				}),
 				409
 			);
-			await removeEvidence(t.db, { assessmentId: f.assessmentB, evidenceId: item.id, actor: { id: f.officerB, label: 'b' } });
+			await removeEvidence(t.db, { assessmentId: f.assessmentB, evidenceId: item.id, actor: someActor(f.officerB, 'b') });
 		} finally {
 			await t.db.deleteFrom('review_item').where('assessment_id', '=', f.assessmentB).execute();
 			await t.db.updateTable('assessment').set({ state: 'draft' }).where('id', '=', f.assessmentB).execute();
@@ -726,7 +733,7 @@ describe('downloading', () => {
 	it('streams the stored bytes and records every download in the audit trail', async () => {
 		const bytes = minimalPdf('Tai ve');
 		const e = await upload(f.assessmentA, bytes, 'Biên bản họp.pdf');
-		const reviewer = { id: f.reviewer, label: 'thamdinh@demo.vn' };
+		const reviewer = someActor(f.reviewer, 'thamdinh@demo.vn');
 		for (let i = 0; i < 2; i++) {
 			const d = await openEvidenceDownload(t.db, store, {
 				assessmentId: f.assessmentA,
@@ -751,7 +758,7 @@ describe('downloading', () => {
 	it('answers 404 for a document of another assessment, a removed one, and one whose copy is gone', async () => {
 		const bytes = minimalPdf('Khong cho');
 		const e = await upload(f.assessmentA, bytes, 'rieng.pdf');
-		const reviewer = { id: f.reviewer, label: 'r' };
+		const reviewer = someActor(f.reviewer, 'r');
 		const downloads = async () =>
 			Number(
 				(

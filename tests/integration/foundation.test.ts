@@ -2,26 +2,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { freshDb, usingPostgres, type TestDb } from '../helpers/db.ts';
 import { migrateToLatest } from '#lib/server/db/migrate.ts';
-import { BUNDLED_UNIT_FILES, importUnits, parseUnitFile, readUnitFile, UnitImportError } from '#lib/server/units/import.ts';
+import { BUNDLED_UNIT_FILES, importUnits, parseUnitFile, readUnitFile } from '#lib/server/units/import.ts';
+import { AppError } from '#lib/server/errors.ts';
 import {
 	createAccount,
 	login,
-	loadSessionAccount,
+	loadActor,
 	setPassword,
 	setRole,
 	setActive,
 	LOGIN_FAILED_MESSAGE,
-	LOGIN_LIMITED_MESSAGE,
-	AccountError
+	LOGIN_LIMITED_MESSAGE
 } from '#lib/server/accounts/index.ts';
 import { validateSession } from '#lib/server/auth/session.ts';
 import { listCommunesInScope, getCommune } from '#lib/server/units/read.ts';
 import { canOnUnit } from '#lib/domain/access.ts';
-import { actorOf } from '#lib/server/auth/guard.ts';
 import { verifyAuditChain } from '#lib/server/audit/index.ts';
 
 let t: TestDb;
-const SYSTEM = { id: null, label: 'test' };
+const SYSTEM = { id: null, email: 'test' };
 const POLICY = { idleMs: 30 * 60_000, maxMs: 12 * 3_600_000 };
 const PASSWORD = 'mat-khau-dung-1';
 
@@ -120,7 +119,7 @@ describe(`foundation on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, ()
 	});
 
 	it('refuses a file that is not a unit list, and a list with a bad code, writing nothing', async () => {
-		expect(() => parseUnitFile({ hello: 'world' })).toThrow(UnitImportError);
+		expect(() => parseUnitFile({ hello: 'world' })).toThrow(AppError);
 		expect(() => parseUnitFile({ hello: 'world' })).toThrow(/không đúng định dạng/);
 		const bad = {
 			data: [
@@ -175,7 +174,7 @@ describe(`foundation on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, ()
 					{ email: 'x@xa.vn', fullName: 'X', role: 'commune_officer', unitCode: '00000', password: PASSWORD },
 					SYSTEM
 				)
-			).rejects.toThrow(AccountError);
+			).rejects.toThrow(AppError);
 			await expect(
 				createAccount(t.db, t.config, { email: 'y@xa.vn', fullName: 'Y', role: 'reviewer', unitCode: '19753', password: PASSWORD }, SYSTEM)
 			).rejects.toThrow(/Không tìm thấy đơn vị cấp province/);
@@ -185,7 +184,7 @@ describe(`foundation on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, ()
 
 		it('scopes reads: an officer of commune A cannot read commune B; a reviewer sees only the province', async () => {
 			const a = await t.db.selectFrom('account').select('id').where('email', '=', 'a@xa.vn').executeTakeFirstOrThrow();
-			const officer = actorOf((await loadSessionAccount(t.db, a.id))!);
+			const officer = (await loadActor(t.db, a.id))!;
 			expect(canOnUnit(officer, 'unit.read', { id: communeA.id, districtId: communeA.district_id, provinceId: communeA.province_id })).toBe(
 				true
 			);
@@ -196,7 +195,7 @@ describe(`foundation on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, ()
 			expect(visible.map((c) => c.id)).toEqual([communeA.id]);
 
 			const r = await t.db.selectFrom('account').select('id').where('email', '=', 'hue@tinh.vn').executeTakeFirstOrThrow();
-			const reviewer = actorOf((await loadSessionAccount(t.db, r.id))!);
+			const reviewer = (await loadActor(t.db, r.id))!;
 			const area = await listCommunesInScope(t.db, reviewer, 'unit.read', 'post2025', { limit: 1000 });
 			expect(area).toHaveLength(40); // Thành phố Huế has 40 communes since 07/2025
 			expect(area.map((c) => c.id)).not.toContain(communeB.id);

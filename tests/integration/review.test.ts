@@ -14,11 +14,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDb, usingPostgres, type TestDb } from '../helpers/db.ts';
 import { completeDossier, seedRound } from '../helpers/fixtures.ts';
 import { pdf } from '../helpers/files.ts';
-import { assessmentCriteriaSet, loadAssessment } from '#lib/server/assessments/index.ts';
-import { transition, WorkflowError, dossierStatus } from '#lib/server/assessments/workflow.ts';
-import { loadSessionAccount } from '#lib/server/accounts/index.ts';
+import { assessmentCriteriaSet, loadAssessment, loadBaseCounts, loadDossier } from '#lib/server/dossier/index.ts';
+import { transition } from '#lib/server/assessments/workflow.ts';
+import { AppError, isAppError } from '#lib/server/errors.ts';
+import { httpStatus } from '#lib/edge/index.ts';
+import { loadActor } from '#lib/server/accounts/index.ts';
 import { saveAnswer, saveBaseCounts } from '#lib/server/answers/index.ts';
-import { addEvidence, EvidenceError } from '#lib/server/evidence/index.ts';
+import { addEvidence } from '#lib/server/evidence/index.ts';
 import { localFileStore, newTempPath } from '#lib/server/storage/index.ts';
 import {
 	addComment,
@@ -29,14 +31,13 @@ import {
 	saveReviewItem,
 	startReview
 } from '#lib/server/reviews/index.ts';
-import { changesSincePreviousSubmission } from '#lib/server/reviews/submissions.ts';
+import { changesSincePreviousSubmission } from '#lib/server/assessments/submissions.ts';
 import { issueDecision, loadDecision, revokeRecognition, decisionOfAssessment } from '#lib/server/decisions/index.ts';
 import { confirmCriteriaSet } from '#lib/server/criteria/index.ts';
 import { listNotifications } from '#lib/server/notifications/index.ts';
 import { verifyAuditChain } from '#lib/server/audit/index.ts';
-import { actorOf } from '#lib/server/auth/guard.ts';
 import type { ReviewItemInput } from '#lib/domain/review.ts';
-import { fullMarksQd06 } from '#lib/domain/scoring/test-fixtures.ts';
+import { fullMarksQd06 } from '../helpers/scoring-fixtures.ts';
 
 // Email: a local SMTP server receives what the notifications send (configured before first use).
 const mails: { to: string }[] = [];
@@ -56,9 +57,19 @@ let t: TestDb;
 let f: Awaited<ReturnType<typeof seedRound>>;
 let dir: string;
 
+/** A step's outcome as the page sees it: done, or refused with the status and message the edge answers. */
+async function outcome<T>(p: Promise<T>) {
+	try {
+		return { ok: true as const, status: 200, value: await p };
+	} catch (e) {
+		if (!isAppError(e)) throw e;
+		return { ok: false as const, status: httpStatus(e), message: e.message, fieldErrors: e.fieldErrors, body: { message: e.message } };
+	}
+}
+
 const as = async (id: number) => {
-	const account = (await loadSessionAccount(t.db, id))!;
-	return { account, actor: { ...actorOf(account), label: account.email } };
+	const account = (await loadActor(t.db, id))!;
+	return { account, actor: account };
 };
 const item = (indicator: string, over: Partial<ReviewItemInput> = {}): ReviewItemInput => ({
 	indicator,
@@ -106,44 +117,48 @@ describe(`the review loop on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}
 
 		// reviewing needs the review to be started
 		let a = (await loadAssessment(t.db, id))!;
-		expect(await saveReviewItem(t.db, reviewer.actor, a, item(X))).toMatchObject({ ok: false, status: 409 });
+		expect(await outcome(saveReviewItem(t.db, reviewer.actor, a, item(X)))).toMatchObject({ ok: false, status: 409 });
 		a = await startReview(t.db, reviewer.actor, id, a.stateVersion);
 		expect(a.state).toBe('under_review');
 
 		// a different value needs a reason; points above the maximum are refused
-		const status = await dossierStatus(t.db, a);
-		const zMax = status.result.criteria.flatMap((c) => c.indicators).find((i) => i.code === Z)!.maxPoints;
-		expect(await saveReviewItem(t.db, reviewer.actor, a, item(Z, { points: zMax - 5 }))).toMatchObject({
+		const dossier = await loadDossier(t.db, a);
+		const zMax = dossier.self.criteria.flatMap((c) => c.indicators).find((i) => i.code === Z)!.maxPoints;
+		expect(await outcome(saveReviewItem(t.db, reviewer.actor, a, item(Z, { points: zMax - 5 })))).toMatchObject({
 			ok: false,
 			status: 400,
 			fieldErrors: { reason: expect.stringMatching(/cần ghi lý do/) }
 		});
-		expect(await saveReviewItem(t.db, reviewer.actor, a, item(Z, { points: zMax + 1, reason: 'x' }))).toMatchObject({
+		expect(await outcome(saveReviewItem(t.db, reviewer.actor, a, item(Z, { points: zMax + 1, reason: 'x' })))).toMatchObject({
 			ok: false,
 			status: 400,
 			fieldErrors: { points: expect.any(String) }
 		});
-		expect(await saveReviewItem(t.db, reviewer.actor, a, item(Z, { points: zMax - 5, reason: 'Sổ theo dõi thiếu 2 tháng' }))).toMatchObject(
-			{ ok: true }
-		);
+		expect(
+			await outcome(saveReviewItem(t.db, reviewer.actor, a, item(Z, { points: zMax - 5, reason: 'Sổ theo dõi thiếu 2 tháng' })))
+		).toMatchObject({ ok: true });
 		// needs supplement needs a request
-		expect(await saveReviewItem(t.db, reviewer.actor, a, item(X, { status: 'needs_supplement' }))).toMatchObject({
+		expect(await outcome(saveReviewItem(t.db, reviewer.actor, a, item(X, { status: 'needs_supplement' })))).toMatchObject({
 			ok: false,
 			status: 400
 		});
 		expect(
-			await saveReviewItem(
-				t.db,
-				reviewer.actor,
-				a,
-				item(X, { status: 'needs_supplement', request: 'Bổ sung quyết định phân công bản có chữ ký' })
+			await outcome(
+				saveReviewItem(
+					t.db,
+					reviewer.actor,
+					a,
+					item(X, { status: 'needs_supplement', request: 'Bổ sung quyết định phân công bản có chữ ký' })
+				)
 			)
 		).toMatchObject({ ok: true });
 		expect(
-			await saveReviewItem(t.db, reviewer.actor, a, item(Y, { status: 'needs_supplement', request: 'Thiếu sổ khám sức khỏe quý IV' }))
+			await outcome(
+				saveReviewItem(t.db, reviewer.actor, a, item(Y, { status: 'needs_supplement', request: 'Thiếu sổ khám sức khỏe quý IV' }))
+			)
 		).toMatchObject({ ok: true });
 		// a stale revision does not overwrite
-		expect(await saveReviewItem(t.db, reviewer.actor, a, item(Y, { status: 'accepted', revision: 0 }))).toMatchObject({
+		expect(await outcome(saveReviewItem(t.db, reviewer.actor, a, item(Y, { status: 'accepted', revision: 0 })))).toMatchObject({
 			ok: false,
 			status: 409
 		});
@@ -172,11 +187,17 @@ describe(`the review loop on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}
 			.execute();
 		const rev = (code: string) => stored.find((s) => s.indicator_code === code)!.revision;
 		const zAnswer = fullMarksQd06()[Z];
-		expect(await saveAnswer(t.db, ctx, { indicator: Z, answer: zAnswer, expectedRevision: rev(Z) })).toMatchObject({
+		expect(
+			await outcome(saveAnswer(t.db, ctx.account, ctx.assessment, { indicator: Z, answer: zAnswer, expectedRevision: rev(Z) }))
+		).toMatchObject({
 			status: 409,
 			body: { message: expect.stringMatching(/chỉ sửa được các chỉ số/) }
 		});
-		expect(await saveBaseCounts(t.db, ctx, { baseCounts: {}, expectedRevision: a.baseRevision })).toMatchObject({ status: 409 });
+		expect(
+			await outcome(
+				saveBaseCounts(t.db, ctx.account, ctx.assessment, { baseCounts: {}, expectedRevision: (await loadBaseCounts(t.db, a.id)).revision })
+			)
+		).toMatchObject({ status: 409 });
 		const set = await assessmentCriteriaSet(t.db, a);
 		const store = localFileStore(path.join(dir, 'files'));
 		const upload = async (indicators: string[], note: string) => {
@@ -186,17 +207,19 @@ describe(`the review loop on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}
 			const sha256 = (await import('node:crypto')).createHash('sha256').update(content).digest('hex');
 			return addEvidence(t.db, store, set, {
 				assessmentId: id,
-				actor: { id: officer.account.id, label: officer.account.email },
+				actor: officer.account,
 				meta: { kind: 'evidence', indicatorCodes: indicators, docNumber: null, issuedOn: null, issuer: null, summary: note },
 				file: { tempPath, sha256, size: content.length, mime: 'application/pdf', ext: 'pdf', originalName: `${note}.pdf` }
 			});
 		};
-		await expect(upload([Z], 'khong-duoc')).rejects.toThrow(EvidenceError);
+		await expect(upload([Z], 'khong-duoc')).rejects.toThrow(AppError);
 		// the changes: X's answer, a file for Y, a comment on X
 		const xAnswer = { ...fullMarksQd06()[X], source: 'Quyết định số 12/QĐ-UBND' };
-		expect(await saveAnswer(t.db, ctx, { indicator: X, answer: xAnswer, expectedRevision: rev(X) })).toMatchObject({ status: 200 });
+		expect(
+			await outcome(saveAnswer(t.db, ctx.account, ctx.assessment, { indicator: X, answer: xAnswer, expectedRevision: rev(X) }))
+		).toMatchObject({ status: 200 });
 		const added = await upload([Y], 'so-kham-quy-IV');
-		expect(await addComment(t.db, officer.actor, a, set, { indicator: X, body: 'Đã bổ sung quyết định có chữ ký.' })).toMatchObject({
+		expect(await outcome(addComment(t.db, officer.actor, a, { indicator: X, body: 'Đã bổ sung quyết định có chữ ký.' }))).toMatchObject({
 			ok: true
 		});
 
@@ -222,7 +245,9 @@ describe(`the review loop on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}
 		const items = await t.db.selectFrom('review_item').select(['indicator_code', 'revision']).where('assessment_id', '=', id).execute();
 		for (const code of [X, Y]) {
 			expect(
-				await saveReviewItem(t.db, reviewer.actor, a, item(code, { revision: items.find((i) => i.indicator_code === code)!.revision }))
+				await outcome(
+					saveReviewItem(t.db, reviewer.actor, a, item(code, { revision: items.find((i) => i.indicator_code === code)!.revision }))
+				)
 			).toMatchObject({ ok: true });
 		}
 		a = await appraise(t.db, reviewer.actor, id, a.stateVersion, { recommendation: 'recognise', remarks: 'Hồ sơ đầy đủ sau bổ sung.' });
@@ -259,7 +284,7 @@ describe(`the review loop on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}
 		await expect(issueDecision(t.db, approver.actor, { ...base, assessments: [{ id, version: a.stateVersion }] })).rejects.toThrow(
 			/chưa được quản trị viên xác nhận/
 		);
-		await confirmCriteriaSet(t.db, a.criteriaSetId, { id: f.admin, label: 'quantri@demo.vn' }, 'Đối chiếu với văn bản do tỉnh cung cấp');
+		await confirmCriteriaSet(t.db, a.criteriaSet.id, (await loadActor(t.db, f.admin))!, 'Đối chiếu với văn bản do tỉnh cung cấp');
 		const decisionId = await issueDecision(t.db, approver.actor, { ...base, assessments: [{ id, version: a.stateVersion }] });
 		expect((await loadAssessment(t.db, id))!.state).toBe('recognised');
 		const recognition = (await decisionOfAssessment(t.db, id))!;
@@ -337,11 +362,7 @@ describe(`the review loop on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}
 			.where('indicator_code', '=', X)
 			.executeTakeFirstOrThrow();
 		expect(
-			await saveAnswer(
-				t.db,
-				{ account: officerB.account, assessment: a },
-				{ indicator: X, answer: fullMarksQd06()[X], expectedRevision: stored.revision }
-			)
+			await outcome(saveAnswer(t.db, officerB.account, a, { indicator: X, answer: fullMarksQd06()[X], expectedRevision: stored.revision }))
 		).toMatchObject({ status: 409 });
 		expect((await loadAssessment(t.db, id))!.state).toBe('under_review');
 		expect(await t.db.selectFrom('decision_item').select('id').where('assessment_id', '=', id).execute()).toEqual([]);
@@ -357,7 +378,7 @@ describe(`the review loop on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}
 		]);
 		expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
 		const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
-		expect(lost.reason).toBeInstanceOf(WorkflowError);
+		expect(lost.reason).toBeInstanceOf(AppError);
 		expect(lost.reason.message).toMatch(/vừa được người khác cập nhật/);
 		expect(await t.db.selectFrom('appraisal').select('id').where('assessment_id', '=', id).execute()).toHaveLength(1);
 		expect((await loadAssessment(t.db, id))!).toMatchObject({ state: 'appraised', stateVersion: v + 1 });
@@ -416,7 +437,7 @@ describe(`with REVIEW_LEVEL=district on ${usingPostgres ? 'PostgreSQL' : 'embedd
 			d.db,
 			d.config,
 			{ email: 'thamdinh.khac@demo.vn', fullName: 'Thẩm định huyện khác', role: 'reviewer', unitCode: other.code, password: DEMO_PASSWORD },
-			{ id: null, label: 'test' }
+			{ id: null, email: 'test' }
 		);
 	}, 180_000);
 	afterAll(async () => d?.drop());
@@ -424,8 +445,8 @@ describe(`with REVIEW_LEVEL=district on ${usingPostgres ? 'PostgreSQL' : 'embedd
 	it('district reviewers and approvers take the steps for their own district only', async () => {
 		const account = async (email: string) => {
 			const row = await d.db.selectFrom('account').select('id').where('email', '=', email).executeTakeFirstOrThrow();
-			const acc = (await loadSessionAccount(d.db, row.id))!;
-			return { account: acc, actor: { ...actorOf(acc), label: email } };
+			const acc = (await loadActor(d.db, row.id))!;
+			return { account: acc, actor: acc };
 		};
 		const [chair, reviewer, approver, outsider] = await Promise.all(
 			['chutich.xa@demo.vn', 'thamdinh@demo.vn', 'lanhdao@demo.vn', 'thamdinh.khac@demo.vn'].map(account)
@@ -439,10 +460,9 @@ describe(`with REVIEW_LEVEL=district on ${usingPostgres ? 'PostgreSQL' : 'embedd
 		expect((await listNotifications(d.db, reviewer.account.id)).map((n) => n.kind)).toEqual(['submitted']);
 		expect(await listNotifications(d.db, outsider.account.id)).toEqual([]);
 		// the route guard: the other district's reviewer gets 404, the district's passes
-		const { authorizeAssessment } = await import('#lib/server/assessments/index.ts');
-		const event = (acc: typeof reviewer.account) => ({ locals: { account: acc }, url: new URL('http://localhost/review') }) as never;
-		await expect(authorizeAssessment(event(outsider.account), d.db, 'review.perform', String(a.id))).rejects.toMatchObject({ status: 404 });
-		expect((await authorizeAssessment(event(reviewer.account), d.db, 'review.perform', String(a.id))).assessment.id).toBe(a.id);
+		const { authorizeAssessment } = await import('#lib/server/auth/guard.ts');
+		await expect(authorizeAssessment(d.db, outsider.account, 'review.perform', String(a.id))).rejects.toMatchObject({ kind: 'not_found' });
+		expect((await authorizeAssessment(d.db, reviewer.account, 'review.perform', String(a.id))).assessment.id).toBe(a.id);
 		// the whole way to a decision issued by the district
 		await startReview(d.db, reviewer.actor, a.id, await v());
 		await appraise(d.db, reviewer.actor, a.id, await v(), { recommendation: 'not_recognise', remarks: 'Thử ở cấp huyện' });

@@ -225,13 +225,18 @@ export function answersOf(stored: Readonly<Record<string, { value: Answer | null
 	return out;
 }
 
-/** A criterion's data-entry status for the overview, in Vietnamese. */
-export function criterionStatus(cr: CriterionResult): { text: string; tone: 'ok' | 'bad' | '' } {
+/**
+ * A criterion's data-entry status for the overview, in Vietnamese. `blockers`: how many of the
+ * dossier's blockers concern its indicators (a missing source or evidence keeps a fully entered
+ * criterion from being ready).
+ */
+export function criterionStatus(cr: CriterionResult, blockers = 0): { text: string; tone: 'ok' | 'bad' | '' } {
 	const answered = cr.indicators.filter((i) => i.status === 'answered').length;
 	if (cr.indicators.some((i) => i.status === 'invalid')) return { text: 'Có số liệu không hợp lệ', tone: 'bad' };
 	if (answered === 0) return { text: 'Chưa nhập', tone: '' };
 	if (!cr.complete) return { text: `Đang nhập (${answered}/${cr.indicators.length} chỉ số)`, tone: '' };
 	if (cr.zero) return { text: 'Đã nhập đủ — 0 điểm', tone: 'bad' };
 	if (cr.met === false) return { text: 'Đã nhập đủ — chưa đạt', tone: 'bad' };
+	if (blockers > 0) return { text: `Đã nhập đủ — đạt; còn ${blockers} mục thiếu nguồn hoặc minh chứng`, tone: '' };
 	return { text: 'Đã nhập đủ — đạt', tone: 'ok' };
 }

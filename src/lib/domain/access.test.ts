@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ACTIONS, can, canOnUnit, MATRIX, ROLES, SCOPES, scopeOf, type Actor } from './access.ts';
+import { ACTIONS, can, canOnUnit, MATRIX, ROLES, SCOPES, scopeOf, type RuleActor } from './access.ts';
 
 const huế = { provinceId: 1, districtId: 10 };
 const communeA = { id: 100, ...huế };
 const communeB = { id: 101, ...huế }; // same district and province as A
 const communeC = { id: 200, provinceId: 2, districtId: 20 }; // another province
 
-const actor = (role: Actor['role'], unit: Actor['unit']): Actor => ({ id: 1, role, unit });
+const actor = (role: RuleActor['role'], unit: RuleActor['unit']): RuleActor => ({ role, unit });
 
 describe('authorization matrix', () => {
 	it('names only known roles and scopes', () => {

@@ -111,14 +111,26 @@ export function can(role: Role, action: Action): boolean {
 	return scopeOf(role, action) !== undefined;
 }
 
-/** The account as the rules see it: its role and the unit it is bound to. */
-export type Actor = { id: number; role: Role; unit: { id: number; level: UnitLevel } | null };
+/** The unit an account is bound to (none for administrators). */
+export type ActorUnit = { id: number; code: string; name: string; level: UnitLevel; provinceId: number | null; districtId: number | null };
+
+/**
+ * The signed-in account acting: built once per request (the hooks, `locals.actor`) or by the
+ * command line, and passed to every module. `email` labels its records in the audit trail.
+ */
+export type Actor = { id: number; email: string; name: string; role: Role; unit: ActorUnit | null };
+
+/** The deployment itself acting (the command line, seeds, start-up): no account, a label only. */
+export type SystemActor = { id: null; email: string };
+
+/** What the rules need of an actor: its role and the unit it is bound to. */
+export type RuleActor = { role: Role; unit: Pick<ActorUnit, 'id' | 'level'> | null };
 
 /** A commune-level object's place in the unit tree. */
 export type UnitPlace = { id: number; districtId: number | null; provinceId: number | null };
 
 /** Whether `actor` may perform `action` on data of the unit at `place`. */
-export function canOnUnit(actor: Actor, action: Action, place: UnitPlace): boolean {
+export function canOnUnit(actor: RuleActor, action: Action, place: UnitPlace): boolean {
 	const scope = scopeOf(actor.role, action);
 	if (!scope) return false;
 	switch (scope) {

@@ -3,7 +3,7 @@ import { BASE_COUNT_LABELS, baseCountOf, baseCountUsage, checkBaseCounts, parseB
 import { QD06_2019 } from './criteria/qd06-2019.ts';
 import { validateCriteriaSet } from './criteria/schema.ts';
 import type { Indicator } from './criteria/schema.ts';
-import { clone, MINI_SET } from './scoring/test-fixtures.ts';
+import { clone, MINI_SET } from '../../../tests/helpers/scoring-fixtures.ts';
 
 const indicator = (code: string): Indicator => {
 	for (const c of QD06_2019.criteria) for (const i of c.indicators) if (i.code === code) return i;

@@ -190,3 +190,16 @@ export function checkBaseCounts(
 	}
 	return warnings;
 }
+
+/** Stored base counts → BaseCounts (anything malformed is dropped rather than trusted). */
+export function toBaseCounts(raw: unknown): BaseCounts {
+	const parsed = parseBaseCounts(raw ?? {});
+	if (parsed.ok) return parsed.value;
+	const out: BaseCounts = {};
+	if (raw === null || typeof raw !== 'object') return out;
+	for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+		const one = parseBaseCounts({ [k]: v });
+		if (one.ok) Object.assign(out, one.value);
+	}
+	return out;
+}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { QD06_2019 } from './criteria/index.ts';
 import { score } from './scoring/index.ts';
 import type { Answers } from './scoring/answers.ts';
-import { dossierGaps, needsEvidence, type EvidenceSummary } from './completeness.ts';
+import { dossierBlockers, needsEvidence, type EvidenceSummary } from './completeness.ts';
 
 /** A complete, valid answer for every indicator of the default set. */
 function fullAnswers(): Record<string, unknown> {
@@ -30,7 +30,7 @@ const evidenceFor = (codes: string[]): EvidenceSummary[] => [
 describe('dossier completeness', () => {
 	it('finds nothing missing in a full dossier', () => {
 		const a = fullAnswers() as Answers;
-		expect(dossierGaps(QD06_2019, a, score(QD06_2019, 'standard', a), evidenceFor(allCodes))).toEqual([]);
+		expect(dossierBlockers(QD06_2019, a, score(QD06_2019, 'standard', a), evidenceFor(allCodes))).toEqual([]);
 	});
 
 	it('lists unanswered indicators, missing sources, missing evidence and documents', () => {
@@ -40,8 +40,13 @@ describe('dossier completeness', () => {
 		(raw[tc02] as { source?: string }).source = '';
 		const a = raw as Answers;
 		const withoutTc01 = allCodes.filter((c) => !c.startsWith('TC01'));
-		const gaps = dossierGaps(QD06_2019, a, score(QD06_2019, 'standard', a), evidenceFor(withoutTc01).slice(0, 2));
-		expect(gaps).toContainEqual({ kind: 'answer', code: 'TC07.1', message: 'TC07.1: chưa nhập' });
+		const gaps = dossierBlockers(QD06_2019, a, score(QD06_2019, 'standard', a), evidenceFor(withoutTc01).slice(0, 2));
+		expect(gaps).toContainEqual({
+			kind: 'answer',
+			code: 'TC07.1',
+			message: 'TC07.1: chưa nhập',
+			target: { page: 'criterion', criterion: 'TC07', indicator: 'TC07.1' }
+		});
 		expect(gaps).toContainEqual(expect.objectContaining({ kind: 'source', code: tc02 }));
 		expect(gaps.filter((g) => g.kind === 'evidence').map((g) => g.code)).toEqual(QD06_2019.criteria[0].indicators.map((i) => i.code));
 		expect(gaps.filter((g) => g.kind === 'document').map((g) => g.code)).toEqual(['council_minutes', 'explanatory_notes']);
@@ -58,7 +63,14 @@ describe('dossier completeness', () => {
 		const raw = fullAnswers();
 		raw['TC07.1'] = { numerator: 120, denominator: 100, source: 'Trạm y tế', period: '2025' };
 		const a = raw as Answers;
-		const gaps = dossierGaps(QD06_2019, a, score(QD06_2019, 'standard', a), evidenceFor(allCodes));
-		expect(gaps).toEqual([{ kind: 'invalid', code: 'TC07.1', message: 'TC07.1: số liệu không hợp lệ' }]);
+		const gaps = dossierBlockers(QD06_2019, a, score(QD06_2019, 'standard', a), evidenceFor(allCodes));
+		expect(gaps).toEqual([
+			{
+				kind: 'invalid',
+				code: 'TC07.1',
+				message: 'TC07.1: số liệu không hợp lệ',
+				target: { page: 'criterion', criterion: 'TC07', indicator: 'TC07.1' }
+			}
+		]);
 	});
 });

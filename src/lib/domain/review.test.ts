@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { answerSummary, reviewedPoints } from './dossier.ts';
 import {
-	answerSummary,
 	appraisalProblems,
 	approverConflicts,
 	communeMayChange,
@@ -8,12 +8,11 @@ import {
 	diffSubmissions,
 	ReviewItemInputSchema,
 	reviewItemProblems,
-	reviewedPoints,
 	type SubmissionSnapshot
 } from './review.ts';
 import { score } from './scoring/score.ts';
 import { QD06_2019 } from './criteria/qd06-2019.ts';
-import { fullMarksQd06 } from './scoring/test-fixtures.ts';
+import { fullMarksQd06 } from '../../../tests/helpers/scoring-fixtures.ts';
 
 const snap = (over: Partial<SubmissionSnapshot> = {}): SubmissionSnapshot => ({ answers: {}, baseCounts: {}, evidence: [], ...over });
 const doc = (id: number, indicators: string[]) => ({

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { AssessmentState } from './workflow.ts';
 import type { Verdict } from './scoring/score.ts';
 import { canonicalJson } from './canonical-json.ts';
-import type { Indicator } from './criteria/schema.ts';
+import { flaggedCodes } from './dossier.ts';
 
 export const REVIEW_ITEM_STATUSES = ['pending', 'accepted', 'needs_supplement'] as const;
 export type ReviewItemStatus = (typeof REVIEW_ITEM_STATUSES)[number];
@@ -75,20 +75,6 @@ export function reviewItemProblems(
 	if (input.status === 'needs_supplement' && input.request === '') {
 		out.request = 'Cần ghi rõ nội dung xã phải bổ sung.';
 	}
-	return out;
-}
-
-/** The reviewer's points where set, for the scoring engine (R10). */
-export function reviewedPoints(items: Iterable<Pick<ReviewItem, 'indicatorCode' | 'points'>>): Record<string, number> {
-	const out: Record<string, number> = {};
-	for (const i of items) if (i.points !== null) out[i.indicatorCode] = i.points;
-	return out;
-}
-
-/** Indicators flagged for a supplement. */
-export function flaggedCodes(items: Iterable<Pick<ReviewItem, 'indicatorCode' | 'status'>>): Set<string> {
-	const out = new Set<string>();
-	for (const i of items) if (i.status === 'needs_supplement') out.add(i.indicatorCode);
 	return out;
 }
 
@@ -231,38 +217,4 @@ export type DecisionInput = z.output<typeof DecisionInputSchema>;
 /** The approver of a decision must not have reviewed any assessment it covers. */
 export function approverConflicts(approverId: number, reviewersByAssessment: ReadonlyMap<number, ReadonlySet<number>>): number[] {
 	return [...reviewersByAssessment].filter(([, ids]) => ids.has(approverId)).map(([id]) => id);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Showing a commune's answer to the reviewer
-// ---------------------------------------------------------------------------------------------
-
-/** One line describing an answer, in Vietnamese, e.g. "198/200 (99%)", "Có", "Mức 2: …". */
-export function answerSummary(indicator: Indicator, answer: unknown, valueDisplay: string | null): string {
-	if (answer === null || answer === undefined || typeof answer !== 'object') return 'Chưa nhập';
-	const a = answer as Record<string, unknown>;
-	switch (indicator.kind) {
-		case 'check':
-			return a.value === true ? 'Có' : 'Không';
-		case 'rate':
-			return `${a.numerator}/${a.denominator}${valueDisplay ? ` (${valueDisplay})` : ''}`;
-		case 'incidence':
-			return `${a.count} trường hợp / ${a.population} trẻ em${valueDisplay ? ` (${valueDisplay})` : ''}`;
-		case 'survey':
-			return valueDisplay ?? `${a.percent}%`;
-		case 'level': {
-			const level = indicator.levels.find((l) => l.code === a.level);
-			return level ? level.label : String(a.level);
-		}
-		case 'manual':
-			return `${a.points} điểm: ${a.justification}`;
-	}
-}
-
-/** The source and period the commune cited for a figure, e.g. "Trạm y tế · Năm 2026". */
-export function answerSource(answer: unknown): string | null {
-	if (answer === null || typeof answer !== 'object') return null;
-	const a = answer as { source?: unknown; period?: unknown };
-	const parts = [a.source, a.period].filter((x): x is string => typeof x === 'string' && x !== '');
-	return parts.length ? parts.join(' · ') : null;
 }

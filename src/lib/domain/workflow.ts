@@ -51,7 +51,8 @@ export const isCommuneEditable = (s: AssessmentState) => COMMUNE_EDITABLE_STATES
 /** Documents of a dossier besides evidence (QĐ 06 procedure, shared/domain/qd06.md §7). */
 export const EVIDENCE_KINDS = ['evidence', 'request_letter', 'council_minutes', 'explanatory_notes'] as const;
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
-export const DOSSIER_DOCUMENTS: { kind: Exclude<EvidenceKind, 'evidence'>; label: string }[] = [
+export type DossierDocumentKind = Exclude<EvidenceKind, 'evidence'>;
+export const DOSSIER_DOCUMENTS: { kind: DossierDocumentKind; label: string }[] = [
 	{ kind: 'request_letter', label: 'Công văn/tờ trình đề nghị công nhận' },
 	{ kind: 'council_minutes', label: 'Biên bản họp hội đồng đánh giá cấp xã' },
 	{ kind: 'explanatory_notes', label: 'Thuyết minh kết quả và nguồn số liệu' }

@@ -4,7 +4,7 @@
  */
 import { config, type Config } from './config.ts';
 import { connect, type Connection, type DB } from './db/index.ts';
-import { prepareDatabase } from './db/migrate.ts';
+import { prepareDatabase } from './setup/index.ts';
 import { seedDemo, DEMO_ACCOUNTS, DEMO_PASSWORD } from './seed/demo.ts';
 import { generateSigningKey, loadSigningKey } from './certificates/signing.ts';
 
@@ -18,7 +18,7 @@ export async function openApp(): Promise<Connection> {
 		const c = await connect(cfg);
 		try {
 			await prepareDatabase(c.db);
-			if (process.env.DEMO_SEED === '1') {
+			if (cfg.demoSeed) {
 				await seedDemo(c.db, cfg);
 				// a demo deployment signs its certificates with a key of its own
 				if (!loadSigningKey(cfg.signingKeyFile)) generateSigningKey(cfg.signingKeyFile);

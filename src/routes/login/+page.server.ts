@@ -1,5 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
+import { readForm } from '#lib/edge/index.ts';
 import { appConfig, db } from '#lib/server/app.ts';
 import { login, LOGIN_FAILED_MESSAGE } from '#lib/server/accounts/index.ts';
 import { SESSION_COOKIE, cookieExpiry } from '#lib/server/auth/session.ts';
@@ -19,13 +20,13 @@ function safeNext(next: string | null): string {
 }
 
 export const load: PageServerLoad = async ({ locals, url }) => {
-	if (locals.account) redirect(303, safeNext(url.searchParams.get('next')));
+	if (locals.actor) redirect(303, safeNext(url.searchParams.get('next')));
 	return {};
 };
 
 export const actions: Actions = {
 	default: async (event) => {
-		const data = await event.request.formData().catch(() => null);
+		const data = await readForm(event.request).catch(() => null);
 		const raw = { email: data?.get('email'), password: data?.get('password') };
 		const parsed = form.safeParse({
 			email: typeof raw.email === 'string' ? raw.email : '',

@@ -2,7 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import { db } from '#lib/server/app.ts';
 import { invalidateSession, SESSION_COOKIE } from '#lib/server/auth/session.ts';
 import { sessionCookieOptions } from '#lib/server/auth/cookie.ts';
-import { recordAudit } from '#lib/server/audit/index.ts';
+import { by, recordAudit } from '#lib/server/audit/index.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 // Public route (PUBLIC_ROUTES): signing out acts only on the caller's own session, if any.
@@ -12,11 +12,10 @@ export const load: PageServerLoad = async () => redirect(303, '/');
 export const actions: Actions = {
 	default: async (event) => {
 		const { locals, cookies, url } = event;
-		if (locals.sessionId && locals.account) {
+		if (locals.sessionId && locals.actor) {
 			await invalidateSession(db(), locals.sessionId);
 			await recordAudit(db(), {
-				actorId: locals.account.id,
-				actorLabel: locals.account.email,
+				...by(locals.actor),
 				action: 'auth.logout',
 				objectType: 'session',
 				objectId: locals.sessionId,

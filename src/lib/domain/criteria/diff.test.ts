@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { diffCriteriaSets } from './diff.ts';
 import { QD06_2019 } from './qd06-2019.ts';
 import type { CriteriaSet } from './schema.ts';
-import { clone } from '../scoring/test-fixtures.ts';
+import { clone } from '../../../../tests/helpers/scoring-fixtures.ts';
 
 describe('diffCriteriaSets', () => {
 	it('identical sets', () => {

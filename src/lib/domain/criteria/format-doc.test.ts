@@ -4,7 +4,7 @@ import formatMd from './FORMAT.md?raw';
 import { validateCriteriaSet } from './schema.ts';
 import { QD06_2019 } from './qd06-2019.ts';
 import { parseAnswers } from '../scoring/answers.ts';
-import { clone } from '../scoring/test-fixtures.ts';
+import { clone } from '../../../../tests/helpers/scoring-fixtures.ts';
 
 const blocks = [...formatMd.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]) as unknown);
 

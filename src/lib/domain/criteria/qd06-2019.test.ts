@@ -13,7 +13,7 @@ import {
 	hasUnverifiedItems,
 	listUnverifiedItems
 } from './qd06-2019.ts';
-import { MINI_SET } from '../scoring/test-fixtures.ts';
+import { MINI_SET } from '../../../../tests/helpers/scoring-fixtures.ts';
 
 const NAMES: [string, string][] = [
 	['TC01', 'Nguồn lực thực hiện quyền trẻ em'],

@@ -3,7 +3,7 @@ import committedJsonSchema from './criteria-set.schema.json' with { type: 'json'
 import { criteriaSetJsonSchema, describeSetPath, formatPath, parseCriteriaSet, totalMaxPoints, validateCriteriaSet } from './schema.ts';
 import type { ValidationError } from './schema.ts';
 import { QD06_2019 } from './qd06-2019.ts';
-import { MINI_SET, clone } from '../scoring/test-fixtures.ts';
+import { MINI_SET, clone } from '../../../../tests/helpers/scoring-fixtures.ts';
 
 type Json = Record<string, any>;
 

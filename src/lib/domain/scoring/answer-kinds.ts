@@ -26,3 +26,13 @@ export function answerKindOf(answer: unknown): IndicatorKind | null {
 	if ('points' in a || 'justification' in a) return 'manual';
 	return null;
 }
+
+/**
+ * A stored answer that no longer passes `parseAnswers` (see `readStoredAnswers`): kept with the
+ * reason, so that the scoring engine reports the indicator as invalid rather than unanswered.
+ */
+export type RejectedAnswer = { readonly rejected: string };
+
+export function isRejected(a: unknown): a is RejectedAnswer {
+	return a !== null && typeof a === 'object' && typeof (a as { rejected?: unknown }).rejected === 'string' && Object.keys(a).length === 1;
+}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAnswers } from './answers.ts';
 import type { ValidationError } from '../criteria/schema.ts';
 import { QD06_2019 } from '../criteria/qd06-2019.ts';
-import { MINI_SET, fullMarksMini, fullMarksQd06 } from './test-fixtures.ts';
+import { MINI_SET, fullMarksMini, fullMarksQd06 } from '../../../../tests/helpers/scoring-fixtures.ts';
 
 function errorsOf(input: unknown, set = QD06_2019): ValidationError[] {
 	const r = parseAnswers(set, input);

@@ -28,7 +28,8 @@ import {
 } from '../criteria/schema.ts';
 import type { CriteriaSet, Indicator, IndicatorKind, ValidationError, ValidationResult } from '../criteria/schema.ts';
 import { formatNumberVi } from '../criteria/format-vi.ts';
-import { ANSWER_FIELDS, answerKindOf } from './answer-kinds.ts';
+import { ANSWER_FIELDS, answerKindOf, type RejectedAnswer } from './answer-kinds.ts';
+import { criteriaIndex } from '../criteria/criteria-index.ts';
 
 const meta = {
 	source: z.string().normalize('NFC').trim().max(1000, { error: 'Không được dài quá 1000 ký tự' }).optional(),
@@ -88,22 +89,11 @@ export type AnswerFor<K extends IndicatorKind> = z.output<(typeof ANSWER_SCHEMAS
 
 /** Answers keyed by indicator code. A missing key means "not answered yet". */
 export type Answers = Readonly<Record<string, Answer>>;
-/** What may be submitted: `null` also means "not answered". */
-export type AnswersInput = Readonly<Record<string, Answer | null | undefined>>;
 
-export { ANSWER_FIELDS, answerKindOf } from './answer-kinds.ts';
+/** What may be scored: `null` also means "not answered". */
+export type AnswersInput = Readonly<Record<string, Answer | RejectedAnswer | null | undefined>>;
 
-/** Indicator lookup by code, cached per criteria-set object. */
-const indexCache = new WeakMap<CriteriaSet, Map<string, Indicator>>();
-export function indicatorsByCode(set: CriteriaSet): Map<string, Indicator> {
-	let map = indexCache.get(set);
-	if (!map) {
-		map = new Map();
-		for (const c of set.criteria) for (const i of c.indicators) map.set(i.code, i);
-		indexCache.set(set, map);
-	}
-	return map;
-}
+export { ANSWER_FIELDS, answerKindOf, isRejected, type RejectedAnswer } from './answer-kinds.ts';
 
 function describeAnswerPath(path: readonly PropertyKey[]): string {
 	if (path.length === 0) return '(toàn bộ dữ liệu)';
@@ -137,14 +127,14 @@ export function parseAnswers(set: CriteriaSet, input: unknown): ValidationResult
 			]
 		};
 	}
-	const byCode = indicatorsByCode(set);
+	const index = criteriaIndex(set);
 	const errors: ValidationError[] = [];
 	const out: Record<string, Answer> = {};
 	const push = (path: PropertyKey[], message: string) =>
 		errors.push({ path: formatPath(path), location: describeAnswerPath(path), message });
 
 	for (const [code, value] of Object.entries(input as Record<string, unknown>)) {
-		const indicator = byCode.get(code);
+		const indicator = index.indicator(code);
 		if (!indicator) {
 			push([code], `Mã chỉ số ${code} không có trong bộ tiêu chí ${set.code} (phiên bản ${set.version})`);
 			continue;
@@ -195,4 +185,30 @@ export function answerJsonSchema(): Record<string, unknown> {
 		z.union([CheckAnswerSchema, RateAnswerSchema, IncidenceAnswerSchema, LevelAnswerSchema, SurveyAnswerSchema, ManualAnswerSchema]),
 		{ io: 'input' }
 	) as Record<string, unknown>;
+}
+
+/**
+ * The stored answers of an assessment as the application reads them, the single definition of
+ * answered, unanswered and invalid:
+ * - a code with no stored value, or a cleared one (JSON null), is unanswered (left out);
+ * - a value that passes `parseAnswers` is the parsed answer (the scoring engine may still find it
+ *   invalid: a numerator above its denominator, a zero denominator…);
+ * - a value that no longer passes it is kept as `{ rejected: reason }`: invalid, never dropped;
+ * - codes that are not in the set are ignored.
+ */
+export function readStoredAnswers(set: CriteriaSet, stored: Readonly<Record<string, unknown>>): Record<string, Answer | RejectedAnswer> {
+	const index = criteriaIndex(set);
+	const out: Record<string, Answer | RejectedAnswer> = {};
+	for (const code of index.codes) {
+		const value = stored[code];
+		if (value === null || value === undefined) continue;
+		const one = parseAnswers(set, { [code]: value });
+		if (one.ok) {
+			const answer = one.value[code];
+			if (answer) out[code] = answer;
+		} else {
+			out[code] = { rejected: one.errors.map((e) => e.message).join('; ') };
+		}
+	}
+	return out;
 }

@@ -4,7 +4,7 @@ import { whatIf, applyAnswerChanges } from './what-if.ts';
 import { score } from './score.ts';
 import type { Answer } from './answers.ts';
 import { QD06_2019 } from '../criteria/qd06-2019.ts';
-import { MINI_SET, fullMarksMini, fullMarksQd06 } from './test-fixtures.ts';
+import { MINI_SET, fullMarksMini, fullMarksQd06 } from '../../../../tests/helpers/scoring-fixtures.ts';
 
 describe('gapAnalysis', () => {
 	it('rate: the smallest numerator increase that reaches the next band, same denominator', () => {

@@ -15,7 +15,7 @@ import type { CommuneCategory } from '../units.ts';
 import type { CriteriaSet, Indicator } from '../criteria/schema.ts';
 import { validateCriteriaSet } from '../criteria/schema.ts';
 import { QD06_2019 } from '../criteria/qd06-2019.ts';
-import { MINI_SET } from './test-fixtures.ts';
+import { MINI_SET } from '../../../../tests/helpers/scoring-fixtures.ts';
 
 const category = fc.constantFrom<CommuneCategory>(...COMMUNE_CATEGORIES);
 

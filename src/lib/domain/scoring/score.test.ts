@@ -8,7 +8,7 @@ import { findIndicatorResult, score } from './score.ts';
 import type { Answer } from './answers.ts';
 import type { CriteriaSet, Indicator } from '../criteria/schema.ts';
 import { QD06_2019 } from '../criteria/qd06-2019.ts';
-import { MINI_SET, clone, fullMarksMini, fullMarksQd06 } from './test-fixtures.ts';
+import { MINI_SET, clone, fullMarksMini, fullMarksQd06 } from '../../../../tests/helpers/scoring-fixtures.ts';
 import type { CommuneCategory } from '../units.ts';
 
 function pointsFor(code: string, answer: Answer, set: CriteriaSet = QD06_2019): number | null {

@@ -22,7 +22,8 @@
  *        the indicator gets its maximum: "no case to handle"), numerator > denominator;
  *        incidence: population = 0, count > population; non-integer or negative counts;
  *        level not in the list; survey outside 0–100 or more than 2 decimals; manual points not
- *        an integer in [0, max] or no justification; an answer of the wrong kind.
+ *        an integer in [0, max] or no justification; an answer of the wrong kind; a stored answer
+ *        that no longer passes parseAnswers (`{ rejected: reason }`, see readStoredAnswers).
  *  R5  "Not answered" is not "0 points": an unanswered (or invalid) indicator has points = null
  *      and makes its criterion and the result incomplete. An incomplete result is never 'fail'
  *      because of what is missing: it is 'fail' only when a condition is already decided
@@ -56,7 +57,7 @@ import type {
 import { MAX_COUNT } from '../criteria/constants.ts';
 import { formatHundredthsVi, formatNumberVi } from '../criteria/format-vi.ts';
 import { hasUnverifiedItems } from '../criteria/verification.ts';
-import { ANSWER_FIELDS, answerKindOf } from './answer-kinds.ts';
+import { ANSWER_FIELDS, answerKindOf, isRejected, type RejectedAnswer } from './answer-kinds.ts';
 import type { Answer, AnswersInput, CheckAnswer, IncidenceAnswer, LevelAnswer, ManualAnswer, RateAnswer, SurveyAnswer } from './answers.ts';
 import { ceilMulDiv, compareProducts, floorMulDiv, isCount, toHundredths } from './exact.ts';
 
@@ -365,10 +366,11 @@ function evaluateIncidence(indicator: IncidenceIndicator, c: Compiled, answer: I
 	);
 }
 
-function evaluateInto(indicator: Indicator, answer: Answer | null | undefined, out: Evaluation): void {
+function evaluateInto(indicator: Indicator, answer: Answer | RejectedAnswer | null | undefined, out: Evaluation): void {
 	if (answer === null || answer === undefined) {
 		return setResult(out, 'unanswered', NOT_ANSWERED, null, null, null, null);
 	}
+	if (isRejected(answer)) return setInvalid(out, answer.rejected);
 	if (typeof answer !== 'object' || answerKindOf(answer) !== indicator.kind) {
 		return setInvalid(out, `Câu trả lời không đúng dạng của chỉ số (cần các trường: ${ANSWER_FIELDS[indicator.kind].join(', ')})`);
 	}
@@ -450,7 +452,7 @@ function scoreCriterion(criterion: Criterion, answers: AnswersInput, pointsOverr
 			verified: indicator.verified,
 			status: 'unanswered',
 			reason: null,
-			answer,
+			answer: isRejected(answer) ? null : answer,
 			value: null,
 			valueDisplay: null,
 			points: null,

@@ -4,7 +4,7 @@
  */
 import type { CommuneCategory } from '../units.ts';
 import type { CriteriaSet } from '../criteria/schema.ts';
-import type { Answer, AnswersInput } from './answers.ts';
+import type { Answer, AnswersInput, RejectedAnswer } from './answers.ts';
 import { score } from './score.ts';
 import type { IndicatorStatus, ScoreResult, Verdict } from './score.ts';
 
@@ -40,8 +40,8 @@ export interface WhatIfResult {
 }
 
 /** Applies changes to answers (returns a new object; `null` deletes). */
-export function applyAnswerChanges(answers: AnswersInput, changes: AnswerChanges): Record<string, Answer> {
-	const out: Record<string, Answer> = {};
+export function applyAnswerChanges(answers: AnswersInput, changes: AnswerChanges): Record<string, Answer | RejectedAnswer> {
+	const out: Record<string, Answer | RejectedAnswer> = {};
 	for (const [code, a] of Object.entries(answers)) if (a !== null && a !== undefined) out[code] = a;
 	for (const [code, a] of Object.entries(changes)) {
 		if (a === null) delete out[code];

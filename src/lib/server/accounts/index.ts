@@ -3,12 +3,13 @@
  * what an account may do (password, role, unit, deactivation) ends all its sessions.
  */
 import { z } from 'zod';
-import type { Role } from '../../domain/access.ts';
+import type { Actor, Role, SystemActor } from '../../domain/access.ts';
 import { ROLES } from '../../domain/access.ts';
 import type { UnitLevel } from '../../domain/units.ts';
 import type { DB } from '../db/index.ts';
 import type { Config } from '../config.ts';
-import { recordAudit } from '../audit/index.ts';
+import { by, recordAudit } from '../audit/index.ts';
+import { AppError, conflict, invalid, notFound, parseInput } from '../errors.ts';
 import { dummyHash, hashPassword, PASSWORD_MIN_LENGTH, verifyPassword } from '../auth/password.ts';
 import { clearAccountFailures, isLimited, recordFailure } from '../auth/rate-limit.ts';
 import { createSession, invalidateAccountSessions } from '../auth/session.ts';
@@ -23,8 +24,6 @@ export const passwordSchema = z
 	.string({ error: 'Vui lòng nhập mật khẩu.' })
 	.min(PASSWORD_MIN_LENGTH, { error: `Mật khẩu cần ít nhất ${PASSWORD_MIN_LENGTH} ký tự.` })
 	.max(200, { error: 'Mật khẩu quá dài (tối đa 200 ký tự).' });
-
-export class AccountError extends Error {}
 
 /** Which unit level each role is bound to, given the reviewing level of the deployment. */
 export function unitLevelForRole(role: Role, reviewLevel: 'district' | 'province'): UnitLevel | null {
@@ -54,25 +53,20 @@ export async function findUnitByCode(db: DB, code: string, level: UnitLevel, rev
 
 export type NewAccountInput = { email: string; fullName: string; role: Role; unitCode?: string | null; password: string };
 
-export async function createAccount(
-	db: DB,
-	cfg: Pick<Config, 'reviewLevel'>,
-	input: NewAccountInput,
-	actor: { id: number | null; label: string }
-) {
-	const email = emailSchema.parse(input.email);
-	passwordSchema.parse(input.password);
-	if (!ROLES.includes(input.role)) throw new AccountError(`Vai trò không hợp lệ: ${input.role}. Các vai trò: ${ROLES.join(', ')}.`);
+export async function createAccount(db: DB, cfg: Pick<Config, 'reviewLevel'>, input: NewAccountInput, actor: Actor | SystemActor) {
+	const email = parseInput(emailSchema, input.email);
+	parseInput(passwordSchema, input.password);
+	if (!ROLES.includes(input.role)) throw invalid(`Vai trò không hợp lệ: ${input.role}. Các vai trò: ${ROLES.join(', ')}.`);
 	const level = unitLevelForRole(input.role, cfg.reviewLevel);
 	let unitId: number | null = null;
 	if (level) {
-		if (!input.unitCode) throw new AccountError(`Vai trò ${input.role} cần mã đơn vị (${level}).`);
+		if (!input.unitCode) throw invalid(`Vai trò ${input.role} cần mã đơn vị (${level}).`);
 		const unit = await findUnitByCode(db, input.unitCode, level, cfg.reviewLevel);
-		if (!unit) throw new AccountError(`Không tìm thấy đơn vị cấp ${level} có mã ${input.unitCode} (cấp thẩm định: ${cfg.reviewLevel}).`);
+		if (!unit) throw invalid(`Không tìm thấy đơn vị cấp ${level} có mã ${input.unitCode} (cấp thẩm định: ${cfg.reviewLevel}).`);
 		unitId = unit.id;
 	}
 	const existing = await db.selectFrom('account').select('id').where('email', '=', email).executeTakeFirst();
-	if (existing) throw new AccountError(`Email ${email} đã có tài khoản.`);
+	if (existing) throw conflict(`Email ${email} đã có tài khoản.`);
 	const password_hash = await hashPassword(input.password);
 	return db.transaction().execute(async (trx) => {
 		const row = await trx
@@ -89,8 +83,7 @@ export async function createAccount(
 			.returning(['id', 'email', 'role', 'unit_id'])
 			.executeTakeFirstOrThrow();
 		await recordAudit(trx, {
-			actorId: actor.id,
-			actorLabel: actor.label,
+			...by(actor),
 			action: 'account.create',
 			objectType: 'account',
 			objectId: row.id,
@@ -105,10 +98,10 @@ export async function setPassword(
 	db: DB,
 	accountId: number,
 	password: string,
-	actor: { id: number | null; label: string },
+	actor: Actor | SystemActor,
 	action = 'account.password_reset'
 ) {
-	passwordSchema.parse(password);
+	parseInput(passwordSchema, password);
 	const password_hash = await hashPassword(password);
 	await db.transaction().execute(async (trx) => {
 		const res = await trx
@@ -116,19 +109,18 @@ export async function setPassword(
 			.set({ password_hash, updated_at: new Date() })
 			.where('id', '=', accountId)
 			.executeTakeFirst();
-		if (Number(res.numUpdatedRows) !== 1) throw new AccountError('Không tìm thấy tài khoản.');
+		if (Number(res.numUpdatedRows) !== 1) throw notFound('Không tìm thấy tài khoản.');
 		await invalidateAccountSessions(trx, accountId);
-		await recordAudit(trx, { actorId: actor.id, actorLabel: actor.label, action, objectType: 'account', objectId: accountId });
+		await recordAudit(trx, { ...by(actor), action, objectType: 'account', objectId: accountId });
 	});
 }
 
-export async function setRole(db: DB, accountId: number, role: Role, unitId: number | null, actor: { id: number | null; label: string }) {
+export async function setRole(db: DB, accountId: number, role: Role, unitId: number | null, actor: Actor | SystemActor) {
 	await db.transaction().execute(async (trx) => {
 		await trx.updateTable('account').set({ role, unit_id: unitId, updated_at: new Date() }).where('id', '=', accountId).execute();
 		await invalidateAccountSessions(trx, accountId);
 		await recordAudit(trx, {
-			actorId: actor.id,
-			actorLabel: actor.label,
+			...by(actor),
 			action: 'account.role_change',
 			objectType: 'account',
 			objectId: accountId,
@@ -137,13 +129,12 @@ export async function setRole(db: DB, accountId: number, role: Role, unitId: num
 	});
 }
 
-export async function setActive(db: DB, accountId: number, active: boolean, actor: { id: number | null; label: string }) {
+export async function setActive(db: DB, accountId: number, active: boolean, actor: Actor | SystemActor) {
 	await db.transaction().execute(async (trx) => {
 		await trx.updateTable('account').set({ active, updated_at: new Date() }).where('id', '=', accountId).execute();
 		if (!active) await invalidateAccountSessions(trx, accountId);
 		await recordAudit(trx, {
-			actorId: actor.id,
-			actorLabel: actor.label,
+			...by(actor),
 			action: active ? 'account.activate' : 'account.deactivate',
 			objectType: 'account',
 			objectId: accountId
@@ -200,15 +191,8 @@ export async function login(
 	return { ok: true, token, accountId: account.id, createdAt: session.createdAt, lastSeenAt: session.lastSeenAt };
 }
 
-export type SessionAccount = {
-	id: number;
-	email: string;
-	fullName: string;
-	role: Role;
-	unit: { id: number; code: string; name: string; level: UnitLevel; provinceId: number | null; districtId: number | null } | null;
-};
-
-export async function loadSessionAccount(db: DB, accountId: number): Promise<SessionAccount | null> {
+/** An account as the actor it is when signed in (tests and the command line act as accounts too). */
+export async function loadActor(db: DB, accountId: number): Promise<Actor | null> {
 	const row = await db
 		.selectFrom('account as a')
 		.leftJoin('admin_unit as u', 'u.id', 'a.unit_id')
@@ -231,7 +215,7 @@ export async function loadSessionAccount(db: DB, accountId: number): Promise<Ses
 	return {
 		id: row.id,
 		email: row.email,
-		fullName: row.full_name,
+		name: row.full_name,
 		role: row.role,
 		unit:
 			row.unit_id !== null
@@ -245,4 +229,59 @@ export async function loadSessionAccount(db: DB, accountId: number): Promise<Ses
 					}
 				: null
 	};
+}
+
+/** The account with this email, as an actor (the command line). */
+export async function actorByEmail(db: DB, email: string): Promise<Actor | null> {
+	const row = await db.selectFrom('account').select('id').where('email', '=', parseInput(emailSchema, email)).executeTakeFirst();
+	return row ? loadActor(db, row.id) : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Administration pages
+// ---------------------------------------------------------------------------------------------
+
+/** Accounts for the administration list, filtered by email or name. */
+export async function listAccounts(db: DB, q: string) {
+	let query = db
+		.selectFrom('account as a')
+		.leftJoin('admin_unit as u', 'u.id', 'a.unit_id')
+		.select(['a.id', 'a.email', 'a.full_name', 'a.role', 'a.active', 'u.name as unit_name', 'u.code as unit_code'])
+		.orderBy('a.email')
+		.limit(200);
+	const text = q.replace(/[%_\\]/g, (m) => '\\' + m);
+	if (text) query = query.where((eb) => eb.or([eb('a.email', 'ilike', `%${text}%`), eb('a.full_name', 'ilike', `%${text}%`)]));
+	return query.execute();
+}
+
+/** One account for its administration page, with the last 50 audit records about it. */
+export async function getAccount(db: DB, id: number) {
+	const account = await db
+		.selectFrom('account as a')
+		.leftJoin('admin_unit as u', 'u.id', 'a.unit_id')
+		.select(['a.id', 'a.email', 'a.full_name', 'a.role', 'a.active', 'u.code as unit_code', 'u.name as unit_name'])
+		.where('a.id', '=', id)
+		.executeTakeFirst();
+	if (!account) throw notFound('Không tìm thấy tài khoản.');
+	return account;
+}
+
+/** The unit of `code` at the level `role` needs under the reviewing level; null for roles without a unit. */
+export async function unitForRole(db: DB, cfg: Pick<Config, 'reviewLevel'>, role: Role, code: string): Promise<number | null> {
+	const level = unitLevelForRole(role, cfg.reviewLevel);
+	if (!level) return null;
+	const unit = code ? await findUnitByCode(db, code, level, cfg.reviewLevel) : undefined;
+	if (!unit) throw invalid(`Không tìm thấy đơn vị cấp ${level} có mã "${code}".`);
+	return unit.id;
+}
+
+/**
+ * The signed-in account changes its own password: the current one must be right. Ends every
+ * session of the account (this one included).
+ */
+export async function changeOwnPassword(db: DB, actor: Actor, current: string, next: string): Promise<void> {
+	const row = await db.selectFrom('account').select('password_hash').where('id', '=', actor.id).executeTakeFirstOrThrow();
+	if (!(await verifyPassword(row.password_hash, current)))
+		throw new AppError('invalid', 'Mật khẩu hiện tại không đúng.', { fieldErrors: { current: 'Mật khẩu hiện tại không đúng.' } });
+	await setPassword(db, actor.id, next, actor, 'account.password_change');
 }

@@ -18,6 +18,11 @@ export type AuditEntry = {
 	details?: Record<string, unknown>;
 };
 
+/** Who a record is by: an account (its email labels the record) or the system (a label only). */
+export function by(actor: { id: number | null; email: string }): { actorId: number | null; actorLabel: string } {
+	return { actorId: actor.id, actorLabel: actor.email };
+}
+
 const GENESIS = '0'.repeat(64);
 const CHAIN_LOCK = 710_417; // advisory lock key serialising appends to the chain
 

@@ -1,34 +1,67 @@
 /**
- * The per-route guard. Every `load`, form action and endpoint calls `authorize` (or
- * `authorizeUnit` for an object of one commune) itself; a layout never stands guard alone.
+ * The guard every `load`, form action and endpoint calls itself (a layout never stands guard
+ * alone): `authorize` (the role may perform the action at all), `authorizeUnit` (and the object's
+ * commune lies in the actor's area) and `authorizeAssessment` (the same for one assessment, loaded
+ * here). Refusals are AppErrors: not signed in, forbidden, or not found, the last one also for an
+ * object outside the actor's area, so that one commune cannot learn what exists in another.
  */
-import { error, redirect, type RequestEvent } from '@sveltejs/kit';
+import { z } from 'zod';
 import { canOnUnit, scopeOf, type Action, type Actor, type UnitPlace } from '../../domain/access.ts';
-import type { SessionAccount } from '../accounts/index.ts';
+import type { DB } from '../db/index.ts';
+import { AppError, notFound } from '../errors.ts';
+import { loadAssessment, placeOf, type AssessmentInfo } from '../dossier/index.ts';
 
-export function actorOf(account: SessionAccount): Actor {
-	return { id: account.id, role: account.role, unit: account.unit ? { id: account.unit.id, level: account.unit.level } : null };
+export const SIGN_IN_MESSAGE = 'Vui lòng đăng nhập để tiếp tục.';
+export const FORBIDDEN_MESSAGE = 'Bạn không có quyền thực hiện thao tác này.';
+
+/** The actor if its role may perform `action`; otherwise "not signed in" or "forbidden". */
+export function authorize(actor: Actor | null, action: Action): Actor {
+	if (!actor) throw new AppError('unauthenticated', SIGN_IN_MESSAGE);
+	if (!scopeOf(actor.role, action)) throw new AppError('forbidden', FORBIDDEN_MESSAGE);
+	return actor;
 }
 
-/** The signed-in account if its role may perform `action`; otherwise sign-in or 403. */
-export function authorize(event: Pick<RequestEvent, 'locals' | 'url'>, action: Action): SessionAccount {
-	const account = event.locals.account;
-	if (!account) {
-		const next = event.url.pathname + event.url.search;
-		redirect(303, `/login?next=${encodeURIComponent(next)}`);
-	}
-	if (!scopeOf(account.role, action)) error(403, 'Bạn không có quyền thực hiện thao tác này.');
-	return account;
-}
-
-/** As `authorize`, and the object's commune must lie within the account's scope. Answers 404
- * rather than 403 so that one commune cannot learn what exists in another. */
+/** As `authorize`, and the object's commune must lie within the actor's scope (404 otherwise). */
 export function authorizeUnit(
-	event: Pick<RequestEvent, 'locals' | 'url'>,
+	actor: Actor | null,
 	action: Action,
-	place: UnitPlace | undefined | null
-): SessionAccount {
-	const account = authorize(event, action);
-	if (!place || !canOnUnit(actorOf(account), action, place)) error(404, 'Không tìm thấy.');
-	return account;
+	place: UnitPlace | undefined | null,
+	message = 'Không tìm thấy.'
+): Actor {
+	const a = authorize(actor, action);
+	if (!place || !canOnUnit(a, action, place)) throw notFound(message);
+	return a;
+}
+
+/** Whether the actor may perform `action` on the unit at `place` (no refusal: for showing or hiding a button). */
+export function allowedOn(actor: Actor, action: Action, place: UnitPlace): boolean {
+	return canOnUnit(actor, action, place);
+}
+
+export const idParam = z.coerce.number().int().positive().max(2_147_483_647);
+
+/** Parses a route's id parameter (a positive 32-bit integer) or refuses with "not found". */
+export function parseId(raw: string | null | undefined, message = 'Không tìm thấy.'): number {
+	const id = idParam.safeParse(raw);
+	if (!id.success) throw notFound(message);
+	return id.data;
+}
+
+export const ASSESSMENT_NOT_FOUND = 'Không tìm thấy hồ sơ đánh giá.';
+
+/**
+ * The assessment `rawId` if the actor may perform `action` on it; "not found" otherwise (also
+ * when it belongs to a commune outside the actor's scope).
+ */
+export async function authorizeAssessment(
+	db: DB,
+	actor: Actor | null,
+	action: Action,
+	rawId: string
+): Promise<{ actor: Actor; assessment: AssessmentInfo }> {
+	const a = authorize(actor, action);
+	const id = idParam.safeParse(rawId);
+	const assessment = id.success ? await loadAssessment(db, id.data) : undefined;
+	if (!assessment || !canOnUnit(a, action, placeOf(assessment))) throw notFound(ASSESSMENT_NOT_FOUND);
+	return { actor: a, assessment };
 }

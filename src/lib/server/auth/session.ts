@@ -5,6 +5,7 @@
  */
 import crypto from 'node:crypto';
 import type { DB } from '../db/index.ts';
+import type { Actor } from '../../domain/access.ts';
 
 export const SESSION_COOKIE = 'session';
 /** The inactivity clock is moved forward at most this often (saves a write per request). */
@@ -63,16 +64,47 @@ export async function createSession(db: DB, accountId: number, now = new Date())
 	return { token: `${id}.${secret}`, session: { id, accountId, createdAt: now, lastSeenAt: now } };
 }
 
-/** Validate a token; renews the inactivity clock when due; deletes an expired session. */
-export async function validateSession(db: DB, token: string, policy: SessionPolicy, now = new Date()): Promise<SessionInfo | null> {
+/**
+ * Validates a token and loads its account as the actor, in one query; renews the inactivity clock
+ * when due; deletes an expired session. Null for an unknown, expired or forged token, and for an
+ * account that was deactivated.
+ */
+export async function validateSession(
+	db: DB,
+	token: string,
+	policy: SessionPolicy,
+	now = new Date()
+): Promise<(SessionInfo & { actor: Actor }) | null> {
 	const parsed = parseToken(token);
 	if (!parsed) return null;
-	const row = await db.selectFrom('session').selectAll().where('id', '=', parsed.id).executeTakeFirst();
+	const row = await db
+		.selectFrom('session as s')
+		.innerJoin('account as a', 'a.id', 's.account_id')
+		.leftJoin('admin_unit as u', 'u.id', 'a.unit_id')
+		.select([
+			's.id',
+			's.account_id',
+			's.secret_hash',
+			's.created_at',
+			's.last_seen_at',
+			'a.email',
+			'a.full_name',
+			'a.role',
+			'a.active',
+			'u.id as unit_id',
+			'u.code as unit_code',
+			'u.name as unit_name',
+			'u.level as unit_level',
+			'u.province_id',
+			'u.district_id'
+		])
+		.where('s.id', '=', parsed.id)
+		.executeTakeFirst();
 	if (!row) return null;
 	if (!constantTimeEqual(hashSecret(parsed.secret), new Uint8Array(row.secret_hash))) return null;
 	const info: SessionInfo = { id: row.id, accountId: row.account_id, createdAt: row.created_at, lastSeenAt: row.last_seen_at };
 	const state = sessionState(info, policy, now);
-	if (state === 'expired') {
+	if (state === 'expired' || !row.active) {
 		await db.deleteFrom('session').where('id', '=', row.id).execute();
 		return null;
 	}
@@ -81,7 +113,24 @@ export async function validateSession(db: DB, token: string, policy: SessionPoli
 		info.lastSeenAt = now;
 		info.renewed = true;
 	}
-	return info;
+	const actor: Actor = {
+		id: row.account_id,
+		email: row.email,
+		name: row.full_name,
+		role: row.role,
+		unit:
+			row.unit_id !== null
+				? {
+						id: row.unit_id,
+						code: row.unit_code!,
+						name: row.unit_name!,
+						level: row.unit_level!,
+						provinceId: row.province_id,
+						districtId: row.district_id
+					}
+				: null
+	};
+	return { ...info, actor };
 }
 
 export async function invalidateSession(db: DB, sessionId: string): Promise<void> {

@@ -13,14 +13,14 @@ import type { DB } from '../db/index.ts';
 import type { Config } from '../config.ts';
 import type { FileStore } from '../storage/index.ts';
 import { newTempPath, discardTemp, storageKeyFor } from '../storage/index.ts';
-import { recordAudit } from '../audit/index.ts';
+import { by, recordAudit } from '../audit/index.ts';
+import { conflict, invalid, notFound } from '../errors.ts';
+import type { Actor } from '../../domain/access.ts';
 import type { CertificateDocument } from '../documents/types.ts';
 import { placeName, signatureOf, today } from '../documents/data.ts';
 import { loadSigningKey, MISSING_KEY_MESSAGE, signClaims, type SigningKey } from './signing.ts';
-import { WorkflowError } from '../assessments/workflow.ts';
 
 export type Renderer = (doc: CertificateDocument) => Promise<Buffer>;
-export type Actor = { id: number; label: string };
 
 /** Verification codes: 10 characters without look-alikes (no 0/O, 1/I/L), shown as XXXXX-XXXXX. */
 const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
@@ -40,6 +40,7 @@ type ItemRow = {
 	decision_id: number;
 	valid_from: string | null;
 	valid_until: string | null;
+	commune_id: number;
 	commune_code: string;
 	commune_name: string;
 	province_name: string | null;
@@ -63,6 +64,7 @@ async function items(db: DB, decisionId: number, onlyItem?: number): Promise<Ite
 			'i.decision_id',
 			'i.valid_from',
 			'i.valid_until',
+			'c.id as commune_id',
 			'c.code as commune_code',
 			'c.name as commune_name',
 			'p.name as province_name',
@@ -144,9 +146,9 @@ export async function startCertificateJob(
 	opts: { baseUrl: string; render: Renderer; concurrency?: number; tmpDir: string; onlyItems?: number[] }
 ): Promise<number> {
 	const key = loadSigningKey(cfg.signingKeyFile);
-	if (!key) throw new WorkflowError(409, MISSING_KEY_MESSAGE);
+	if (!key) throw conflict(MISSING_KEY_MESSAGE);
 	const all = await items(db, decisionId);
-	if (all.length === 0 || all[0].outcome !== 'recognise') throw new WorkflowError(409, 'Chỉ cấp giấy chứng nhận cho quyết định công nhận.');
+	if (all.length === 0 || all[0].outcome !== 'recognise') throw conflict('Chỉ cấp giấy chứng nhận cho quyết định công nhận.');
 	const revoked = new Set(
 		(
 			await db
@@ -179,7 +181,7 @@ export async function startCertificateJob(
 			.where('status', '=', 'running')
 			.where('created_at', '>', new Date(Date.now() - 15 * 60_000))
 			.executeTakeFirst();
-		if (active) throw new WorkflowError(409, 'Đang cấp giấy chứng nhận cho quyết định này; hãy chờ xong.');
+		if (active) throw conflict('Đang cấp giấy chứng nhận cho quyết định này; hãy chờ xong.');
 		return trx
 			.insertInto('document_job')
 			.values({
@@ -293,11 +295,11 @@ async function issueOne(
 				.returning('id')
 				.executeTakeFirstOrThrow();
 			await recordAudit(trx, {
-				actorId: actor.id,
-				actorLabel: actor.label,
+				...by(actor),
 				action: 'certificate.issue',
 				objectType: 'certificate',
 				objectId: c.id,
+				unitId: r.commune_id,
 				details: { decisionId: r.decision_id, decisionItemId: r.id, serial, code, sha256, commune: r.commune_code }
 			});
 		});
@@ -326,19 +328,17 @@ export async function certificatesOf(db: DB, decisionId: number): Promise<Map<nu
 		.execute();
 	const prints = rows.length
 		? await db
-				.selectFrom('audit_log')
-				.select(['object_id', (eb) => eb.fn.countAll<string>().as('n')])
-				.where('object_type', '=', 'certificate')
-				.where('action', 'in', ['certificate.print', 'certificate.reprint'])
+				.selectFrom('certificate_print')
+				.select(['certificate_id', (eb) => eb.fn.countAll<string>().as('n')])
 				.where(
-					'object_id',
+					'certificate_id',
 					'in',
-					rows.map((r) => String(r.id))
+					rows.map((r) => r.id)
 				)
-				.groupBy('object_id')
+				.groupBy('certificate_id')
 				.execute()
 		: [];
-	const printed = new Map(prints.map((p) => [Number(p.object_id), Number(p.n)]));
+	const printed = new Map(prints.map((p) => [p.certificate_id, Number(p.n)]));
 	return new Map(
 		rows.map((r) => [
 			r.decision_item_id,
@@ -385,20 +385,32 @@ export async function openCertificateForPrint(
 			.innerJoin('decision_item as i', 'i.id', 'c.decision_item_id')
 			.innerJoin('stored_file as f', 'f.id', 'c.file_id')
 			.leftJoin('revocation as v', 'v.decision_item_id', 'i.id')
-			.select(['c.id', 'c.serial', 'f.storage_key', 'f.size', 'c.pdf_sha256', 'v.id as revocation_id'])
+			.select(['c.id', 'c.serial', 'f.storage_key', 'f.size', 'c.pdf_sha256', 'v.id as revocation_id', 'i.commune_id'])
 			.where('i.decision_id', '=', decisionId)
 			.where('i.id', '=', itemId)
 			.executeTakeFirst();
-		if (!c) throw new WorkflowError(404, 'Chưa có giấy chứng nhận cho xã này.');
-		if (c.revocation_id !== null) throw new WorkflowError(409, 'Công nhận của xã này đã bị thu hồi: không in giấy chứng nhận.');
-		const printed = (await certificatesOf(trx, decisionId)).get(itemId)?.printed ?? 0;
-		if (printed > 0 && (text.length < 5 || text.length > 500)) throw new WorkflowError(400, REPRINT_REASON_MESSAGE);
+		if (!c) throw notFound('Chưa có giấy chứng nhận cho xã này.');
+		if (c.revocation_id !== null) throw conflict('Công nhận của xã này đã bị thu hồi: không in giấy chứng nhận.');
+		const printed = Number(
+			(
+				await trx
+					.selectFrom('certificate_print')
+					.select((eb) => eb.fn.countAll<string>().as('n'))
+					.where('certificate_id', '=', c.id)
+					.executeTakeFirstOrThrow()
+			).n
+		);
+		if (printed > 0 && (text.length < 5 || text.length > 500)) throw invalid(REPRINT_REASON_MESSAGE, { reason: REPRINT_REASON_MESSAGE });
+		await trx
+			.insertInto('certificate_print')
+			.values({ certificate_id: c.id, printed_by: actor.id, reason: printed > 0 ? text : null })
+			.execute();
 		await recordAudit(trx, {
-			actorId: actor.id,
-			actorLabel: actor.label,
+			...by(actor),
 			action: printed > 0 ? 'certificate.reprint' : 'certificate.print',
 			objectType: 'certificate',
 			objectId: c.id,
+			unitId: c.commune_id,
 			details: { serial: c.serial, sha256: c.pdf_sha256, ...(printed > 0 ? { reason: text } : {}) }
 		});
 		return c;

@@ -6,6 +6,7 @@
  * The claims hold no personal data: the certificate's serial and verification code, the
  * commune, the decision and the validity period, and the id of the key that signed them.
  */
+import { AppError } from '../errors.ts';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -32,8 +33,6 @@ export type CertificateClaims = {
 
 export type SigningKey = { privateKey: crypto.KeyObject; publicKey: crypto.KeyObject; keyId: string };
 
-export class SigningKeyError extends Error {}
-
 export const MISSING_KEY_MESSAGE = 'Chưa có khóa ký giấy chứng nhận: chạy "npm run cli -- certificate keygen".';
 
 const b64url = (b: Buffer | string) => Buffer.from(b).toString('base64url');
@@ -50,7 +49,8 @@ export function keyIdOf(publicKey: crypto.KeyObject): string {
 /** Creates a new key file (0600); refuses to replace an existing one unless `force`. */
 export function generateSigningKey(file: string, opts: { force?: boolean } = {}): SigningKey {
 	if (fs.existsSync(file) && !opts.force)
-		throw new SigningKeyError(
+		throw new AppError(
+			'conflict',
 			`Khóa ký đã có tại ${file}; dùng --force để thay (giấy chứng nhận đã cấp sẽ không còn kiểm tra được bằng khóa mới).`
 		);
 	const { privateKey, publicKey } = crypto.generateKeyPairSync('ed25519');
@@ -70,7 +70,7 @@ export function loadSigningKey(file: string): SigningKey | null {
 	if (hit) return hit;
 	if (!fs.existsSync(file)) return null;
 	const privateKey = crypto.createPrivateKey(fs.readFileSync(file));
-	if (privateKey.asymmetricKeyType !== 'ed25519') throw new SigningKeyError(`${file} không phải khóa Ed25519.`);
+	if (privateKey.asymmetricKeyType !== 'ed25519') throw new AppError('conflict', `${file} không phải khóa Ed25519.`);
 	const publicKey = crypto.createPublicKey(privateKey);
 	const key = { privateKey, publicKey, keyId: keyIdOf(publicKey) };
 	cache.set(file, key);

@@ -6,9 +6,11 @@
  * changes; changes make a new version. At most one version of a code is active.
  */
 import { sql, type Kysely } from 'kysely';
+import type { Actor, SystemActor } from '../../domain/access.ts';
 import type { DB } from '../db/index.ts';
 import type { Database } from '../db/schema.ts';
-import { recordAudit } from '../audit/index.ts';
+import { by, recordAudit } from '../audit/index.ts';
+import { conflict, invalid, notFound } from '../errors.ts';
 import {
 	diffCriteriaSets,
 	listUnverifiedItems,
@@ -19,10 +21,6 @@ import {
 	type CriteriaSetDiff,
 	type ValidationError
 } from '../../domain/criteria/index.ts';
-
-export type Actor = { id: number | null; label: string };
-
-export class CriteriaSetError extends Error {}
 
 export type CriteriaSetRow = {
 	id: number;
@@ -89,10 +87,47 @@ export async function listCriteriaSets(db: DB): Promise<CriteriaSetRow[]> {
 
 /**
  * Parsed definitions by id and last change: a set's definition only changes while it is a draft
- * (re-import), which moves `updated_at`; so the 27 KB JSON is read and parsed once, not on every
- * request that scores an assessment.
+ * (re-import), which moves `updated_at`; so the 27 KB JSON is read and parsed once per version,
+ * not on every request that scores an assessment. The one cache of criteria sets.
  */
 const definitions = new Map<string, CriteriaSet>();
+
+/** What a criteria-set row says beside its definition (read with the assessment that uses it). */
+export type CriteriaSetStamp = {
+	id: number;
+	status: CriteriaSetRow['status'];
+	updatedAt: Date;
+	confirmedAt: Date | null;
+	confirmedBy: string | null;
+};
+
+/** The set of a row: the cached definition (read once per version) with the row's status and confirmation. */
+export async function criteriaSetOf(db: DB, stamp: CriteriaSetStamp): Promise<CriteriaSet> {
+	const key = `${stamp.id}@${new Date(stamp.updatedAt).getTime()}`;
+	let set = definitions.get(key);
+	if (!set) {
+		const d = await db.selectFrom('criteria_set').select('definition').where('id', '=', stamp.id).executeTakeFirstOrThrow();
+		set = d.definition as CriteriaSet;
+		if (definitions.size > 100) definitions.clear();
+		definitions.set(key, set);
+	}
+	return {
+		...set,
+		status: stamp.status,
+		confirmation: stamp.confirmedAt ? { by: stamp.confirmedBy ?? '', at: new Date(stamp.confirmedAt).toISOString() } : null
+	};
+}
+
+/** The set of one id (its row and, from the cache, its definition); throws when there is none. */
+export async function criteriaSetById(db: DB, id: number): Promise<CriteriaSet> {
+	const r = await db
+		.selectFrom('criteria_set as s')
+		.leftJoin('account as c', 'c.id', 's.confirmed_by')
+		.select(['s.id', 's.status', 's.updated_at', 's.confirmed_at', 'c.full_name'])
+		.where('s.id', '=', id)
+		.executeTakeFirstOrThrow();
+	return criteriaSetOf(db, { id: r.id, status: r.status, updatedAt: r.updated_at, confirmedAt: r.confirmed_at, confirmedBy: r.full_name });
+}
 
 /** `id` (digits) or `code@version`. */
 export async function findCriteriaSet(db: DB, ref: string | number): Promise<{ row: CriteriaSetRow; set: CriteriaSet } | undefined> {
@@ -104,28 +139,25 @@ export async function findCriteriaSet(db: DB, ref: string | number): Promise<{ r
 	if (/^\d{1,9}$/.test(text)) q = q.where('s.id', '=', Number(text));
 	else {
 		const m = /^([A-Z0-9._-]+)@(\d{1,9})$/.exec(text);
-		if (!m) throw new CriteriaSetError(`Tham chiếu bộ tiêu chí không hợp lệ: "${text}" (dùng số id hoặc MÃ@phiên_bản, ví dụ QD06-2019@1).`);
+		if (!m) throw invalid(`Tham chiếu bộ tiêu chí không hợp lệ: "${text}" (dùng số id hoặc MÃ@phiên_bản, ví dụ QD06-2019@1).`);
 		q = q.where('s.code', '=', m[1]).where('s.version', '=', Number(m[2]));
 	}
 	const r = await q.executeTakeFirst();
 	if (!r) return undefined;
 	const row = toRow(r);
-	const key = `${r.id}@${new Date(r.updated_at).getTime()}`;
-	let set = definitions.get(key);
-	if (!set) {
-		const d = await db.selectFrom('criteria_set').select('definition').where('id', '=', r.id).executeTakeFirstOrThrow();
-		set = d.definition as CriteriaSet;
-		if (definitions.size > 100) definitions.clear();
-		definitions.set(key, set);
-	}
-	return {
-		row,
-		set: {
-			...set,
-			status: row.status,
-			confirmation: row.confirmedAt ? { by: row.confirmedBy ?? '', at: row.confirmedAt.toISOString() } : null
-		}
-	};
+	const set = await criteriaSetOf(db, {
+		id: r.id,
+		status: r.status,
+		updatedAt: r.updated_at,
+		confirmedAt: r.confirmed_at,
+		confirmedBy: r.confirmed_by_name
+	});
+	return { row, set };
+}
+
+/** The active versions (what a new round may use). */
+export async function activeCriteriaSets(db: DB) {
+	return db.selectFrom('criteria_set').select(['id', 'code', 'version']).where('status', '=', 'active').execute();
 }
 
 export async function activeCriteriaSet(db: DB, code: string) {
@@ -202,7 +234,7 @@ export type ImportResult =
  * Import a criteria set from parsed JSON. A file's `status` is not trusted: a new version
  * arrives as a draft; activation and confirmation are separate, audited steps.
  */
-export async function importCriteriaSet(db: DB, input: unknown, actor: Actor): Promise<ImportResult> {
+export async function importCriteriaSet(db: DB, input: unknown, actor: Actor | SystemActor): Promise<ImportResult> {
 	return db.transaction().execute(async (trx) => {
 		const preview = await previewImport(trx, input);
 		if (!preview.ok) return preview;
@@ -239,8 +271,7 @@ export async function importCriteriaSet(db: DB, input: unknown, actor: Actor): P
 			id = r.id;
 		}
 		await recordAudit(trx, {
-			actorId: actor.id,
-			actorLabel: actor.label,
+			...by(actor),
 			action: preview.outcome === 'create' ? 'criteria.import' : 'criteria.replace_draft',
 			objectType: 'criteria_set',
 			objectId: id,
@@ -251,7 +282,7 @@ export async function importCriteriaSet(db: DB, input: unknown, actor: Actor): P
 }
 
 /** Make a version the active one of its code; the previously active version is retired. */
-export async function activateCriteriaSet(db: DB, id: number, actor: Actor): Promise<void> {
+export async function activateCriteriaSet(db: DB, id: number, actor: Actor | SystemActor): Promise<void> {
 	await db.transaction().execute(async (trx) => {
 		const s = await trx
 			.selectFrom('criteria_set')
@@ -259,10 +290,9 @@ export async function activateCriteriaSet(db: DB, id: number, actor: Actor): Pro
 			.where('id', '=', id)
 			.forUpdate()
 			.executeTakeFirst();
-		if (!s) throw new CriteriaSetError('Không tìm thấy bộ tiêu chí.');
+		if (!s) throw notFound('Không tìm thấy bộ tiêu chí.');
 		if (s.status === 'active') return;
-		if (s.status === 'retired')
-			throw new CriteriaSetError('Phiên bản đã ngừng áp dụng không thể áp dụng lại; hãy nhập nó thành phiên bản mới.');
+		if (s.status === 'retired') throw conflict('Phiên bản đã ngừng áp dụng không thể áp dụng lại; hãy nhập nó thành phiên bản mới.');
 		const previous = await trx
 			.updateTable('criteria_set')
 			.set({ status: 'retired', updated_at: new Date() })
@@ -272,8 +302,7 @@ export async function activateCriteriaSet(db: DB, id: number, actor: Actor): Pro
 			.execute();
 		await trx.updateTable('criteria_set').set({ status: 'active', updated_at: new Date() }).where('id', '=', id).execute();
 		await recordAudit(trx, {
-			actorId: actor.id,
-			actorLabel: actor.label,
+			...by(actor),
 			action: 'criteria.activate',
 			objectType: 'criteria_set',
 			objectId: id,
@@ -283,7 +312,7 @@ export async function activateCriteriaSet(db: DB, id: number, actor: Actor): Pro
 }
 
 /** An administrator confirms that the set matches the gazetted text (who and when recorded). */
-export async function confirmCriteriaSet(db: DB, id: number, actor: Actor & { id: number }, note: string): Promise<void> {
+export async function confirmCriteriaSet(db: DB, id: number, actor: Actor, note: string): Promise<void> {
 	await db.transaction().execute(async (trx) => {
 		const s = await trx
 			.selectFrom('criteria_set')
@@ -291,16 +320,15 @@ export async function confirmCriteriaSet(db: DB, id: number, actor: Actor & { id
 			.where('id', '=', id)
 			.forUpdate()
 			.executeTakeFirst();
-		if (!s) throw new CriteriaSetError('Không tìm thấy bộ tiêu chí.');
-		if (s.confirmed_at) throw new CriteriaSetError('Bộ tiêu chí này đã được xác nhận.');
+		if (!s) throw notFound('Không tìm thấy bộ tiêu chí.');
+		if (s.confirmed_at) throw conflict('Bộ tiêu chí này đã được xác nhận.');
 		await trx
 			.updateTable('criteria_set')
 			.set({ confirmed_by: actor.id, confirmed_at: new Date(), updated_at: new Date() })
 			.where('id', '=', id)
 			.execute();
 		await recordAudit(trx, {
-			actorId: actor.id,
-			actorLabel: actor.label,
+			...by(actor),
 			action: 'criteria.confirm',
 			objectType: 'criteria_set',
 			objectId: id,
@@ -315,10 +343,12 @@ export function exportCriteriaSet(found: { set: CriteriaSet }): CriteriaSet {
 }
 
 /** The shipped default set, present in every deployment (active, not confirmed). */
+const SYSTEM: SystemActor = { id: null, email: 'system' };
+
 export async function ensureDefaultCriteriaSet(db: Kysely<Database>): Promise<void> {
 	const exists = await db.selectFrom('criteria_set').select('id').where('code', '=', QD06_2019.code).executeTakeFirst();
 	if (exists) return;
-	const r = await importCriteriaSet(db, QD06_2019, { id: null, label: 'system' });
+	const r = await importCriteriaSet(db, QD06_2019, SYSTEM);
 	if (!r.ok) throw new Error(`Bộ tiêu chí mặc định không hợp lệ: ${r.errors.map((e) => `${e.location}: ${e.message}`).join('; ')}`);
-	await activateCriteriaSet(db, r.id, { id: null, label: 'system' });
+	await activateCriteriaSet(db, r.id, SYSTEM);
 }

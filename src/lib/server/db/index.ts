@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { Database } from './schema.ts';
 import type { Config } from '../config.ts';
 
@@ -114,5 +114,15 @@ export async function connect(
 	} catch (e) {
 		release();
 		throw e;
+	}
+}
+
+/** Whether the database answers (the health check). */
+export async function ping(db: DB): Promise<boolean> {
+	try {
+		await sql`select 1`.execute(db);
+		return true;
+	} catch {
+		return false;
 	}
 }

@@ -1,9 +1,6 @@
 import { Migrator } from 'kysely/migration';
 import { migrations } from '#migrations';
 import type { DB } from './index.ts';
-import { ensureDefaultCriteriaSet } from '../criteria/index.ts';
-
-export class MigrationError extends Error {}
 
 /** Bring the schema to the latest migration. Throws (Kysely 0.29 reports errors in its result). */
 export async function migrateToLatest(db: DB): Promise<string[]> {
@@ -12,14 +9,7 @@ export async function migrateToLatest(db: DB): Promise<string[]> {
 	const failed = results?.find((r) => r.status === 'Error');
 	if (error || failed) {
 		const what = failed ? ` (${failed.migrationName})` : '';
-		throw new MigrationError(`Cập nhật lược đồ CSDL thất bại${what}: ${error instanceof Error ? error.message : String(error)}`);
+		throw new Error(`Cập nhật lược đồ CSDL thất bại${what}: ${error instanceof Error ? error.message : String(error)}`);
 	}
 	return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
-}
-
-/** Migrations, then the data every deployment needs (the default criteria set). */
-export async function prepareDatabase(db: DB): Promise<string[]> {
-	const applied = await migrateToLatest(db);
-	await ensureDefaultCriteriaSet(db);
-	return applied;
 }

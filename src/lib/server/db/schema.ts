@@ -18,6 +18,10 @@ export interface AdminUnitTable {
 	district_id: number | null;
 	category: CommuneCategory | null;
 	category_source: 'derived' | 'set' | null;
+	/** The name's key in Vietnamese alphabetical order (domain/text.ts sortKey); filled at import. */
+	sort_key: string | null;
+	/** The name without diacritics, lower case (domain/text.ts fold); filled at import. */
+	search_name: string | null;
 }
 
 export interface UnitLineageTable {
@@ -115,6 +119,32 @@ export interface AssessmentTable {
 	submitted_by: number | null;
 	created_at: Timestamp;
 	updated_at: Timestamp;
+	/** The dossier's figures (see dossier/refreshFigures), kept by every save. */
+	self_total: Generated<number>;
+	self_verdict: Generated<'pass' | 'fail' | 'incomplete'>;
+	reviewed_total: Generated<number>;
+	reviewed_verdict: Generated<'pass' | 'fail' | 'incomplete'>;
+	blockers: Generated<number>;
+	figures_rev: Generated<number>;
+	/** Who last saved the base counts, and when. */
+	base_updated_by: number | null;
+	base_updated_at: Date | null;
+}
+
+export interface ReviewParticipantTable {
+	assessment_id: number;
+	account_id: number;
+	first_at: Generated<Date>;
+	last_at: Generated<Date>;
+}
+
+export interface CertificatePrintTable {
+	id: Generated<number>;
+	certificate_id: number;
+	printed_by: number;
+	printed_at: Generated<Date>;
+	/** The reason given for a reprint (null for the first print). */
+	reason: string | null;
 }
 
 export interface AssessmentAnswerTable {
@@ -287,6 +317,8 @@ export interface DocumentJobTable {
 
 export interface Database {
 	certificate: CertificateTable;
+	certificate_print: CertificatePrintTable;
+	review_participant: ReviewParticipantTable;
 	document_job: DocumentJobTable;
 	review_item: ReviewItemTable;
 	review_comment: ReviewCommentTable;

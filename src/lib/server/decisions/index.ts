@@ -5,26 +5,25 @@
  * Issued records are immutable (database triggers); a revocation is a new record with a reason.
  */
 import type { DB } from '../db/index.ts';
-import { canOnUnit, type Actor } from '../../domain/access.ts';
+import { canOnUnit, type Actor, type RuleActor } from '../../domain/access.ts';
 import { approverConflicts, type DecisionInput, type DecisionOutcome } from '../../domain/review.ts';
 import { canIssueDecisions, UNVERIFIED_NOTICE } from '../../domain/criteria/verification.ts';
 import { STATE_LABELS } from '../../domain/workflow.ts';
-import { recordAudit } from '../audit/index.ts';
-import { assessmentCriteriaSet, loadAssessment } from '../assessments/index.ts';
-import { applyTransition, WorkflowError } from '../assessments/workflow.ts';
+import { by, recordAudit } from '../audit/index.ts';
+import { AppError, conflict, invalid, notFound } from '../errors.ts';
+import { assessmentCriteriaSet, loadAssessment, placeOf } from '../dossier/index.ts';
+import { applyTransition } from '../assessments/workflow.ts';
 import { notify, sendEmails, type Email } from '../notifications/index.ts';
 import { communeScope } from '../units/read.ts';
-import { reviewersOf } from '../reviews/index.ts';
-
-export type DecisionActor = Actor & { label: string };
+import { reviewParticipants } from '../reviews/index.ts';
 
 const isUniqueViolation = (e: unknown) => typeof e === 'object' && e !== null && (e as { code?: string }).code === '23505';
 
-/** Issues a decision; returns its id. Throws WorkflowError (4xx, Vietnamese) when refused. */
-export async function issueDecision(db: DB, actor: DecisionActor, input: DecisionInput): Promise<number> {
-	if (!actor.unit) throw new WorkflowError(403, 'Tài khoản chưa gắn với đơn vị ra quyết định.');
+/** Issues a decision; returns its id. Refusals are AppErrors with a Vietnamese message. */
+export async function issueDecision(db: DB, actor: Actor, input: DecisionInput): Promise<number> {
+	if (!actor.unit) throw new AppError('forbidden', 'Tài khoản chưa gắn với đơn vị ra quyết định.');
 	const ids = input.assessments.map((x) => x.id);
-	if (new Set(ids).size !== ids.length) throw new WorkflowError(400, 'Một xã được chọn hai lần.');
+	if (new Set(ids).size !== ids.length) throw invalid('Một xã được chọn hai lần.');
 	const emails: Email[] = [];
 	let decisionId: number;
 	try {
@@ -35,32 +34,27 @@ export async function issueDecision(db: DB, actor: DecisionActor, input: Decisio
 			const infos = [];
 			for (const { id } of sorted) {
 				const a = await loadAssessment(trx, id);
-				if (
-					!a ||
-					!canOnUnit(actor, 'decision.issue', { id: a.commune.id, districtId: a.commune.districtId, provinceId: a.commune.provinceId })
-				) {
-					throw new WorkflowError(404, `Không tìm thấy hồ sơ đánh giá số ${id} trong địa bàn của bạn.`);
+				if (!a || !canOnUnit(actor, 'decision.issue', placeOf(a))) {
+					throw notFound(`Không tìm thấy hồ sơ đánh giá số ${id} trong địa bàn của bạn.`);
 				}
 				if (a.state !== 'appraised')
-					throw new WorkflowError(
-						409,
+					throw conflict(
 						`${a.commune.name}: hồ sơ ở trạng thái "${STATE_LABELS[a.state]}", chưa có kết luận thẩm định nên chưa thể ra quyết định.`
 					);
 				infos.push(a);
 			}
 			const rounds = new Set(infos.map((a) => a.round.id));
-			if (rounds.size > 1) throw new WorkflowError(400, 'Một quyết định chỉ gồm các xã của cùng một đợt đánh giá.');
-			const conflicts = approverConflicts(actor.id, await reviewersOf(trx, ids));
+			if (rounds.size > 1) throw invalid('Một quyết định chỉ gồm các xã của cùng một đợt đánh giá.');
+			const conflicts = approverConflicts(actor.id, await reviewParticipants(trx, ids));
 			if (conflicts.length) {
 				const names = infos.filter((a) => conflicts.includes(a.id)).map((a) => a.commune.name);
-				throw new WorkflowError(409, `Người ra quyết định không được là người đã thẩm định hồ sơ: ${names.join(', ')}.`);
+				throw conflict(`Người ra quyết định không được là người đã thẩm định hồ sơ: ${names.join(', ')}.`);
 			}
 			if (input.outcome === 'recognise') {
 				for (const a of infos) {
 					const set = await assessmentCriteriaSet(trx, a);
 					if (!canIssueDecisions(set, set.confirmation)) {
-						throw new WorkflowError(
-							409,
+						throw conflict(
 							`${a.commune.name}: bộ tiêu chí ${set.code}@${set.version} còn mục "${UNVERIFIED_NOTICE.toLowerCase()}" và chưa được quản trị viên xác nhận, nên chưa thể ra quyết định công nhận.`
 						);
 					}
@@ -92,7 +86,7 @@ export async function issueDecision(db: DB, actor: DecisionActor, input: Decisio
 						details: { decisionId: d.id, decisionNumber: input.number, issuedOn: input.issuedOn },
 						work: async (trx) => {
 							const p = await trx.selectFrom('appraisal').select('reviewed_total').where('assessment_id', '=', a.id).executeTakeFirst();
-							if (!p) throw new WorkflowError(409, `${a.commune.name}: chưa có báo cáo thẩm định.`);
+							if (!p) throw conflict(`${a.commune.name}: chưa có báo cáo thẩm định.`);
 							await trx
 								.insertInto('decision_item')
 								.values({
@@ -111,8 +105,7 @@ export async function issueDecision(db: DB, actor: DecisionActor, input: Decisio
 				emails.push(...outcome.emails);
 			}
 			await recordAudit(trx, {
-				actorId: actor.id,
-				actorLabel: actor.label,
+				...by(actor),
 				action: 'decision.issue',
 				objectType: 'decision',
 				objectId: d.id,
@@ -122,8 +115,7 @@ export async function issueDecision(db: DB, actor: DecisionActor, input: Decisio
 			return d.id;
 		});
 	} catch (e) {
-		if (isUniqueViolation(e))
-			throw new WorkflowError(409, `Số quyết định ${input.number} đã được dùng trong năm ${input.issuedOn.slice(0, 4)}.`);
+		if (isUniqueViolation(e)) throw conflict(`Số quyết định ${input.number} đã được dùng trong năm ${input.issuedOn.slice(0, 4)}.`);
 		throw e;
 	}
 	void sendEmails(emails);
@@ -158,7 +150,7 @@ export type DecisionView = {
 };
 
 /** Decisions covering at least one commune the actor may see ('decision.read'), newest first. */
-export async function listDecisions(db: DB, actor: Actor, opts: { limit?: number } = {}) {
+export async function listDecisions(db: DB, actor: RuleActor, opts: { limit?: number } = {}) {
 	const scope = communeScope(actor, 'decision.read');
 	if (scope.kind === 'none') return [];
 	let q = db
@@ -197,7 +189,7 @@ export async function listDecisions(db: DB, actor: Actor, opts: { limit?: number
 }
 
 /** One decision with the items the actor may see; undefined if none is in scope. */
-export async function loadDecision(db: DB, actor: Actor, id: number): Promise<DecisionView | undefined> {
+export async function loadDecision(db: DB, actor: RuleActor, id: number): Promise<DecisionView | undefined> {
 	const d = await db
 		.selectFrom('decision as d')
 		.innerJoin('admin_unit as u', 'u.id', 'd.issuing_unit_id')
@@ -296,7 +288,7 @@ export async function decisionOfAssessment(db: DB, assessmentId: number) {
 }
 
 /** Appraised assessments in the actor's area waiting for a decision, with their appraisal. */
-export async function awaitingDecision(db: DB, actor: Actor) {
+export async function awaitingDecision(db: DB, actor: RuleActor & { id: number }) {
 	const scope = communeScope(actor, 'decision.issue');
 	if (scope.kind === 'none') return [];
 	let q = db
@@ -320,7 +312,7 @@ export async function awaitingDecision(db: DB, actor: Actor) {
 		.where('a.state', '=', 'appraised');
 	if (scope.kind === 'match') q = q.where(`c.${scope.column}`, '=', scope.value);
 	const rows = await q.orderBy('r.id', 'desc').orderBy('c.code').limit(2000).execute();
-	const reviewers = await reviewersOf(
+	const reviewers = await reviewParticipants(
 		db,
 		rows.map((r) => r.id)
 	);
@@ -342,9 +334,9 @@ export async function awaitingDecision(db: DB, actor: Actor) {
 }
 
 /** Revokes one recognition (a new record; the decision itself stays as issued). */
-export async function revokeRecognition(db: DB, actor: DecisionActor, decisionItemId: number, reason: string): Promise<void> {
+export async function revokeRecognition(db: DB, actor: Actor, decisionItemId: number, reason: string): Promise<void> {
 	const text = reason.normalize('NFC').trim();
-	if (text.length < 5 || text.length > 2000) throw new WorkflowError(400, 'Lý do thu hồi từ 5 đến 2.000 ký tự.');
+	if (text.length < 5 || text.length > 2000) throw invalid('Lý do thu hồi từ 5 đến 2.000 ký tự.');
 	const emails = await db.transaction().execute(async (trx) => {
 		const item = await trx
 			.selectFrom('decision_item as i')
@@ -355,19 +347,17 @@ export async function revokeRecognition(db: DB, actor: DecisionActor, decisionIt
 			.forUpdate()
 			.executeTakeFirst();
 		const commune = item ? { id: item.commune_id, districtId: item.district_id, provinceId: item.province_id } : null;
-		if (!item || !commune || !canOnUnit(actor, 'decision.revoke', commune))
-			throw new WorkflowError(404, 'Không tìm thấy quyết định công nhận này.');
-		if (item.outcome !== 'recognise') throw new WorkflowError(409, 'Chỉ thu hồi được quyết định công nhận.');
+		if (!item || !commune || !canOnUnit(actor, 'decision.revoke', commune)) throw notFound('Không tìm thấy quyết định công nhận này.');
+		if (item.outcome !== 'recognise') throw conflict('Chỉ thu hồi được quyết định công nhận.');
 		const done = await trx.selectFrom('revocation').select('id').where('decision_item_id', '=', item.id).executeTakeFirst();
-		if (done) throw new WorkflowError(409, `Công nhận ${item.name} đã được thu hồi trước đó.`);
+		if (done) throw conflict(`Công nhận ${item.name} đã được thu hồi trước đó.`);
 		const v = await trx
 			.insertInto('revocation')
 			.values({ decision_item_id: item.id, reason: text, revoked_by: actor.id })
 			.returning('id')
 			.executeTakeFirstOrThrow();
 		await recordAudit(trx, {
-			actorId: actor.id,
-			actorLabel: actor.label,
+			...by(actor),
 			action: 'decision.revoke',
 			objectType: 'decision_item',
 			objectId: item.id,
@@ -384,4 +374,47 @@ export async function revokeRecognition(db: DB, actor: DecisionActor, decisionIt
 		});
 	});
 	void sendEmails(emails);
+}
+
+/** What a preview of the decision form covers: the chosen appraised communes of the actor's area, of one round. */
+export async function previewDecisionItems(db: DB, actor: Actor, input: DecisionInput) {
+	if (!actor.unit) throw new AppError('forbidden', 'Tài khoản chưa gắn với đơn vị ra quyết định.');
+	const ids = input.assessments.map((a) => a.id);
+	const rows = await db
+		.selectFrom('assessment as a')
+		.innerJoin('admin_unit as c', 'c.id', 'a.commune_id')
+		.innerJoin('round as r', 'r.id', 'a.round_id')
+		.innerJoin('appraisal as p', 'p.assessment_id', 'a.id')
+		.select([
+			'a.id',
+			'a.category',
+			'a.state',
+			'c.id as commune_id',
+			'c.district_id',
+			'c.province_id',
+			'r.id as round_id',
+			'r.name as round_name',
+			'p.reviewed_total'
+		])
+		.where('a.id', 'in', ids)
+		.execute();
+	const mine = rows.filter(
+		(r) =>
+			r.state === 'appraised' &&
+			canOnUnit(actor, 'decision.issue', { id: r.commune_id, districtId: r.district_id, provinceId: r.province_id })
+	);
+	if (mine.length !== ids.length) throw notFound('Có xã không thuộc địa bàn hoặc chưa có kết luận thẩm định.');
+	if (new Set(mine.map((r) => r.round_id)).size > 1) throw invalid('Một quyết định chỉ gồm các xã của cùng một đợt đánh giá.');
+	const recognise = input.outcome === 'recognise';
+	return {
+		issuingUnitId: actor.unit.id,
+		roundName: mine[0].round_name,
+		items: mine.map((r) => ({
+			communeId: r.commune_id,
+			category: r.category,
+			total: r.reviewed_total,
+			validFrom: recognise ? input.validFrom : null,
+			validUntil: recognise ? input.validUntil : null
+		}))
+	};
 }

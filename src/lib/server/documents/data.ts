@@ -9,11 +9,9 @@
 import { vnDate } from '../../domain/dates.ts';
 import type { DB } from '../db/index.ts';
 import type { Config } from '../config.ts';
-import type { AssessmentInfo } from '../assessments/index.ts';
-import { dossierStatus } from '../assessments/workflow.ts';
-import { codesOf } from '../evidence/index.ts';
-import { loadAppraisal, loadReviewItems, reviewedScore } from '../reviews/index.ts';
-import { answerSource, answerSummary, RECOMMENDATION_LABELS } from '../../domain/review.ts';
+import type { Dossier } from '../dossier/index.ts';
+import { loadAppraisal } from '../reviews/index.ts';
+import { RECOMMENDATION_LABELS } from '../../domain/review.ts';
 import { VERDICT_LABELS } from '../../domain/scoring/index.ts';
 import { COMMUNE_CATEGORY_LABELS, type CommuneCategory } from '../../domain/units.ts';
 import { canIssueDecisions } from '../../domain/criteria/verification.ts';
@@ -33,8 +31,8 @@ export function committeeIssuer(unitName: string, provinceName: string): Issuer 
 	return { parent: '', body: `ỦY BAN NHÂN DÂN\n${upper(unitName)}`, place: placeName(provinceName) };
 }
 
-export function reviewOfficeIssuer(cfg: Pick<Config, 'reviewLevel'>, unitName: string, provinceName: string): Issuer {
-	const office = process.env.REVIEW_OFFICE_NAME?.trim() || (cfg.reviewLevel === 'province' ? 'Sở Y tế' : 'Phòng Văn hóa - Xã hội');
+export function reviewOfficeIssuer(cfg: Pick<Config, 'reviewOfficeName'>, unitName: string, provinceName: string): Issuer {
+	const office = cfg.reviewOfficeName;
 	return { parent: `UBND ${upper(unitName)}`, body: upper(office), place: placeName(provinceName) };
 }
 
@@ -49,19 +47,12 @@ function criteriaSetLabel(set: { code: string; version: number; name: string }) 
 	return `${set.code}@${set.version} — ${set.name}`;
 }
 
-/** 1. The commune's self-assessment report, from what is stored now. */
-export async function selfAssessmentData(db: DB, a: AssessmentInfo): Promise<SelfAssessmentReport> {
-	const status = await dossierStatus(db, a);
+/** 1. The commune's self-assessment report, from the dossier as it stands. */
+export async function selfAssessmentData(db: DB, dossier: Dossier): Promise<SelfAssessmentReport> {
+	const a = dossier.assessment;
 	const names = await unitNames(db, [a.commune.provinceId]);
 	const province = names.get(a.commune.provinceId ?? -1) ?? '';
-	const codes = await codesOf(db, a.id, status.set);
-	const links = await db
-		.selectFrom('evidence_link as l')
-		.innerJoin('evidence as e', 'e.id', 'l.evidence_id')
-		.select(['l.evidence_id', 'l.indicator_code'])
-		.where('e.assessment_id', '=', a.id)
-		.where('e.removed_at', 'is', null)
-		.execute();
+	const codeOf = new Map(dossier.evidence.map((e) => [e.id, e.code]));
 	const chair = await db
 		.selectFrom('account')
 		.select('full_name')
@@ -72,92 +63,88 @@ export async function selfAssessmentData(db: DB, a: AssessmentInfo): Promise<Sel
 		.executeTakeFirst();
 	return {
 		kind: 'self_assessment',
-		marks: { preview: a.state === 'draft' || a.state === 'returned', provisional: !canIssueDecisions(status.set, status.set.confirmation) },
+		marks: {
+			preview: a.state === 'draft' || a.state === 'returned',
+			provisional: !canIssueDecisions(dossier.set, dossier.set.confirmation)
+		},
 		issuer: committeeIssuer(a.commune.name, province),
 		number: null,
 		date: today(),
 		commune: { name: a.commune.name, code: a.commune.code, province, category: COMMUNE_CATEGORY_LABELS[a.category] },
 		round: a.round.name,
-		criteriaSet: criteriaSetLabel(status.set),
-		criteria: status.set.criteria.map((c) => {
-			const r = status.result.criteria.find((x) => x.code === c.code)!;
-			return {
-				code: c.code,
-				title: c.title,
-				maxPoints: c.maxPoints,
-				points: r.points,
-				indicators: c.indicators.map((i) => {
-					const ir = r.indicators.find((x) => x.code === i.code)!;
-					return {
-						code: i.code,
-						title: i.title,
-						maxPoints: i.maxPoints,
-						answer: answerSummary(i, ir.answer, ir.valueDisplay),
-						source: answerSource(ir.answer),
-						evidenceCodes: [
-							...new Set(
-								links
-									.filter((l) => l.indicator_code === i.code)
-									.map((l) => codes.get(l.evidence_id))
-									.filter((x): x is string => !!x)
-							)
-						].sort(),
-						points: ir.points
-					};
-				})
-			};
-		}),
-		total: status.result.total,
-		maxTotal: status.result.maxTotal,
-		threshold: status.result.threshold,
-		verdict: VERDICT_LABELS[status.result.verdict],
-		reasons: status.result.reasons,
+		criteriaSet: criteriaSetLabel(dossier.set),
+		criteria: dossier.criteria.map((c) => ({
+			code: c.code,
+			title: c.title,
+			maxPoints: c.maxPoints,
+			points: c.selfPoints,
+			indicators: c.indicators.map((i) => ({
+				code: i.code,
+				title: i.title,
+				maxPoints: i.maxPoints,
+				answer: i.summary,
+				source: i.source,
+				evidenceCodes: [...new Set(i.evidenceIds.map((id) => codeOf.get(id)).filter((x): x is string => !!x))].sort(),
+				points: i.selfPoints
+			}))
+		})),
+		total: dossier.self.total,
+		maxTotal: dossier.self.maxTotal,
+		threshold: dossier.self.threshold,
+		verdict: VERDICT_LABELS[dossier.self.verdict],
+		reasons: dossier.self.reasons,
+		blockers: dossier.blockers.map((b) => b.message),
 		signature: { onBehalfOf: 'TM. ỦY BAN NHÂN DÂN', title: 'CHỦ TỊCH', name: chair?.full_name ?? '' },
 		recipients: ['Cấp thẩm định;', 'Lưu: VT.']
 	};
 }
 
 /** 2. The appraisal report (a preview until the appraisal is recorded). */
-export async function appraisalData(db: DB, cfg: Pick<Config, 'reviewLevel'>, a: AssessmentInfo): Promise<AppraisalReport> {
-	const status = await dossierStatus(db, a);
-	const [appraisal, items] = await Promise.all([loadAppraisal(db, a.id), loadReviewItems(db, a.id)]);
+export async function appraisalData(
+	db: DB,
+	cfg: Pick<Config, 'reviewLevel' | 'reviewOfficeName'>,
+	dossier: Dossier
+): Promise<AppraisalReport> {
+	const a = dossier.assessment;
+	const appraisal = await loadAppraisal(db, a.id);
 	const names = await unitNames(db, [a.commune.provinceId, a.commune.districtId]);
 	const province = names.get(a.commune.provinceId ?? -1) ?? '';
 	const reviewingUnit = cfg.reviewLevel === 'district' && a.commune.districtId ? (names.get(a.commune.districtId) ?? province) : province;
-	const reviewerName = appraisal ? appraisal.reviewer : '';
-	const reviewed = reviewedScore(status, a.category, items.values());
-	const rows = status.set.criteria.map((c) => {
-		const self = status.result.criteria.find((x) => x.code === c.code)!;
-		const rev =
-			appraisal?.criteria.find((x) => x.code === c.code)?.reviewedPoints ?? reviewed.criteria.find((x) => x.code === c.code)!.points;
-		return { code: c.code, title: c.title, maxPoints: c.maxPoints, selfPoints: self.points, reviewedPoints: rev, note: null };
-	});
+	const rows = dossier.criteria.map((c) => ({
+		code: c.code,
+		title: c.title,
+		maxPoints: c.maxPoints,
+		selfPoints: c.selfPoints,
+		reviewedPoints: appraisal?.criteria.find((x) => x.code === c.code)?.reviewedPoints ?? c.reviewedPoints,
+		note: null
+	}));
 	const adjustments: string[] = [];
-	for (const c of status.result.criteria)
+	for (const c of dossier.criteria)
 		for (const i of c.indicators) {
-			const item = items.get(i.code);
-			if (item?.points !== null && item?.points !== undefined && item.points !== i.points)
-				adjustments.push(`${i.code}: ${i.points ?? '—'} → ${item.points}${item.reason ? ` (${item.reason})` : ''}`);
+			const item = dossier.reviewItems.get(i.code);
+			if (item?.points !== null && item?.points !== undefined && item.points !== i.selfPoints) {
+				adjustments.push(`${i.code}: ${i.selfPoints ?? '—'} → ${item.points}${item.reason ? ` (${item.reason})` : ''}`);
+			}
 		}
 	return {
 		kind: 'appraisal',
-		marks: { preview: appraisal === null, provisional: !canIssueDecisions(status.set, status.set.confirmation) },
+		marks: { preview: appraisal === null, provisional: !canIssueDecisions(dossier.set, dossier.set.confirmation) },
 		issuer: reviewOfficeIssuer(cfg, reviewingUnit, province),
 		number: null,
 		date: appraisal ? vnDate(appraisal.createdAt) : today(),
 		commune: { name: a.commune.name, code: a.commune.code, province, category: COMMUNE_CATEGORY_LABELS[a.category] },
 		round: a.round.name,
-		criteriaSet: criteriaSetLabel(status.set),
+		criteriaSet: criteriaSetLabel(dossier.set),
 		rows,
-		selfTotal: status.result.total,
-		reviewedTotal: appraisal?.reviewedTotal ?? reviewed.total,
-		maxTotal: status.result.maxTotal,
-		threshold: status.result.threshold,
-		verdict: VERDICT_LABELS[(appraisal?.reviewedVerdict ?? reviewed.verdict) as keyof typeof VERDICT_LABELS] ?? '',
+		selfTotal: dossier.self.total,
+		reviewedTotal: appraisal?.reviewedTotal ?? dossier.reviewed.total,
+		maxTotal: dossier.self.maxTotal,
+		threshold: dossier.self.threshold,
+		verdict: VERDICT_LABELS[(appraisal?.reviewedVerdict ?? dossier.reviewed.verdict) as keyof typeof VERDICT_LABELS] ?? '',
 		recommendation: appraisal ? RECOMMENDATION_LABELS[appraisal.recommendation] : 'Chưa kết luận',
 		remarks: appraisal?.remarks ?? '',
 		adjustments,
-		signature: { onBehalfOf: '', title: 'NGƯỜI THẨM ĐỊNH', name: reviewerName },
+		signature: { onBehalfOf: '', title: 'NGƯỜI THẨM ĐỊNH', name: appraisal?.reviewer ?? '' },
 		recipients: ['Lãnh đạo ra quyết định;', `UBND ${a.commune.name};`, 'Lưu: VT.']
 	};
 }

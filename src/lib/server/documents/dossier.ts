@@ -8,9 +8,8 @@ import yazl from 'yazl';
 import type { DB } from '../db/index.ts';
 import type { Config } from '../config.ts';
 import type { FileStore } from '../storage/index.ts';
-import type { AssessmentInfo } from '../assessments/index.ts';
-import { assessmentCriteriaSet } from '../assessments/index.ts';
-import { listEvidence, downloadName } from '../evidence/index.ts';
+import type { Dossier } from '../dossier/index.ts';
+import { downloadName } from '../evidence/names.ts';
 import { loadAppraisal } from '../reviews/index.ts';
 import { decisionOfAssessment } from '../decisions/index.ts';
 import type { DocumentData } from './types.ts';
@@ -31,18 +30,19 @@ const KIND_FILE: Record<string, string> = {
 
 export async function dossierZip(
 	db: DB,
-	cfg: Pick<Config, 'reviewLevel'>,
+	cfg: Pick<Config, 'reviewLevel' | 'reviewOfficeName'>,
 	store: FileStore,
-	a: AssessmentInfo,
+	dossier: Dossier,
 	render: (d: DocumentData) => Promise<Buffer>
 ): Promise<{ stream: Readable; fileName: string; files: number }> {
+	const a = dossier.assessment;
 	const zip = new yazl.ZipFile();
 	const mtime = new Date();
 	let files = 0;
-	zip.addBuffer(await render(await selfAssessmentData(db, a)), '01-bao-cao-tu-danh-gia.pdf', { mtime });
+	zip.addBuffer(await render(await selfAssessmentData(db, dossier)), '01-bao-cao-tu-danh-gia.pdf', { mtime });
 	files++;
 	if (await loadAppraisal(db, a.id)) {
-		zip.addBuffer(await render(await appraisalData(db, cfg, a)), '02-bao-cao-tham-dinh.pdf', { mtime });
+		zip.addBuffer(await render(await appraisalData(db, cfg, dossier)), '02-bao-cao-tham-dinh.pdf', { mtime });
 		files++;
 	}
 	const decided = await decisionOfAssessment(db, a.id);
@@ -63,8 +63,7 @@ export async function dossierZip(
 			files++;
 		}
 	}
-	const set = await assessmentCriteriaSet(db, a);
-	const evidence = await listEvidence(db, a.id, set);
+	const evidence = dossier.evidence;
 	const keys = new Map(
 		(
 			await db

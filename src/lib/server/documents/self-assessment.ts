@@ -104,6 +104,14 @@ export function selfAssessmentReport(data: SelfAssessmentReport): TDocumentDefin
 			margin: [mm(10), 0, 0, 6]
 		});
 	}
+	if (data.blockers.length) {
+		content.push(
+			paragraph([{ text: `Hồ sơ chưa đủ điều kiện gửi: còn ${formatNumber(data.blockers.length)} mục cần hoàn thành`, bold: true }, ':'], {
+				fontSize: BASE_FONT_SIZE
+			}),
+			{ ul: data.blockers.map((b) => ({ text: b, fontSize: BASE_FONT_SIZE })), margin: [mm(10), 0, 0, 6] }
+		);
+	}
 	content.push(closingBlock(data.signature, data.recipients));
 	return portraitDocument(header, content, data.marks);
 }

@@ -64,6 +64,8 @@ export type SelfAssessmentReport = {
 	/** e.g. "Đủ điều kiện công nhận" */
 	verdict: string;
 	reasons: string[];
+	/** What still blocks the dossier's submission (empty once complete), as the pages list it. */
+	blockers: string[];
 	signature: Signature;
 	recipients: string[];
 };

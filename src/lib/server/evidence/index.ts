@@ -1,6 +1,6 @@
 /**
  * Evidence (tài liệu minh chứng) and the other documents of a dossier: adding an uploaded file,
- * listing with links, codes and uploader, linking and unlinking indicators, removing (soft), and
+ * linking and unlinking indicators, removing (soft), and
  * opening a file for download. Every change and every download is written to the audit trail.
  *
  * Changes are allowed only while the commune may edit the assessment (`draft`, `returned`);
@@ -14,27 +14,20 @@
 import { sql } from 'kysely';
 import type { Readable } from 'node:stream';
 import type { DB } from '../db/index.ts';
+import type { Actor } from '../../domain/access.ts';
 import type { CriteriaSet } from '../../domain/criteria/index.ts';
-import { isCommuneEditable, type AssessmentState, type EvidenceKind } from '../../domain/workflow.ts';
-import { recordAudit } from '../audit/index.ts';
-import { StoredFileMissingError, storageKeyFor, type FileStore } from '../storage/index.ts';
-import { evidenceCodes, indicatorOrder, sortIndicatorCodes } from './codes.ts';
-import { EvidenceError, NOT_EDITABLE_MESSAGE, NOT_FOUND_MESSAGE } from './errors.ts';
-import type { EvidenceMeta } from './meta.ts';
-import { downloadName } from './names.ts';
+import { criteriaIndex } from '../../domain/criteria/criteria-index.ts';
+import type { EvidenceMeta } from '../../domain/evidence.ts';
+import { isCommuneEditable, type AssessmentState } from '../../domain/workflow.ts';
 import { communeMayChange, NOT_FLAGGED_MESSAGE } from '../../domain/review.ts';
-import { flaggedIndicators } from '../reviews/flags.ts';
+import { by, recordAudit } from '../audit/index.ts';
+import { conflict, invalid, notFound } from '../errors.ts';
+import { StoredFileMissingError, storageKeyFor, type FileStore } from '../storage/index.ts';
+import { flaggedIndicators, listEvidence, refreshFigures } from '../dossier/index.ts';
+import { NOT_EDITABLE_MESSAGE, NOT_FOUND_MESSAGE } from './messages.ts';
+import { downloadName } from './names.ts';
 
-export { EvidenceError, NOT_EDITABLE_MESSAGE, tooBigMessage, formatMegabytes } from './errors.ts';
-export { evidenceCodes, primaryIndicator, sortIndicatorCodes } from './codes.ts';
-export {
-	parseEvidenceFields,
-	parseEvidenceFieldsOrThrow,
-	EVIDENCE_FIELDS,
-	EVIDENCE_KIND_LABELS,
-	type EvidenceMeta,
-	type FieldMap
-} from './meta.ts';
+export { NOT_EDITABLE_MESSAGE, tooBigMessage, formatMegabytes } from './messages.ts';
 export { cleanFileName, downloadName, attachmentDisposition } from './names.ts';
 export {
 	receiveUpload,
@@ -47,11 +40,6 @@ export {
 	type ReceivedFile
 } from './upload.ts';
 
-export type EvidenceActor = { id: number; label: string };
-
-/** Types a browser shows inside a page (PDF and images); other files are only downloaded. */
-export const VIEWABLE_TYPES: ReadonlySet<string> = new Set(['application/pdf', 'image/png', 'image/jpeg', 'image/webp']);
-
 /** Key of the advisory locks serialising work on one content hash (two-key form). */
 export const CONTENT_LOCK = 710_418;
 
@@ -63,8 +51,8 @@ async function lockEditable(trx: DB, assessmentId: number): Promise<{ communeId:
 		.where('id', '=', assessmentId)
 		.forUpdate()
 		.executeTakeFirst();
-	if (!a) throw new EvidenceError(404, 'Không tìm thấy hồ sơ đánh giá.');
-	if (!isCommuneEditable(a.state)) throw new EvidenceError(409, NOT_EDITABLE_MESSAGE);
+	if (!a) throw notFound('Không tìm thấy hồ sơ đánh giá.');
+	if (!isCommuneEditable(a.state)) throw conflict(NOT_EDITABLE_MESSAGE);
 	return { communeId: a.commune_id, state: a.state };
 }
 
@@ -72,7 +60,7 @@ async function lockEditable(trx: DB, assessmentId: number): Promise<{ communeId:
  * dossier documents, with no indicator) may change. Call after `lockEditable`. */
 async function assertMayChange(trx: DB, assessmentId: number, state: AssessmentState, indicatorCodes: readonly string[]): Promise<void> {
 	if (state === 'returned' && !communeMayChange(state, await flaggedIndicators(trx, assessmentId), indicatorCodes)) {
-		throw new EvidenceError(409, NOT_FLAGGED_MESSAGE);
+		throw conflict(NOT_FLAGGED_MESSAGE);
 	}
 }
 
@@ -116,7 +104,7 @@ export async function addEvidence(
 	db: DB,
 	store: FileStore,
 	set: CriteriaSet,
-	input: { assessmentId: number; actor: EvidenceActor; meta: EvidenceMeta; file: NewEvidenceFile }
+	input: { assessmentId: number; actor: Actor; meta: EvidenceMeta; file: NewEvidenceFile }
 ): Promise<AddedEvidence> {
 	const { meta, file, actor } = input;
 	let placedKey: string | null = null;
@@ -166,8 +154,7 @@ export async function addEvidence(
 					.execute();
 			}
 			await recordAudit(trx, {
-				actorId: actor.id,
-				actorLabel: actor.label,
+				...by(actor),
 				action: 'evidence.upload',
 				objectType: 'evidence',
 				objectId: row.id,
@@ -189,10 +176,10 @@ export async function addEvidence(
 		if (placedKey) await removeIfUnreferenced(db, store, file.sha256, placedKey);
 		throw e;
 	}
-	const codes = await codesOf(db, input.assessmentId, set);
+	const code = (await listEvidence(db, input.assessmentId, set)).find((e) => e.id === result.id)?.code ?? null;
 	return {
 		id: result.id,
-		code: codes.get(result.id) ?? null,
+		code,
 		name: file.originalName,
 		size: file.size,
 		sha256: file.sha256,
@@ -214,117 +201,6 @@ async function removeIfUnreferenced(db: DB, store: FileStore, sha256: string, ke
 }
 
 // ---------------------------------------------------------------------------------------------
-// Reading
-// ---------------------------------------------------------------------------------------------
-
-export type EvidenceItem = {
-	id: number;
-	code: string | null;
-	kind: EvidenceKind;
-	originalName: string;
-	docNumber: string | null;
-	issuedOn: string | null;
-	issuer: string | null;
-	summary: string | null;
-	size: number;
-	mime: string;
-	ext: string;
-	sha256: string;
-	indicatorCodes: string[];
-	uploadedAt: Date;
-	uploadedBy: { id: number; name: string };
-};
-
-async function linksOf(db: DB, evidenceIds: number[]): Promise<Map<number, string[]>> {
-	const links = new Map<number, string[]>();
-	if (evidenceIds.length === 0) return links;
-	const rows = await db
-		.selectFrom('evidence_link')
-		.select(['evidence_id', 'indicator_code'])
-		.where('evidence_id', 'in', evidenceIds)
-		.execute();
-	for (const r of rows) {
-		const list = links.get(r.evidence_id) ?? [];
-		list.push(r.indicator_code);
-		links.set(r.evidence_id, list);
-	}
-	return links;
-}
-
-/** Evidence codes of an assessment's documents (numbering counts removed ones too; see codes.ts). */
-export async function codesOf(db: DB, assessmentId: number, set: CriteriaSet): Promise<Map<number, string>> {
-	const rows = await db
-		.selectFrom('evidence')
-		.select(['id', 'kind', 'uploaded_at'])
-		.where('assessment_id', '=', assessmentId)
-		.where('kind', '=', 'evidence')
-		.execute();
-	const links = await linksOf(
-		db,
-		rows.map((r) => r.id)
-	);
-	return evidenceCodes(
-		rows.map((r) => ({ id: r.id, kind: r.kind, uploadedAt: r.uploaded_at, indicatorCodes: links.get(r.id) ?? [] })),
-		set
-	);
-}
-
-/**
- * The documents of an assessment that are not removed, in upload order, with their file,
- * uploader, linked indicators (in the set's order) and evidence code.
- */
-export async function listEvidence(db: DB, assessmentId: number, set: CriteriaSet): Promise<EvidenceItem[]> {
-	const rows = await db
-		.selectFrom('evidence as e')
-		.innerJoin('stored_file as f', 'f.id', 'e.file_id')
-		.innerJoin('account as u', 'u.id', 'e.uploaded_by')
-		.select([
-			'e.id',
-			'e.kind',
-			'e.original_name',
-			'e.doc_number',
-			'e.issued_on',
-			'e.issuer',
-			'e.summary',
-			'e.uploaded_at',
-			'f.size',
-			'f.mime',
-			'f.ext',
-			'f.sha256',
-			'u.id as uploader_id',
-			'u.full_name as uploader_name'
-		])
-		.where('e.assessment_id', '=', assessmentId)
-		.where('e.removed_at', 'is', null)
-		.orderBy('e.uploaded_at')
-		.orderBy('e.id')
-		.execute();
-	const links = await linksOf(
-		db,
-		rows.map((r) => r.id)
-	);
-	const codes = await codesOf(db, assessmentId, set);
-	const order = indicatorOrder(set);
-	return rows.map((r) => ({
-		id: r.id,
-		code: codes.get(r.id) ?? null,
-		kind: r.kind,
-		originalName: r.original_name,
-		docNumber: r.doc_number,
-		issuedOn: r.issued_on,
-		issuer: r.issuer,
-		summary: r.summary,
-		size: Number(r.size),
-		mime: r.mime,
-		ext: r.ext,
-		sha256: r.sha256,
-		indicatorCodes: sortIndicatorCodes(links.get(r.id) ?? [], order),
-		uploadedAt: r.uploaded_at,
-		uploadedBy: { id: r.uploader_id, name: r.uploader_name }
-	}));
-}
-
-// ---------------------------------------------------------------------------------------------
 // Changing
 // ---------------------------------------------------------------------------------------------
 
@@ -337,20 +213,20 @@ async function lockedDocument(trx: DB, assessmentId: number, evidenceId: number)
 		.where('removed_at', 'is', null)
 		.forUpdate()
 		.executeTakeFirst();
-	if (!e) throw new EvidenceError(404, NOT_FOUND_MESSAGE);
+	if (!e) throw notFound(NOT_FOUND_MESSAGE);
 	return e;
 }
 
 /** Removes a document from the dossier (soft: `removed_at`; the stored content stays). */
-export async function removeEvidence(db: DB, input: { assessmentId: number; evidenceId: number; actor: EvidenceActor }): Promise<void> {
+export async function removeEvidence(db: DB, input: { assessmentId: number; evidenceId: number; actor: Actor }): Promise<void> {
 	await db.transaction().execute(async (trx) => {
 		const { communeId, state } = await lockEditable(trx, input.assessmentId);
 		const e = await lockedDocument(trx, input.assessmentId, input.evidenceId);
 		await assertMayChange(trx, input.assessmentId, state, await linkedCodes(trx, e.id));
 		await trx.updateTable('evidence').set({ removed_at: new Date() }).where('id', '=', e.id).execute();
+		await refreshFigures(trx, input.assessmentId);
 		await recordAudit(trx, {
-			actorId: input.actor.id,
-			actorLabel: input.actor.label,
+			...by(input.actor),
 			action: 'evidence.remove',
 			objectType: 'evidence',
 			objectId: e.id,
@@ -364,24 +240,24 @@ export async function removeEvidence(db: DB, input: { assessmentId: number; evid
 export async function linkIndicator(
 	db: DB,
 	set: CriteriaSet,
-	input: { assessmentId: number; evidenceId: number; indicatorCode: string; actor: EvidenceActor }
+	input: { assessmentId: number; evidenceId: number; indicatorCode: string; actor: Actor }
 ): Promise<void> {
 	const code = input.indicatorCode.trim().toUpperCase();
-	if (!indicatorOrder(set).has(code)) throw new EvidenceError(400, `Chỉ số ${code} không có trong bộ tiêu chí của hồ sơ.`);
+	if (!criteriaIndex(set).has(code)) throw invalid(`Chỉ số ${code} không có trong bộ tiêu chí của hồ sơ.`);
 	await db.transaction().execute(async (trx) => {
 		const { communeId, state } = await lockEditable(trx, input.assessmentId);
 		const e = await lockedDocument(trx, input.assessmentId, input.evidenceId);
 		await assertMayChange(trx, input.assessmentId, state, [...(await linkedCodes(trx, e.id)), code]);
-		if (e.kind !== 'evidence') throw new EvidenceError(400, 'Văn bản hồ sơ (công văn, biên bản, thuyết minh) không gắn với chỉ số.');
+		if (e.kind !== 'evidence') throw invalid('Văn bản hồ sơ (công văn, biên bản, thuyết minh) không gắn với chỉ số.');
 		const added = await trx
 			.insertInto('evidence_link')
 			.values({ evidence_id: e.id, indicator_code: code })
 			.onConflict((oc) => oc.columns(['evidence_id', 'indicator_code']).doNothing())
 			.executeTakeFirst();
 		if (Number(added.numInsertedOrUpdatedRows ?? 0) === 0) return;
+		await refreshFigures(trx, input.assessmentId);
 		await recordAudit(trx, {
-			actorId: input.actor.id,
-			actorLabel: input.actor.label,
+			...by(input.actor),
 			action: 'evidence.link',
 			objectType: 'evidence',
 			objectId: e.id,
@@ -394,7 +270,7 @@ export async function linkIndicator(
 /** Unlinks an indicator; the last indicator of an evidence document cannot be unlinked (remove the document instead). */
 export async function unlinkIndicator(
 	db: DB,
-	input: { assessmentId: number; evidenceId: number; indicatorCode: string; actor: EvidenceActor }
+	input: { assessmentId: number; evidenceId: number; indicatorCode: string; actor: Actor }
 ): Promise<void> {
 	const code = input.indicatorCode.trim().toUpperCase();
 	await db.transaction().execute(async (trx) => {
@@ -402,14 +278,14 @@ export async function unlinkIndicator(
 		const e = await lockedDocument(trx, input.assessmentId, input.evidenceId);
 		await assertMayChange(trx, input.assessmentId, state, await linkedCodes(trx, e.id));
 		const links = await trx.selectFrom('evidence_link').select('indicator_code').where('evidence_id', '=', e.id).execute();
-		if (!links.some((l) => l.indicator_code === code)) throw new EvidenceError(404, `Tài liệu không gắn với chỉ số ${code}.`);
+		if (!links.some((l) => l.indicator_code === code)) throw notFound(`Tài liệu không gắn với chỉ số ${code}.`);
 		if (e.kind === 'evidence' && links.length === 1) {
-			throw new EvidenceError(409, 'Tài liệu minh chứng phải gắn với ít nhất một chỉ số. Nếu tài liệu không còn cần, hãy gỡ tài liệu.');
+			throw conflict('Tài liệu minh chứng phải gắn với ít nhất một chỉ số. Nếu tài liệu không còn cần, hãy gỡ tài liệu.');
 		}
 		await trx.deleteFrom('evidence_link').where('evidence_id', '=', e.id).where('indicator_code', '=', code).execute();
+		await refreshFigures(trx, input.assessmentId);
 		await recordAudit(trx, {
-			actorId: input.actor.id,
-			actorLabel: input.actor.label,
+			...by(input.actor),
 			action: 'evidence.unlink',
 			objectType: 'evidence',
 			objectId: e.id,
@@ -433,7 +309,7 @@ export type EvidenceDownload = { stream: Readable; fileName: string; mime: strin
 export async function openEvidenceDownload(
 	db: DB,
 	store: FileStore,
-	input: { assessmentId: number; evidenceId: number; actor: EvidenceActor; ip?: string | null }
+	input: { assessmentId: number; evidenceId: number; actor: Actor; ip?: string | null }
 ): Promise<EvidenceDownload> {
 	const row = await db
 		.selectFrom('evidence as e')
@@ -444,21 +320,20 @@ export async function openEvidenceDownload(
 		.where('e.assessment_id', '=', input.assessmentId)
 		.where('e.removed_at', 'is', null)
 		.executeTakeFirst();
-	if (!row) throw new EvidenceError(404, NOT_FOUND_MESSAGE);
+	if (!row) throw notFound(NOT_FOUND_MESSAGE);
 	let stream: Readable;
 	try {
 		stream = await store.open(row.storage_key);
 	} catch (e) {
 		if (e instanceof StoredFileMissingError) {
 			console.error(`evidence ${row.id}: ${e.message}`);
-			throw new EvidenceError(404, 'Không tìm thấy nội dung tệp trên máy chủ. Hãy báo quản trị hệ thống.');
+			throw notFound('Không tìm thấy nội dung tệp trên máy chủ. Hãy báo quản trị hệ thống.');
 		}
 		throw e;
 	}
 	try {
 		await recordAudit(db, {
-			actorId: input.actor.id,
-			actorLabel: input.actor.label,
+			...by(input.actor),
 			action: 'evidence.download',
 			objectType: 'evidence',
 			objectId: row.id,

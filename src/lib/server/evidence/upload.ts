@@ -23,10 +23,21 @@ import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web';
 import busboy from 'busboy';
 import { fileTypeFromFile } from 'file-type';
 import { discardTemp, newTempPath } from '../storage/index.ts';
-import { EvidenceError, tooBigMessage } from './errors.ts';
-import type { FieldMap } from './meta.ts';
+import { AppError, type AppErrorKind } from '../errors.ts';
+import { tooBigMessage } from './messages.ts';
+import type { FieldMap } from '../../domain/evidence.ts';
 
 /** Room for the text fields and multipart framing on top of the file. */
+/** A refusal of the upload, with the field errors for the form and the cause for the log. */
+function uploadError(
+	kind: AppErrorKind,
+	message: string,
+	fieldErrors: Record<string, string> = {},
+	opts: { cause?: unknown } = {}
+): AppError {
+	return new AppError(kind, message, { fieldErrors, cause: opts.cause });
+}
+
 export const FORM_OVERHEAD_BYTES = 1024 * 1024;
 /** Name of the file part. */
 export const FILE_FIELD = 'file';
@@ -54,11 +65,11 @@ export const ACCEPT_EXTENSIONS: string[] = ACCEPTED_TYPES.flatMap((t) => [t.ext,
 export const REFUSED_TYPE_MESSAGE =
 	'Định dạng tệp không được chấp nhận. Chỉ nhận PDF, ảnh (JPEG, PNG, WebP), Word (.docx), Excel (.xlsx) và OpenDocument (.odt, .ods); nội dung tệp phải đúng định dạng, không chỉ đổi đuôi tên tệp.';
 
-/** The file's type from its magic bytes if it is accepted; otherwise an `EvidenceError` 415. */
+/** The file's type from its magic bytes if it is accepted; otherwise an `AppError` 415. */
 export async function detectAcceptedType(filePath: string): Promise<AcceptedType> {
 	const found = await fileTypeFromFile(filePath).catch(() => undefined);
 	const t = found && ACCEPTED_TYPES.find((a) => a.ext === found.ext && a.mime === found.mime);
-	if (!t) throw new EvidenceError(415, REFUSED_TYPE_MESSAGE);
+	if (!t) throw uploadError('unsupported', REFUSED_TYPE_MESSAGE);
 	return { ext: t.ext, mime: t.mime };
 }
 
@@ -73,7 +84,7 @@ export type ReceivedFile = {
 export type ReceiveOptions<T> = {
 	maxBytes: number;
 	tmpDir: string;
-	/** Validates the text fields when the file part begins; throw an `EvidenceError` to refuse. */
+	/** Validates the text fields when the file part begins; throw an `AppError` to refuse. */
 	parseFields: (fields: FieldMap) => T;
 };
 
@@ -88,11 +99,11 @@ function statusOf(e: unknown): number | undefined {
  */
 export async function receiveUpload<T>(request: Request, opts: ReceiveOptions<T>): Promise<{ fields: T; file: ReceivedFile }> {
 	const contentType = request.headers.get('content-type') ?? '';
-	if (!/^multipart\/form-data\s*;/i.test(contentType)) throw new EvidenceError(400, 'Yêu cầu phải gửi dạng multipart/form-data.');
+	if (!/^multipart\/form-data\s*;/i.test(contentType)) throw uploadError('invalid', 'Yêu cầu phải gửi dạng multipart/form-data.');
 	const cap = opts.maxBytes + FORM_OVERHEAD_BYTES;
 	const declaredLength = Number(request.headers.get('content-length') ?? NaN);
-	if (Number.isFinite(declaredLength) && declaredLength > cap) throw new EvidenceError(413, tooBigMessage(opts.maxBytes));
-	if (!request.body) throw new EvidenceError(400, 'Chưa chọn tệp để tải lên.');
+	if (Number.isFinite(declaredLength) && declaredLength > cap) throw uploadError('too_large', tooBigMessage(opts.maxBytes));
+	if (!request.body) throw uploadError('invalid', 'Chưa chọn tệp để tải lên.');
 
 	let parser: busboy.Busboy;
 	try {
@@ -105,15 +116,15 @@ export async function receiveUpload<T>(request: Request, opts: ReceiveOptions<T>
 			limits: { fileSize: opts.maxBytes, files: 1, fields: 60, parts: 62, fieldNameSize: 50, fieldSize: 16 * 1024, headerPairs: 20 }
 		});
 	} catch (e) {
-		throw new EvidenceError(400, 'Dữ liệu gửi lên không đúng dạng multipart/form-data.', {}, { cause: e });
+		throw uploadError('invalid', 'Dữ liệu gửi lên không đúng dạng multipart/form-data.', {}, { cause: e });
 	}
 
 	const tempPath = await newTempPath(opts.tmpDir);
 	const fields: FieldMap = Object.create(null); // field names are the client's: no prototype
 	let parsed: { value: T } | undefined;
-	let failure: EvidenceError | undefined;
+	let failure: AppError | undefined;
 	let unexpected: { error: unknown } | undefined;
-	const fail = (e: EvidenceError) => {
+	const fail = (e: AppError) => {
 		failure ??= e;
 	};
 	let fileSeen = false;
@@ -125,15 +136,15 @@ export async function receiveUpload<T>(request: Request, opts: ReceiveOptions<T>
 	let fileDone: Promise<void> = Promise.resolve();
 
 	parser.on('field', (name, value, info) => {
-		if (fileSeen) return fail(new EvidenceError(400, 'Các trường thông tin phải được gửi trước tệp.'));
+		if (fileSeen) return fail(uploadError('invalid', 'Các trường thông tin phải được gửi trước tệp.'));
 		if (info.nameTruncated || info.valueTruncated)
-			return fail(new EvidenceError(400, `Nội dung trường “${name}” quá dài.`, { [name]: 'Nội dung quá dài.' }));
+			return fail(uploadError('invalid', `Nội dung trường “${name}” quá dài.`, { [name]: 'Nội dung quá dài.' }));
 		(fields[name] ??= []).push(value);
 	});
 	parser.on('file', (name, stream, info) => {
 		if (name !== FILE_FIELD || fileSeen || failure) {
 			stream.resume();
-			if (name !== FILE_FIELD) fail(new EvidenceError(400, `Tệp phải được gửi trong trường “${FILE_FIELD}”.`));
+			if (name !== FILE_FIELD) fail(uploadError('invalid', `Tệp phải được gửi trong trường “${FILE_FIELD}”.`));
 			return;
 		}
 		fileSeen = true;
@@ -142,7 +153,7 @@ export async function receiveUpload<T>(request: Request, opts: ReceiveOptions<T>
 			parsed = { value: opts.parseFields(fields) };
 		} catch (e) {
 			stream.resume();
-			if (e instanceof EvidenceError) return fail(e);
+			if (e instanceof AppError) return fail(e);
 			unexpected ??= { error: e };
 			return;
 		}
@@ -153,7 +164,7 @@ export async function receiveUpload<T>(request: Request, opts: ReceiveOptions<T>
 				cb(null, chunk);
 			}
 		});
-		stream.once('limit', () => fail(new EvidenceError(413, tooBigMessage(opts.maxBytes))));
+		stream.once('limit', () => fail(uploadError('too_large', tooBigMessage(opts.maxBytes))));
 		const w = fs.createWriteStream(tempPath, { flags: 'wx', mode: 0o600, highWaterMark: 1 << 20 });
 		writer = w;
 		writerClosed = new Promise((resolve) => w.once('close', () => resolve()));
@@ -164,15 +175,15 @@ export async function receiveUpload<T>(request: Request, opts: ReceiveOptions<T>
 			if (!parser.destroyed) parser.destroy(err instanceof Error ? err : new Error(String(err)));
 		});
 	});
-	parser.on('filesLimit', () => fail(new EvidenceError(400, 'Mỗi lần chỉ tải lên một tệp.')));
-	parser.on('fieldsLimit', () => fail(new EvidenceError(400, 'Quá nhiều trường thông tin.')));
-	parser.on('partsLimit', () => fail(new EvidenceError(400, 'Quá nhiều phần trong dữ liệu gửi lên.')));
+	parser.on('filesLimit', () => fail(uploadError('invalid', 'Mỗi lần chỉ tải lên một tệp.')));
+	parser.on('fieldsLimit', () => fail(uploadError('invalid', 'Quá nhiều trường thông tin.')));
+	parser.on('partsLimit', () => fail(uploadError('invalid', 'Quá nhiều phần trong dữ liệu gửi lên.')));
 
 	let total = 0;
 	const counter = new Transform({
 		transform(chunk: Buffer, _enc, cb) {
 			total += chunk.length;
-			if (total > cap) cb(new EvidenceError(413, tooBigMessage(opts.maxBytes)));
+			if (total > cap) cb(uploadError('too_large', tooBigMessage(opts.maxBytes)));
 			else cb(null, chunk);
 		}
 	});
@@ -192,7 +203,7 @@ export async function receiveUpload<T>(request: Request, opts: ReceiveOptions<T>
 			(x: unknown) => x
 		);
 		await cleanup();
-		if (e instanceof EvidenceError) throw e;
+		if (e instanceof AppError) throw e;
 		if (unexpected) throw unexpected.error;
 		// a file-system error writing the temporary file is the server's, not the client's
 		if (fileError && typeof (fileError as NodeJS.ErrnoException).syscall === 'string') throw fileError;
@@ -201,11 +212,11 @@ export async function receiveUpload<T>(request: Request, opts: ReceiveOptions<T>
 			console.error(
 				`evidence upload: the server's BODY_SIZE_LIMIT refused a body within UPLOAD_MAX_MB; set BODY_SIZE_LIMIT to at least ${Math.ceil(cap / 1024 / 1024)}M (${(e as Error).message})`
 			);
-			throw new EvidenceError(413, SERVER_LIMIT_MESSAGE, {}, { cause: e });
+			throw uploadError('too_large', SERVER_LIMIT_MESSAGE, {}, { cause: e });
 		}
 		if (failure) throw failure;
-		throw new EvidenceError(
-			400,
+		throw uploadError(
+			'invalid',
 			'Không nhận được trọn vẹn dữ liệu gửi lên (kết nối bị ngắt hoặc dữ liệu sai dạng). Hãy thử lại.',
 			{},
 			{ cause: e }
@@ -217,12 +228,12 @@ export async function receiveUpload<T>(request: Request, opts: ReceiveOptions<T>
 	}
 	if (failure || !parsed) {
 		await cleanup();
-		throw failure ?? new EvidenceError(400, 'Chưa chọn tệp để tải lên.', { [FILE_FIELD]: 'Chưa chọn tệp.' });
+		throw failure ?? uploadError('invalid', 'Chưa chọn tệp để tải lên.', { [FILE_FIELD]: 'Chưa chọn tệp.' });
 	}
 	if (size === 0) {
 		await cleanup();
-		if (!declaredName) throw new EvidenceError(400, 'Chưa chọn tệp để tải lên.', { [FILE_FIELD]: 'Chưa chọn tệp.' });
-		throw new EvidenceError(400, 'Tệp rỗng (0 byte).', { [FILE_FIELD]: 'Tệp rỗng.' });
+		if (!declaredName) throw uploadError('invalid', 'Chưa chọn tệp để tải lên.', { [FILE_FIELD]: 'Chưa chọn tệp.' });
+		throw uploadError('invalid', 'Tệp rỗng (0 byte).', { [FILE_FIELD]: 'Tệp rỗng.' });
 	}
 	return { fields: parsed.value, file: { tempPath, size, sha256: hash.digest('hex'), declaredName } };
 }

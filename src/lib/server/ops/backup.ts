@@ -38,6 +38,7 @@ import { migrations as knownMigrations } from '#migrations';
 import type { DB } from '../db/index.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { verifyAuditChain, type ChainReport } from '../audit/index.ts';
+import { AppError } from '../errors.ts';
 // the evidence module's advisory lock, so that an upload committing right now is seen
 import { CONTENT_LOCK } from '../evidence/index.ts';
 import {
@@ -55,7 +56,8 @@ export const BACKUP_FORMAT = 'xa-backup/1';
 export const MANIFEST_FILE = 'manifest.json';
 
 /** A backup, restore or check refused (bad input: the directory, the backup, the target). */
-export class BackupError extends Error {}
+/** A refused backup or restore (bad input: the directory, the backup, the target database). */
+const backupError = (message: string) => new AppError('invalid', message);
 
 export type SourceKind = 'postgres' | 'embedded';
 
@@ -195,7 +197,7 @@ async function applicationTables(db: DB): Promise<TableInfo[]> {
 		const i = pending.findIndex((name) =>
 			infos.get(name)!.foreignKeys.every((f) => f.refTable === name || placed.has(f.refTable) || !infos.has(f.refTable))
 		);
-		if (i < 0) throw new BackupError(`Các bảng ${pending.join(', ')} tham chiếu vòng tròn lẫn nhau; không xác định được thứ tự.`);
+		if (i < 0) throw backupError(`Các bảng ${pending.join(', ')} tham chiếu vòng tròn lẫn nhau; không xác định được thứ tự.`);
 		const [name] = pending.splice(i, 1);
 		placed.add(name);
 		ordered.push(infos.get(name)!);
@@ -275,10 +277,9 @@ export type BackupResult = { dir: string; manifest: Manifest };
 async function assertEmptyDir(dir: string): Promise<void> {
 	const st = await fsp.stat(dir).catch(() => null);
 	if (!st) return;
-	if (!st.isDirectory()) throw new BackupError(`${dir} không phải là thư mục.`);
+	if (!st.isDirectory()) throw backupError(`${dir} không phải là thư mục.`);
 	const entries = await fsp.readdir(dir);
-	if (entries.length)
-		throw new BackupError(`Thư mục ${dir} không trống (${entries.length} mục); hãy sao lưu vào một thư mục mới hoặc trống.`);
+	if (entries.length) throw backupError(`Thư mục ${dir} không trống (${entries.length} mục); hãy sao lưu vào một thư mục mới hoặc trống.`);
 }
 
 /** Writes one table's rows, ordered by primary key, as JSON Lines; returns count, size, hash. */
@@ -462,7 +463,7 @@ export async function readManifest(inDir: string): Promise<Manifest> {
 	try {
 		text = await fsp.readFile(p, 'utf8');
 	} catch (e) {
-		throw new BackupError(
+		throw backupError(
 			`Không đọc được ${p} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): đây không phải là một bản sao lưu hoàn chỉnh.`
 		);
 	}
@@ -470,26 +471,26 @@ export async function readManifest(inDir: string): Promise<Manifest> {
 	try {
 		json = JSON.parse(text);
 	} catch (e) {
-		throw new BackupError(`${p} không phải JSON hợp lệ: ${(e as Error).message}`);
+		throw backupError(`${p} không phải JSON hợp lệ: ${(e as Error).message}`);
 	}
 	const parsed = manifestSchema.safeParse(json);
 	if (!parsed.success) {
 		const lines = parsed.error.issues.slice(0, 10).map((i) => `- ${i.path.join('.')}: ${i.message}`);
-		throw new BackupError(`${p} không đúng định dạng ${BACKUP_FORMAT}:\n${lines.join('\n')}`);
+		throw backupError(`${p} không đúng định dạng ${BACKUP_FORMAT}:\n${lines.join('\n')}`);
 	}
 	const m = parsed.data as Manifest;
 	for (const t of m.tables) {
-		if (t.file !== `tables/${t.name}.jsonl`) throw new BackupError(`${p}: tệp của bảng ${t.name} không hợp lệ: ${t.file}`);
+		if (t.file !== `tables/${t.name}.jsonl`) throw backupError(`${p}: tệp của bảng ${t.name} không hợp lệ: ${t.file}`);
 	}
-	if (new Set(m.tables.map((t) => t.name)).size !== m.tables.length) throw new BackupError(`${p}: một bảng được liệt kê hai lần.`);
+	if (new Set(m.tables.map((t) => t.name)).size !== m.tables.length) throw backupError(`${p}: một bảng được liệt kê hai lần.`);
 	for (const f of m.files) {
 		try {
 			assertStorageKey(f.key);
 		} catch {
-			throw new BackupError(`${p}: khóa tệp không hợp lệ: ${f.key}`);
+			throw backupError(`${p}: khóa tệp không hợp lệ: ${f.key}`);
 		}
 		const ext = f.key.slice(f.key.lastIndexOf('.') + 1);
-		if (storageKeyFor(f.sha256, ext) !== f.key) throw new BackupError(`${p}: khóa ${f.key} không ứng với SHA-256 ${f.sha256}.`);
+		if (storageKeyFor(f.sha256, ext) !== f.key) throw backupError(`${p}: khóa ${f.key} không ứng với SHA-256 ${f.sha256}.`);
 	}
 	return m;
 }
@@ -505,7 +506,7 @@ async function countLines(p: string): Promise<number> {
 
 /**
  * Checks every table file and every stored file of a backup against its manifest (size, line
- * count, SHA-256). Throws `BackupError` listing what does not match; writes nothing.
+ * count, SHA-256). Throws an AppError listing what does not match; writes nothing.
  */
 export async function verifyBackup(inDir: string): Promise<Manifest> {
 	const dir = path.resolve(inDir);
@@ -543,7 +544,7 @@ export async function verifyBackup(inDir: string): Promise<Manifest> {
 	if (errors.length) {
 		const shown = errors.slice(0, 20).map((e) => `- ${e}`);
 		if (errors.length > shown.length) shown.push(`- … và ${errors.length - shown.length} lỗi khác`);
-		throw new BackupError(`Bản sao lưu ${dir} không toàn vẹn (${errors.length} lỗi); không khôi phục, không ghi gì:\n${shown.join('\n')}`);
+		throw backupError(`Bản sao lưu ${dir} không toàn vẹn (${errors.length} lỗi); không khôi phục, không ghi gì:\n${shown.join('\n')}`);
 	}
 	return m;
 }
@@ -607,7 +608,7 @@ async function assertEmptyTarget(db: DB): Promise<{ bootstrap: boolean }> {
 		withData.push(t.name);
 	}
 	if (withData.length) {
-		throw new BackupError(
+		throw backupError(
 			`CSDL đích đã có dữ liệu (bảng ${withData.join(', ')}); chỉ khôi phục vào một CSDL mới, trống ` +
 				'(PostgreSQL: một database mới tạo bằng createdb; CSDL nhúng: một DATA_DIR mới). Không có gì được ghi.'
 		);
@@ -619,13 +620,13 @@ function checkMigrations(backupMigrations: string[]): void {
 	const known = Object.keys(knownMigrations).sort();
 	const unknown = backupMigrations.filter((n) => !known.includes(n));
 	if (unknown.length) {
-		throw new BackupError(
+		throw backupError(
 			`Bản sao lưu được tạo bởi phiên bản phần mềm mới hơn: phiên bản lược đồ ${unknown.join(', ')} không có trong phần mềm này. Hãy khôi phục bằng phiên bản phần mềm đã tạo bản sao lưu (hoặc mới hơn).`
 		);
 	}
 	const expected = known.slice(0, backupMigrations.length);
 	if (backupMigrations.some((n, i) => n !== expected[i])) {
-		throw new BackupError(
+		throw backupError(
 			`Danh sách phiên bản lược đồ của bản sao lưu (${backupMigrations.join(', ')}) không khớp thứ tự của phần mềm (${expected.join(', ')}).`
 		);
 	}
@@ -636,7 +637,7 @@ async function migrateTo(db: DB, last: string | undefined): Promise<void> {
 	const { error, results } = await migrator.migrateTo(last ?? NO_MIGRATIONS);
 	const failed = results?.find((r) => r.status === 'Error');
 	if (error || failed) {
-		throw new BackupError(
+		throw backupError(
 			`Không đưa được lược đồ CSDL đích về phiên bản của bản sao lưu${failed ? ` (${failed.migrationName})` : ''}: ${error instanceof Error ? error.message : String(error)}`
 		);
 	}
@@ -750,7 +751,7 @@ export async function restore(db: DB, store: FileStore, inDir: string, opts: { t
 			const missing = inBackup.filter((n) => !names.includes(n));
 			const extra = names.filter((n) => !inBackup.includes(n));
 			if (missing.length || extra.length) {
-				throw new BackupError(
+				throw backupError(
 					`Lược đồ CSDL đích khác bản sao lưu (thiếu bảng: ${missing.join(', ') || 'không'}; thừa bảng: ${extra.join(', ') || 'không'}).`
 				);
 			}
@@ -758,7 +759,7 @@ export async function restore(db: DB, store: FileStore, inDir: string, opts: { t
 				const m = manifest.tables.find((x) => x.name === t.name)!;
 				const cols = t.columns.map((c) => c.name);
 				if (cols.length !== m.columns.length || cols.some((c) => !m.columns.includes(c))) {
-					throw new BackupError(`Bảng ${t.name}: các cột của CSDL đích (${cols.join(', ')}) khác bản sao lưu (${m.columns.join(', ')}).`);
+					throw backupError(`Bảng ${t.name}: các cột của CSDL đích (${cols.join(', ')}) khác bản sao lưu (${m.columns.join(', ')}).`);
 				}
 			}
 			if (bootstrap) {
@@ -771,16 +772,16 @@ export async function restore(db: DB, store: FileStore, inDir: string, opts: { t
 			for (const t of tables) {
 				const m = manifest.tables.find((x) => x.name === t.name)!;
 				const n = await insertTable(trx, t, path.join(dir, m.file));
-				if (n !== m.rows) throw new BackupError(`Bảng ${t.name}: đọc được ${n} dòng, manifest ghi ${m.rows}.`);
+				if (n !== m.rows) throw backupError(`Bảng ${t.name}: đọc được ${n} dòng, manifest ghi ${m.rows}.`);
 			}
 			const sequences = await sequenceNames(trx);
 			for (const s of manifest.sequences) {
-				if (!sequences.includes(s.name)) throw new BackupError(`CSDL đích không có sequence ${s.name}.`);
+				if (!sequences.includes(s.name)) throw backupError(`CSDL đích không có sequence ${s.name}.`);
 				await sql`select setval(${s.name}::regclass, ${s.lastValue}, ${s.isCalled})`.execute(trx);
 			}
 			const chain = await verifyAuditChain(trx);
 			if (!chain.ok)
-				throw new BackupError(`Chuỗi băm của nhật ký sau khi khôi phục bị đứt tại bản ghi #${chain.firstBrokenId}; đã hủy khôi phục.`);
+				throw backupError(`Chuỗi băm của nhật ký sau khi khôi phục bị đứt tại bản ghi #${chain.firstBrokenId}; đã hủy khôi phục.`);
 			// the files, before the commit: a failure here still rolls everything back
 			for (const f of manifest.files) {
 				const existed = await store.exists(f.key);
@@ -788,7 +789,7 @@ export async function restore(db: DB, store: FileStore, inDir: string, opts: { t
 				try {
 					const got = await copyHashing(fs.createReadStream(keyPath(dir, f.key)), tmp);
 					if (got.sha256 !== f.sha256 || got.size !== f.size)
-						throw new BackupError(`Tệp files/${f.key} thay đổi trong khi khôi phục (SHA-256 ${got.sha256}).`);
+						throw backupError(`Tệp files/${f.key} thay đổi trong khi khôi phục (SHA-256 ${got.sha256}).`);
 					await store.put(tmp, f.sha256, f.key.slice(f.key.lastIndexOf('.') + 1));
 					if (!existed) placed.push(f.key);
 				} finally {
@@ -858,7 +859,7 @@ export function checkableLocalStore(root: string): CheckableStore {
 			}
 		},
 		async removeEntry(entryPath) {
-			if (!ENTRY.test(entryPath) || entryPath.includes('..')) throw new BackupError(`Đường dẫn không thuộc kho tệp: ${entryPath}`);
+			if (!ENTRY.test(entryPath) || entryPath.includes('..')) throw backupError(`Đường dẫn không thuộc kho tệp: ${entryPath}`);
 			await fsp.rm(path.join(abs, ...entryPath.split('/')), { force: true });
 		}
 	};

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { daysBetween, fold, matchesQuery, overdueOf, parseQueueQuery, recognisedPercent, vnDate, REVIEW_SLA_DAYS } from './queue.ts';
+import { daysBetween, overdueOf, parseQueueQuery, recognisedPercent, vnDate, REVIEW_SLA_DAYS } from './queue.ts';
+import { fold, matchesQuery } from '../../domain/text.ts';
 
 describe('review queue helpers', () => {
 	it('counts calendar days in Vietnam time', () => {

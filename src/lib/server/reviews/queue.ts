@@ -1,21 +1,24 @@
 /**
  * The review queue and progress board (issue 5): the assessments of one round within the
- * actor's scope for 'assessment.read', with state, self-assessed total and verdict (the domain
- * scoring over the stored answers), days since submission, overdue flags, filters, sorting and
- * the share of recognised communes against the national targets.
+ * actor's scope for 'assessment.read', with state, self-assessed total and verdict (the figures
+ * stored on each assessment's row, kept by every save: nothing is re-scored here), days since
+ * submission, overdue flags, filters, sorting, paging and the share of recognised communes
+ * against the national targets. Sorting, searching, paging and the summary are done by the
+ * database (names sort and search through admin_unit.sort_key and search_name).
  *
  * Server module: takes `db` as a parameter, no `$app/*`. The pure helpers are exported for the
  * unit tests beside this file.
  */
-import { vnDate as vnDateOf } from '../../domain/dates.ts';
 import { sql } from 'kysely';
+import { vnDate as vnDateOf } from '../../domain/dates.ts';
 import type { DB } from '../db/index.ts';
-import type { Actor } from '../../domain/access.ts';
-import type { CommuneCategory } from '../../domain/units.ts';
-import type { CriteriaSet } from '../../domain/criteria/index.ts';
+import type { RuleActor } from '../../domain/access.ts';
+import { criteriaIndex } from '../../domain/criteria/criteria-index.ts';
+import { fold } from '../../domain/text.ts';
 import { ASSESSMENT_STATES, STATE_LABELS, type AssessmentState } from '../../domain/workflow.ts';
-import { parseAnswers, score, VERDICT_LABELS, type Answer, type Verdict } from '../../domain/scoring/index.ts';
-import { findCriteriaSet } from '../criteria/index.ts';
+import { VERDICT_LABELS, type Verdict } from '../../domain/scoring/index.ts';
+import type { CommuneCategory } from '../../domain/units.ts';
+import { criteriaSetById } from '../criteria/index.ts';
 import { communeScope } from '../units/read.ts';
 
 /**
@@ -43,7 +46,10 @@ export const SORT_KEYS = ['commune', 'state', 'total', 'days'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 export type SortDir = 'asc' | 'desc';
 
-export type QueueOptions = { roundId?: number; state?: AssessmentState; q?: string; sort?: SortKey; dir?: SortDir };
+export type QueueOptions = { roundId?: number; state?: AssessmentState; q?: string; sort?: SortKey; dir?: SortDir; page?: number };
+
+/** Rows per page of the board. */
+export const PAGE_SIZE = 50;
 
 export type Overdue = { kind: 'review'; label: string; days: number } | { kind: 'submission'; label: string; deadline: string } | null;
 
@@ -58,6 +64,8 @@ export type QueueRow = {
 	threshold: number;
 	verdict: Verdict;
 	verdictLabel: string;
+	/** What still blocks the dossier's submission (0 once complete). */
+	blockers: number;
 	submittedAt: Date | null;
 	daysSinceSubmission: number | null;
 	overdue: Overdue;
@@ -80,7 +88,12 @@ export type QueueSummary = {
 export type ReviewQueue = {
 	rounds: QueueRound[];
 	round: QueueRound | null;
+	/** One page of the rows that match the filters. */
 	rows: QueueRow[];
+	/** Rows that match the filters, over all pages; the page shown and how many there are. */
+	matching: number;
+	page: number;
+	pages: number;
 	summary: QueueSummary;
 	options: { state: AssessmentState | null; q: string; sort: SortKey; dir: SortDir };
 	slaDays: number;
@@ -119,36 +132,6 @@ export function overdueOf(
 	return null;
 }
 
-/** Lower case without Vietnamese diacritics (đ → d), for a forgiving name search. */
-export function fold(s: string): string {
-	return s.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase().replace(/\s+/g, ' ').trim();
-}
-
-export function matchesQuery(name: string, q: string): boolean {
-	const needle = fold(q);
-	return needle === '' || fold(name).includes(needle);
-}
-
-const collator = new Intl.Collator('vi', { sensitivity: 'base', numeric: true });
-
-/** Sorts rows in place-free fashion; ties (and missing days) fall back to the commune name. */
-export function sortRows(rows: QueueRow[], sort: SortKey, dir: SortDir): QueueRow[] {
-	const sign = dir === 'desc' ? -1 : 1;
-	const byName = (a: QueueRow, b: QueueRow) => collator.compare(a.communeName, b.communeName) || a.communeCode.localeCompare(b.communeCode);
-	return [...rows].sort((a, b) => {
-		let c = 0;
-		if (sort === 'state') c = ASSESSMENT_STATES.indexOf(a.state) - ASSESSMENT_STATES.indexOf(b.state);
-		else if (sort === 'total') c = a.total - b.total;
-		else if (sort === 'days') {
-			// rows never submitted go last in both directions
-			if (a.daysSinceSubmission === null || b.daysSinceSubmission === null) {
-				if (a.daysSinceSubmission !== b.daysSinceSubmission) return a.daysSinceSubmission === null ? 1 : -1;
-			} else c = a.daysSinceSubmission - b.daysSinceSubmission;
-		} else c = byName(a, b);
-		return sign * c || byName(a, b);
-	});
-}
-
 export function recognisedPercent(recognised: number, total: number): number | null {
 	return total === 0 ? null : Math.round((recognised / total) * 1000) / 10;
 }
@@ -158,67 +141,47 @@ export function parseQueueQuery(params: URLSearchParams): QueueOptions {
 	const round = Number(params.get('round'));
 	const state = params.get('state');
 	const sort = params.get('sort');
+	const page = Number(params.get('page'));
 	const q = (params.get('q') ?? '').slice(0, 100).trim();
 	return {
 		roundId: Number.isInteger(round) && round > 0 && round <= 2_147_483_647 ? round : undefined,
 		state: (ASSESSMENT_STATES as readonly string[]).includes(state ?? '') ? (state as AssessmentState) : undefined,
 		q: q || undefined,
 		sort: (SORT_KEYS as readonly string[]).includes(sort ?? '') ? (sort as SortKey) : undefined,
-		dir: params.get('dir') === 'desc' ? 'desc' : params.get('dir') === 'asc' ? 'asc' : undefined
+		dir: params.get('dir') === 'desc' ? 'desc' : params.get('dir') === 'asc' ? 'asc' : undefined,
+		page: Number.isInteger(page) && page > 1 && page <= 100_000 ? page : undefined
 	};
-}
-
-/** Valid stored answers of one assessment; JSON null (cleared) counts as unanswered, and an
- * answer that no longer fits the set (should not happen: used sets are frozen) is left out. */
-export function validAnswers(set: CriteriaSet, raw: Record<string, unknown>): Record<string, Answer> {
-	const parsed = parseAnswers(set, raw);
-	if (parsed.ok) return { ...parsed.value };
-	const out: Record<string, Answer> = {};
-	for (const [code, value] of Object.entries(raw)) {
-		const one = parseAnswers(set, { [code]: value });
-		if (one.ok && one.value[code]) out[code] = one.value[code];
-	}
-	return out;
 }
 
 // ---------------------------------------------------------------------------------------------
 // The query
 // ---------------------------------------------------------------------------------------------
 
-/**
- * The board for `actor`. `today` ('YYYY-MM-DD', Vietnam) is a parameter for the tests.
- * Queries: rounds in scope, state counts of the chosen round, its rows, their answers (one
- * query), and each distinct criteria set once.
- */
-/** Scores of the board's rows by assessment (see reviewQueue); one entry per commune and round. */
-type CachedScore = { key: string; total: number; maxTotal: number; threshold: number; verdict: Verdict };
-const scoreCache = new Map<number, CachedScore>();
-const SCORE_CACHE_MAX = 50_000;
+const STATE_ORDER = sql.raw(`case a.state ${ASSESSMENT_STATES.map((s, i) => `when '${s}' then ${i}`).join(' ')} end`);
+/** The calendar date of the submission in Vietnam (UTC+7 all year). */
+const SUBMITTED_DAY = sql`((a.submitted_at at time zone 'UTC') + interval '7 hours')::date`;
 
-export async function reviewQueue(db: DB, actor: Actor, opts: QueueOptions = {}, today: string = vnDate(new Date())): Promise<ReviewQueue> {
-	const sort = opts.sort ?? 'commune';
-	const dir = opts.dir ?? 'asc';
-	const options = { state: opts.state ?? null, q: opts.q ?? '', sort, dir };
-	const emptySummary: QueueSummary = {
-		total: 0,
-		byState: ASSESSMENT_STATES.map((s) => ({ state: s, label: STATE_LABELS[s], count: 0 })),
-		recognised: 0,
-		recognisedPercent: null,
-		targets: NATIONAL_TARGETS,
-		overdueReview: 0,
-		overdueSubmission: 0
-	};
+/** Midnight in Vietnam, as an instant, of the day `days` before `today` ('YYYY-MM-DD'). */
+function vnMidnight(today: string, days: number): Date {
+	return new Date(Date.parse(`${today}T00:00:00Z`) - days * 86_400_000 - 7 * 3_600_000);
+}
+
+type Scope = Exclude<ReturnType<typeof communeScope>, { kind: 'none' }>;
+type Resolved = { scope: Scope; rounds: QueueRound[]; round: QueueRound; setId: number };
+
+/** The rounds with assessments in the actor's scope, and the chosen one (else the newest). */
+async function resolveRound(db: DB, actor: RuleActor, opts: QueueOptions): Promise<{ rounds: QueueRound[]; resolved: Resolved | null }> {
 	const scope = communeScope(actor, 'assessment.read');
-	if (scope.kind === 'none') return { rounds: [], round: null, rows: [], summary: emptySummary, options, slaDays: REVIEW_SLA_DAYS };
-
+	if (scope.kind === 'none') return { rounds: [], resolved: null };
 	let roundsQ = db
 		.selectFrom('round as r')
 		.innerJoin('assessment as a', 'a.round_id', 'r.id')
 		.innerJoin('admin_unit as c', 'c.id', 'a.commune_id')
-		.select(['r.id', 'r.name', 'r.year', 'r.opens_on', 'r.closes_on', sql<number>`count(a.id)::int`.as('n')])
-		.groupBy(['r.id', 'r.name', 'r.year', 'r.opens_on', 'r.closes_on']);
+		.select(['r.id', 'r.name', 'r.year', 'r.opens_on', 'r.closes_on', 'r.criteria_set_id', sql<number>`count(a.id)::int`.as('n')])
+		.groupBy(['r.id', 'r.name', 'r.year', 'r.opens_on', 'r.closes_on', 'r.criteria_set_id']);
 	if (scope.kind === 'match') roundsQ = roundsQ.where(`c.${scope.column}`, '=', scope.value);
-	const rounds: QueueRound[] = (await roundsQ.orderBy('r.year', 'desc').orderBy('r.id', 'desc').execute()).map((r) => ({
+	const roundRows = await roundsQ.orderBy('r.year', 'desc').orderBy('r.id', 'desc').execute();
+	const rounds: QueueRound[] = roundRows.map((r) => ({
 		id: r.id,
 		name: r.name,
 		year: r.year,
@@ -227,121 +190,173 @@ export async function reviewQueue(db: DB, actor: Actor, opts: QueueOptions = {},
 		assessments: Number(r.n)
 	}));
 	const round = rounds.find((r) => r.id === opts.roundId) ?? rounds[0] ?? null;
-	if (!round) return { rounds, round, rows: [], summary: emptySummary, options, slaDays: REVIEW_SLA_DAYS };
+	if (!round) return { rounds, resolved: null };
+	return { rounds, resolved: { scope, rounds, round, setId: roundRows.find((r) => r.id === round.id)!.criteria_set_id } };
+}
 
-	let base = db.selectFrom('assessment as a').innerJoin('admin_unit as c', 'c.id', 'a.commune_id').where('a.round_id', '=', round.id);
-	if (scope.kind === 'match') base = base.where(`c.${scope.column}`, '=', scope.value);
+function inScope(db: DB, r: Resolved) {
+	let base = db.selectFrom('assessment as a').innerJoin('admin_unit as c', 'c.id', 'a.commune_id').where('a.round_id', '=', r.round.id);
+	if (r.scope.kind === 'match') base = base.where(`c.${r.scope.column}`, '=', r.scope.value);
+	return base;
+}
 
-	// Summary over the whole round in scope (the filters narrow the table, not the board).
-	const all = await base.select(['a.state', 'a.submitted_at', 'a.reopened_until']).execute();
-	const counts = new Map<AssessmentState, number>();
-	let overdueReview = 0;
-	let overdueSubmission = 0;
-	for (const a of all) {
-		counts.set(a.state, (counts.get(a.state) ?? 0) + 1);
-		const o = overdueOf(
-			a.state,
-			a.submitted_at ? daysBetween(vnDate(a.submitted_at), today) : null,
-			round.closesOn,
-			a.reopened_until,
-			today
-		);
-		if (o?.kind === 'review') overdueReview++;
-		if (o?.kind === 'submission') overdueSubmission++;
-	}
-	const recognised = counts.get('recognised') ?? 0;
-	const summary: QueueSummary = {
-		total: all.length,
-		byState: ASSESSMENT_STATES.map((s) => ({ state: s, label: STATE_LABELS[s], count: counts.get(s) ?? 0 })),
-		recognised,
-		recognisedPercent: recognisedPercent(recognised, all.length),
-		targets: NATIONAL_TARGETS,
-		overdueReview,
-		overdueSubmission
-	};
-
-	let rowsQ = base.select(['a.id', 'a.state', 'a.category', 'a.submitted_at', 'a.reopened_until', 'a.criteria_set_id', 'c.code', 'c.name']);
+/** The rows matching the filters, sorted by the database; one page, or all of them. */
+async function matchingRows(
+	db: DB,
+	r: Resolved,
+	opts: QueueOptions,
+	today: string,
+	page: number | 'all'
+): Promise<{ rows: QueueRow[]; matching: number }> {
+	const sort = opts.sort ?? 'commune';
+	const dir = opts.dir ?? 'asc';
+	let rowsQ = inScope(db, r);
 	if (opts.state) rowsQ = rowsQ.where('a.state', '=', opts.state);
-	// The name search is done here rather than with ilike: diacritic-insensitive ("phu xuan"
-	// finds "Phú Xuân") and the same on PGlite and PostgreSQL whatever the database locale.
-	const picked = (await rowsQ.execute()).filter((r) => matchesQuery(r.name, opts.q ?? ''));
-
-	// Each row's self-assessed score, from a cache keyed by the answers' version (the sum of their
-	// revisions only grows, on every save): answers are read and scored only for rows that changed.
-	const versions = new Map<number, number>();
-	if (picked.length) {
-		const v = await db
-			.selectFrom('assessment_answer')
-			.select(['assessment_id', sql<number>`sum(revision)::int`.as('v')])
-			.where(
-				'assessment_id',
-				'in',
-				picked.map((r) => r.id)
-			)
-			.groupBy('assessment_id')
-			.execute();
-		for (const r of v) versions.set(r.assessment_id, Number(r.v));
-	}
-	const keyOf = (r: (typeof picked)[number]) => `${r.criteria_set_id}:${r.category}:${versions.get(r.id) ?? 0}`;
-	// this request's scores: taken from the cache when fresh (the cache may be cleared meanwhile)
-	const scores = new Map<number, CachedScore>();
-	for (const r of picked) {
-		const hit = scoreCache.get(r.id);
-		if (hit?.key === keyOf(r)) scores.set(r.id, hit);
-	}
-	const stale = picked.filter((r) => !scores.has(r.id));
-	const answersBy = new Map<number, Record<string, unknown>>();
-	if (stale.length) {
-		const answers = await db
-			.selectFrom('assessment_answer')
-			.select(['assessment_id', 'indicator_code', 'answer'])
-			.where(
-				'assessment_id',
-				'in',
-				stale.map((r) => r.id)
-			)
-			.execute();
-		for (const a of answers) {
-			if (a.answer === null || a.answer === undefined) continue; // JSON null: unanswered
-			const m = answersBy.get(a.assessment_id) ?? {};
-			m[a.indicator_code] = a.answer;
-			answersBy.set(a.assessment_id, m);
-		}
-	}
-	const sets = new Map<number, CriteriaSet>();
-	for (const id of new Set(stale.map((r) => r.criteria_set_id))) {
-		const found = await findCriteriaSet(db, id);
-		if (!found) throw new Error(`criteria set ${id} is missing`);
-		sets.set(id, found.set);
-	}
-	for (const r of stale) {
-		const set = sets.get(r.criteria_set_id)!;
-		const result = score(set, r.category as CommuneCategory, validAnswers(set, answersBy.get(r.id) ?? {}));
-		const fresh = { key: keyOf(r), total: result.total, maxTotal: result.maxTotal, threshold: result.threshold, verdict: result.verdict };
-		scores.set(r.id, fresh);
-		if (scoreCache.size >= SCORE_CACHE_MAX) scoreCache.clear();
-		scoreCache.set(r.id, fresh);
-	}
-
-	const rows: QueueRow[] = picked.map((r) => {
-		const result = scores.get(r.id)!;
-		const days = r.submitted_at ? daysBetween(vnDate(r.submitted_at), today) : null;
+	const needle = fold(opts.q ?? '');
+	if (needle) rowsQ = rowsQ.where('c.search_name', 'like', `%${needle.replace(/[%_\\]/g, (m) => '\\' + m)}%`);
+	const name = sql`c.sort_key collate "C"`;
+	const sorted =
+		sort === 'state'
+			? rowsQ.orderBy(STATE_ORDER, dir).orderBy(name).orderBy('c.code')
+			: sort === 'total'
+				? rowsQ.orderBy('a.self_total', dir).orderBy(name).orderBy('c.code')
+				: sort === 'days'
+					? // never submitted go last in both directions; more days = submitted earlier
+						rowsQ
+							.orderBy(sql`a.submitted_at is null`)
+							.orderBy(SUBMITTED_DAY, dir === 'asc' ? 'desc' : 'asc')
+							.orderBy(name)
+							.orderBy('c.code')
+					: rowsQ.orderBy(name, dir).orderBy('c.code', dir);
+	const selected = sorted.select([
+		'a.id',
+		'a.state',
+		'a.category',
+		'a.submitted_at',
+		'a.reopened_until',
+		'a.self_total',
+		'a.self_verdict',
+		'a.blockers',
+		'c.code',
+		'c.name',
+		sql<number>`count(*) over ()::int`.as('matching')
+	]);
+	const picked =
+		page === 'all'
+			? await selected.execute()
+			: await selected
+					.limit(PAGE_SIZE)
+					.offset((page - 1) * PAGE_SIZE)
+					.execute();
+	const matching = picked.length
+		? Number(picked[0].matching)
+		: page !== 'all' && page > 1
+			? (await rowsQ.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n
+			: 0;
+	const index = criteriaIndex(await criteriaSetById(db, r.setId));
+	const rows: QueueRow[] = picked.map((x) => {
+		const days = x.submitted_at ? daysBetween(vnDate(x.submitted_at), today) : null;
+		const verdict = x.self_verdict as Verdict;
 		return {
-			id: r.id,
-			communeCode: r.code,
-			communeName: r.name,
-			state: r.state,
-			stateLabel: STATE_LABELS[r.state],
-			total: result.total,
-			maxTotal: result.maxTotal,
-			threshold: result.threshold,
-			verdict: result.verdict,
-			verdictLabel: VERDICT_LABELS[result.verdict],
-			submittedAt: r.submitted_at,
+			id: x.id,
+			communeCode: x.code,
+			communeName: x.name,
+			state: x.state,
+			stateLabel: STATE_LABELS[x.state],
+			total: x.self_total,
+			maxTotal: index.maxTotal,
+			threshold: index.threshold(x.category as CommuneCategory),
+			verdict,
+			verdictLabel: VERDICT_LABELS[verdict],
+			blockers: x.blockers,
+			submittedAt: x.submitted_at,
 			daysSinceSubmission: days,
-			overdue: overdueOf(r.state, days, round.closesOn, r.reopened_until, today)
+			overdue: overdueOf(x.state, days, r.round.closesOn, x.reopened_until, today)
 		};
 	});
+	return { rows, matching };
+}
 
-	return { rounds, round, rows: sortRows(rows, sort, dir), summary, options, slaDays: REVIEW_SLA_DAYS };
+const EMPTY_SUMMARY: QueueSummary = {
+	total: 0,
+	byState: ASSESSMENT_STATES.map((s) => ({ state: s, label: STATE_LABELS[s], count: 0 })),
+	recognised: 0,
+	recognisedPercent: null,
+	targets: NATIONAL_TARGETS,
+	overdueReview: 0,
+	overdueSubmission: 0
+};
+
+/** The summary of the round in scope (the filters narrow the table, not the board): one grouped query. */
+async function roundSummary(db: DB, r: Resolved, today: string): Promise<QueueSummary> {
+	const reviewCutoff = vnMidnight(today, REVIEW_SLA_DAYS);
+	const closes = r.round.closesOn;
+	const rows = await inScope(db, r)
+		.select([
+			'a.state',
+			sql<number>`count(*)::int`.as('n'),
+			sql<number>`count(*) filter (where a.submitted_at < ${reviewCutoff})::int`.as('late_review'),
+			sql<number>`count(*) filter (where greatest(coalesce(a.reopened_until, ${closes}::date), ${closes}::date) < ${today}::date)::int`.as(
+				'late_submission'
+			)
+		])
+		.groupBy('a.state')
+		.execute();
+	const counts = new Map<AssessmentState, number>(rows.map((x) => [x.state, Number(x.n)]));
+	const total = rows.reduce((n, x) => n + Number(x.n), 0);
+	const recognised = counts.get('recognised') ?? 0;
+	return {
+		total,
+		byState: ASSESSMENT_STATES.map((s) => ({ state: s, label: STATE_LABELS[s], count: counts.get(s) ?? 0 })),
+		recognised,
+		recognisedPercent: recognisedPercent(recognised, total),
+		targets: NATIONAL_TARGETS,
+		overdueReview: rows.filter((x) => AWAITING_REVIEW.includes(x.state)).reduce((n, x) => n + Number(x.late_review), 0),
+		overdueSubmission: rows.filter((x) => AWAITING_COMMUNE.includes(x.state)).reduce((n, x) => n + Number(x.late_submission), 0)
+	};
+}
+
+/**
+ * The board for `actor`. `today` ('YYYY-MM-DD', Vietnam) is a parameter for the tests.
+ * Queries: the rounds in scope, the summary of the chosen round (one grouped query), one page of
+ * its rows with the number of matching rows; the round's criteria set from its cache.
+ */
+export async function reviewQueue(
+	db: DB,
+	actor: RuleActor,
+	opts: QueueOptions = {},
+	today: string = vnDate(new Date())
+): Promise<ReviewQueue> {
+	const options = { state: opts.state ?? null, q: opts.q ?? '', sort: opts.sort ?? 'commune', dir: opts.dir ?? 'asc' };
+	const { rounds, resolved } = await resolveRound(db, actor, opts);
+	if (!resolved)
+		return { rounds, round: null, rows: [], matching: 0, page: 1, pages: 1, summary: EMPTY_SUMMARY, options, slaDays: REVIEW_SLA_DAYS };
+	const page = Math.max(1, opts.page ?? 1);
+	const [summary, { rows, matching }] = await Promise.all([
+		roundSummary(db, resolved, today),
+		matchingRows(db, resolved, opts, today, page)
+	]);
+	return {
+		rounds,
+		round: resolved.round,
+		rows,
+		matching,
+		page,
+		pages: Math.max(1, Math.ceil(matching / PAGE_SIZE)),
+		summary,
+		options,
+		slaDays: REVIEW_SLA_DAYS
+	};
+}
+
+/** Every row of the board that matches the filters, in the board's order (the exports). */
+export async function boardRows(
+	db: DB,
+	actor: RuleActor,
+	opts: QueueOptions = {},
+	today: string = vnDate(new Date())
+): Promise<{ round: QueueRound | null; rows: QueueRow[] }> {
+	const { resolved } = await resolveRound(db, actor, opts);
+	if (!resolved) return { round: null, rows: [] };
+	return { round: resolved.round, rows: (await matchingRows(db, resolved, opts, today, 'all')).rows };
 }

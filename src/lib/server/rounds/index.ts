@@ -3,12 +3,16 @@
  * a criteria-set version and the participating communes; each commune gets its assessment in
  * state draft, scored against that version and the commune's category at that time.
  */
+import type { Actor, SystemActor } from '../../domain/access.ts';
+import { sql } from 'kysely';
 import { z } from 'zod';
 import type { DB } from '../db/index.ts';
 import type { UnitEra } from '../../domain/units.ts';
-import { recordAudit } from '../audit/index.ts';
-
-export class RoundError extends Error {}
+import { by, recordAudit } from '../audit/index.ts';
+import { invalid, notFound, parseInput } from '../errors.ts';
+import { authorize } from '../auth/guard.ts';
+import { communeScope } from '../units/read.ts';
+import type { Action } from '../../domain/access.ts';
 
 const isoDate = z
 	.string()
@@ -42,14 +46,14 @@ export async function openRound(
 	db: DB,
 	era: UnitEra,
 	input: OpenRoundInput,
-	actor: { id: number | null; label: string },
+	actor: Actor | SystemActor,
 	withinProvinceId: number | null = null
 ): Promise<{ roundId: number; assessments: number }> {
-	const v = openRoundSchema.parse(input);
+	const v = parseInput(openRoundSchema, input);
 	return db.transaction().execute(async (trx) => {
 		const set = await trx.selectFrom('criteria_set').select(['id', 'status']).where('id', '=', v.criteriaSetId).executeTakeFirst();
-		if (!set) throw new RoundError('Không tìm thấy bộ tiêu chí.');
-		if (set.status !== 'active') throw new RoundError('Chỉ mở đợt đánh giá với bộ tiêu chí đang áp dụng.');
+		if (!set) throw notFound('Không tìm thấy bộ tiêu chí.');
+		if (set.status !== 'active') throw invalid('Chỉ mở đợt đánh giá với bộ tiêu chí đang áp dụng.');
 		let q = trx
 			.selectFrom('admin_unit as c')
 			.select(['c.id', 'c.code', 'c.category', 'c.province_id'])
@@ -76,10 +80,10 @@ export async function openRound(
 		const communes = await q.execute();
 		const found = new Set(communes.map((c) => c.code));
 		const unknown = v.communeCodes.filter((c) => !found.has(c));
-		if (unknown.length) throw new RoundError(`Không tìm thấy xã có mã: ${unknown.join(', ')}.`);
-		if (communes.length === 0) throw new RoundError('Không có xã nào tham gia.');
+		if (unknown.length) throw invalid(`Không tìm thấy xã có mã: ${unknown.join(', ')}.`);
+		if (communes.length === 0) throw invalid('Không có xã nào tham gia.');
 		if (withinProvinceId !== null && communes.some((c) => c.province_id !== withinProvinceId)) {
-			throw new RoundError('Chỉ được mở đợt đánh giá cho các xã trong tỉnh của bạn.');
+			throw invalid('Chỉ được mở đợt đánh giá cho các xã trong tỉnh của bạn.');
 		}
 		const round = await trx
 			.insertInto('round')
@@ -98,21 +102,18 @@ export async function openRound(
 			await trx
 				.insertInto('assessment')
 				.values(
-					communes
-						.slice(i, i + 1000)
-						.map((c) => ({
-							round_id: round.id,
-							commune_id: c.id,
-							criteria_set_id: v.criteriaSetId,
-							category: c.category ?? 'standard',
-							base_counts: '{}'
-						}))
+					communes.slice(i, i + 1000).map((c) => ({
+						round_id: round.id,
+						commune_id: c.id,
+						criteria_set_id: v.criteriaSetId,
+						category: c.category ?? 'standard',
+						base_counts: '{}'
+					}))
 				)
 				.execute();
 		}
 		await recordAudit(trx, {
-			actorId: actor.id,
-			actorLabel: actor.label,
+			...by(actor),
 			action: 'round.open',
 			objectType: 'round',
 			objectId: round.id,
@@ -123,16 +124,15 @@ export async function openRound(
 }
 
 /** Move a round's closing date later (never earlier than today's submissions could rely on). */
-export async function extendRound(db: DB, roundId: number, closesOn: string, actor: { id: number | null; label: string }): Promise<void> {
-	const d = isoDate.parse(closesOn);
+export async function extendRound(db: DB, roundId: number, closesOn: string, actor: Actor | SystemActor): Promise<void> {
+	const d = parseInput(isoDate, closesOn);
 	await db.transaction().execute(async (trx) => {
 		const r = await trx.selectFrom('round').select(['closes_on']).where('id', '=', roundId).forUpdate().executeTakeFirst();
-		if (!r) throw new RoundError('Không tìm thấy đợt đánh giá.');
-		if (d <= r.closes_on) throw new RoundError(`Ngày gia hạn phải sau ngày kết thúc hiện tại (${r.closes_on}).`);
+		if (!r) throw notFound('Không tìm thấy đợt đánh giá.');
+		if (d <= r.closes_on) throw invalid(`Ngày gia hạn phải sau ngày kết thúc hiện tại (${r.closes_on}).`);
 		await trx.updateTable('round').set({ closes_on: d }).where('id', '=', roundId).execute();
 		await recordAudit(trx, {
-			actorId: actor.id,
-			actorLabel: actor.label,
+			...by(actor),
 			action: 'round.extend',
 			objectType: 'round',
 			objectId: roundId,
@@ -142,13 +142,8 @@ export async function extendRound(db: DB, roundId: number, closesOn: string, act
 }
 
 /** Let one commune submit after the round closed, until `until`. */
-export async function reopenForCommune(
-	db: DB,
-	assessmentId: number,
-	until: string,
-	actor: { id: number | null; label: string }
-): Promise<void> {
-	const d = isoDate.parse(until);
+export async function reopenForCommune(db: DB, assessmentId: number, until: string, actor: Actor | SystemActor): Promise<void> {
+	const d = parseInput(isoDate, until);
 	await db.transaction().execute(async (trx) => {
 		const a = await trx
 			.selectFrom('assessment')
@@ -156,11 +151,10 @@ export async function reopenForCommune(
 			.where('id', '=', assessmentId)
 			.forUpdate()
 			.executeTakeFirst();
-		if (!a) throw new RoundError('Không tìm thấy hồ sơ đánh giá.');
+		if (!a) throw notFound('Không tìm thấy hồ sơ đánh giá.');
 		await trx.updateTable('assessment').set({ reopened_until: d, updated_at: new Date() }).where('id', '=', assessmentId).execute();
 		await recordAudit(trx, {
-			actorId: actor.id,
-			actorLabel: actor.label,
+			...by(actor),
 			action: 'assessment.reopen',
 			objectType: 'assessment',
 			objectId: assessmentId,
@@ -168,4 +162,68 @@ export async function reopenForCommune(
 			details: { until: d }
 		});
 	});
+}
+
+/** The latest rounds with their criteria set and number of communes. */
+export async function listRounds(db: DB) {
+	return db
+		.selectFrom('round as r')
+		.innerJoin('criteria_set as s', 's.id', 'r.criteria_set_id')
+		.select([
+			'r.id',
+			'r.name',
+			'r.year',
+			'r.opens_on',
+			'r.closes_on',
+			's.code as set_code',
+			's.version as set_version',
+			(eb) =>
+				eb
+					.selectFrom('assessment as a')
+					.whereRef('a.round_id', '=', 'r.id')
+					.select((e) => e.fn.countAll<number>().as('n'))
+					.as('communes')
+		])
+		.orderBy('r.id', 'desc')
+		.limit(100)
+		.execute();
+}
+
+export type RoundRow = {
+	id: number;
+	name: string;
+	year: number;
+	criteria_set_id: number;
+	era: string;
+	opens_on: string;
+	closes_on: string;
+};
+
+/**
+ * The round `id` if the actor may perform `action` on it: with an area scope (a province
+ * officer), only a round whose communes all lie in the actor's area; not found otherwise.
+ */
+export async function authorizeRound(db: DB, actor: Actor | null, action: Action, id: number): Promise<{ actor: Actor; round: RoundRow }> {
+	const a = authorize(actor, action);
+	const round = await db
+		.selectFrom('round')
+		.select(['id', 'name', 'year', 'criteria_set_id', 'era', 'opens_on', 'closes_on'])
+		.where('id', '=', id)
+		.executeTakeFirst();
+	if (!round) throw notFound('Không tìm thấy đợt đánh giá.');
+	const scope = communeScope(a, action);
+	if (scope.kind === 'none') throw notFound('Không tìm thấy đợt đánh giá.');
+	if (scope.kind === 'match') {
+		const r = await db
+			.selectFrom('assessment as x')
+			.innerJoin('admin_unit as c', 'c.id', 'x.commune_id')
+			.select([
+				sql<number>`count(*) filter (where c.${sql.ref(scope.column)} = ${scope.value})::int`.as('inside'),
+				sql<number>`count(*) filter (where c.${sql.ref(scope.column)} is distinct from ${scope.value})::int`.as('outside')
+			])
+			.where('x.round_id', '=', id)
+			.executeTakeFirstOrThrow();
+		if (r.inside === 0 || r.outside > 0) throw notFound('Không tìm thấy đợt đánh giá.');
+	}
+	return { actor: a, round };
 }

@@ -45,7 +45,7 @@ export async function seedDemo(
 			db,
 			cfg,
 			{ email: a.email, fullName: a.fullName, role: a.role, unitCode, password: DEMO_PASSWORD },
-			{ id: null, label: 'seed-demo' }
+			{ id: null, email: 'seed-demo' }
 		);
 		created.push(a.email);
 	}
@@ -65,7 +65,7 @@ export async function seedDemo(
 				closesOn: day(60),
 				provinceCodes: [DEMO_PROVINCE]
 			},
-			{ id: null, label: 'seed-demo' }
+			{ id: null, email: 'seed-demo' }
 		);
 	}
 	return { created };

@@ -10,9 +10,7 @@
  * `put` moves such a file into the store. `sweepTemp` removes temporary files left behind by a
  * crash (call it at start-up and, if desired, periodically).
  *
- * Environment (read here with zod; an empty value counts as unset):
- * - `STORAGE_DIR`: where the local store keeps files (default `<DATA_DIR>/files`);
- * - `UPLOAD_MAX_MB`: largest accepted file in MiB (default 50).
+ * Settings (STORAGE_DIR, UPLOAD_MAX_MB) are read with the rest of the configuration (config.ts).
  *
  * Plain Node module: no SvelteKit imports (the command line uses it too).
  */
@@ -21,64 +19,13 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { z } from 'zod';
-import { config } from '../config.ts';
+import { config, type StorageSettings } from '../config.ts';
 
-// ---------------------------------------------------------------------------------------------
-// Settings
-// ---------------------------------------------------------------------------------------------
+export type { StorageSettings } from '../config.ts';
 
-export const STORAGE_DRIVERS = ['local'] as const;
-export type StorageDriver = (typeof STORAGE_DRIVERS)[number];
-
-export type StorageSettings = {
-	driver: StorageDriver;
-	/** Root directory of the local store. */
-	filesDir: string;
-	/** Temporary upload files (always local: uploads are streamed to disk first). */
-	tmpDir: string;
-	/** Largest accepted file, in bytes. */
-	uploadMaxBytes: number;
-};
-
-const envSchema = z.object({
-	STORAGE_DIR: z.string().trim().min(1).optional(),
-	UPLOAD_MAX_MB: z.coerce
-		.number({ error: 'UPLOAD_MAX_MB phải là số.' })
-		.int('UPLOAD_MAX_MB phải là số nguyên.')
-		.min(1, 'UPLOAD_MAX_MB tối thiểu là 1.')
-		.max(2048, 'UPLOAD_MAX_MB tối đa là 2048.')
-		.default(50)
-});
-
-export class StorageConfigError extends Error {}
-
-/** The storage settings from `env`; files under `<dataDir>/files` unless STORAGE_DIR says otherwise. */
-export function loadStorageSettings(
-	env: Record<string, string | undefined> = process.env,
-	dataDir: string = config().dataDir
-): StorageSettings {
-	const present = Object.fromEntries(
-		Object.entries(env).filter(([k, v]) => (k === 'STORAGE_DIR' || k === 'UPLOAD_MAX_MB') && v !== undefined && v.trim() !== '')
-	);
-	const parsed = envSchema.safeParse(present);
-	if (!parsed.success) {
-		const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-		throw new StorageConfigError(`Cấu hình lưu trữ không hợp lệ / invalid storage configuration:\n${lines.join('\n')}`);
-	}
-	return {
-		driver: 'local',
-		filesDir: path.resolve(parsed.data.STORAGE_DIR ?? path.join(dataDir, 'files')),
-		tmpDir: path.resolve(dataDir, 'tmp'),
-		uploadMaxBytes: parsed.data.UPLOAD_MAX_MB * 1024 * 1024
-	};
-}
-
-let cachedSettings: StorageSettings | undefined;
-/** The running process's storage settings (read once). */
+/** The running process's storage settings (read once, with the rest of the configuration). */
 export function storageSettings(): StorageSettings {
-	cachedSettings ??= loadStorageSettings();
-	return cachedSettings;
+	return config().storage;
 }
 
 // ---------------------------------------------------------------------------------------------

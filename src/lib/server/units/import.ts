@@ -3,6 +3,8 @@
  * 01/03/2025 and the two-level list in force since 01/07/2025 with the units each new commune
  * was formed from. One transaction per file: a bad file writes nothing.
  */
+import { AppError } from '../errors.ts';
+import { fold, sortKey } from '../../domain/text.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -52,12 +54,11 @@ const post2025Schema = z.object({
 
 export type UnitFile = { era: 'pre2025'; data: z.infer<typeof pre2025Schema> } | { era: 'post2025'; data: z.infer<typeof post2025Schema> };
 
-export class UnitImportError extends Error {
-	details: string[];
-	constructor(message: string, details: string[] = []) {
-		super(details.length ? `${message}\n${details.slice(0, 10).join('\n')}` : message);
-		this.details = details;
-	}
+/** A unit file that does not validate: the message lists the first problems. */
+function unitImportError(message: string, details: string[] = []): AppError {
+	return new AppError('invalid', details.length ? `${message}\n${details.slice(0, 10).join('\n')}` : message, {
+		details: { problems: details }
+	});
 }
 
 /** The two official files, shipped (gzip) with the application in this folder. When this
@@ -82,7 +83,7 @@ export function readUnitFile(file: string): UnitFile {
 		const text = (file.endsWith('.gz') ? zlib.gunzipSync(buf) : buf).toString('utf8');
 		raw = JSON.parse(text);
 	} catch (e) {
-		throw new UnitImportError(`Không đọc được tệp ${file} (cần JSON, có thể nén .gz): ${(e as Error).message}`);
+		throw unitImportError(`Không đọc được tệp ${file} (cần JSON, có thể nén .gz): ${(e as Error).message}`);
 	}
 	return parseUnitFile(raw);
 }
@@ -91,13 +92,13 @@ export function parseUnitFile(raw: unknown): UnitFile {
 	const first = (raw as { data?: { level2s?: Record<string, unknown>[] }[] })?.data?.[0]?.level2s?.[0];
 	const schema = first && 'level3s' in first ? pre2025Schema : first && 'merges' in first ? post2025Schema : null;
 	if (!schema) {
-		throw new UnitImportError(
+		throw unitImportError(
 			'Tệp không đúng định dạng danh mục đơn vị hành chính: cần {"data": [tỉnh có "level2s"]} theo danh mục 01/03/2025 hoặc danh mục sáp nhập 07/2025.'
 		);
 	}
 	const parsed = schema.safeParse(raw);
 	if (!parsed.success) {
-		throw new UnitImportError(
+		throw unitImportError(
 			'Tệp danh mục đơn vị hành chính có lỗi:',
 			parsed.error.issues.map((i) => `- ${i.path.join('.')}: ${i.message}`)
 		);
@@ -123,13 +124,15 @@ type UnitRow = {
 async function upsertUnits(db: DB, rows: UnitRow[]): Promise<Map<string, number>> {
 	const ids = new Map<string, number>();
 	for (let i = 0; i < rows.length; i += 1000) {
-		const batch = rows.slice(i, i + 1000);
+		const batch = rows.slice(i, i + 1000).map((r) => ({ ...r, sort_key: sortKey(r.name), search_name: fold(r.name) }));
 		const out = await db
 			.insertInto('admin_unit')
 			.values(batch)
 			.onConflict((oc) =>
 				oc.columns(['era', 'level', 'code']).doUpdateSet({
 					name: (eb) => eb.ref('excluded.name'),
+					sort_key: (eb) => eb.ref('excluded.sort_key'),
+					search_name: (eb) => eb.ref('excluded.search_name'),
 					kind: (eb) => eb.ref('excluded.kind'),
 					parent_id: (eb) => eb.ref('excluded.parent_id'),
 					province_id: (eb) => eb.ref('excluded.province_id'),
@@ -278,4 +281,22 @@ export async function importUnits(db: DB, file: UnitFile, onlyProvinces?: string
 		report.lineageLinks = links.length;
 		return report;
 	});
+}
+
+/** Fills the sort and search keys of units imported before they existed (start-up; idempotent). */
+export async function fillUnitNameKeys(db: DB): Promise<number> {
+	let done = 0;
+	for (;;) {
+		const rows = await db.selectFrom('admin_unit').select(['id', 'name']).where('sort_key', 'is', null).orderBy('id').limit(2000).execute();
+		if (rows.length === 0) return done;
+		await db.transaction().execute(async (trx) => {
+			for (const r of rows)
+				await trx
+					.updateTable('admin_unit')
+					.set({ sort_key: sortKey(r.name), search_name: fold(r.name) })
+					.where('id', '=', r.id)
+					.execute();
+		});
+		done += rows.length;
+	}
 }

@@ -1,6 +1,6 @@
 /** Reading units within an account's scope. */
 import { sql } from 'kysely';
-import type { Actor, Action, UnitPlace } from '../../domain/access.ts';
+import type { Action, RuleActor, UnitPlace } from '../../domain/access.ts';
 import { scopeOf } from '../../domain/access.ts';
 import type { UnitEra } from '../../domain/units.ts';
 import type { DB } from '../db/index.ts';
@@ -54,7 +54,7 @@ export async function lineageOf(db: DB, unitId: number) {
 export type CommuneScope =
 	{ kind: 'none' } | { kind: 'all' } | { kind: 'match'; column: 'id' | 'district_id' | 'province_id'; value: number };
 
-export function communeScope(actor: Actor, action: Action): CommuneScope {
+export function communeScope(actor: RuleActor, action: Action): CommuneScope {
 	const scope = scopeOf(actor.role, action);
 	if (!scope || scope === 'self') return { kind: 'none' };
 	if (scope === 'all') return { kind: 'all' };
@@ -67,7 +67,7 @@ export function communeScope(actor: Actor, action: Action): CommuneScope {
 /** Communes the actor may see for `action`, in the era of the deployment, paged. */
 export async function listCommunesInScope(
 	db: DB,
-	actor: Actor,
+	actor: RuleActor,
 	action: Action,
 	era: UnitEra,
 	opts: { q?: string; limit?: number; offset?: number } = {}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { authorize, actorOf } from '#lib/server/auth/guard.ts';
+import { page } from '#lib/edge/index.ts';
+import { authorize } from '#lib/server/auth/guard.ts';
 import { appConfig, db } from '#lib/server/app.ts';
 import { listCommunesInScope } from '#lib/server/units/read.ts';
 import { eraForReviewLevel } from '#lib/domain/units.ts';
@@ -11,10 +12,11 @@ const query = z.object({
 });
 const PAGE = 50;
 
-export const load: PageServerLoad = async (event) => {
-	const account = authorize(event, 'unit.read');
-	const { q, page } = query.parse({ q: event.url.searchParams.get('q') ?? undefined, page: event.url.searchParams.get('page') ?? 1 });
-	const era = eraForReviewLevel(appConfig().reviewLevel);
-	const communes = await listCommunesInScope(db(), actorOf(account), 'unit.read', era, { q, limit: PAGE + 1, offset: (page - 1) * PAGE });
-	return { communes: communes.slice(0, PAGE), hasMore: communes.length > PAGE, page, q: q ?? '' };
-};
+export const load: PageServerLoad = (event) =>
+	page(event, async (actor) => {
+		const a = authorize(actor, 'unit.read');
+		const { q, page: n } = query.parse({ q: event.url.searchParams.get('q') ?? undefined, page: event.url.searchParams.get('page') ?? 1 });
+		const era = eraForReviewLevel(appConfig().reviewLevel);
+		const communes = await listCommunesInScope(db(), a, 'unit.read', era, { q, limit: PAGE + 1, offset: (n - 1) * PAGE });
+		return { communes: communes.slice(0, PAGE), hasMore: communes.length > PAGE, page: n, q: q ?? '' };
+	});

@@ -1,17 +1,19 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
+import { action, page, readForm } from '#lib/edge/index.ts';
 import { authorize } from '#lib/server/auth/guard.ts';
 import { db } from '#lib/server/app.ts';
-import { passwordSchema, setPassword } from '#lib/server/accounts/index.ts';
-import { verifyPassword } from '#lib/server/auth/password.ts';
+import { changeOwnPassword, passwordSchema } from '#lib/server/accounts/index.ts';
 import { SESSION_COOKIE } from '#lib/server/auth/session.ts';
 import { sessionCookieOptions } from '#lib/server/auth/cookie.ts';
+import { parseInput } from '#lib/server/errors.ts';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async (event) => {
-	authorize(event, 'account.changePassword');
-	return {};
-};
+export const load: PageServerLoad = (event) =>
+	page(event, async (actor) => {
+		authorize(actor, 'account.changePassword');
+		return {};
+	});
 
 const form = z
 	.object({
@@ -22,17 +24,15 @@ const form = z
 	.refine((v) => v.next === v.confirm, { message: 'Hai lần nhập mật khẩu mới không khớp.', path: ['confirm'] });
 
 export const actions: Actions = {
-	default: async (event) => {
-		const account = authorize(event, 'account.changePassword');
-		const data = await event.request.formData().catch(() => null);
-		const str = (k: string) => (typeof data?.get(k) === 'string' ? (data!.get(k) as string) : '');
-		const parsed = form.safeParse({ current: str('current'), next: str('next'), confirm: str('confirm') });
-		if (!parsed.success) return fail(400, { message: parsed.error.issues[0].message });
-		const row = await db().selectFrom('account').select('password_hash').where('id', '=', account.id).executeTakeFirstOrThrow();
-		if (!(await verifyPassword(row.password_hash, parsed.data.current))) return fail(400, { message: 'Mật khẩu hiện tại không đúng.' });
-		// Ends every session of this account, this one included: sign in again with the new password.
-		await setPassword(db(), account.id, parsed.data.next, { id: account.id, label: account.email }, 'account.password_change');
-		event.cookies.delete(SESSION_COOKIE, sessionCookieOptions(event.url));
-		redirect(303, '/login?changed=1');
-	}
+	default: (event) =>
+		action(event, async (actor) => {
+			const a = authorize(actor, 'account.changePassword');
+			const data = await readForm(event.request);
+			const str = (k: string) => (typeof data?.get(k) === 'string' ? (data!.get(k) as string) : '');
+			const v = parseInput(form, { current: str('current'), next: str('next'), confirm: str('confirm') });
+			// Ends every session of this account, this one included: sign in again with the new password.
+			await changeOwnPassword(db(), a, v.current, v.next);
+			event.cookies.delete(SESSION_COOKIE, sessionCookieOptions(event.url));
+			redirect(303, '/login?changed=1');
+		})
 };

@@ -1,4 +1,5 @@
 import { fail, redirect } from '@sveltejs/kit';
+import { action, page, readForm } from '#lib/edge/index.ts';
 import { authorize } from '#lib/server/auth/guard.ts';
 import { db } from '#lib/server/app.ts';
 import { importCriteriaSet, previewImport } from '#lib/server/criteria/index.ts';
@@ -9,14 +10,15 @@ const failure = (status: number, message: string, errors: ValidationError[] = []
 
 const MAX_BYTES = 400_000; // below adapter-node's default body limit of 512 KB
 
-export const load: PageServerLoad = async (event) => {
-	authorize(event, 'criteria.manage');
-	return {};
-};
+export const load: PageServerLoad = (event) =>
+	page(event, async (actor) => {
+		authorize(actor, 'criteria.manage');
+		return {};
+	});
 
 /** The JSON text of the upload (a file) or of the pasted/carried-over text. */
 async function readInput(request: Request): Promise<{ text: string } | { message: string }> {
-	const data = await request.formData().catch(() => null);
+	const data = await readForm(request, MAX_BYTES + 100_000);
 	if (!data) return { message: 'Không đọc được dữ liệu gửi lên.' };
 	const file = data.get('file');
 	const pasted = data.get('json');
@@ -38,38 +40,40 @@ function parse(text: string): { value: unknown } | { message: string } {
 }
 
 export const actions: Actions = {
-	preview: async (event) => {
-		authorize(event, 'criteria.manage');
-		const input = await readInput(event.request);
-		if ('message' in input) return failure(400, input.message);
-		const parsed = parse(input.text);
-		if ('message' in parsed) return failure(400, parsed.message);
-		const p = await previewImport(db(), parsed.value);
-		if (!p.ok) return failure(400, `Bộ tiêu chí không hợp lệ: ${p.errors.length} lỗi. Không có gì được nhập.`, p.errors);
-		return {
-			preview: {
-				code: p.set.code,
-				version: p.set.version,
-				name: p.set.name,
-				outcome: p.outcome,
-				reason: p.reason ?? null,
-				against: p.against,
-				messages: p.diff?.messages ?? [],
-				totalBefore: p.diff?.totalMaxBefore ?? null,
-				totalAfter: p.diff?.totalMaxAfter ?? null,
-				unverified: p.unverified.length
-			},
-			json: input.text
-		};
-	},
-	import: async (event) => {
-		const account = authorize(event, 'criteria.manage');
-		const input = await readInput(event.request);
-		if ('message' in input) return failure(400, input.message);
-		const parsed = parse(input.text);
-		if ('message' in parsed) return failure(400, parsed.message);
-		const r = await importCriteriaSet(db(), parsed.value, { id: account.id, label: account.email });
-		if (!r.ok) return failure(400, `Không nhập được: ${r.errors.length} lỗi. Không có gì được ghi.`, r.errors);
-		redirect(303, `/criteria/${r.id}`);
-	}
+	preview: (event) =>
+		action(event, async (actor) => {
+			authorize(actor, 'criteria.manage');
+			const input = await readInput(event.request);
+			if ('message' in input) return failure(400, input.message);
+			const parsed = parse(input.text);
+			if ('message' in parsed) return failure(400, parsed.message);
+			const p = await previewImport(db(), parsed.value);
+			if (!p.ok) return failure(400, `Bộ tiêu chí không hợp lệ: ${p.errors.length} lỗi. Không có gì được nhập.`, p.errors);
+			return {
+				preview: {
+					code: p.set.code,
+					version: p.set.version,
+					name: p.set.name,
+					outcome: p.outcome,
+					reason: p.reason ?? null,
+					against: p.against,
+					messages: p.diff?.messages ?? [],
+					totalBefore: p.diff?.totalMaxBefore ?? null,
+					totalAfter: p.diff?.totalMaxAfter ?? null,
+					unverified: p.unverified.length
+				},
+				json: input.text
+			};
+		}),
+	import: (event) =>
+		action(event, async (actor) => {
+			const a = authorize(actor, 'criteria.manage');
+			const input = await readInput(event.request);
+			if ('message' in input) return failure(400, input.message);
+			const parsed = parse(input.text);
+			if ('message' in parsed) return failure(400, parsed.message);
+			const r = await importCriteriaSet(db(), parsed.value, a);
+			if (!r.ok) return failure(400, `Không nhập được: ${r.errors.length} lỗi. Không có gì được ghi.`, r.errors);
+			redirect(303, `/criteria/${r.id}`);
+		})
 };

@@ -1,120 +1,87 @@
-import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
-import { db } from '#lib/server/app.ts';
-import { assessmentCriteriaSet, authorizeAssessment } from '#lib/server/assessments/index.ts';
-import { actorOf } from '#lib/server/auth/guard.ts';
-import { storageSettings } from '#lib/server/storage/index.ts';
-import {
-	ACCEPT_EXTENSIONS,
-	EVIDENCE_KIND_LABELS,
-	EvidenceError,
-	linkIndicator,
-	listEvidence,
-	removeEvidence,
-	unlinkIndicator
-} from '#lib/server/evidence/index.ts';
-import { canOnUnit } from '#lib/domain/access.ts';
+import { action, page, readForm } from '#lib/edge/index.ts';
+import { appConfig, db } from '#lib/server/app.ts';
+import { allowedOn, authorizeAssessment } from '#lib/server/auth/guard.ts';
+import { assessmentCriteriaSet, loadDossier, placeOf } from '#lib/server/dossier/index.ts';
+import { ACCEPT_EXTENSIONS, linkIndicator, removeEvidence, unlinkIndicator } from '#lib/server/evidence/index.ts';
+import { invalid } from '#lib/server/errors.ts';
+import { EVIDENCE_KIND_LABELS } from '#lib/domain/evidence.ts';
 import { DOSSIER_DOCUMENTS, isCommuneEditable, STATE_LABELS } from '#lib/domain/workflow.ts';
-import type { AssessmentInfo } from '#lib/server/assessments/index.ts';
 import type { Actions, PageServerLoad } from './$types';
 
-const placeOf = (a: AssessmentInfo) => ({ id: a.commune.id, districtId: a.commune.districtId, provinceId: a.commune.provinceId });
-
-export const load: PageServerLoad = async (event) => {
-	const { account, assessment } = await authorizeAssessment(event, db(), 'evidence.read', event.params.id);
-	const set = await assessmentCriteriaSet(db(), assessment);
-	const items = await listEvidence(db(), assessment.id, set);
-	const mayUpload = canOnUnit(actorOf(account), 'evidence.upload', placeOf(assessment));
-	const editable = isCommuneEditable(assessment.state);
-	const known = new Set(set.criteria.flatMap((c) => c.indicators.map((i) => i.code)));
-	const wanted = (event.url.searchParams.get('indicator') ?? '').trim().toUpperCase();
-	return {
-		assessment: {
-			id: assessment.id,
-			state: assessment.state,
-			stateLabel: STATE_LABELS[assessment.state],
-			commune: assessment.commune.name,
-			round: assessment.round.name
-		},
-		items,
-		kindLabels: EVIDENCE_KIND_LABELS,
-		dossierDocuments: DOSSIER_DOCUMENTS.map((d) => ({ ...d, present: items.some((i) => i.kind === d.kind) })),
-		criteria: set.criteria.map((c) => ({
-			code: c.code,
-			title: c.title,
-			indicators: c.indicators.map((i) => ({ code: i.code, title: i.title }))
-		})),
-		indicator: known.has(wanted) ? wanted : null,
-		mayUpload,
-		canChange: mayUpload && editable,
-		editable,
-		maxBytes: storageSettings().uploadMaxBytes,
-		acceptExtensions: ACCEPT_EXTENSIONS
-	};
-};
+export const load: PageServerLoad = (event) =>
+	page(event, async (actor) => {
+		const { actor: a, assessment } = await authorizeAssessment(db(), actor, 'evidence.read', event.params.id);
+		const dossier = await loadDossier(db(), assessment);
+		const items = dossier.evidence;
+		const mayUpload = allowedOn(a, 'evidence.upload', placeOf(assessment));
+		const editable = isCommuneEditable(assessment.state);
+		const wanted = (event.url.searchParams.get('indicator') ?? '').trim().toUpperCase();
+		const kind = event.url.searchParams.get('kind');
+		return {
+			assessment: {
+				id: assessment.id,
+				state: assessment.state,
+				stateLabel: STATE_LABELS[assessment.state],
+				commune: assessment.commune.name,
+				round: assessment.round.name
+			},
+			items,
+			blockers: dossier.blockers.filter((b) => b.target.page === 'evidence'),
+			kindLabels: EVIDENCE_KIND_LABELS,
+			dossierDocuments: DOSSIER_DOCUMENTS.map((d) => ({ ...d, present: items.some((i) => i.kind === d.kind) })),
+			criteria: dossier.set.criteria.map((c) => ({
+				code: c.code,
+				title: c.title,
+				indicators: c.indicators.map((i) => ({ code: i.code, title: i.title }))
+			})),
+			indicator: dossier.criteria.some((c) => c.indicators.some((i) => i.code === wanted)) ? wanted : null,
+			kind: DOSSIER_DOCUMENTS.some((d) => d.kind === kind) ? kind : null,
+			mayUpload,
+			canChange: mayUpload && editable,
+			editable,
+			maxBytes: appConfig().storage.uploadMaxBytes,
+			acceptExtensions: ACCEPT_EXTENSIONS
+		};
+	});
 
 const form = z.object({
 	evidence: z.coerce.number().int().positive().max(2_147_483_647),
 	indicator: z.string().trim().max(20).optional()
 });
 
-async function readForm(request: Request) {
-	const data = await request.formData().catch(() => null);
-	return form.safeParse({ evidence: data?.get('evidence') ?? undefined, indicator: data?.get('indicator') ?? undefined });
+async function readEvidenceForm(request: Request, needIndicator: boolean, message: string) {
+	const data = await readForm(request);
+	const f = form.safeParse({ evidence: data?.get('evidence') ?? undefined, indicator: data?.get('indicator') ?? undefined });
+	if (!f.success || (needIndicator && !f.data.indicator)) throw invalid(message);
+	return { evidence: f.data.evidence, indicator: f.data.indicator ?? '' };
 }
 
-const failWith = (e: unknown) => {
-	if (e instanceof EvidenceError) return fail(e.status, { message: e.message });
-	throw e;
-};
-
 export const actions: Actions = {
-	remove: async (event) => {
-		const { account, assessment } = await authorizeAssessment(event, db(), 'evidence.upload', event.params.id);
-		const f = await readForm(event.request);
-		if (!f.success) return fail(400, { message: 'Yêu cầu không hợp lệ; hãy tải lại trang.' });
-		try {
-			await removeEvidence(db(), {
+	remove: (event) =>
+		action(event, async (actor) => {
+			const { actor: a, assessment } = await authorizeAssessment(db(), actor, 'evidence.upload', event.params.id);
+			const f = await readEvidenceForm(event.request, false, 'Yêu cầu không hợp lệ; hãy tải lại trang.');
+			await removeEvidence(db(), { assessmentId: assessment.id, evidenceId: f.evidence, actor: a });
+			return { done: 'Đã gỡ tài liệu khỏi hồ sơ.' };
+		}),
+	link: (event) =>
+		action(event, async (actor) => {
+			const { actor: a, assessment } = await authorizeAssessment(db(), actor, 'evidence.upload', event.params.id);
+			const f = await readEvidenceForm(event.request, true, 'Hãy chọn chỉ số cần gắn.');
+			await linkIndicator(db(), await assessmentCriteriaSet(db(), assessment), {
 				assessmentId: assessment.id,
-				evidenceId: f.data.evidence,
-				actor: { id: account.id, label: account.email }
+				evidenceId: f.evidence,
+				indicatorCode: f.indicator,
+				actor: a
 			});
-		} catch (e) {
-			return failWith(e);
-		}
-		return { done: 'Đã gỡ tài liệu khỏi hồ sơ.' };
-	},
-	link: async (event) => {
-		const { account, assessment } = await authorizeAssessment(event, db(), 'evidence.upload', event.params.id);
-		const f = await readForm(event.request);
-		if (!f.success || !f.data.indicator) return fail(400, { message: 'Hãy chọn chỉ số cần gắn.' });
-		try {
-			const set = await assessmentCriteriaSet(db(), assessment);
-			await linkIndicator(db(), set, {
-				assessmentId: assessment.id,
-				evidenceId: f.data.evidence,
-				indicatorCode: f.data.indicator,
-				actor: { id: account.id, label: account.email }
-			});
-		} catch (e) {
-			return failWith(e);
-		}
-		return { done: `Đã gắn tài liệu với chỉ số ${f.data.indicator.toUpperCase()}.` };
-	},
-	unlink: async (event) => {
-		const { account, assessment } = await authorizeAssessment(event, db(), 'evidence.upload', event.params.id);
-		const f = await readForm(event.request);
-		if (!f.success || !f.data.indicator) return fail(400, { message: 'Yêu cầu không hợp lệ; hãy tải lại trang.' });
-		try {
-			await unlinkIndicator(db(), {
-				assessmentId: assessment.id,
-				evidenceId: f.data.evidence,
-				indicatorCode: f.data.indicator,
-				actor: { id: account.id, label: account.email }
-			});
-		} catch (e) {
-			return failWith(e);
-		}
-		return { done: `Đã bỏ gắn chỉ số ${f.data.indicator.toUpperCase()}.` };
-	}
+			return { done: `Đã gắn tài liệu với chỉ số ${f.indicator.toUpperCase()}.` };
+		}),
+	unlink: (event) =>
+		action(event, async (actor) => {
+			const { actor: a, assessment } = await authorizeAssessment(db(), actor, 'evidence.upload', event.params.id);
+			const f = await readEvidenceForm(event.request, true, 'Yêu cầu không hợp lệ; hãy tải lại trang.');
+			await unlinkIndicator(db(), { assessmentId: assessment.id, evidenceId: f.evidence, indicatorCode: f.indicator, actor: a });
+			return { done: `Đã bỏ gắn chỉ số ${f.indicator.toUpperCase()}.` };
+		})
 };

@@ -1,26 +1,28 @@
+import { page } from '#lib/edge/index.ts';
 import { db } from '#lib/server/app.ts';
-import { authorizeAssessment } from '#lib/server/assessments/index.ts';
+import { authorizeAssessment } from '#lib/server/auth/guard.ts';
+import { loadDossier } from '#lib/server/dossier/index.ts';
 import { selfAssessmentData } from '#lib/server/documents/data.ts';
 import { renderInPool } from '#lib/server/documents/pool.ts';
 import { documentResponse } from '#lib/server/documents/http.ts';
-import { recordAudit } from '#lib/server/audit/index.ts';
+import { by, recordAudit } from '#lib/server/audit/index.ts';
 import type { RequestHandler } from './$types';
 
 // The commune's self-assessment report (báo cáo tự đánh giá) as it stands; a preview while the
 // dossier can still change.
-export const GET: RequestHandler = async (event) => {
-	const { account, assessment } = await authorizeAssessment(event, db(), 'assessment.read', event.params.id);
-	const pdf = await renderInPool(await selfAssessmentData(db(), assessment));
-	await recordAudit(db(), {
-		actorId: account.id,
-		actorLabel: account.email,
-		action: 'document.self_assessment',
-		objectType: 'assessment',
-		objectId: assessment.id,
-		unitId: assessment.commune.id,
-		details: { bytes: pdf.length }
+export const GET: RequestHandler = (event) =>
+	page(event, async (actor) => {
+		const { actor: a, assessment } = await authorizeAssessment(db(), actor, 'assessment.read', event.params.id);
+		const pdf = await renderInPool(await selfAssessmentData(db(), await loadDossier(db(), assessment)));
+		await recordAudit(db(), {
+			...by(a),
+			action: 'document.self_assessment',
+			objectType: 'assessment',
+			objectId: assessment.id,
+			unitId: assessment.commune.id,
+			details: { bytes: pdf.length }
+		});
+		return documentResponse(pdf, `bao-cao-tu-danh-gia-${assessment.commune.code}.pdf`, {
+			inline: event.url.searchParams.get('view') === '1'
+		});
 	});
-	return documentResponse(pdf, `bao-cao-tu-danh-gia-${assessment.commune.code}.pdf`, {
-		inline: event.url.searchParams.get('view') === '1'
-	});
-};

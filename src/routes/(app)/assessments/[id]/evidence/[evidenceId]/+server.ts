@@ -4,33 +4,24 @@
  * Accounts allowed `evidence.read` on the commune only; 404 otherwise (also for a document of
  * another assessment or a removed one). Every download is recorded in the audit trail.
  */
-import { error } from '@sveltejs/kit';
 import { Readable } from 'node:stream';
-import { z } from 'zod';
+import { clientAddress, page } from '#lib/edge/index.ts';
 import { db } from '#lib/server/app.ts';
-import { authorizeAssessment } from '#lib/server/assessments/index.ts';
+import { authorizeAssessment, parseId } from '#lib/server/auth/guard.ts';
 import { fileStore } from '#lib/server/storage/index.ts';
-import { attachmentDisposition, EvidenceError, openEvidenceDownload, VIEWABLE_TYPES } from '#lib/server/evidence/index.ts';
+import { attachmentDisposition, openEvidenceDownload } from '#lib/server/evidence/index.ts';
+import { VIEWABLE_TYPES } from '#lib/domain/evidence.ts';
 import type { RequestHandler } from './$types';
 
-const idParam = z.coerce.number().int().positive().max(2_147_483_647);
-
-export const GET: RequestHandler = async (event) => {
-	const { account, assessment } = await authorizeAssessment(event, db(), 'evidence.read', event.params.id);
-	const evidenceId = idParam.safeParse(event.params.evidenceId);
-	if (!evidenceId.success) error(404, 'Không tìm thấy tài liệu.');
-	let ip: string | null = null;
-	try {
-		ip = event.getClientAddress();
-	} catch {
-		/* no address (behind a proxy without the header) */
-	}
-	try {
+export const GET: RequestHandler = (event) =>
+	page(event, async (actor) => {
+		const { actor: a, assessment } = await authorizeAssessment(db(), actor, 'evidence.read', event.params.id);
+		const evidenceId = parseId(event.params.evidenceId, 'Không tìm thấy tài liệu.');
 		const d = await openEvidenceDownload(db(), fileStore(), {
 			assessmentId: assessment.id,
-			evidenceId: evidenceId.data,
-			actor: { id: account.id, label: account.email },
-			ip
+			evidenceId,
+			actor: a,
+			ip: clientAddress(event)
 		});
 		// ?view=1 shows a PDF or an image inside the review page (same origin only); anything else,
 		// and every other request, is an attachment in a sandbox.
@@ -52,8 +43,4 @@ export const GET: RequestHandler = async (event) => {
 					: { 'Content-Security-Policy': "default-src 'none'; sandbox; frame-ancestors 'none'" })
 			}
 		});
-	} catch (e) {
-		if (e instanceof EvidenceError) error(e.status, e.message);
-		throw e;
-	}
-};
+	});

@@ -2,7 +2,7 @@
  * POST multipart/form-data: one document for the assessment's dossier, streamed to disk.
  *
  * Form: the text fields first (`kind`, `indicator` — repeated —, `doc_number`, `issued_on`,
- * `issuer`, `summary`; see #lib/server/evidence/meta.ts), then the file part `file` (one).
+ * `issuer`, `summary`; see #lib/domain/evidence.ts), then the file part `file` (one).
  * Answers 201 `{ id, code?, name, size, sha256 }`, or `{ message, fieldErrors? }` with 400
  * (invalid form), 403 (cross-site), 404 (no such assessment in the account's scope), 409 (the
  * dossier is locked), 413 (file over UPLOAD_MAX_MB) or 415 (type not accepted, by content).
@@ -11,24 +11,23 @@
  * this handler: the server must run with BODY_SIZE_LIMIT above UPLOAD_MAX_MB (plus 1 MB).
  */
 import { json } from '@sveltejs/kit';
-import { db } from '#lib/server/app.ts';
-import { assessmentCriteriaSet, authorizeAssessment } from '#lib/server/assessments/index.ts';
-import { isCommuneEditable } from '#lib/domain/workflow.ts';
-import { fileStore, storageSettings, discardTemp } from '#lib/server/storage/index.ts';
+import { endpoint } from '#lib/edge/index.ts';
+import { appConfig, db } from '#lib/server/app.ts';
+import { authorizeAssessment } from '#lib/server/auth/guard.ts';
+import { assessmentCriteriaSet } from '#lib/server/dossier/index.ts';
+import { AppError, conflict } from '#lib/server/errors.ts';
+import { fileStore, discardTemp } from '#lib/server/storage/index.ts';
 import {
 	addEvidence,
 	cleanFileName,
 	detectAcceptedType,
-	EvidenceError,
 	NOT_EDITABLE_MESSAGE,
-	parseEvidenceFieldsOrThrow,
 	receiveUpload,
 	type ReceivedFile
 } from '#lib/server/evidence/index.ts';
+import { parseEvidenceFields } from '#lib/domain/evidence.ts';
+import { isCommuneEditable } from '#lib/domain/workflow.ts';
 import type { RequestEvent, RequestHandler } from './$types';
-
-const refuse = (status: number, message: string, fieldErrors: Record<string, string> = {}) =>
-	json({ message, ...(Object.keys(fieldErrors).length ? { fieldErrors } : {}) }, { status, headers: { 'Cache-Control': 'no-store' } });
 
 /** Same-origin only (SvelteKit also refuses cross-site form posts; this does not rely on it). */
 function sameOrigin(event: RequestEvent): boolean {
@@ -37,40 +36,43 @@ function sameOrigin(event: RequestEvent): boolean {
 	return event.request.headers.get('sec-fetch-site') === 'same-origin';
 }
 
-export const POST: RequestHandler = async (event) => {
-	if (!sameOrigin(event)) return refuse(403, 'Yêu cầu tải lên từ trang web khác bị từ chối.');
-	const { account, assessment } = await authorizeAssessment(event, db(), 'evidence.upload', event.params.id);
-	if (!isCommuneEditable(assessment.state)) return refuse(409, NOT_EDITABLE_MESSAGE);
-	const set = await assessmentCriteriaSet(db(), assessment);
-	const settings = storageSettings();
-	let file: ReceivedFile | undefined;
-	try {
-		const received = await receiveUpload(event.request, {
-			maxBytes: settings.uploadMaxBytes,
-			tmpDir: settings.tmpDir,
-			parseFields: (fields) => parseEvidenceFieldsOrThrow(fields, set)
-		});
-		file = received.file;
-		const type = await detectAcceptedType(file.tempPath);
-		const added = await addEvidence(db(), fileStore(), set, {
-			assessmentId: assessment.id,
-			actor: { id: account.id, label: account.email },
-			meta: received.fields,
-			file: {
-				tempPath: file.tempPath,
-				sha256: file.sha256,
-				size: file.size,
-				mime: type.mime,
-				ext: type.ext,
-				originalName: cleanFileName(file.declaredName, type.ext)
-			}
-		});
-		const { deduplicated: _, code, ...rest } = added;
-		return json({ ...rest, ...(code ? { code } : {}) }, { status: 201, headers: { 'Cache-Control': 'no-store' } });
-	} catch (e) {
-		if (e instanceof EvidenceError) return refuse(e.status, e.message, e.fieldErrors);
-		throw e;
-	} finally {
-		if (file) await discardTemp(file.tempPath);
-	}
-};
+export const POST: RequestHandler = (event) =>
+	endpoint(event, async (actor) => {
+		if (!sameOrigin(event))
+			return json({ message: 'Yêu cầu tải lên từ trang web khác bị từ chối.' }, { status: 403, headers: { 'Cache-Control': 'no-store' } });
+		const { actor: a, assessment } = await authorizeAssessment(db(), actor, 'evidence.upload', event.params.id);
+		if (!isCommuneEditable(assessment.state)) throw conflict(NOT_EDITABLE_MESSAGE);
+		const set = await assessmentCriteriaSet(db(), assessment);
+		const settings = appConfig().storage;
+		let file: ReceivedFile | undefined;
+		try {
+			const received = await receiveUpload(event.request, {
+				maxBytes: settings.uploadMaxBytes,
+				tmpDir: settings.tmpDir,
+				parseFields: (fields) => {
+					const r = parseEvidenceFields(fields, set);
+					if (!r.ok) throw new AppError('invalid', r.message, { fieldErrors: r.fieldErrors });
+					return r.value;
+				}
+			});
+			file = received.file;
+			const type = await detectAcceptedType(file.tempPath);
+			const added = await addEvidence(db(), fileStore(), set, {
+				assessmentId: assessment.id,
+				actor: a,
+				meta: received.fields,
+				file: {
+					tempPath: file.tempPath,
+					sha256: file.sha256,
+					size: file.size,
+					mime: type.mime,
+					ext: type.ext,
+					originalName: cleanFileName(file.declaredName, type.ext)
+				}
+			});
+			const { deduplicated: _, code, ...rest } = added;
+			return json({ ...rest, ...(code ? { code } : {}) }, { status: 201, headers: { 'Cache-Control': 'no-store' } });
+		} finally {
+			if (file) await discardTemp(file.tempPath);
+		}
+	});

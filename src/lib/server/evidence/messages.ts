@@ -1,18 +1,4 @@
-/** Errors of the evidence module, each with the HTTP status a route answers with. */
-export type EvidenceErrorStatus = 400 | 403 | 404 | 409 | 413 | 415;
-
-export class EvidenceError extends Error {
-	readonly status: EvidenceErrorStatus;
-	/** Per-field messages (multipart field name → message), for 400. */
-	readonly fieldErrors: Record<string, string>;
-	constructor(status: EvidenceErrorStatus, message: string, fieldErrors: Record<string, string> = {}, options?: { cause?: unknown }) {
-		super(message, options);
-		this.name = 'EvidenceError';
-		this.status = status;
-		this.fieldErrors = fieldErrors;
-	}
-}
-
+/** The evidence module's Vietnamese messages. */
 export const NOT_EDITABLE_MESSAGE =
 	'Hồ sơ đã gửi hoặc đang được thẩm định nên không thể thay đổi tài liệu. Chỉ sửa được khi hồ sơ đang lập hoặc được yêu cầu bổ sung.';
 export const NOT_FOUND_MESSAGE = 'Không tìm thấy tài liệu.';

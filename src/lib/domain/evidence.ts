@@ -1,18 +1,37 @@
 /**
- * The metadata of an uploaded document, as sent in the multipart form (field names below),
- * validated with zod. Messages are Vietnamese. Pure.
+ * Evidence (tài liệu minh chứng) and the dossier documents as rules: the metadata of an uploaded
+ * document (the multipart form's fields, validated with zod, Vietnamese messages) and the
+ * evidence codes of the dossier (mã minh chứng, e.g. `TC07-02`). Pure.
  *
- * Fields (all text; send them BEFORE the file part, see upload.ts):
+ * Form fields (all text; send them BEFORE the file part, see the upload endpoint):
  * - `kind`: `evidence` (default), `request_letter`, `council_minutes` or `explanatory_notes`;
  * - `indicator`: an indicator code of the assessment's criteria set, repeated for several
  *   (at least one for `evidence`; none for the other kinds);
  * - `doc_number` (số hiệu), `issued_on` (ngày ban hành, YYYY-MM-DD), `issuer` (cơ quan ban
  *   hành), `summary` (trích yếu): optional.
+ *
+ * Evidence codes:
+ * - Only documents of kind `evidence` get a code; the dossier documents (công văn đề nghị,
+ *   biên bản, thuyết minh) are named by their kind instead.
+ * - A document's *primary indicator* is, among the indicators it is linked to, the one that comes
+ *   first in the criteria set's order (TC01.1 … TC13.x as the set lists them). Its criterion
+ *   gives the code's prefix, so a file backing several indicators carries the code of its first
+ *   indicator.
+ * - The number is the document's position, in upload order (then id), among all evidence of
+ *   the assessment with the same primary criterion, zero-padded to two digits (three from 100).
+ *   Removed documents keep their place in the count, so that removing one never renumbers the
+ *   others: a code a reviewer noted stays valid while the dossier goes back and forth. A code
+ *   changes only if the document's links change its primary criterion.
+ * - Evidence linked to no indicator of the set has no code.
  */
 import { z } from 'zod';
-import { DOSSIER_DOCUMENTS, EVIDENCE_KINDS, type EvidenceKind } from '../../domain/workflow.ts';
-import type { CriteriaSet } from '../../domain/criteria/index.ts';
-import { EvidenceError } from './errors.ts';
+import { DOSSIER_DOCUMENTS, EVIDENCE_KINDS, type EvidenceKind } from './workflow.ts';
+import type { CriteriaSet } from './criteria/schema.ts';
+import { criteriaIndex } from './criteria/criteria-index.ts';
+import { vnDate } from './dates.ts';
+
+/** Types a browser shows inside a page (PDF and images); other files are only downloaded. */
+export const VIEWABLE_TYPES: ReadonlySet<string> = new Set(['application/pdf', 'image/png', 'image/jpeg', 'image/webp']);
 
 export const EVIDENCE_FIELDS = ['kind', 'indicator', 'doc_number', 'issued_on', 'issuer', 'summary'] as const;
 export const MAX_INDICATORS = 40;
@@ -45,11 +64,6 @@ const optionalText = (label: string, max: number, multiline = false) =>
 		.pipe(z.string().max(max, `${label} dài tối đa ${max} ký tự.`))
 		.transform((s) => (s === '' ? null : s));
 
-/** Today in Vietnam (UTC+7), 'YYYY-MM-DD'. */
-function todayVn(now = new Date()): string {
-	return new Date(now.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
-}
-
 const issuedOn = z
 	.string()
 	.trim()
@@ -63,7 +77,7 @@ const issuedOn = z
 				return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 			}, 'Ngày ban hành không tồn tại.')
 			.refine((s) => s >= '1945-09-02', 'Ngày ban hành không hợp lệ.')
-			.refine((s) => s <= todayVn(), 'Ngày ban hành không được sau ngày hôm nay.')
+			.refine((s) => s <= vnDate(), 'Ngày ban hành không được sau ngày hôm nay.')
 			.nullable()
 	);
 
@@ -115,8 +129,8 @@ export function parseEvidenceFields(fields: FieldMap, set: CriteriaSet): MetaRes
 		return { ok: false, message: Object.values(fieldErrors)[0] ?? 'Thông tin tài liệu không hợp lệ.', fieldErrors };
 	}
 	const v = parsed.data;
-	const known = new Set(set.criteria.flatMap((c) => c.indicators.map((i) => i.code)));
-	const missing = v.indicator.filter((c) => !known.has(c));
+	const index = criteriaIndex(set);
+	const missing = v.indicator.filter((c) => !index.has(c));
 	if (missing.length) fieldErrors.indicator = `Chỉ số không có trong bộ tiêu chí của hồ sơ: ${missing.join(', ')}.`;
 	else if (v.kind === 'evidence' && v.indicator.length === 0)
 		fieldErrors.indicator = 'Hãy chọn ít nhất một chỉ số mà tài liệu này minh chứng.';
@@ -136,9 +150,27 @@ export function parseEvidenceFields(fields: FieldMap, set: CriteriaSet): MetaRes
 	};
 }
 
-/** As `parseEvidenceFields`, throwing an `EvidenceError` (400) when invalid. */
-export function parseEvidenceFieldsOrThrow(fields: FieldMap, set: CriteriaSet): EvidenceMeta {
-	const r = parseEvidenceFields(fields, set);
-	if (!r.ok) throw new EvidenceError(400, r.message, r.fieldErrors);
-	return r.value;
+// ---------------------------------------------------------------------------------------------
+// Evidence codes
+// ---------------------------------------------------------------------------------------------
+
+export type CodableEvidence = { id: number; kind: string; uploadedAt: Date; indicatorCodes: readonly string[] };
+
+/** Codes of all documents given (pass removed ones too, so that numbering stays stable). */
+export function evidenceCodes(items: readonly CodableEvidence[], set: CriteriaSet): Map<number, string> {
+	const index = criteriaIndex(set);
+	const sorted = [...items]
+		.filter((e) => e.kind === 'evidence')
+		.sort((a, b) => a.uploadedAt.getTime() - b.uploadedAt.getTime() || a.id - b.id);
+	const counters = new Map<string, number>();
+	const codes = new Map<number, string>();
+	for (const e of sorted) {
+		const primary = index.first(e.indicatorCodes);
+		if (!primary) continue;
+		const criterion = index.entry(primary)!.criterion.code;
+		const n = (counters.get(criterion) ?? 0) + 1;
+		counters.set(criterion, n);
+		codes.set(e.id, `${criterion}-${String(n).padStart(2, '0')}`);
+	}
+	return codes;
 }

@@ -1,9 +1,9 @@
 /**
  * Test fixtures shared by the criteria and scoring tests (no test runner imports here).
  */
-import type { CriteriaSet } from '../criteria/schema.ts';
-import { QD06_2019 } from '../criteria/qd06-2019.ts';
-import type { Answer } from './answers.ts';
+import type { CriteriaSet } from '#lib/domain/criteria/schema.ts';
+import { QD06_2019 } from '#lib/domain/criteria/qd06-2019.ts';
+import type { Answer } from '#lib/domain/scoring/answers.ts';
 
 /** A deep copy (the sets are plain JSON data). */
 export function clone<T>(x: T): T {

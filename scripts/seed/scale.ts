@@ -17,30 +17,34 @@
  * Refuses to run twice (a scale round or a @scale.vn account already exists). Deterministic for a
  * given `seed` (dates are relative to now).
  *
- * Plain Node module: no SvelteKit imports (the command line and the benchmark call it).
+ * A tool, not part of the running app: `npm run seed:scale` (scripts/seed-scale.ts) and the load
+ * benchmark (scripts/bench-load.ts) call it.
  */
-import { vnDate } from '../../domain/dates.ts';
+import { vnDate } from '#lib/domain/dates.ts';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import type { DB } from '../db/index.ts';
-import type { Config } from '../config.ts';
-import type { FileStore } from '../storage/index.ts';
-import type { AppraisedCriterion, AssessmentState, CorrectionItem, EvidenceKind } from '../db/schema.ts';
-import type { Role } from '../../domain/access.ts';
-import type { SubmissionSnapshot, SubmittedEvidence } from '../../domain/review.ts';
-import { eraForReviewLevel, type CommuneCategory, type UnitEra } from '../../domain/units.ts';
-import { QD06_2019, type CriteriaSet, type Indicator } from '../../domain/criteria/index.ts';
-import { parseAnswers, score, type ScoreResult } from '../../domain/scoring/index.ts';
-import { needsEvidence } from '../../domain/completeness.ts';
-import { BUNDLED_UNIT_FILES, importUnits, readUnitFile } from '../units/import.ts';
-import { hashPassword } from '../auth/password.ts';
-import { findCriteriaSet } from '../criteria/index.ts';
-import { auditHash } from '../audit/index.ts';
-import { evidenceCodes } from '../evidence/codes.ts';
-import { generateSigningKey, loadSigningKey, signClaims } from '../certificates/signing.ts';
+import type { DB } from '#lib/server/db/index.ts';
+import type { Config } from '#lib/server/config.ts';
+import type { FileStore } from '#lib/server/storage/index.ts';
+import type { AppraisedCriterion, AssessmentState, CorrectionItem, EvidenceKind } from '#lib/server/db/schema.ts';
+import type { Role } from '#lib/domain/access.ts';
+import type { SubmissionSnapshot, SubmittedEvidence } from '#lib/domain/review.ts';
+import { eraForReviewLevel, type CommuneCategory, type UnitEra } from '#lib/domain/units.ts';
+import { QD06_2019, type CriteriaSet, type Indicator } from '#lib/domain/criteria/index.ts';
+import { parseAnswers, score, type ScoreResult } from '#lib/domain/scoring/index.ts';
+import { needsEvidence } from '#lib/domain/completeness.ts';
+import { assessDossier, type ReviewMark } from '#lib/domain/dossier.ts';
+import { readStoredAnswers } from '#lib/domain/scoring/answers.ts';
+import { FIGURES_REV } from '#lib/server/dossier/index.ts';
+import { BUNDLED_UNIT_FILES, importUnits, readUnitFile } from '#lib/server/units/import.ts';
+import { hashPassword } from '#lib/server/auth/password.ts';
+import { findCriteriaSet } from '#lib/server/criteria/index.ts';
+import { auditHash } from '#lib/server/audit/index.ts';
+import { evidenceCodes } from '#lib/domain/evidence.ts';
+import { generateSigningKey, loadSigningKey, signClaims } from '#lib/server/certificates/signing.ts';
 
 export const SCALE_PASSWORD = 'thuTai-TreEm-2026';
 export const SCALE_EMAIL_DOMAIN = 'scale.vn';
@@ -81,6 +85,8 @@ export type ScaleOptions = {
 	seed?: number;
 	/** Rows per INSERT (default 1,000). */
 	batchSize?: number;
+	/** Only the communes of these provinces (GSO codes; default all): a small copy for smoke tests. */
+	provinces?: string[];
 };
 
 export type ScaleReport = {
@@ -339,6 +345,8 @@ type Plan = {
 	steps: Step[];
 	flagged: string[];
 	lastAt: number;
+	/** When the base counts were saved (none: never). */
+	baseAt?: number;
 };
 
 const FLOW: Record<AssessmentState, Step['name'][]> = {
@@ -429,36 +437,43 @@ export async function seedScale(
 	const indicators = set.criteria.flatMap((c) => c.indicators.map((i) => ({ criterion: c, indicator: i })));
 
 	// --- units (their own transactions; idempotent upserts) --------------------------------------
-	say('Nhập danh mục đơn vị hành chính (toàn quốc)…');
-	const pre = await importUnits(db, readUnitFile(BUNDLED_UNIT_FILES.pre2025));
+	say(`Nhập danh mục đơn vị hành chính (${opts.provinces ? `tỉnh ${opts.provinces.join(', ')}` : 'toàn quốc'})…`);
+	const pre = await importUnits(db, readUnitFile(BUNDLED_UNIT_FILES.pre2025), era === 'pre2025' ? opts.provinces : undefined);
 	say(`  danh mục 01/03/2025: ${pre.provinces} tỉnh, ${pre.districts} huyện, ${pre.communes} xã`);
 	if (era === 'post2025') {
-		const post = await importUnits(db, readUnitFile(BUNDLED_UNIT_FILES.post2025));
+		const post = await importUnits(db, readUnitFile(BUNDLED_UNIT_FILES.post2025), opts.provinces);
 		say(`  danh mục từ 01/07/2025: ${post.provinces} tỉnh, ${post.communes} xã, ${post.lineageLinks} liên kết với đơn vị cũ`);
 	}
-	const communes = (await db
-		.selectFrom('admin_unit')
-		.select(['id', 'code', 'name', 'category', 'province_id', 'district_id'])
-		.where('era', '=', era)
-		.where('level', '=', 'commune')
-		.orderBy('code')
-		.execute()) as Commune[];
-	const provinces: Area[] = await db
-		.selectFrom('admin_unit')
-		.select(['id', 'code', 'name'])
-		.where('era', '=', era)
-		.where('level', '=', 'province')
-		.orderBy('code')
-		.execute();
+	const provinces: Area[] = (
+		await db
+			.selectFrom('admin_unit')
+			.select(['id', 'code', 'name'])
+			.where('era', '=', era)
+			.where('level', '=', 'province')
+			.orderBy('code')
+			.execute()
+	).filter((p) => !opts.provinces || opts.provinces.includes(p.code));
+	const inProvinces = new Set(provinces.map((p) => p.id));
+	const communes = (
+		(await db
+			.selectFrom('admin_unit')
+			.select(['id', 'code', 'name', 'category', 'province_id', 'district_id'])
+			.where('era', '=', era)
+			.where('level', '=', 'commune')
+			.orderBy('code')
+			.execute()) as Commune[]
+	).filter((c) => inProvinces.has(c.province_id));
 	const areas: Area[] =
 		era === 'pre2025'
-			? await db
-					.selectFrom('admin_unit')
-					.select(['id', 'code', 'name'])
-					.where('era', '=', era)
-					.where('level', '=', 'district')
-					.orderBy('code')
-					.execute()
+			? (
+					await db
+						.selectFrom('admin_unit')
+						.select(['id', 'code', 'name'])
+						.where('era', '=', era)
+						.where('level', '=', 'district')
+						.orderBy('code')
+						.execute()
+				).filter((d) => communes.some((c) => c.district_id === d.id))
 			: provinces;
 	const areaOf = (c: Commune) => (era === 'pre2025' ? c.district_id! : c.province_id);
 
@@ -820,6 +835,7 @@ export async function seedScale(
 			}
 			if (Object.keys(p.baseCounts).length) {
 				const at = Math.max(opensAt + DAY / 4, Math.min(...[...p.answers.values()].map((a) => a.at), p.lastAt) - DAY / 2);
+				p.baseAt = at;
 				audit.push({
 					at,
 					actorId: officerOf(p),
@@ -1315,6 +1331,54 @@ export async function seedScale(
 		say(`  ${decisionRows.length} quyết định, ${itemRows.length} xã trong quyết định, ${certificateRows.length} giấy chứng nhận`);
 
 		await inBatches(notificationRows, batch, (b) => trx.insertInto('notification').values(b).execute());
+
+		// what the app keeps as state beside the rows: each dossier's figures (from the same rules as
+		// the app, domain assessDossier), who saved the base counts, who took part in each review
+		say('Ghi điểm, số mục còn thiếu và người tham gia thẩm định của từng hồ sơ…');
+		const marks = new Map<number, ReviewMark[]>();
+		for (const r of reviewRows)
+			marks.set(r.assessment_id, [
+				...(marks.get(r.assessment_id) ?? []),
+				{ indicatorCode: r.indicator_code, points: r.points, status: r.status }
+			]);
+		const figureRows = plans.map((p) => {
+			const stored = Object.fromEntries([...p.answers].map(([code, a]) => [code, a.answer]));
+			const f = assessDossier({
+				set,
+				category: p.category,
+				answers: readStoredAnswers(set, stored),
+				evidence: p.evidence.map((e) => ({ kind: e.kind, indicatorCodes: e.indicators })),
+				reviewItems: marks.get(p.assessmentId) ?? []
+			}).figures;
+			return { p, f };
+		});
+		await inBatches(figureRows, batch, (b) =>
+			sql`update assessment a set self_total = v.self_total, self_verdict = v.self_verdict, reviewed_total = v.reviewed_total,
+				reviewed_verdict = v.reviewed_verdict, blockers = v.blockers, figures_rev = ${FIGURES_REV},
+				base_updated_by = v.base_by, base_updated_at = v.base_at
+				from (values ${sql.join(
+					b.map(
+						({ p, f }) =>
+							sql`(${p.assessmentId}::int, ${f.selfTotal}::int, ${f.selfVerdict}::text, ${f.reviewedTotal}::int, ${f.reviewedVerdict}::text, ${f.blockers}::int, ${p.baseAt === undefined ? null : officerOf(p)}::int, ${p.baseAt === undefined ? null : new Date(p.baseAt)}::timestamptz)`
+					)
+				)}) as v(id, self_total, self_verdict, reviewed_total, reviewed_verdict, blockers, base_by, base_at)
+				where a.id = v.id`.execute(trx)
+		);
+		const participantRows = plans.flatMap((p) => {
+			const steps = p.steps.filter((s) => s.name === 'start_review' || s.name === 'return' || s.name === 'appraise');
+			return steps.length
+				? [
+						{
+							assessment_id: p.assessmentId,
+							account_id: reviewerOf(p),
+							first_at: new Date(steps[0].at),
+							last_at: new Date(steps.at(-1)!.at)
+						}
+					]
+				: [];
+		});
+		await inBatches(participantRows, batch, (b) => trx.insertInto('review_participant').values(b).execute());
+		say(`  ${figureRows.length} hồ sơ, ${participantRows.length} người tham gia thẩm định`);
 		say(`  ${notificationRows.length} thông báo`);
 
 		// the audit trail, chained after what is already there

@@ -4,18 +4,15 @@
  * changed since the previous submission.
  */
 import type { DB } from '../db/index.ts';
-import type { AssessmentInfo } from '../assessments/index.ts';
-import type { DossierStatus } from '../assessments/workflow.ts';
-import { listEvidence } from '../evidence/index.ts';
+import type { Dossier } from '../dossier/index.ts';
 import { diffSubmissions, type SubmissionDiff, type SubmissionSnapshot } from '../../domain/review.ts';
 
 /** Records submission number n+1 with its snapshot (inside the step's transaction). */
-export async function recordSubmission(trx: DB, a: AssessmentInfo, status: DossierStatus, actorId: number): Promise<number> {
-	const evidence = await listEvidence(trx, a.id, status.set);
+export async function recordSubmission(trx: DB, dossier: Dossier, actorId: number): Promise<number> {
 	const snapshot: SubmissionSnapshot = {
-		answers: Object.fromEntries(Object.entries(status.answers).filter(([, v]) => v !== null)),
-		baseCounts: a.baseCounts,
-		evidence: evidence.map((e) => ({
+		answers: Object.fromEntries(Object.entries(dossier.stored).flatMap(([code, s]) => (s.value === null ? [] : [[code, s.value]]))),
+		baseCounts: dossier.baseCounts.value ?? {},
+		evidence: dossier.evidence.map((e) => ({
 			id: e.id,
 			code: e.code ?? '',
 			name: e.originalName,
@@ -24,6 +21,7 @@ export async function recordSubmission(trx: DB, a: AssessmentInfo, status: Dossi
 			indicators: e.indicatorCodes
 		}))
 	};
+	const a = dossier.assessment;
 	const last = await trx
 		.selectFrom('submission')
 		.select((eb) => eb.fn.max('seq').as('seq'))
@@ -37,8 +35,8 @@ export async function recordSubmission(trx: DB, a: AssessmentInfo, status: Dossi
 			seq,
 			submitted_by: actorId,
 			snapshot: JSON.stringify(snapshot),
-			total: status.result.total,
-			verdict: status.result.verdict
+			total: dossier.self.total,
+			verdict: dossier.self.verdict
 		})
 		.execute();
 	return seq;

@@ -1,0 +1,413 @@
+/**
+ * The dossier read model: one assessment as the application understands it. `loadDossier` reads
+ * the assessment with its round, commune and criteria set, the stored answers (with who saved
+ * them), the base counts, the documents with their evidence codes, the review items, and derives
+ * everything else through the domain's `assessDossier` (self and reviewed scores, blockers,
+ * flagged indicators) and `dossierCriteria` (the per-criterion view). Every page, document, board
+ * row and workflow check reads a dossier through this module, so what each of them says about one
+ * dossier agrees by construction.
+ *
+ * `refreshFigures` keeps the figures stored on the assessment's row (totals, verdicts, number of
+ * blockers: what the boards and reports read) in step: every change of answers, evidence or
+ * review items calls it in its own transaction.
+ */
+import { sql } from 'kysely';
+import type { DB } from '../db/index.ts';
+import type { AssessmentState } from '../../domain/workflow.ts';
+import type { CommuneCategory } from '../../domain/units.ts';
+import type { UnitPlace } from '../../domain/access.ts';
+import type { CriteriaSet } from '../../domain/criteria/index.ts';
+import { readStoredAnswers, type Answer, type AnswersInput, type Verdict } from '../../domain/scoring/index.ts';
+import { toBaseCounts, type BaseCounts } from '../../domain/base-counts.ts';
+import {
+	assessDossier,
+	dossierCriteria,
+	type CriterionView,
+	type DossierFacts,
+	type DossierFigures,
+	type ReviewMark,
+	type Stored
+} from '../../domain/dossier.ts';
+import { evidenceCodes } from '../../domain/evidence.ts';
+import { criteriaIndex } from '../../domain/criteria/criteria-index.ts';
+import type { EvidenceKind } from '../../domain/workflow.ts';
+import type { ReviewItem } from '../../domain/review.ts';
+import { criteriaSetOf } from '../criteria/index.ts';
+
+/**
+ * The version of the rules behind the stored figures: raise it when scoring or the blockers
+ * change, and start-up recomputes the figures of every assessment stored under an older one.
+ */
+export const FIGURES_REV = 1;
+
+export type AssessmentInfo = {
+	id: number;
+	state: AssessmentState;
+	stateVersion: number;
+	category: CommuneCategory;
+	reopenedUntil: string | null;
+	submittedAt: Date | null;
+	round: { id: number; name: string; year: number; opensOn: string; closesOn: string };
+	commune: { id: number; code: string; name: string; districtId: number | null; provinceId: number | null };
+	criteriaSet: {
+		id: number;
+		status: 'draft' | 'active' | 'retired';
+		updatedAt: Date;
+		confirmedAt: Date | null;
+		confirmedBy: string | null;
+	};
+	/** As stored on the row (see refreshFigures). */
+	figures: DossierFigures;
+};
+
+/** Where the assessment's commune lies (what the authorization rules compare). */
+export const placeOf = (a: Pick<AssessmentInfo, 'commune'>): UnitPlace => ({
+	id: a.commune.id,
+	districtId: a.commune.districtId,
+	provinceId: a.commune.provinceId
+});
+
+export async function loadAssessment(db: DB, id: number): Promise<AssessmentInfo | undefined> {
+	const r = await db
+		.selectFrom('assessment as a')
+		.innerJoin('round as r', 'r.id', 'a.round_id')
+		.innerJoin('admin_unit as c', 'c.id', 'a.commune_id')
+		.innerJoin('criteria_set as s', 's.id', 'a.criteria_set_id')
+		.leftJoin('account as sc', 'sc.id', 's.confirmed_by')
+		.select([
+			'a.id',
+			'a.state',
+			'a.state_version',
+			'a.category',
+			'a.reopened_until',
+			'a.submitted_at',
+			'a.self_total',
+			'a.self_verdict',
+			'a.reviewed_total',
+			'a.reviewed_verdict',
+			'a.blockers',
+			'r.id as round_id',
+			'r.name as round_name',
+			'r.year',
+			'r.opens_on',
+			'r.closes_on',
+			'c.id as commune_id',
+			'c.code as commune_code',
+			'c.name as commune_name',
+			'c.district_id',
+			'c.province_id',
+			's.id as set_id',
+			's.status as set_status',
+			's.updated_at as set_updated_at',
+			's.confirmed_at as set_confirmed_at',
+			'sc.full_name as set_confirmed_by'
+		])
+		.where('a.id', '=', id)
+		.executeTakeFirst();
+	if (!r) return undefined;
+	return {
+		id: r.id,
+		state: r.state,
+		stateVersion: r.state_version,
+		category: r.category,
+		reopenedUntil: r.reopened_until,
+		submittedAt: r.submitted_at,
+		round: { id: r.round_id, name: r.round_name, year: r.year, opensOn: r.opens_on, closesOn: r.closes_on },
+		commune: { id: r.commune_id, code: r.commune_code, name: r.commune_name, districtId: r.district_id, provinceId: r.province_id },
+		criteriaSet: {
+			id: r.set_id,
+			status: r.set_status,
+			updatedAt: r.set_updated_at,
+			confirmedAt: r.set_confirmed_at,
+			confirmedBy: r.set_confirmed_by
+		},
+		figures: {
+			selfTotal: r.self_total,
+			selfVerdict: r.self_verdict as Verdict,
+			reviewedTotal: r.reviewed_total,
+			reviewedVerdict: r.reviewed_verdict as Verdict,
+			blockers: r.blockers
+		}
+	};
+}
+
+/** The criteria set an assessment is scored against (the version it was created with). */
+export function assessmentCriteriaSet(db: DB, a: Pick<AssessmentInfo, 'criteriaSet'>): Promise<CriteriaSet> {
+	return criteriaSetOf(db, a.criteriaSet);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The parts of a dossier
+// ---------------------------------------------------------------------------------------------
+
+const iso = (d: Date | string | null | undefined): string | null =>
+	d === null || d === undefined ? null : (d instanceof Date ? d : new Date(d)).toISOString();
+
+/** Stored answers of an assessment (cleared ones included, with value null), by indicator code. */
+export async function loadStoredAnswers(db: DB, assessmentId: number, codes?: readonly string[]): Promise<Record<string, Stored<Answer>>> {
+	let q = db
+		.selectFrom('assessment_answer as x')
+		.leftJoin('account as u', 'u.id', 'x.updated_by')
+		.select(['x.indicator_code', 'x.answer', 'x.revision', 'x.updated_at', 'x.updated_by', 'u.full_name'])
+		.where('x.assessment_id', '=', assessmentId);
+	if (codes) {
+		if (codes.length === 0) return {};
+		q = q.where('x.indicator_code', 'in', codes);
+	}
+	const out: Record<string, Stored<Answer>> = {};
+	for (const r of await q.execute()) {
+		out[r.indicator_code] = {
+			value: (r.answer ?? null) as Answer | null,
+			revision: r.revision,
+			updatedAt: iso(r.updated_at),
+			updatedBy: r.updated_by === null ? null : { id: r.updated_by, name: r.full_name ?? '' }
+		};
+	}
+	return out;
+}
+
+/** The stored base counts with their revision and who saved them last. */
+export async function loadBaseCounts(db: DB, assessmentId: number): Promise<Stored<BaseCounts>> {
+	const a = await db
+		.selectFrom('assessment as a')
+		.leftJoin('account as u', 'u.id', 'a.base_updated_by')
+		.select(['a.base_counts', 'a.base_revision', 'a.base_updated_at', 'a.base_updated_by', 'u.full_name'])
+		.where('a.id', '=', assessmentId)
+		.executeTakeFirstOrThrow();
+	return {
+		value: toBaseCounts(a.base_counts),
+		revision: a.base_revision,
+		updatedAt: iso(a.base_updated_at),
+		updatedBy: a.base_updated_by === null ? null : { id: a.base_updated_by, name: a.full_name ?? '' }
+	};
+}
+
+export type EvidenceItem = {
+	id: number;
+	code: string | null;
+	kind: EvidenceKind;
+	originalName: string;
+	docNumber: string | null;
+	issuedOn: string | null;
+	issuer: string | null;
+	summary: string | null;
+	size: number;
+	mime: string;
+	ext: string;
+	sha256: string;
+	/** Linked indicators, in the set's order. */
+	indicatorCodes: string[];
+	uploadedAt: Date;
+	uploadedBy: { id: number; name: string };
+};
+
+/**
+ * The documents of an assessment that are not removed, in upload order, with their file,
+ * uploader, linked indicators and evidence code (numbered over removed ones too, see
+ * domain/evidence.ts). One query.
+ */
+export async function listEvidence(db: DB, assessmentId: number, set: CriteriaSet): Promise<EvidenceItem[]> {
+	const rows = await db
+		.selectFrom('evidence as e')
+		.innerJoin('stored_file as f', 'f.id', 'e.file_id')
+		.innerJoin('account as u', 'u.id', 'e.uploaded_by')
+		.select([
+			'e.id',
+			'e.kind',
+			'e.original_name',
+			'e.doc_number',
+			'e.issued_on',
+			'e.issuer',
+			'e.summary',
+			'e.uploaded_at',
+			'e.removed_at',
+			'f.size',
+			'f.mime',
+			'f.ext',
+			'f.sha256',
+			'u.id as uploader_id',
+			'u.full_name as uploader_name',
+			(eb) =>
+				eb
+					.selectFrom('evidence_link as l')
+					.select(sql<string[]>`coalesce(array_agg(l.indicator_code), '{}')`.as('codes'))
+					.whereRef('l.evidence_id', '=', 'e.id')
+					.as('codes')
+		])
+		.where('e.assessment_id', '=', assessmentId)
+		.orderBy('e.uploaded_at')
+		.orderBy('e.id')
+		.execute();
+	const codes = evidenceCodes(
+		rows.map((r) => ({ id: r.id, kind: r.kind, uploadedAt: r.uploaded_at, indicatorCodes: r.codes ?? [] })),
+		set
+	);
+	const index = criteriaIndex(set);
+	return rows
+		.filter((r) => r.removed_at === null)
+		.map((r) => ({
+			id: r.id,
+			code: codes.get(r.id) ?? null,
+			kind: r.kind,
+			originalName: r.original_name,
+			docNumber: r.doc_number,
+			issuedOn: r.issued_on,
+			issuer: r.issuer,
+			summary: r.summary,
+			size: Number(r.size),
+			mime: r.mime,
+			ext: r.ext,
+			sha256: r.sha256,
+			indicatorCodes: index.sortCodes(r.codes ?? []),
+			uploadedAt: r.uploaded_at,
+			uploadedBy: { id: r.uploader_id, name: r.uploader_name }
+		}));
+}
+
+export type StoredReviewItem = ReviewItem & { revision: number; updatedBy: string; updatedAt: Date };
+
+export async function loadReviewItems(db: DB, assessmentId: number): Promise<Map<string, StoredReviewItem>> {
+	const rows = await db
+		.selectFrom('review_item as r')
+		.innerJoin('account as u', 'u.id', 'r.updated_by')
+		.select(['r.indicator_code', 'r.points', 'r.reason', 'r.status', 'r.request', 'r.revision', 'r.updated_at', 'u.full_name'])
+		.where('r.assessment_id', '=', assessmentId)
+		.execute();
+	return new Map(
+		rows.map((r) => [
+			r.indicator_code,
+			{
+				indicatorCode: r.indicator_code,
+				points: r.points,
+				reason: r.reason,
+				status: r.status,
+				request: r.request,
+				revision: r.revision,
+				updatedAt: r.updated_at,
+				updatedBy: r.full_name
+			}
+		])
+	);
+}
+
+/** Indicators the reviewing level flagged "needs supplement" (what a returned dossier may change). */
+export async function flaggedIndicators(db: DB, assessmentId: number): Promise<Set<string>> {
+	const rows = await db
+		.selectFrom('review_item')
+		.select('indicator_code')
+		.where('assessment_id', '=', assessmentId)
+		.where('status', '=', 'needs_supplement')
+		.execute();
+	return new Set(rows.map((r) => r.indicator_code));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The dossier
+// ---------------------------------------------------------------------------------------------
+
+export type Dossier = DossierFacts & {
+	assessment: AssessmentInfo;
+	set: CriteriaSet;
+	/** The answers as stored, with their revision and who saved them (the data-entry forms). */
+	stored: Record<string, Stored<Answer>>;
+	/** The answers as read (readStoredAnswers): what every score of this dossier is computed from. */
+	answers: AnswersInput;
+	baseCounts: Stored<BaseCounts>;
+	/** Documents not removed, with their evidence codes. */
+	evidence: EvidenceItem[];
+	reviewItems: Map<string, StoredReviewItem>;
+	/** The per-criterion view (answers, self and reviewed points, evidence, blockers). */
+	criteria: CriterionView[];
+};
+
+/** Loads a dossier (five queries, the criteria set from its cache). */
+export async function loadDossier(db: DB, assessment: AssessmentInfo): Promise<Dossier> {
+	const [set, stored, baseCounts, reviewItems] = await Promise.all([
+		assessmentCriteriaSet(db, assessment),
+		loadStoredAnswers(db, assessment.id),
+		loadBaseCounts(db, assessment.id),
+		loadReviewItems(db, assessment.id)
+	]);
+	const evidence = await listEvidence(db, assessment.id, set);
+	const answers = readStoredAnswers(set, Object.fromEntries(Object.entries(stored).map(([code, s]) => [code, s.value])));
+	const facts = assessDossier({ set, category: assessment.category, answers, evidence, reviewItems: [...reviewItems.values()] });
+	return { ...facts, assessment, set, stored, answers, baseCounts, evidence, reviewItems, criteria: dossierCriteria(set, facts, evidence) };
+}
+
+/** The assessment, then its dossier; undefined when there is no such assessment. */
+export async function loadDossierById(db: DB, id: number): Promise<Dossier | undefined> {
+	const a = await loadAssessment(db, id);
+	return a ? loadDossier(db, a) : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The figures stored on the assessment's row
+// ---------------------------------------------------------------------------------------------
+
+type FiguresInputRow = {
+	category: CommuneCategory;
+	set_id: number;
+	set_status: AssessmentInfo['criteriaSet']['status'];
+	set_updated_at: Date;
+	answers: Record<string, unknown>;
+	evidence: { kind: EvidenceKind; indicatorCodes: string[] }[];
+	review: ReviewMark[];
+};
+
+/**
+ * Recomputes the figures of one assessment from what is stored now and writes them on its row.
+ * Call it inside the transaction that changed the answers, the evidence or the review items,
+ * after the change (one query to read, one to write).
+ */
+export async function refreshFigures(trx: DB, assessmentId: number): Promise<DossierFigures> {
+	const r = (
+		await sql<FiguresInputRow>`
+			select a.category, s.id as set_id, s.status as set_status, s.updated_at as set_updated_at,
+				coalesce((select jsonb_object_agg(x.indicator_code, x.answer) from assessment_answer x where x.assessment_id = a.id), '{}'::jsonb) as answers,
+				coalesce((select jsonb_agg(jsonb_build_object('kind', e.kind, 'indicatorCodes',
+					coalesce((select jsonb_agg(l.indicator_code) from evidence_link l where l.evidence_id = e.id), '[]'::jsonb)))
+					from evidence e where e.assessment_id = a.id and e.removed_at is null), '[]'::jsonb) as evidence,
+				coalesce((select jsonb_agg(jsonb_build_object('indicatorCode', v.indicator_code, 'points', v.points, 'status', v.status))
+					from review_item v where v.assessment_id = a.id), '[]'::jsonb) as review
+			from assessment a join criteria_set s on s.id = a.criteria_set_id
+			where a.id = ${assessmentId}`.execute(trx)
+	).rows[0];
+	if (!r) throw new Error(`assessment ${assessmentId} is missing`);
+	const set = await criteriaSetOf(trx, {
+		id: r.set_id,
+		status: r.set_status,
+		updatedAt: r.set_updated_at,
+		confirmedAt: null,
+		confirmedBy: null
+	});
+	const { figures } = assessDossier({
+		set,
+		category: r.category,
+		answers: readStoredAnswers(set, r.answers),
+		evidence: r.evidence,
+		reviewItems: r.review
+	});
+	await writeFigures(trx, assessmentId, figures);
+	return figures;
+}
+
+export async function writeFigures(db: DB, assessmentId: number, f: DossierFigures): Promise<void> {
+	await db
+		.updateTable('assessment')
+		.set({
+			self_total: f.selfTotal,
+			self_verdict: f.selfVerdict,
+			reviewed_total: f.reviewedTotal,
+			reviewed_verdict: f.reviewedVerdict,
+			blockers: f.blockers,
+			figures_rev: FIGURES_REV
+		})
+		.where('id', '=', assessmentId)
+		.execute();
+}
+
+/** Assessments whose stored figures come from older rules (or none yet), for start-up. */
+export async function staleFigures(db: DB, limit: number): Promise<number[]> {
+	const rows = await db.selectFrom('assessment').select('id').where('figures_rev', '<', FIGURES_REV).orderBy('id').limit(limit).execute();
+	return rows.map((r) => r.id);
+}
