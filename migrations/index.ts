@@ -7,6 +7,7 @@ import * as m003 from './2026-11-23-003-assessments.ts';
 import * as m004 from './2026-11-23-004-reviews.ts';
 import * as m005 from './2026-11-23-005-certificates.ts';
 import * as m006 from './2026-11-23-006-indexes.ts';
+import * as m008 from './2026-11-29-008-audit-chains.ts';
 
 export const migrations: Record<string, Migration> = {
 	'2026-11-23-001-foundation': m001,
@@ -14,5 +15,6 @@ export const migrations: Record<string, Migration> = {
 	'2026-11-23-003-assessments': m003,
 	'2026-11-23-004-reviews': m004,
 	'2026-11-23-005-certificates': m005,
-	'2026-11-23-006-indexes': m006
+	'2026-11-23-006-indexes': m006,
+	'2026-11-29-008-audit-chains': m008
 };

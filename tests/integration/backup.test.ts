@@ -60,7 +60,10 @@ const TABLES = [
 	'revocation',
 	'notification',
 	'certificate',
-	'document_job'
+	'document_job',
+	'audit_chain_head',
+	'audit_anchored_head',
+	'audit_anchor'
 ];
 
 const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
@@ -503,7 +506,7 @@ describe(`command line: backup, restore, storage check (${usingPostgres ? 'Postg
 		expect((await cli(from, 'db migrate')).handled).toBe(false);
 		const b = await cli(from, `backup ${out}`);
 		expect(b, b.err).toMatchObject({ handled: true, code: 0 });
-		expect(b.out).toMatch(/^Đã sao lưu 24 bảng \([\d.]+ dòng\) và 1 tệp \([\d,]+ (byte|kB)\) vào .*cli-backup trong \d+,\d s\./);
+		expect(b.out).toMatch(/^Đã sao lưu 27 bảng \([\d.]+ dòng\) và 1 tệp \([\d,]+ (byte|kB)\) vào .*cli-backup trong \d+,\d s\./);
 		timings.push(`CLI: ${b.out.split('\n')[0]}`);
 		const again = await cli(from, 'backup', [out]);
 		expect(again.code).toBe(2);
@@ -513,7 +516,7 @@ describe(`command line: backup, restore, storage check (${usingPostgres ? 'Postg
 		const r = await cli(to, `restore ${out}`);
 		expect(r, r.err).toMatchObject({ handled: true, code: 0 });
 		expect(r.out).toMatch(
-			/^Đã khôi phục 24 bảng \([\d.]+ dòng\) và 1 tệp \([\d,]+ (byte|kB)\) từ .* trong \d+,\d s\.\n.*nhật ký toàn vẹn: [\d.]+ bản ghi\./
+			/^Đã khôi phục 27 bảng \([\d.]+ dòng\) và 1 tệp \([\d,]+ (byte|kB)\) từ .* trong \d+,\d s\.\n.*nhật ký toàn vẹn: [\d.]+ bản ghi\./
 		);
 		timings.push(`CLI: ${r.out.split('\n')[0]}`);
 		const twice = await cli(to, 'restore', [out]);
