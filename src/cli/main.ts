@@ -11,7 +11,6 @@ import { prepareDatabase } from '../lib/server/db/migrate.ts';
 import { BUNDLED_UNIT_FILES, importUnits, readUnitFile, UnitImportError } from '../lib/server/units/import.ts';
 import { AccountError, createAccount, emailSchema, setPassword } from '../lib/server/accounts/index.ts';
 import { seedDemo, DEMO_ACCOUNTS, DEMO_PASSWORD } from '../lib/server/seed/demo.ts';
-import { verifyAuditChain } from '../lib/server/audit/index.ts';
 import { ROLES, type Role } from '../lib/domain/access.ts';
 import fs from 'node:fs';
 import { COMMUNE_CATEGORIES, type CommuneCategory } from '../lib/domain/units.ts';
@@ -20,6 +19,7 @@ import { parseAnswers, score, gapAnalysis } from '../lib/domain/scoring/index.ts
 import { CriteriaSetError, findCriteriaSet, importCriteriaSet } from '../lib/server/criteria/index.ts';
 import { OPS_USAGE, runOpsCommand } from './ops.ts';
 import { SCALE_USAGE, runScaleCommand, ScaleSeedError } from './scale.ts';
+import { AUDIT_USAGE, runAuditCommand } from './audit.ts';
 import { BackupError } from '../lib/server/ops/backup.ts';
 import {
 	generateSigningKey,
@@ -40,7 +40,7 @@ ${OPS_USAGE}
   user create --role R --unit MÃ --email E [--name "Họ tên"] [--password P]
                                                tạo tài khoản (vai trò: ${ROLES.join(', ')}); không có --password thì sinh ngẫu nhiên
   user reset-password --email E [--password P] đặt lại mật khẩu, kết thúc mọi phiên đăng nhập
-  audit verify                                 kiểm tra chuỗi băm của nhật ký
+${AUDIT_USAGE}
   criteria validate <tệp>                      kiểm tra tệp bộ tiêu chí (JSON); mã thoát 0 nếu hợp lệ
   criteria schema [tệp]                        JSON Schema của định dạng bộ tiêu chí (sinh từ schema zod)
   criteria import <tệp>                        nhập một phiên bản bộ tiêu chí (ở trạng thái dự thảo)
@@ -118,6 +118,7 @@ export async function run(argv: string[], cfg: Config = loadConfig()): Promise<v
 	// backup <dir>, restore <dir>, storage check [--fix]
 	if (await runOpsCommand(key, positionals, { fix: values.fix === true }, cfg)) return;
 	if (await runScaleCommand(key, { era: values.era }, cfg)) return;
+	if (await runAuditCommand(key, cfg)) return;
 	switch (key) {
 		case 'db migrate': {
 			const conn = await connect(cfg);
@@ -177,12 +178,6 @@ export async function run(argv: string[], cfg: Config = loadConfig()): Promise<v
 				if (!values.password) console.log(`Mật khẩu tạm thời: ${password}`);
 			});
 		}
-		case 'audit verify':
-			return withDb(cfg, async (db) => {
-				const r = await verifyAuditChain(db);
-				if (!r.ok) throw new Error(`Chuỗi nhật ký bị sửa đổi tại bản ghi #${r.firstBrokenId} (đã kiểm ${r.records} bản ghi).`);
-				console.log(`Nhật ký toàn vẹn: ${r.records} bản ghi.`);
-			});
 		case 'certificate keygen': {
 			const key = generateSigningKey(cfg.signingKeyFile, { force: values.force === true });
 			console.log(`Đã tạo khóa ký ${key.keyId} tại ${cfg.signingKeyFile}. Khóa công khai (công bố tại /verify/public-key.pem):`);
