@@ -8,6 +8,7 @@ import * as m004 from './2026-11-23-004-reviews.ts';
 import * as m005 from './2026-11-23-005-certificates.ts';
 import * as m006 from './2026-11-23-006-indexes.ts';
 import * as m007 from './2026-11-29-007-dossier-facts.ts';
+import * as m008 from './2026-11-29-008-audit-chains.ts';
 
 export const migrations: Record<string, Migration> = {
 	'2026-11-23-001-foundation': m001,
@@ -16,5 +17,6 @@ export const migrations: Record<string, Migration> = {
 	'2026-11-23-004-reviews': m004,
 	'2026-11-23-005-certificates': m005,
 	'2026-11-23-006-indexes': m006,
-	'2026-11-29-007-dossier-facts': m007
+	'2026-11-29-007-dossier-facts': m007,
+	'2026-11-29-008-audit-chains': m008
 };

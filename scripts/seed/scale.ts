@@ -5,7 +5,7 @@
  * the last day before the submission deadline: answers, evidence (small real PDFs in the store,
  * content-addressed and shared), submission snapshots, review items, correction requests and
  * comments, appraisals, decisions with their items, certificates, notifications, and the audit
- * trail those steps would have written (hash-chained like `recordAudit`).
+ * trail those steps would have written (chained like `recordAudit`, per commune).
  *
  * Accounts (all with SCALE_PASSWORD, hashed once and the hash reused: argon2 per account would
  * take minutes): per commune `canbo.<code>@scale.vn` and `chutich.<code>@scale.vn`; per reviewing
@@ -42,7 +42,7 @@ import { FIGURES_REV } from '#lib/server/dossier/index.ts';
 import { BUNDLED_UNIT_FILES, importUnits, readUnitFile } from '#lib/server/units/import.ts';
 import { hashPassword } from '#lib/server/auth/password.ts';
 import { findCriteriaSet } from '#lib/server/criteria/index.ts';
-import { auditHash } from '#lib/server/audit/index.ts';
+import { appendAuditRecords } from '#lib/server/audit/index.ts';
 import { evidenceCodes } from '#lib/domain/evidence.ts';
 import { generateSigningKey, loadSigningKey, signClaims } from '#lib/server/certificates/signing.ts';
 
@@ -1393,7 +1393,7 @@ export async function seedScale(
 			details: { era, communes: communes.length, states }
 		});
 		say(`Ghi ${audit.length} bản ghi nhật ký (chuỗi băm)…`);
-		await writeAuditChain(trx, audit, batch);
+		await writeAuditChain(trx, audit);
 
 		return {
 			era,
@@ -1456,7 +1456,7 @@ const NOTICES: Partial<
 };
 
 // ---------------------------------------------------------------------------------------------
-// The audit trail in bulk, hashed exactly as recordAudit does
+// The audit trail in bulk, chained exactly as recordAudit does
 // ---------------------------------------------------------------------------------------------
 
 type AuditEvent = {
@@ -1470,30 +1470,11 @@ type AuditEvent = {
 	details: Record<string, unknown>;
 };
 
-const CHAIN_LOCK = 710_417; // the advisory lock of src/lib/server/audit (serialises appends)
-const GENESIS = '0'.repeat(64);
-
-async function writeAuditChain(trx: DB, events: AuditEvent[], batch: number): Promise<void> {
-	await sql`select pg_advisory_xact_lock(${CHAIN_LOCK})`.execute(trx);
-	const last = await trx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
-	let prev = last?.hash ?? GENESIS;
+/** The events in time order, each appended to its chain (after what the chains already hold). */
+async function writeAuditChain(trx: DB, events: AuditEvent[]): Promise<void> {
 	const sorted = events.map((e, i) => ({ e, i })).sort((a, b) => a.e.at - b.e.at || a.i - b.i);
-	const rows = sorted.map(({ e }) => {
-		const row = {
-			at: new Date(Math.round(e.at)),
-			actor_id: e.actorId,
-			actor_label: e.actorLabel,
-			action: e.action,
-			object_type: e.objectType,
-			object_id: e.objectId == null ? null : String(e.objectId),
-			unit_id: e.unitId,
-			ip: null,
-			details: JSON.parse(JSON.stringify(e.details)) as unknown
-		};
-		const hash = auditHash(prev, row);
-		const out = { ...row, details: JSON.stringify(row.details), prev_hash: prev, hash };
-		prev = hash;
-		return out;
-	});
-	await inBatches(rows, batch, (b) => trx.insertInto('audit_log').values(b).execute());
+	await appendAuditRecords(
+		trx,
+		sorted.map(({ e }) => ({ ...e, ip: null, at: new Date(Math.round(e.at)) }))
+	);
 }

@@ -12,7 +12,6 @@ import { BUNDLED_UNIT_FILES, importUnits, readUnitFile } from '../lib/server/uni
 import { actorByEmail, createAccount, setPassword } from '../lib/server/accounts/index.ts';
 import { isAppError, notFound } from '../lib/server/errors.ts';
 import { seedDemo, DEMO_ACCOUNTS, DEMO_PASSWORD } from '../lib/server/seed/demo.ts';
-import { verifyAuditChain } from '../lib/server/audit/index.ts';
 import { ROLES, type Role, type SystemActor } from '../lib/domain/access.ts';
 import fs from 'node:fs';
 import { COMMUNE_CATEGORIES, type CommuneCategory } from '../lib/domain/units.ts';
@@ -20,6 +19,7 @@ import { criteriaSetJsonSchema, validateCriteriaSet, type CriteriaSet, type Vali
 import { parseAnswers, score, gapAnalysis } from '../lib/domain/scoring/index.ts';
 import { findCriteriaSet, importCriteriaSet } from '../lib/server/criteria/index.ts';
 import { OPS_USAGE, runOpsCommand } from './ops.ts';
+import { AUDIT_USAGE, runAuditCommand } from './audit.ts';
 import {
 	generateSigningKey,
 	loadSigningKey,
@@ -37,7 +37,7 @@ ${OPS_USAGE}
   user create --role R --unit MÃ --email E [--name "Họ tên"] [--password P]
                                                tạo tài khoản (vai trò: ${ROLES.join(', ')}); không có --password thì sinh ngẫu nhiên
   user reset-password --email E [--password P] đặt lại mật khẩu, kết thúc mọi phiên đăng nhập
-  audit verify                                 kiểm tra chuỗi băm của nhật ký
+${AUDIT_USAGE}
   criteria validate <tệp>                      kiểm tra tệp bộ tiêu chí (JSON); mã thoát 0 nếu hợp lệ
   criteria schema [tệp]                        JSON Schema của định dạng bộ tiêu chí (sinh từ schema zod)
   criteria import <tệp>                        nhập một phiên bản bộ tiêu chí (ở trạng thái dự thảo)
@@ -113,6 +113,7 @@ export async function run(argv: string[], cfg: Config = loadConfig()): Promise<v
 	const key = group === 'score' ? 'score' : `${group ?? ''} ${command ?? ''}`.trim();
 	// backup <dir>, restore <dir>, storage check [--fix]
 	if (await runOpsCommand(key, positionals, { fix: values.fix === true }, cfg)) return;
+	if (await runAuditCommand(key, cfg)) return;
 	switch (key) {
 		case 'db migrate': {
 			const conn = await connect(cfg);
@@ -172,12 +173,6 @@ export async function run(argv: string[], cfg: Config = loadConfig()): Promise<v
 				if (!values.password) console.log(`Mật khẩu tạm thời: ${password}`);
 			});
 		}
-		case 'audit verify':
-			return withDb(cfg, async (db) => {
-				const r = await verifyAuditChain(db);
-				if (!r.ok) throw new Error(`Chuỗi nhật ký bị sửa đổi tại bản ghi #${r.firstBrokenId} (đã kiểm ${r.records} bản ghi).`);
-				console.log(`Nhật ký toàn vẹn: ${r.records} bản ghi.`);
-			});
 		case 'certificate keygen': {
 			const key = generateSigningKey(cfg.signingKeyFile, { force: values.force === true });
 			console.log(`Đã tạo khóa ký ${key.keyId} tại ${cfg.signingKeyFile}. Khóa công khai (công bố tại /verify/public-key.pem):`);

@@ -12,12 +12,13 @@ export type TestDb = Connection & { config: Config; drop: () => Promise<void> };
 
 export const usingPostgres = Boolean(process.env.TEST_DATABASE_URL);
 
-export async function freshDb(env: Record<string, string> = {}): Promise<TestDb> {
+/** `prepare: false`: no migration at all (a test that migrates step by step). */
+export async function freshDb(env: Record<string, string> = {}, opts: { prepare?: boolean } = {}): Promise<TestDb> {
 	const base = process.env.TEST_DATABASE_URL;
 	if (!base) {
 		const config = loadConfig({ DATA_DIR: 'memory://', REVIEW_LEVEL: 'province', ...env });
 		const conn = await connect({ ...config, embeddedDbDir: 'memory://' });
-		await prepareDatabase(conn.db);
+		if (opts.prepare !== false) await prepareDatabase(conn.db);
 		return { ...conn, config: { ...config, embeddedDbDir: 'memory://' }, drop: conn.close };
 	}
 	const name = `test_${crypto.randomBytes(6).toString('hex')}`;
@@ -29,7 +30,7 @@ export async function freshDb(env: Record<string, string> = {}): Promise<TestDb>
 	url.pathname = `/${name}`;
 	const config = loadConfig({ DATABASE_URL: url.toString(), REVIEW_LEVEL: 'province', ...env });
 	const conn = await connect(config);
-	await prepareDatabase(conn.db);
+	if (opts.prepare !== false) await prepareDatabase(conn.db);
 	return {
 		...conn,
 		config,

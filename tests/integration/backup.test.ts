@@ -62,7 +62,10 @@ const TABLES = [
 	'certificate',
 	'document_job',
 	'review_participant',
-	'certificate_print'
+	'certificate_print',
+	'audit_chain_head',
+	'audit_anchored_head',
+	'audit_anchor'
 ];
 
 const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');

@@ -1,101 +1,288 @@
 /**
- * The audit trail: an append-only table (a trigger refuses updates and deletes). Each record
- * carries the SHA-256 of the previous one, so any edit or removal breaks the chain, which
- * `verifyAuditChain` (and `npm run cli -- audit verify`) detects.
+ * The audit trail: an append-only table (a trigger refuses updates and deletes) of hash chains,
+ * one per commune (`unit:<id>`), one per account for actions without a unit (`account:<id>`)
+ * and 16 anonymous shards (`anon:<0-f>`); see ./chain.ts for the rules. Each record carries its
+ * chain, its seq within the chain and the SHA-256 of the record before it in that chain, so any
+ * edit or removal breaks its chain. `audit_chain_head` holds every chain's head (seq, hash),
+ * moved in the same transaction as the append; appending locks only that chain's head row, so
+ * two communes never wait for each other.
+ *
+ * Anchors (`audit_anchor`, written periodically by `writeAnchor`) chain the whole trail
+ * together: each records the heads that changed since the previous anchor and a root hash over
+ * every head. `verifyAuditChain` (and `npm run cli -- audit verify`) checks every record, every
+ * head and every anchor.
  */
-import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import type { DB } from '../db/index.ts';
+import {
+	ANCHOR_CHAIN,
+	GENESIS,
+	TrailVerifier,
+	anchorHash,
+	auditHash,
+	chainContents,
+	chainOf,
+	contentOf,
+	nextAnchor,
+	type AuditEntry,
+	type DeltaEntry,
+	type Head,
+	type StoredAnchor,
+	type StoredRecord
+} from './chain.ts';
+import { legacyAuditHash } from './legacy.ts';
 
-export type AuditEntry = {
-	actorId?: number | null;
-	actorLabel?: string | null;
-	action: string;
-	objectType?: string | null;
-	objectId?: string | number | null;
-	unitId?: number | null;
-	ip?: string | null;
-	details?: Record<string, unknown>;
-};
+export { canonicalJson } from '../../domain/canonical-json.ts';
+export { ANCHOR_CHAIN, GENESIS, auditHash, anchorHash, chainOf, headsRoot, type AuditEntry } from './chain.ts';
 
-/** Who a record is by: an account (its email labels the record) or the system (a label only). */
+/** The actor fields of an entry for an account (or the system: `id` null). */
 export function by(actor: { id: number | null; email: string }): { actorId: number | null; actorLabel: string } {
 	return { actorId: actor.id, actorLabel: actor.email };
 }
 
-const GENESIS = '0'.repeat(64);
-const CHAIN_LOCK = 710_417; // advisory lock key serialising appends to the chain
+const inTransaction = <T>(db: DB, fn: (trx: DB) => Promise<T>): Promise<T> => (db.isTransaction ? fn(db) : db.transaction().execute(fn));
 
-export { canonicalJson } from '../../domain/canonical-json.ts';
-import { canonicalJson } from '../../domain/canonical-json.ts';
+/** Locks the head rows of `chains` (creating missing ones at seq 0) and returns them. */
+async function lockHeads(trx: DB, chains: string[]): Promise<Map<string, { seq: number; hash: string }>> {
+	const rows = await sql<Head>`
+		insert into audit_chain_head (chain) select unnest(${chains}::text[]) order by 1
+		on conflict (chain) do update set chain = excluded.chain
+		returning chain, seq, hash`.execute(trx);
+	return new Map(rows.rows.map((r) => [r.chain, { seq: Number(r.seq), hash: r.hash }]));
+}
 
-type Hashable = {
-	at: Date;
-	actor_id: number | null;
-	actor_label: string | null;
-	action: string;
-	object_type: string | null;
-	object_id: string | null;
-	unit_id: number | null;
-	ip: string | null;
-	details: unknown;
+/**
+ * Appends one record to its chain. Two round trips: the head row is locked (created for a new
+ * chain: a concurrent first append waits for this one's commit) and read; then one statement
+ * inserts the record and moves the head. Inside a transaction, in it (the head stays locked
+ * until the caller commits); otherwise in a transaction of its own.
+ */
+export async function recordAudit(db: DB, entry: AuditEntry): Promise<void> {
+	const chain = chainOf(entry);
+	const run = async (trx: DB) => {
+		const head = (
+			await sql<{ seq: number; hash: string }>`
+				insert into audit_chain_head (chain) values (${chain})
+				on conflict (chain) do update set chain = excluded.chain
+				returning seq, hash`.execute(trx)
+		).rows[0];
+		const seq = Number(head.seq) + 1;
+		const row = contentOf(entry, new Date());
+		const hash = auditHash(head.hash, { ...row, chain, seq });
+		const moved = await sql`
+			with r as (
+				insert into audit_log (at, actor_id, actor_label, action, object_type, object_id, unit_id, ip, details, chain, seq, prev_hash, hash)
+				values (${row.at}, ${row.actor_id}, ${row.actor_label}, ${row.action}, ${row.object_type}, ${row.object_id}, ${row.unit_id},
+					${row.ip}, ${JSON.stringify(row.details)}::jsonb, ${chain}, ${seq}, ${head.hash}, ${hash})
+				returning chain, seq, hash
+			)
+			update audit_chain_head h set seq = r.seq, hash = r.hash from r where h.chain = r.chain and h.seq = r.seq - 1`.execute(trx);
+		// cannot happen while the head row is locked; refuse rather than fork the chain
+		if (Number(moved.numAffectedRows) !== 1) throw new Error(`audit chain ${chain}: head moved under its lock`);
+	};
+	await inTransaction(db, run);
+}
+
+const BULK_ROWS = 1000;
+
+/**
+ * Appends many records (seeds, imports) in one transaction: locks the heads of their chains
+ * once, chains the entries in the given order, inserts them 1,000 rows per statement and moves
+ * the heads.
+ */
+export async function appendAuditRecords(db: DB, entries: (AuditEntry & { at: Date })[]): Promise<{ records: number; chains: number }> {
+	if (entries.length === 0) return { records: 0, chains: 0 };
+	return inTransaction(db, async (trx) => {
+		const chains = [...new Set(entries.map((e) => chainOf(e)))].sort();
+		const heads = await lockHeads(trx, chains);
+		const rows = chainContents(
+			heads,
+			entries.map((e) => contentOf(e, e.at))
+		);
+		// one array parameter per column: cheap to build and to parse, whatever the batch size
+		for (let i = 0; i < rows.length; i += BULK_ROWS) {
+			const b = rows.slice(i, i + BULK_ROWS);
+			const col = <K extends keyof (typeof b)[number]>(k: K) => b.map((r) => r[k]);
+			await sql`
+				insert into audit_log (at, actor_id, actor_label, action, object_type, object_id, unit_id, ip, details, chain, seq, prev_hash, hash)
+				select * from unnest(${col('at')}::timestamptz[], ${col('actor_id')}::int[], ${col('actor_label')}::text[],
+					${col('action')}::text[], ${col('object_type')}::text[], ${col('object_id')}::text[], ${col('unit_id')}::int[],
+					${col('ip')}::text[], ${b.map((r) => JSON.stringify(r.details))}::jsonb[], ${col('chain')}::text[],
+					${col('seq')}::bigint[], ${col('prev_hash')}::text[], ${col('hash')}::text[])`.execute(trx);
+		}
+		const moved = chains.map((c) => heads.get(c)!);
+		await sql`
+			update audit_chain_head h set seq = v.seq, hash = v.hash
+			from (select unnest(${chains}::text[]) as chain, unnest(${moved.map((m) => m.seq)}::bigint[]) as seq,
+				unnest(${moved.map((m) => m.hash)}::text[]) as hash) v
+			where h.chain = v.chain`.execute(trx);
+		return { records: rows.length, chains: chains.length };
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Anchors
+// ---------------------------------------------------------------------------------------------
+
+export type AnchorReport = { seq: number; at: Date; chains: number; records: number; changed: number; root: string; hash: string };
+
+/**
+ * Writes an anchor over the current heads, unless none changed since the last anchor (null).
+ * Concurrent writers are serialised by the anchor chain's head row; appends are not blocked
+ * (the heads are read, not locked: the anchor covers what was committed when it was written).
+ */
+export async function writeAnchor(db: DB, details: Record<string, unknown> = {}): Promise<AnchorReport | null> {
+	return inTransaction(db, async (trx) => {
+		const head = (await lockHeads(trx, [ANCHOR_CHAIN])).get(ANCHOR_CHAIN)!;
+		const current = await trx.selectFrom('audit_chain_head').select(['chain', 'seq', 'hash']).where('chain', '<>', ANCHOR_CHAIN).execute();
+		const snapshot = await trx.selectFrom('audit_anchored_head').select(['chain', 'seq', 'hash']).execute();
+		const anchored = new Map(snapshot.map((h) => [h.chain, { seq: Number(h.seq), hash: h.hash }]));
+		const a = nextAnchor(
+			anchored,
+			current.map((h) => ({ ...h, seq: Number(h.seq) })),
+			head.seq + 1,
+			new Date(),
+			details
+		);
+		if (a.delta.length === 0 && head.seq > 0) return null;
+		const hash = anchorHash(head.hash, a);
+		await trx
+			.insertInto('audit_anchor')
+			.values({
+				seq: a.seq,
+				at: a.at,
+				chains: a.chains,
+				records: a.records,
+				root: a.root,
+				delta: JSON.stringify(a.delta),
+				details: JSON.stringify(a.details),
+				prev_hash: head.hash,
+				hash
+			})
+			.execute();
+		await upsertSnapshot(trx, a.delta);
+		await trx.updateTable('audit_chain_head').set({ seq: a.seq, hash }).where('chain', '=', ANCHOR_CHAIN).execute();
+		return { seq: a.seq, at: a.at, chains: a.chains, records: a.records, changed: a.delta.length, root: a.root, hash };
+	});
+}
+
+async function upsertSnapshot(trx: DB, delta: DeltaEntry[]): Promise<void> {
+	for (let i = 0; i < delta.length; i += 5000) {
+		const part = delta.slice(i, i + 5000);
+		await sql`
+			insert into audit_anchored_head (chain, seq, hash)
+			select * from unnest(${part.map((d) => d[0])}::text[], ${part.map((d) => d[1])}::bigint[], ${part.map((d) => d[2])}::text[])
+			on conflict (chain) do update set seq = excluded.seq, hash = excluded.hash`.execute(trx);
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// Verification
+// ---------------------------------------------------------------------------------------------
+
+export type ChainReport = {
+	ok: boolean;
+	/** Records read. */
+	records: number;
+	chains: number;
+	anchors: number;
+	/** The first record found broken (null when the break is elsewhere: a head, an anchor). */
+	firstBrokenId: number | null;
+	/** The first problem, a Vietnamese sentence naming the chain and seq (null when ok). */
+	problem: string | null;
+	/** Up to 20 problems, in the order found; `problemCount` counts them all. */
+	problems: string[];
+	problemCount: number;
 };
 
-export function auditHash(prevHash: string, r: Hashable): string {
-	const body = canonicalJson([
-		r.at.toISOString(),
-		r.actor_id,
-		r.actor_label,
-		r.action,
-		r.object_type,
-		r.object_id,
-		r.unit_id,
-		r.ip,
-		r.details ?? {}
-	]);
-	return crypto.createHash('sha256').update(`${prevHash}\n${body}`).digest('hex');
+const RECORD_BATCH = 5000;
+
+async function hasChainColumns(db: DB): Promise<boolean> {
+	const r = await sql<{ n: number }>`
+		select count(*)::int as n from pg_attribute
+		where attrelid = to_regclass('audit_log') and attname = 'chain' and not attisdropped`.execute(db);
+	return r.rows[0].n > 0;
 }
 
-export async function recordAudit(db: DB, entry: AuditEntry): Promise<void> {
-	const run = async (trx: DB) => {
-		await sql`select pg_advisory_xact_lock(${CHAIN_LOCK})`.execute(trx);
-		const last = await trx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
-		const prev = last?.hash ?? GENESIS;
-		const row: Hashable = {
-			at: new Date(),
-			actor_id: entry.actorId ?? null,
-			actor_label: entry.actorLabel ?? null,
-			action: entry.action,
-			object_type: entry.objectType ?? null,
-			object_id: entry.objectId == null ? null : String(entry.objectId),
-			unit_id: entry.unitId ?? null,
-			ip: entry.ip ?? null,
-			details: JSON.parse(JSON.stringify(entry.details ?? {}))
-		};
-		await trx
-			.insertInto('audit_log')
-			.values({ ...row, details: JSON.stringify(row.details), prev_hash: prev, hash: auditHash(prev, row) })
-			.execute();
+async function verifyChains(trx: DB): Promise<ChainReport> {
+	const v = new TrailVerifier();
+	let afterSeq = 0;
+	for (;;) {
+		const anchors = await trx.selectFrom('audit_anchor').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(500).execute();
+		for (const a of anchors)
+			v.addAnchor({
+				...(a as unknown as StoredAnchor),
+				seq: Number(a.seq),
+				chains: Number(a.chains),
+				records: Number(a.records)
+			});
+		if (anchors.length < 500) break;
+		afterSeq = Number(anchors.at(-1)!.seq);
+	}
+	let chain = '';
+	let seq = 0;
+	for (;;) {
+		const rows = (
+			await sql<StoredRecord>`
+				select id, at, actor_id, actor_label, action, object_type, object_id, unit_id, ip, details, chain, seq, prev_hash, hash
+				from audit_log where (chain, seq) > (${chain}, ${seq}) order by chain, seq limit ${RECORD_BATCH}`.execute(trx)
+		).rows;
+		for (const r of rows) v.addRecord({ ...r, id: Number(r.id), seq: Number(r.seq) });
+		if (rows.length < RECORD_BATCH) break;
+		({ chain, seq } = rows.at(-1)!);
+		seq = Number(seq);
+	}
+	const heads = await trx.selectFrom('audit_chain_head').select(['chain', 'seq', 'hash']).execute();
+	const snapshot = await trx.selectFrom('audit_anchored_head').select(['chain', 'seq', 'hash']).execute();
+	v.finish(
+		heads.map((h) => ({ ...h, seq: Number(h.seq) })),
+		snapshot.map((h) => ({ ...h, seq: Number(h.seq) }))
+	);
+	return {
+		ok: v.problemCount === 0,
+		records: v.records,
+		chains: v.chains,
+		anchors: v.anchors,
+		firstBrokenId: v.firstBrokenId,
+		problem: v.problems[0]?.message ?? null,
+		problems: v.problems.map((p) => p.message),
+		problemCount: v.problemCount
 	};
-	if (db.isTransaction) await run(db);
-	else await db.transaction().execute(run);
 }
 
-export type ChainReport = { records: number; ok: boolean; firstBrokenId: number | null };
-
-export async function verifyAuditChain(db: DB): Promise<ChainReport> {
+/**
+ * The trail as a database of before the per-commune chains has it (one global chain in id
+ * order; a restore of an old backup verifies it before the migration rechains it).
+ */
+async function verifyLegacyChain(trx: DB): Promise<ChainReport> {
 	let prev = GENESIS;
 	let records = 0;
 	let lastId = 0;
 	for (;;) {
-		const rows = await db.selectFrom('audit_log').selectAll().where('id', '>', lastId).orderBy('id').limit(5000).execute();
-		if (rows.length === 0) break;
-		for (const r of rows) {
+		const rows = await sql<StoredRecord>`select * from audit_log where id > ${lastId} order by id limit ${RECORD_BATCH}`.execute(trx);
+		for (const r of rows.rows) {
 			records++;
-			if (r.prev_hash !== prev || auditHash(prev, r) !== r.hash) return { records, ok: false, firstBrokenId: r.id };
+			if (r.prev_hash !== prev || legacyAuditHash(prev, r) !== r.hash) {
+				const problem = `Nhật ký (chuỗi chung, định dạng cũ) bị đứt hoặc bị sửa tại bản ghi #${r.id}.`;
+				return { ok: false, records, chains: 1, anchors: 0, firstBrokenId: Number(r.id), problem, problems: [problem], problemCount: 1 };
+			}
 			prev = r.hash;
-			lastId = r.id;
+			lastId = Number(r.id);
 		}
+		if (rows.rows.length < RECORD_BATCH) break;
 	}
-	return { records, ok: true, firstBrokenId: null };
+	return { ok: true, records, chains: records ? 1 : 0, anchors: 0, firstBrokenId: null, problem: null, problems: [], problemCount: 0 };
+}
+
+/**
+ * Checks the whole trail in one consistent snapshot: every record's hash, seq and link within
+ * its chain, every head against its chain's last record, every anchor (its own chain, and its
+ * root rebuilt from the deltas up to it) and every anchored head against the records. Reads the
+ * records in batches by (chain, seq). On a schema from before the per-commune chains (a backup
+ * being restored, before its migration) checks the old global chain.
+ */
+export async function verifyAuditChain(db: DB): Promise<ChainReport> {
+	const run = async (trx: DB) => ((await hasChainColumns(trx)) ? verifyChains(trx) : verifyLegacyChain(trx));
+	if (db.isTransaction) return run(db);
+	return db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(run);
 }

@@ -67,6 +67,38 @@ export interface AuditLogTable {
 	unit_id: number | null;
 	ip: string | null;
 	details: ColumnType<unknown, string, never>;
+	/** `unit:<id>`, `account:<id>` or `anon:<0-f>` (see src/lib/server/audit/chain.ts). */
+	chain: string;
+	/** 1, 2, 3… within the chain. */
+	seq: number;
+	prev_hash: string;
+	hash: string;
+}
+
+/** The head (last record) of every audit chain, and of the chain of anchors (`anchor`). */
+export interface AuditChainHeadTable {
+	chain: string;
+	seq: Generated<number>;
+	hash: Generated<string>;
+}
+
+/** The heads as of the last anchor (what the next anchor's delta is computed against). */
+export interface AuditAnchoredHeadTable {
+	chain: string;
+	seq: number;
+	hash: string;
+}
+
+/** Anchors over every chain's head, themselves chained (append-only). */
+export interface AuditAnchorTable {
+	seq: number;
+	at: Timestamp;
+	chains: number;
+	records: number;
+	root: string;
+	/** [chain, seq, hash] of the heads changed since the previous anchor. */
+	delta: ColumnType<[string, number, string][], string, never>;
+	details: ColumnType<Record<string, unknown>, string, never>;
 	prev_hash: string;
 	hash: string;
 }
@@ -342,6 +374,9 @@ export interface Database {
 	session: SessionTable;
 	login_attempt: LoginAttemptTable;
 	audit_log: AuditLogTable;
+	audit_chain_head: AuditChainHeadTable;
+	audit_anchored_head: AuditAnchoredHeadTable;
+	audit_anchor: AuditAnchorTable;
 }
 
 export type AdminUnit = Selectable<AdminUnitTable>;

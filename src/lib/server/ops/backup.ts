@@ -567,8 +567,22 @@ export type RestoreResult = {
 };
 
 /** What an untouched deployment holds after `prepareDatabase`: the default criteria set and the
- * audit records of its import and activation by the system. Nothing else counts as empty. */
+ * audit records of its import and activation by the system, with their chain heads and the
+ * anchors written over them (the migration that created the chains writes the first). Nothing
+ * else counts as empty. */
 const BOOTSTRAP_AUDIT_ACTIONS = ['criteria.import', 'criteria.activate'];
+/** Tables derived from audit_log (chain heads, anchors): reported only when audit_log is not. */
+const AUDIT_CHAIN_TABLES = ['audit_chain_head', 'audit_anchored_head', 'audit_anchor'];
+
+/** Whether a non-empty audit-chain table holds nothing beyond what the (bootstrap) records imply. */
+async function auditChainTableIsBootstrap(db: DB, table: string): Promise<boolean> {
+	const q =
+		table === 'audit_anchor'
+			? sql<{ e: boolean }>`select exists(select 1 from audit_anchor where records > (select count(*) from audit_log)) as e`
+			: sql<{ e: boolean }>`select exists(select 1 from ${sql.id(table)} h where h.chain <> 'anchor'
+					and h.seq > (select count(*) from audit_log a where a.chain = h.chain)) as e`;
+	return !(await q.execute(db)).rows[0].e;
+}
 
 /**
  * Refuses a target with application data. Returns whether the target holds the bootstrap data
@@ -578,9 +592,14 @@ async function assertEmptyTarget(db: DB): Promise<{ bootstrap: boolean }> {
 	const tables = await applicationTables(db);
 	const withData: string[] = [];
 	let bootstrap = false;
+	const chainTables: string[] = [];
 	for (const t of tables) {
 		const any = (await sql<{ e: boolean }>`select exists(select 1 from ${sql.id(t.name)}) as e`.execute(db)).rows[0].e;
 		if (!any) continue;
+		if (AUDIT_CHAIN_TABLES.includes(t.name)) {
+			chainTables.push(t.name);
+			continue;
+		}
 		if (t.name === 'criteria_set') {
 			const real = (
 				await sql<{
@@ -606,6 +625,12 @@ async function assertEmptyTarget(db: DB): Promise<{ bootstrap: boolean }> {
 			}
 		}
 		withData.push(t.name);
+	}
+	if (!withData.includes('audit_log')) {
+		for (const name of chainTables) {
+			if (await auditChainTableIsBootstrap(db, name)) bootstrap = true;
+			else withData.push(name);
+		}
 	}
 	if (withData.length) {
 		throw backupError(
@@ -764,10 +789,12 @@ export async function restore(db: DB, store: FileStore, inDir: string, opts: { t
 			}
 			if (bootstrap) {
 				// the default criteria set that `prepareDatabase` installed, and its two audit
-				// records: the backup brings its own (TRUNCATE does not fire the row trigger that
-				// keeps the audit trail append-only; nothing else ever truncates it)
+				// records with their chain heads and anchors: the backup brings its own (TRUNCATE
+				// does not fire the row triggers that keep the audit trail append-only; nothing
+				// else ever truncates it)
 				await sql`delete from criteria_set`.execute(trx);
-				await sql`truncate audit_log`.execute(trx);
+				const audit = ['audit_log', ...AUDIT_CHAIN_TABLES].filter((n) => names.includes(n));
+				await sql`truncate ${sql.join(audit.map((n) => sql.id(n)))}`.execute(trx);
 			}
 			for (const t of tables) {
 				const m = manifest.tables.find((x) => x.name === t.name)!;
@@ -780,8 +807,7 @@ export async function restore(db: DB, store: FileStore, inDir: string, opts: { t
 				await sql`select setval(${s.name}::regclass, ${s.lastValue}, ${s.isCalled})`.execute(trx);
 			}
 			const chain = await verifyAuditChain(trx);
-			if (!chain.ok)
-				throw backupError(`Chuỗi băm của nhật ký sau khi khôi phục bị đứt tại bản ghi #${chain.firstBrokenId}; đã hủy khôi phục.`);
+			if (!chain.ok) throw backupError(`Nhật ký kiểm toán sau khi khôi phục không toàn vẹn: ${chain.problem} Đã hủy khôi phục.`);
 			// the files, before the commit: a failure here still rolls everything back
 			for (const f of manifest.files) {
 				const existed = await store.exists(f.key);
