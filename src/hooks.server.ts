@@ -7,6 +7,7 @@ import { cookieExpiry, SESSION_COOKIE, validateSession } from '#lib/server/auth/
 import { sessionCookieOptions } from '#lib/server/auth/cookie.ts';
 import { sweepTemp } from '#lib/server/storage/index.ts';
 import { pruneAttempts } from '#lib/server/auth/rate-limit.ts';
+import { writeAnchor } from '#lib/server/audit/index.ts';
 
 /** Bodies above this size are refused except on the streamed evidence upload. */
 const MAX_FORM_BYTES = 1_000_000;
@@ -22,6 +23,8 @@ export const init: ServerInit = async () => {
 		// sign-in and verification attempts older than their window are of no use
 		const cfg = appConfig();
 		void pruneAttempts(db(), { maxAttempts: cfg.loginMaxAttempts, windowMs: cfg.loginWindowMs }).catch(() => {});
+		// an anchor over every audit chain's head (nothing is written when no chain moved)
+		void writeAnchor(db(), { by: 'server' }).catch((e) => log('warn', 'audit anchor failed', { error: String(e) }));
 	}, 3_600_000).unref();
 	let closing = false;
 	const shutdown = async () => {

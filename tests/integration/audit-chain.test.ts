@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sql, type KyselyPlugin, type RawBuilder } from 'kysely';
+import { sql, type KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freshDb, usingPostgres, type TestDb } from '../helpers/db.ts';
 import {
@@ -39,39 +39,11 @@ import * as m008 from '../../migrations/2026-11-29-008-audit-chains.ts';
 import { backup, restore } from '#lib/server/ops/backup.ts';
 import { localFileStore } from '#lib/server/storage/index.ts';
 import { runAuditCommand } from '../../src/cli/audit.ts';
+import { rolledBack, tamper } from '../helpers/audit-tamper.ts';
 
 const on = usingPostgres ? 'PostgreSQL' : 'embedded PGlite';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xa-audit-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-class Rollback extends Error {}
-
-/** Runs `fn` in a transaction that is always rolled back (tampering that leaves no trace). */
-async function rolledBack<T>(db: DB, fn: (trx: DB) => Promise<T>): Promise<T> {
-	let out: T | undefined;
-	await db
-		.transaction()
-		.execute(async (trx) => {
-			out = await fn(trx);
-			throw new Rollback();
-		})
-		.catch((e) => {
-			if (!(e instanceof Rollback)) throw e;
-		});
-	return out as T;
-}
-
-/** The statements run with every audit policy trigger disabled, then the verification (all rolled back). */
-async function tamper(db: DB, ...statements: RawBuilder<unknown>[]) {
-	return rolledBack(db, async (trx) => {
-		await sql`alter table audit_log disable trigger user`.execute(trx);
-		await sql`alter table audit_anchor disable trigger user`.execute(trx);
-		await sql`alter table audit_chain_head disable trigger user`.execute(trx);
-		await sql`alter table audit_anchored_head disable trigger user`.execute(trx);
-		for (const s of statements) await s.execute(trx);
-		return verifyAuditChain(trx);
-	});
-}
 
 type Rec = { id: number; chain: string; seq: number; hash: string; prev_hash: string };
 const recordsOf = (db: DB, chain: string): Promise<Rec[]> =>

@@ -163,13 +163,26 @@ afterAll(async () => {
 
 describe(`backup and restore (${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'})`, () => {
 	it('backs up every table and file, and restores them exactly into a fresh database and store', async () => {
-		const srcCounts = await counts(src);
-		expect(srcCounts.certificate).toBe(1);
-		expect(srcCounts.submission).toBe(1);
+		const before = await counts(src);
+		expect(before.certificate).toBe(1);
+		expect(before.submission).toBe(1);
 		const out = path.join(root, 'backup-1');
 		let t0 = performance.now();
 		const { manifest } = await backup(src.db, srcStore, out);
 		const backupMs = performance.now() - t0;
+		// the backup first wrote an anchor over every chain's head, and it is in the copy
+		const srcCounts = await counts(src);
+		expect(srcCounts.audit_anchor).toBe(before.audit_anchor + 1);
+		const lastAnchor = await src.db.selectFrom('audit_anchor').selectAll().orderBy('seq', 'desc').executeTakeFirstOrThrow();
+		expect(lastAnchor.details).toEqual({ by: 'backup' });
+		const heads = await src.db
+			.selectFrom('audit_chain_head')
+			.select(['chain', 'seq', 'hash'])
+			.where('chain', '<>', 'anchor')
+			.orderBy('chain')
+			.execute();
+		expect(await src.db.selectFrom('audit_anchored_head').select(['chain', 'seq', 'hash']).orderBy('chain').execute()).toEqual(heads);
+		expect(lastAnchor.chains).toBe(heads.length);
 		first = manifest;
 		expect(manifest.problems).toEqual([]);
 		expect(manifest.source).toBe(usingPostgres ? 'postgres' : 'embedded');

@@ -37,7 +37,7 @@ import { z } from 'zod';
 import { migrations as knownMigrations } from '#migrations';
 import type { DB } from '../db/index.ts';
 import { migrateToLatest } from '../db/migrate.ts';
-import { verifyAuditChain, type ChainReport } from '../audit/index.ts';
+import { verifyAuditChain, writeAnchor, type ChainReport } from '../audit/index.ts';
 import { AppError } from '../errors.ts';
 // the evidence module's advisory lock, so that an upload committing right now is seen
 import { CONTENT_LOCK } from '../evidence/index.ts';
@@ -342,6 +342,9 @@ async function writeBackup(db: DB, store: FileStore, dir: string, opts: { source
 	await fsp.mkdir(path.join(dir, 'tables'), { recursive: true });
 	await fsp.mkdir(path.join(dir, 'files'), { recursive: true });
 	const source = opts.source ?? (await detectSource(db));
+	// the copy ends with an anchor over every chain's head: a later edit of the live trail then
+	// disagrees with the backup's anchor too (nothing is written when no chain moved)
+	await writeAnchor(db, { by: 'backup' });
 	const createdAt = new Date().toISOString();
 
 	const snapshot = await db
