@@ -8,7 +8,14 @@ import { freshDb, usingPostgres, type TestDb } from '../helpers/db.ts';
 import { seedRound } from '../helpers/fixtures.ts';
 import { loadActor } from '#lib/server/accounts/index.ts';
 import { authorizeAssessment } from '#lib/server/auth/guard.ts';
-import { assessmentCriteriaSet, loadBaseCounts, loadDossier, loadStoredAnswers, type AssessmentInfo } from '#lib/server/dossier/index.ts';
+import {
+	assessmentCriteriaSet,
+	loadBaseCounts,
+	loadDossier,
+	loadDossierById,
+	loadStoredAnswers,
+	type AssessmentInfo
+} from '#lib/server/dossier/index.ts';
 import type { Action, Actor } from '#lib/domain/access.ts';
 import { verifyAuditChain } from '#lib/server/audit/index.ts';
 import { entryView, MAX_SAVE_BYTES, parseSaveRequest, save } from '#lib/server/answers/index.ts';
@@ -176,6 +183,27 @@ describe(`saving answers on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`
 			rev += 1;
 			expect((await loadStoredAnswers(t.db, ids.assessmentA))['TC10.1'].revision).toBe(rev);
 		}
+	});
+
+	it('concurrent saves of different indicators of one dossier all win, and the stored figures count every one', async () => {
+		const officer = await authorizeAs(ids.officerA, 'assessment.edit', ids.assessmentA);
+		const chair = await authorizeAs(ids.chairA, 'assessment.edit', ids.assessmentA);
+		const set = await assessmentCriteriaSet(t.db, officer.assessment);
+		const indicators = set.criteria
+			.filter((c) => c.code === 'TC11')
+			.flatMap((c) => c.indicators)
+			.filter((i) => i.kind === 'check' || i.kind === 'rate');
+		expect(indicators.length).toBeGreaterThanOrEqual(2);
+		const answerOf = (i: (typeof indicators)[number]) => (i.kind === 'check' ? { value: true } : { numerator: 100, denominator: 100 });
+		const before = (await loadDossierById(t.db, ids.assessmentA))!.figures;
+		const results = await Promise.all(
+			indicators.map((i, k) => saveFromJson(t.db, k % 2 ? chair : officer, { indicator: i.code, answer: answerOf(i), expectedRevision: 0 }))
+		);
+		expect(results.map((r) => r.status)).toEqual(indicators.map(() => 200));
+		const after = (await loadDossierById(t.db, ids.assessmentA))!;
+		// what is stored on the row (written by each save) is what the rows give now: no save missed another
+		expect(after.assessment.figures).toEqual(after.figures);
+		expect(after.figures.selfTotal).toBeGreaterThan(before.selfTotal);
 	});
 
 	it('a first save when someone already saved (expectedRevision 0) is a conflict, never an overwrite', async () => {

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDb, usingPostgres, type TestDb } from '../helpers/db.ts';
 import { completeDossier, seedRound } from '../helpers/fixtures.ts';
 import { pdf } from '../helpers/files.ts';
-import { assessmentCriteriaSet, loadAssessment, loadBaseCounts, loadDossier } from '#lib/server/dossier/index.ts';
+import { assessmentCriteriaSet, loadAssessment, loadBaseCounts, loadDossier, loadDossierById } from '#lib/server/dossier/index.ts';
 import { transition } from '#lib/server/assessments/workflow.ts';
 import { AppError, isAppError } from '#lib/server/errors.ts';
 import { httpStatus } from '#lib/edge/index.ts';
@@ -366,6 +366,18 @@ describe(`the review loop on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}
 		).toMatchObject({ status: 409 });
 		expect((await loadAssessment(t.db, id))!.state).toBe('under_review');
 		expect(await t.db.selectFrom('decision_item').select('id').where('assessment_id', '=', id).execute()).toEqual([]);
+	});
+
+	it('two reviewers scoring different items of one dossier at once: both saved, the stored figures count both', async () => {
+		const reviewer = await as(f.reviewer);
+		const a = (await loadAssessment(t.db, f.assessmentB))!;
+		expect(a.state).toBe('under_review');
+		const codes = ['TC04.1', 'TC05.1', 'TC06.1', 'TC08.1'];
+		const results = await Promise.all(codes.map((c) => outcome(saveReviewItem(t.db, reviewer.actor, a, item(c)))));
+		expect(results.map((r) => r.ok)).toEqual(codes.map(() => true));
+		const d = (await loadDossierById(t.db, a.id))!;
+		expect(codes.every((c) => d.reviewItems.get(c)?.status === 'accepted')).toBe(true);
+		expect(d.assessment.figures).toEqual(d.figures);
 	});
 
 	it('two reviewers appraising the same assessment at once: exactly one wins, the other loses nothing', async () => {

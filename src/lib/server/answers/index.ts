@@ -132,11 +132,20 @@ export async function save(
 	return saveAnswer(db, actor, assessment, { indicator: request.indicator, answer, expectedRevision: request.expectedRevision });
 }
 
-/** Locks the assessment row and refuses unless the commune may change these indicators now. */
-async function lockEditable(trx: DB, assessmentId: number, indicators: readonly string[], mode: 'share' | 'update') {
-	let q = trx.selectFrom('assessment').select(['state', 'base_counts', 'base_revision']).where('id', '=', assessmentId);
-	q = mode === 'share' ? q.forShare() : q.forUpdate();
-	const a = await q.executeTakeFirstOrThrow();
+/**
+ * Locks the assessment row against a concurrent state change (a submission) and against another
+ * save of the same dossier until commit (each save rewrites the figures stored on the row, from
+ * every answer: two saves at once would each miss the other's), and refuses unless the commune
+ * may change these indicators now. FOR NO KEY UPDATE: the row's figures are updated anyway (a
+ * shared lock then upgraded deadlocks two concurrent saves); rows referring to it are not held up.
+ */
+async function lockEditable(trx: DB, assessmentId: number, indicators: readonly string[]) {
+	const a = await trx
+		.selectFrom('assessment')
+		.select(['state', 'base_counts', 'base_revision'])
+		.where('id', '=', assessmentId)
+		.forNoKeyUpdate()
+		.executeTakeFirstOrThrow();
 	// `conflict: false`: nothing to choose between, the page locks its inputs (see EntryAutosave)
 	if (!isCommuneEditable(a.state)) throw conflict(notEditableMessage(a.state), { conflict: false });
 	if (!communeMayChange(a.state, a.state === 'returned' ? await flaggedIndicators(trx, assessmentId) : new Set(), indicators)) {
@@ -157,8 +166,7 @@ export async function saveAnswer(
 ): Promise<{ ok: true; saved: Stored<Answer> }> {
 	const json = JSON.stringify(input.answer);
 	return db.transaction().execute(async (trx) => {
-		// Lock the assessment row against a concurrent state change (submission) until we commit.
-		await lockEditable(trx, assessment.id, [input.indicator], 'share');
+		await lockEditable(trx, assessment.id, [input.indicator]);
 		const written =
 			input.expectedRevision === 0
 				? await trx
@@ -216,7 +224,7 @@ export async function saveBaseCounts(
 	input: { baseCounts: BaseCounts; expectedRevision: number }
 ): Promise<{ ok: true; saved: Stored<BaseCounts> }> {
 	return db.transaction().execute(async (trx) => {
-		const a = await lockEditable(trx, assessment.id, [], 'update');
+		const a = await lockEditable(trx, assessment.id, []);
 		if (a.state !== 'draft') {
 			throw conflict('Hồ sơ đang được yêu cầu bổ sung: số trẻ em dùng chung không sửa được; hãy sửa số liệu ở các chỉ số được đánh dấu.', {
 				conflict: false

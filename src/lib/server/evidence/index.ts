@@ -49,7 +49,7 @@ async function lockEditable(trx: DB, assessmentId: number): Promise<{ communeId:
 		.selectFrom('assessment')
 		.select(['id', 'state', 'commune_id'])
 		.where('id', '=', assessmentId)
-		.forUpdate()
+		.forNoKeyUpdate()
 		.executeTakeFirst();
 	if (!a) throw notFound('Không tìm thấy hồ sơ đánh giá.');
 	if (!isCommuneEditable(a.state)) throw conflict(NOT_EDITABLE_MESSAGE);

@@ -53,7 +53,8 @@ const REVIEWING: readonly AssessmentState[] = ['under_review'];
 /** Saves one indicator's review if its stored revision is still `input.revision` (0 = none yet). */
 export async function saveReviewItem(db: DB, actor: Actor, a: AssessmentInfo, input: ReviewItemInput): Promise<StoredReviewItem> {
 	return db.transaction().execute(async (trx) => {
-		const row = await trx.selectFrom('assessment').select('state').where('id', '=', a.id).forShare().executeTakeFirstOrThrow();
+		// FOR NO KEY UPDATE: the figures on the row are rewritten below (see answers' lockEditable)
+		const row = await trx.selectFrom('assessment').select('state').where('id', '=', a.id).forNoKeyUpdate().executeTakeFirstOrThrow();
 		if (!REVIEWING.includes(row.state))
 			throw conflict('Chỉ chấm điểm thẩm định khi hồ sơ đang được thẩm định. Hãy bắt đầu thẩm định trước.');
 		const dossier = await loadDossier(trx, a);
