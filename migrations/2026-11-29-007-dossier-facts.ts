@@ -8,7 +8,8 @@ import { sql, type Kysely } from 'kysely';
 // - review_participant: who took part in reviewing each assessment (the approver ≠ reviewer rule);
 // - certificate_print: every print of a certificate (first print or reprint with its reason);
 // - admin_unit.sort_key: a name key in Vietnamese alphabetical order, and search_name: the name
-//   without diacritics, so that boards sort, search and page in SQL (filled at start-up).
+//   without diacritics, so that boards sort, search and page in SQL (filled at start-up);
+// - assessment.province_id, district_id: the commune's area, for the boards' indexes.
 // Existing history is carried over from the audit trail once, here.
 const VERDICTS = sql`('pass', 'fail', 'incomplete')`;
 
@@ -87,9 +88,41 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 	// "who last saved the base counts" no longer reads the audit trail
 	await sql`drop index if exists audit_log_object_action`.execute(db);
+
+	// The area of each assessment's commune on its row (kept by a trigger, units never move): the
+	// boards read a province's or district's assessments of a round through an index, without
+	// reading the others; and the national board pages through communes in name order.
+	await db.schema
+		.alterTable('assessment')
+		.addColumn('province_id', 'integer', (c) => c.references('admin_unit.id'))
+		.addColumn('district_id', 'integer', (c) => c.references('admin_unit.id'))
+		.execute();
+	await sql`update assessment a set province_id = c.province_id, district_id = c.district_id from admin_unit c where c.id = a.commune_id`.execute(
+		db
+	);
+	await sql`create function assessment_area() returns trigger language plpgsql as $$
+		begin
+			select province_id, district_id into new.province_id, new.district_id from admin_unit where id = new.commune_id;
+			return new;
+		end $$`.execute(db);
+	await sql`create trigger assessment_area before insert or update of commune_id, province_id, district_id on assessment
+		for each row execute function assessment_area()`.execute(db);
+	await db.schema.createIndex('assessment_round_province').on('assessment').columns(['round_id', 'province_id']).execute();
+	await db.schema.createIndex('assessment_round_district').on('assessment').columns(['round_id', 'district_id']).execute();
+	await sql`create index admin_unit_commune_name on admin_unit ((sort_key collate "C"), code) where level = 'commune'`.execute(db);
+	// the navigation's unread count, read with the session on every request
+	await sql`create index notification_unread on notification (account_id) where read_at is null`.execute(db);
+	// every save rewrites the figures on the row: room on each page for the new version (HOT updates)
+	await sql`alter table assessment set (fillfactor = 80)`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+	await sql`drop trigger if exists assessment_area on assessment`.execute(db);
+	await sql`drop function if exists assessment_area()`.execute(db);
+	await sql`drop index if exists admin_unit_commune_name`.execute(db);
+	await sql`drop index if exists notification_unread`.execute(db);
+	await sql`alter table assessment reset (fillfactor)`.execute(db);
+	await db.schema.alterTable('assessment').dropColumn('province_id').dropColumn('district_id').execute();
 	await db.schema.dropTable('certificate_print').ifExists().execute();
 	await db.schema.dropTable('review_participant').ifExists().execute();
 	for (const c of [

@@ -69,6 +69,7 @@ export const handleError: HandleServerError = (input) => {
 const handleRequest: Handle = async ({ event, resolve }) => {
 	event.locals.actor = null;
 	event.locals.sessionId = null;
+	event.locals.unread = 0;
 	const refusal = crossSiteRefusal(event.request.method, event.url, event.request.headers);
 	if (refusal) {
 		log('warn', 'cross-site request refused', { id: event.locals.requestId, path: event.url.pathname, why: refusal });
@@ -90,6 +91,7 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 		if (session) {
 			event.locals.actor = session.actor;
 			event.locals.sessionId = session.id;
+			event.locals.unread = session.unread;
 			if (session.renewed)
 				event.cookies.set(SESSION_COOKIE, token, { ...sessionCookieOptions(event.url), expires: cookieExpiry(session, policy) });
 		} else {

@@ -55,7 +55,7 @@ async function httpStatusOf(p: Promise<unknown>): Promise<number> {
 /** What the answers endpoint does with a request: the edge reads it within its limit, the module saves. */
 async function respond(ctx: EditContext, work: () => Promise<unknown>): Promise<EndpointResult> {
 	const event = {
-		locals: { actor: ctx.actor, sessionId: null, requestId: 'test' },
+		locals: { actor: ctx.actor, sessionId: null, requestId: 'test', unread: 0 },
 		url: new URL('http://127.0.0.1/assessments/1/answers')
 	};
 	const res = await endpoint(event, async () => Response.json(await work()));

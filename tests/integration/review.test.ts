@@ -27,11 +27,13 @@ import {
 	appraise,
 	latestCorrectionRequest,
 	loadAppraisal,
+	loadComments,
 	returnForCorrection,
 	saveReviewItem,
 	startReview
 } from '#lib/server/reviews/index.ts';
 import { changesSincePreviousSubmission } from '#lib/server/assessments/submissions.ts';
+import { reviewWorkspace } from '#lib/server/reviews/workspace.ts';
 import { issueDecision, loadDecision, revokeRecognition, decisionOfAssessment } from '#lib/server/decisions/index.ts';
 import { confirmCriteriaSet } from '#lib/server/criteria/index.ts';
 import { listNotifications } from '#lib/server/notifications/index.ts';
@@ -236,6 +238,14 @@ describe(`the review loop on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}
 		expect(changes.diff.baseCounts).toEqual([]);
 		expect(changes.diff.indicators).toEqual([X, Y]);
 		expect(changes.comments.map((c) => [c.indicatorCode, c.body])).toEqual([[X, 'Đã bổ sung quyết định có chữ ký.']]);
+		// the review page reads the same changes (and the request, the comments) in its one query
+		const workspace = await reviewWorkspace(t.db, await loadDossier(t.db, a));
+		expect(workspace.changes).toEqual(changes);
+		expect(workspace.request).toEqual(await latestCorrectionRequest(t.db, id));
+		const shown = workspace.criteria.flatMap((c) => c.indicators.flatMap((i) => i.comments)).sort((x, y) => x.id - y.id);
+		expect(shown).toEqual(await loadComments(t.db, id));
+		expect(shown.length).toBeGreaterThan(0);
+		expect(workspace.decision).toBeNull();
 
 		// appraisal: refused while items still need a supplement, then recorded
 		a = await startReview(t.db, reviewer.actor, id, a.stateVersion);
@@ -308,6 +318,10 @@ describe(`the review loop on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}
 		await expect(revokeRecognition(t.db, approver.actor, decision.items[0].id, 'ngắn')).rejects.toThrow(/Lý do thu hồi/);
 		await revokeRecognition(t.db, approver.actor, decision.items[0].id, 'Phát hiện số liệu TC02 không trung thực');
 		expect((await decisionOfAssessment(t.db, id))!.revoked_reason).toBe('Phát hiện số liệu TC02 không trung thực');
+		// the review page shows the same decision, revocation included
+		const revoked = (await reviewWorkspace(t.db, (await loadDossierById(t.db, id))!)).decision;
+		expect(revoked).toEqual(await decisionOfAssessment(t.db, id));
+		expect(revoked!.revoked_at).toBeInstanceOf(Date);
 		await expect(revokeRecognition(t.db, approver.actor, decision.items[0].id, 'Thu hồi lần hai')).rejects.toThrow(/đã được thu hồi/);
 
 		// every step is in the audit trail with a snapshot, and the chain verifies

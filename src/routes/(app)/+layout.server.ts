@@ -12,6 +12,7 @@ export const load: LayoutServerLoad = (event) =>
 		return {
 			account: { fullName: a.name, email: a.email, role: a.role, roleLabel: ROLE_LABELS[a.role], unitName: a.unit?.name ?? null },
 			reviewLevel: appConfig().reviewLevel,
-			unread: await unreadCount(db(), a.id)
+			// read with the session, unless an action of this request may have changed it
+			unread: event.request.method === 'GET' ? event.locals.unread : await unreadCount(db(), a.id)
 		};
 	});

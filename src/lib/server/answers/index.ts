@@ -28,12 +28,14 @@ import { by, recordAudit } from '../audit/index.ts';
 import { AppError, conflict } from '../errors.ts';
 import {
 	assessmentCriteriaSet,
-	flaggedIndicators,
+	figureInputs,
+	figuresColumns,
+	figuresFrom,
 	loadStoredAnswers,
 	placeOf,
-	refreshFigures,
 	type AssessmentInfo,
-	type Dossier
+	type Dossier,
+	type FigureInputs
 } from '../dossier/index.ts';
 
 export const ANSWER_SAVE_ACTION = 'assessment.answer_save';
@@ -133,30 +135,30 @@ export async function save(
 }
 
 /**
- * Locks the assessment row against a concurrent state change (a submission) and against another
- * save of the same dossier until commit (each save rewrites the figures stored on the row, from
- * every answer: two saves at once would each miss the other's), and refuses unless the commune
- * may change these indicators now. FOR NO KEY UPDATE: the row's figures are updated anyway (a
- * shared lock then upgraded deadlocks two concurrent saves); rows referring to it are not held up.
+ * Locks the assessment row, reads what its figures are computed from, and refuses unless the commune may change these indicators now. The lock (FOR NO KEY UPDATE)
+ * holds off a concurrent state change (a submission) and every other change of the dossier
+ * until commit: each save rewrites the figures stored on the row from every answer, so two
+ * saves at once would each miss the other's (and a shared lock upgraded to write deadlocks).
  */
-async function lockEditable(trx: DB, assessmentId: number, indicators: readonly string[]) {
-	const a = await trx
-		.selectFrom('assessment')
-		.select(['state', 'base_counts', 'base_revision'])
-		.where('id', '=', assessmentId)
-		.forNoKeyUpdate()
-		.executeTakeFirstOrThrow();
+async function lockEditable(trx: DB, assessmentId: number, indicators: readonly string[]): Promise<FigureInputs> {
+	// the lock alone first: a statement that waited for it would read from before the change it waited for
+	await trx.selectFrom('assessment').select('id').where('id', '=', assessmentId).forNoKeyUpdate().executeTakeFirstOrThrow();
+	const a = (await figureInputs(trx, assessmentId))!;
 	// `conflict: false`: nothing to choose between, the page locks its inputs (see EntryAutosave)
 	if (!isCommuneEditable(a.state)) throw conflict(notEditableMessage(a.state), { conflict: false });
-	if (!communeMayChange(a.state, a.state === 'returned' ? await flaggedIndicators(trx, assessmentId) : new Set(), indicators)) {
-		throw conflict(NOT_FLAGGED_MESSAGE, { conflict: false });
-	}
+	const flagged =
+		a.state === 'returned'
+			? new Set(a.review.filter((r) => r.status === 'needs_supplement').map((r) => r.indicatorCode))
+			: new Set<string>();
+	if (!communeMayChange(a.state, flagged, indicators)) throw conflict(NOT_FLAGGED_MESSAGE, { conflict: false });
 	return a;
 }
 
 /**
  * Saves one indicator's answer if the stored revision is still `expectedRevision`.
- * `answer` must already be validated (see `validateOneAnswer`); null clears it.
+ * `answer` must already be validated (see `validateOneAnswer`); null clears it. Three statements
+ * besides the audit record: the lock, what the figures are computed from, then the answer and the
+ * dossier's new figures in one statement (the figures only if the answer was written).
  */
 export async function saveAnswer(
 	db: DB,
@@ -166,10 +168,11 @@ export async function saveAnswer(
 ): Promise<{ ok: true; saved: Stored<Answer> }> {
 	const json = JSON.stringify(input.answer);
 	return db.transaction().execute(async (trx) => {
-		await lockEditable(trx, assessment.id, [input.indicator]);
-		const written =
+		const inputs = await lockEditable(trx, assessment.id, [input.indicator]);
+		const figures = figuresFrom({ ...inputs, answers: { ...inputs.answers, [input.indicator]: input.answer } });
+		const write = trx.with('w', (w) =>
 			input.expectedRevision === 0
-				? await trx
+				? w
 						.insertInto('assessment_answer')
 						.values({
 							assessment_id: assessment.id,
@@ -181,21 +184,30 @@ export async function saveAnswer(
 						})
 						.onConflict((oc) => oc.columns(['assessment_id', 'indicator_code']).doNothing())
 						.returning(['revision', 'updated_at'])
-						.executeTakeFirst()
-				: await trx
+				: w
 						.updateTable('assessment_answer')
 						.set({ answer: json, revision: sql<number>`revision + 1`, updated_by: actor.id, updated_at: sql<Date>`now()` })
 						.where('assessment_id', '=', assessment.id)
 						.where('indicator_code', '=', input.indicator)
 						.where('revision', '=', input.expectedRevision)
 						.returning(['revision', 'updated_at'])
-						.executeTakeFirst();
+		);
+		const written = await write
+			.with('f', (f) =>
+				f
+					.updateTable('assessment')
+					.set(figuresColumns(figures))
+					.where('id', '=', assessment.id)
+					.where((eb) => eb.exists(eb.selectFrom('w').select(sql.lit(1).as('one'))))
+			)
+			.selectFrom('w')
+			.select(['w.revision', 'w.updated_at'])
+			.executeTakeFirst();
 		if (!written) {
 			const found = await loadStoredAnswers(trx, assessment.id, [input.indicator]);
 			const stored = found[input.indicator] ?? { value: null, revision: 0, updatedAt: null, updatedBy: null };
 			throw conflict(CONFLICT_MESSAGE, { conflict: true, yours: input.answer, stored });
 		}
-		await refreshFigures(trx, assessment.id);
 		await recordAudit(trx, {
 			...by(actor),
 			action: ANSWER_SAVE_ACTION,
@@ -230,7 +242,7 @@ export async function saveBaseCounts(
 				conflict: false
 			});
 		}
-		if (a.base_revision !== input.expectedRevision) {
+		if (a.baseRevision !== input.expectedRevision) {
 			const who = await trx
 				.selectFrom('assessment as a')
 				.leftJoin('account as u', 'u.id', 'a.base_updated_by')
@@ -238,8 +250,8 @@ export async function saveBaseCounts(
 				.where('a.id', '=', assessment.id)
 				.executeTakeFirstOrThrow();
 			const stored: Stored<BaseCounts> = {
-				value: toBaseCounts(a.base_counts),
-				revision: a.base_revision,
+				value: toBaseCounts(a.baseCounts),
+				revision: a.baseRevision,
 				updatedAt: who.base_updated_at ? iso(who.base_updated_at) : null,
 				updatedBy: who.base_updated_by === null ? null : { id: who.base_updated_by, name: who.full_name ?? '' }
 			};

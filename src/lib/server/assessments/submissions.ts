@@ -52,6 +52,44 @@ export type SubmissionChanges = {
 	comments: { indicatorCode: string; author: string; body: string; createdAt: Date }[];
 };
 
+export type SubmissionRow = {
+	seq: number;
+	submitted_at: Date | string;
+	full_name: string;
+	total: number;
+	verdict: string;
+	snapshot: SubmissionSnapshot;
+};
+
+export const toSubmission = (r: SubmissionRow): SubmissionInfo & { snapshot: SubmissionSnapshot } => ({
+	seq: r.seq,
+	submittedAt: new Date(r.submitted_at),
+	submittedBy: r.full_name,
+	total: r.total,
+	verdict: r.verdict,
+	snapshot: r.snapshot
+});
+
+/**
+ * What changed between two submissions, with the comments (of `comments`, oldest first) posted
+ * between them.
+ */
+export function submissionChanges(
+	previous: SubmissionInfo & { snapshot: SubmissionSnapshot },
+	latest: SubmissionInfo & { snapshot: SubmissionSnapshot },
+	comments: readonly { indicatorCode: string; author: string; body: string; createdAt: Date }[]
+): SubmissionChanges {
+	const strip = ({ snapshot: _s, ...info }: SubmissionInfo & { snapshot: SubmissionSnapshot }): SubmissionInfo => info;
+	return {
+		previous: strip(previous),
+		latest: strip(latest),
+		diff: diffSubmissions(previous.snapshot, latest.snapshot),
+		comments: comments
+			.filter((c) => c.createdAt > previous.submittedAt && c.createdAt <= latest.submittedAt)
+			.map((c) => ({ indicatorCode: c.indicatorCode, author: c.author, body: c.body, createdAt: c.createdAt }))
+	};
+}
+
 /** The submissions of an assessment, oldest first (`last`: only the latest ones). */
 export async function listSubmissions(
 	db: DB,
@@ -65,15 +103,7 @@ export async function listSubmissions(
 		.where('s.assessment_id', '=', assessmentId)
 		.orderBy('s.seq', 'desc');
 	if (last) q = q.limit(last);
-	const rows = (await q.execute()).reverse();
-	return rows.map((r) => ({
-		seq: r.seq,
-		submittedAt: r.submitted_at,
-		submittedBy: r.full_name,
-		total: r.total,
-		verdict: r.verdict,
-		snapshot: r.snapshot
-	}));
+	return (await q.execute()).reverse().map(toSubmission);
 }
 
 /** What changed between the last two submissions (null before the first resubmission). */
@@ -91,11 +121,9 @@ export async function changesSincePreviousSubmission(db: DB, assessmentId: numbe
 		.where('c.created_at', '<=', latest.submittedAt)
 		.orderBy('c.id')
 		.execute();
-	const strip = ({ snapshot: _s, ...info }: SubmissionInfo & { snapshot: SubmissionSnapshot }): SubmissionInfo => info;
-	return {
-		previous: strip(previous),
-		latest: strip(latest),
-		diff: diffSubmissions(previous.snapshot, latest.snapshot),
-		comments: comments.map((c) => ({ indicatorCode: c.indicator_code, author: c.full_name, body: c.body, createdAt: c.created_at }))
-	};
+	return submissionChanges(
+		previous,
+		latest,
+		comments.map((c) => ({ indicatorCode: c.indicator_code, author: c.full_name, body: c.body, createdAt: c.created_at }))
+	);
 }

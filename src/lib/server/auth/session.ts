@@ -4,6 +4,7 @@
  * `idleMs` without use (renewed at most hourly while used) or `maxMs` after it began.
  */
 import crypto from 'node:crypto';
+import { sql } from 'kysely';
 import type { DB } from '../db/index.ts';
 import type { Actor } from '../../domain/access.ts';
 
@@ -65,16 +66,17 @@ export async function createSession(db: DB, accountId: number, now = new Date())
 }
 
 /**
- * Validates a token and loads its account as the actor, in one query; renews the inactivity clock
- * when due; deletes an expired session. Null for an unknown, expired or forged token, and for an
- * account that was deactivated.
+ * Validates a token and loads its account as the actor, with the number of its unread
+ * notifications (the navigation shows it on every page), in one query; renews the inactivity
+ * clock when due; deletes an expired session. Null for an unknown, expired or forged token, and
+ * for an account that was deactivated.
  */
 export async function validateSession(
 	db: DB,
 	token: string,
 	policy: SessionPolicy,
 	now = new Date()
-): Promise<(SessionInfo & { actor: Actor }) | null> {
+): Promise<(SessionInfo & { actor: Actor; unread: number }) | null> {
 	const parsed = parseToken(token);
 	if (!parsed) return null;
 	const row = await db
@@ -96,7 +98,8 @@ export async function validateSession(
 			'u.name as unit_name',
 			'u.level as unit_level',
 			'u.province_id',
-			'u.district_id'
+			'u.district_id',
+			sql<number>`(select count(*)::int from notification n where n.account_id = s.account_id and n.read_at is null)`.as('unread')
 		])
 		.where('s.id', '=', parsed.id)
 		.executeTakeFirst();
@@ -130,7 +133,7 @@ export async function validateSession(
 					}
 				: null
 	};
-	return { ...info, actor };
+	return { ...info, actor, unread: Number(row.unread) };
 }
 
 export async function invalidateSession(db: DB, sessionId: string): Promise<void> {

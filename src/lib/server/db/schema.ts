@@ -140,6 +140,9 @@ export interface AssessmentTable {
 	id: Generated<number>;
 	round_id: number;
 	commune_id: number;
+	/** The commune's province and district, set by a trigger from admin_unit (for the boards' indexes). */
+	province_id: ColumnType<number | null, never, never>;
+	district_id: ColumnType<number | null, never, never>;
 	criteria_set_id: number;
 	category: CommuneCategory;
 	state: Generated<AssessmentState>;

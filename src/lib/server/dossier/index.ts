@@ -142,6 +142,118 @@ export function assessmentCriteriaSet(db: DB, a: Pick<AssessmentInfo, 'criteriaS
 
 const iso = (d: Date | string | null | undefined): string | null =>
 	d === null || d === undefined ? null : (d instanceof Date ? d : new Date(d)).toISOString();
+/** A timestamp as a Date (the JSON aggregates of `loadDossier` give them as strings). */
+const date = (d: Date | string): Date => (d instanceof Date ? d : new Date(d));
+
+// Row shapes, as the single-purpose queries below and the JSON aggregates of `loadDossier` give them.
+type AnswerRow = {
+	indicator_code: string;
+	answer: unknown;
+	revision: number;
+	updated_at: Date | string | null;
+	updated_by: number | null;
+	full_name: string | null;
+};
+type BaseRow = {
+	base_counts: unknown;
+	base_revision: number;
+	base_updated_at: Date | string | null;
+	base_updated_by: number | null;
+	base_updated_by_name: string | null;
+};
+type EvidenceRow = {
+	id: number;
+	kind: EvidenceKind;
+	original_name: string;
+	doc_number: string | null;
+	issued_on: string | null;
+	issuer: string | null;
+	summary: string | null;
+	uploaded_at: Date | string;
+	removed_at: Date | string | null;
+	size: number | string;
+	mime: string;
+	ext: string;
+	sha256: string;
+	uploader_id: number;
+	uploader_name: string;
+	codes: string[] | null;
+};
+type ReviewRow = {
+	indicator_code: string;
+	points: number | null;
+	reason: string;
+	status: ReviewItem['status'];
+	request: string;
+	revision: number;
+	updated_at: Date | string;
+	full_name: string;
+};
+
+const toStoredAnswers = (rows: AnswerRow[]): Record<string, Stored<Answer>> =>
+	Object.fromEntries(
+		rows.map((r) => [
+			r.indicator_code,
+			{
+				value: (r.answer ?? null) as Answer | null,
+				revision: r.revision,
+				updatedAt: iso(r.updated_at),
+				updatedBy: r.updated_by === null ? null : { id: r.updated_by, name: r.full_name ?? '' }
+			}
+		])
+	);
+
+const toStoredBase = (r: BaseRow): Stored<BaseCounts> => ({
+	value: toBaseCounts(r.base_counts),
+	revision: r.base_revision,
+	updatedAt: iso(r.base_updated_at),
+	updatedBy: r.base_updated_by === null ? null : { id: r.base_updated_by, name: r.base_updated_by_name ?? '' }
+});
+
+/** The documents not removed, with their evidence codes (numbered over the removed ones too). */
+function toEvidence(rows: EvidenceRow[], set: CriteriaSet): EvidenceItem[] {
+	const codes = evidenceCodes(
+		rows.map((r) => ({ id: r.id, kind: r.kind, uploadedAt: date(r.uploaded_at), indicatorCodes: r.codes ?? [] })),
+		set
+	);
+	const index = criteriaIndex(set);
+	return rows
+		.filter((r) => r.removed_at === null)
+		.map((r) => ({
+			id: r.id,
+			code: codes.get(r.id) ?? null,
+			kind: r.kind,
+			originalName: r.original_name,
+			docNumber: r.doc_number,
+			issuedOn: r.issued_on,
+			issuer: r.issuer,
+			summary: r.summary,
+			size: Number(r.size),
+			mime: r.mime,
+			ext: r.ext,
+			sha256: r.sha256,
+			indicatorCodes: index.sortCodes(r.codes ?? []),
+			uploadedAt: date(r.uploaded_at),
+			uploadedBy: { id: r.uploader_id, name: r.uploader_name }
+		}));
+}
+
+const toReviewItems = (rows: ReviewRow[]): Map<string, StoredReviewItem> =>
+	new Map(
+		rows.map((r) => [
+			r.indicator_code,
+			{
+				indicatorCode: r.indicator_code,
+				points: r.points,
+				reason: r.reason,
+				status: r.status,
+				request: r.request,
+				revision: r.revision,
+				updatedAt: date(r.updated_at),
+				updatedBy: r.full_name
+			}
+		])
+	);
 
 /** Stored answers of an assessment (cleared ones included, with value null), by indicator code. */
 export async function loadStoredAnswers(db: DB, assessmentId: number, codes?: readonly string[]): Promise<Record<string, Stored<Answer>>> {
@@ -154,16 +266,7 @@ export async function loadStoredAnswers(db: DB, assessmentId: number, codes?: re
 		if (codes.length === 0) return {};
 		q = q.where('x.indicator_code', 'in', codes);
 	}
-	const out: Record<string, Stored<Answer>> = {};
-	for (const r of await q.execute()) {
-		out[r.indicator_code] = {
-			value: (r.answer ?? null) as Answer | null,
-			revision: r.revision,
-			updatedAt: iso(r.updated_at),
-			updatedBy: r.updated_by === null ? null : { id: r.updated_by, name: r.full_name ?? '' }
-		};
-	}
-	return out;
+	return toStoredAnswers(await q.execute());
 }
 
 /** The stored base counts with their revision and who saved them last. */
@@ -171,15 +274,10 @@ export async function loadBaseCounts(db: DB, assessmentId: number): Promise<Stor
 	const a = await db
 		.selectFrom('assessment as a')
 		.leftJoin('account as u', 'u.id', 'a.base_updated_by')
-		.select(['a.base_counts', 'a.base_revision', 'a.base_updated_at', 'a.base_updated_by', 'u.full_name'])
+		.select(['a.base_counts', 'a.base_revision', 'a.base_updated_at', 'a.base_updated_by', 'u.full_name as base_updated_by_name'])
 		.where('a.id', '=', assessmentId)
 		.executeTakeFirstOrThrow();
-	return {
-		value: toBaseCounts(a.base_counts),
-		revision: a.base_revision,
-		updatedAt: iso(a.base_updated_at),
-		updatedBy: a.base_updated_by === null ? null : { id: a.base_updated_by, name: a.full_name ?? '' }
-	};
+	return toStoredBase(a);
 }
 
 export type EvidenceItem = {
@@ -201,93 +299,33 @@ export type EvidenceItem = {
 	uploadedBy: { id: number; name: string };
 };
 
+/** The columns of one document row (removed ones included: they keep their place in the numbering). */
+const EVIDENCE_COLUMNS = sql`e.id, e.kind, e.original_name, e.doc_number, e.issued_on, e.issuer, e.summary, e.uploaded_at,
+	e.removed_at, f.size, f.mime, f.ext, f.sha256, u.id as uploader_id, u.full_name as uploader_name,
+	(select coalesce(array_agg(l.indicator_code), '{}') from evidence_link l where l.evidence_id = e.id) as codes`;
+const EVIDENCE_FROM = sql`evidence e join stored_file f on f.id = e.file_id join account u on u.id = e.uploaded_by`;
+
 /**
  * The documents of an assessment that are not removed, in upload order, with their file,
  * uploader, linked indicators and evidence code (numbered over removed ones too, see
  * domain/evidence.ts). One query.
  */
 export async function listEvidence(db: DB, assessmentId: number, set: CriteriaSet): Promise<EvidenceItem[]> {
-	const rows = await db
-		.selectFrom('evidence as e')
-		.innerJoin('stored_file as f', 'f.id', 'e.file_id')
-		.innerJoin('account as u', 'u.id', 'e.uploaded_by')
-		.select([
-			'e.id',
-			'e.kind',
-			'e.original_name',
-			'e.doc_number',
-			'e.issued_on',
-			'e.issuer',
-			'e.summary',
-			'e.uploaded_at',
-			'e.removed_at',
-			'f.size',
-			'f.mime',
-			'f.ext',
-			'f.sha256',
-			'u.id as uploader_id',
-			'u.full_name as uploader_name',
-			(eb) =>
-				eb
-					.selectFrom('evidence_link as l')
-					.select(sql<string[]>`coalesce(array_agg(l.indicator_code), '{}')`.as('codes'))
-					.whereRef('l.evidence_id', '=', 'e.id')
-					.as('codes')
-		])
-		.where('e.assessment_id', '=', assessmentId)
-		.orderBy('e.uploaded_at')
-		.orderBy('e.id')
-		.execute();
-	const codes = evidenceCodes(
-		rows.map((r) => ({ id: r.id, kind: r.kind, uploadedAt: r.uploaded_at, indicatorCodes: r.codes ?? [] })),
-		set
-	);
-	const index = criteriaIndex(set);
-	return rows
-		.filter((r) => r.removed_at === null)
-		.map((r) => ({
-			id: r.id,
-			code: codes.get(r.id) ?? null,
-			kind: r.kind,
-			originalName: r.original_name,
-			docNumber: r.doc_number,
-			issuedOn: r.issued_on,
-			issuer: r.issuer,
-			summary: r.summary,
-			size: Number(r.size),
-			mime: r.mime,
-			ext: r.ext,
-			sha256: r.sha256,
-			indicatorCodes: index.sortCodes(r.codes ?? []),
-			uploadedAt: r.uploaded_at,
-			uploadedBy: { id: r.uploader_id, name: r.uploader_name }
-		}));
+	const rows = await sql<EvidenceRow>`
+		select ${EVIDENCE_COLUMNS} from ${EVIDENCE_FROM}
+		where e.assessment_id = ${assessmentId} order by e.uploaded_at, e.id`.execute(db);
+	return toEvidence(rows.rows, set);
 }
 
 export type StoredReviewItem = ReviewItem & { revision: number; updatedBy: string; updatedAt: Date };
 
+const REVIEW_COLUMNS = sql`r.indicator_code, r.points, r.reason, r.status, r.request, r.revision, r.updated_at, u.full_name`;
+
 export async function loadReviewItems(db: DB, assessmentId: number): Promise<Map<string, StoredReviewItem>> {
-	const rows = await db
-		.selectFrom('review_item as r')
-		.innerJoin('account as u', 'u.id', 'r.updated_by')
-		.select(['r.indicator_code', 'r.points', 'r.reason', 'r.status', 'r.request', 'r.revision', 'r.updated_at', 'u.full_name'])
-		.where('r.assessment_id', '=', assessmentId)
-		.execute();
-	return new Map(
-		rows.map((r) => [
-			r.indicator_code,
-			{
-				indicatorCode: r.indicator_code,
-				points: r.points,
-				reason: r.reason,
-				status: r.status,
-				request: r.request,
-				revision: r.revision,
-				updatedAt: r.updated_at,
-				updatedBy: r.full_name
-			}
-		])
-	);
+	const rows = await sql<ReviewRow>`
+		select ${REVIEW_COLUMNS} from review_item r join account u on u.id = r.updated_by
+		where r.assessment_id = ${assessmentId}`.execute(db);
+	return toReviewItems(rows.rows);
 }
 
 /** Indicators the reviewing level flagged "needs supplement" (what a returned dossier may change). */
@@ -320,18 +358,45 @@ export type Dossier = DossierFacts & {
 	criteria: CriterionView[];
 };
 
-/** Loads a dossier (five queries, the criteria set from its cache). */
+/**
+ * Loads a dossier: one query (answers, base counts, documents and review items as JSON
+ * aggregates beside the assessment's row), the criteria set from its cache.
+ */
 export async function loadDossier(db: DB, assessment: AssessmentInfo): Promise<Dossier> {
-	const [set, stored, baseCounts, reviewItems] = await Promise.all([
+	const [set, facts] = await Promise.all([
 		assessmentCriteriaSet(db, assessment),
-		loadStoredAnswers(db, assessment.id),
-		loadBaseCounts(db, assessment.id),
-		loadReviewItems(db, assessment.id)
+		sql<BaseRow & { answers: AnswerRow[]; evidence: EvidenceRow[]; review: ReviewRow[] }>`
+			select a.base_counts, a.base_revision, a.base_updated_at, a.base_updated_by, bu.full_name as base_updated_by_name,
+				coalesce((select json_agg(x) from (
+					select x.indicator_code, x.answer, x.revision, x.updated_at, x.updated_by, u.full_name
+					from assessment_answer x left join account u on u.id = x.updated_by where x.assessment_id = a.id) x), '[]') as answers,
+				coalesce((select json_agg(e order by e.uploaded_at, e.id) from (
+					select ${EVIDENCE_COLUMNS} from ${EVIDENCE_FROM} where e.assessment_id = a.id) e), '[]') as evidence,
+				coalesce((select json_agg(r) from (
+					select ${REVIEW_COLUMNS} from review_item r join account u on u.id = r.updated_by where r.assessment_id = a.id) r), '[]') as review
+			from assessment a left join account bu on bu.id = a.base_updated_by
+			where a.id = ${assessment.id}`
+			.execute(db)
+			.then((r) => r.rows[0])
 	]);
-	const evidence = await listEvidence(db, assessment.id, set);
+	if (!facts) throw new Error(`assessment ${assessment.id} is missing`);
+	const stored = toStoredAnswers(facts.answers);
+	const baseCounts = toStoredBase(facts);
+	const evidence = toEvidence(facts.evidence, set);
+	const reviewItems = toReviewItems(facts.review);
 	const answers = readStoredAnswers(set, Object.fromEntries(Object.entries(stored).map(([code, s]) => [code, s.value])));
-	const facts = assessDossier({ set, category: assessment.category, answers, evidence, reviewItems: [...reviewItems.values()] });
-	return { ...facts, assessment, set, stored, answers, baseCounts, evidence, reviewItems, criteria: dossierCriteria(set, facts, evidence) };
+	const derived = assessDossier({ set, category: assessment.category, answers, evidence, reviewItems: [...reviewItems.values()] });
+	return {
+		...derived,
+		assessment,
+		set,
+		stored,
+		answers,
+		baseCounts,
+		evidence,
+		reviewItems,
+		criteria: dossierCriteria(set, derived, evidence)
+	};
 }
 
 /** The assessment, then its dossier; undefined when there is no such assessment. */
@@ -345,7 +410,10 @@ export async function loadDossierById(db: DB, id: number): Promise<Dossier | und
 // ---------------------------------------------------------------------------------------------
 
 type FiguresInputRow = {
+	state: AssessmentState;
 	category: CommuneCategory;
+	base_counts: unknown;
+	base_revision: number;
 	set_id: number;
 	set_status: AssessmentInfo['criteriaSet']['status'];
 	set_updated_at: Date;
@@ -354,25 +422,39 @@ type FiguresInputRow = {
 	review: ReviewMark[];
 };
 
+/** What an assessment's figures are computed from, as stored now (see `figureInputs`). */
+export type FigureInputs = {
+	state: AssessmentState;
+	category: CommuneCategory;
+	baseCounts: unknown;
+	baseRevision: number;
+	set: CriteriaSet;
+	/** The stored answers as raw JSON, by indicator code (cleared ones: null). */
+	answers: Record<string, unknown>;
+	evidence: { kind: EvidenceKind; indicatorCodes: string[] }[];
+	review: ReviewMark[];
+};
+
 /**
- * Recomputes the figures of one assessment from what is stored now and writes them on its row.
- * Call it inside the transaction that changed the answers, the evidence or the review items,
- * after the change (one query to read, one to write).
+ * Reads what an assessment's figures are computed from (its state and base counts too), in one
+ * query. To change a dossier, lock its row first in a statement of its own (see answers'
+ * lockEditable): under READ COMMITTED a statement that waited for the lock still reads the rows
+ * of its own snapshot, from before the change it waited for.
  */
-export async function refreshFigures(trx: DB, assessmentId: number): Promise<DossierFigures> {
+export async function figureInputs(trx: DB, assessmentId: number): Promise<FigureInputs | undefined> {
 	const r = (
 		await sql<FiguresInputRow>`
-			select a.category, s.id as set_id, s.status as set_status, s.updated_at as set_updated_at,
-				coalesce((select jsonb_object_agg(x.indicator_code, x.answer) from assessment_answer x where x.assessment_id = a.id), '{}'::jsonb) as answers,
-				coalesce((select jsonb_agg(jsonb_build_object('kind', e.kind, 'indicatorCodes',
-					coalesce((select jsonb_agg(l.indicator_code) from evidence_link l where l.evidence_id = e.id), '[]'::jsonb)))
-					from evidence e where e.assessment_id = a.id and e.removed_at is null), '[]'::jsonb) as evidence,
-				coalesce((select jsonb_agg(jsonb_build_object('indicatorCode', v.indicator_code, 'points', v.points, 'status', v.status))
-					from review_item v where v.assessment_id = a.id), '[]'::jsonb) as review
+			select a.state, a.category, a.base_counts, a.base_revision, s.id as set_id, s.status as set_status, s.updated_at as set_updated_at,
+				coalesce((select json_object_agg(x.indicator_code, x.answer) from assessment_answer x where x.assessment_id = a.id), '{}') as answers,
+				coalesce((select json_agg(json_build_object('kind', e.kind, 'indicatorCodes',
+					coalesce((select json_agg(l.indicator_code) from evidence_link l where l.evidence_id = e.id), '[]')))
+					from evidence e where e.assessment_id = a.id and e.removed_at is null), '[]') as evidence,
+				coalesce((select json_agg(json_build_object('indicatorCode', v.indicator_code, 'points', v.points, 'status', v.status))
+					from review_item v where v.assessment_id = a.id), '[]') as review
 			from assessment a join criteria_set s on s.id = a.criteria_set_id
 			where a.id = ${assessmentId}`.execute(trx)
 	).rows[0];
-	if (!r) throw new Error(`assessment ${assessmentId} is missing`);
+	if (!r) return undefined;
 	const set = await criteriaSetOf(trx, {
 		id: r.set_id,
 		status: r.set_status,
@@ -380,30 +462,54 @@ export async function refreshFigures(trx: DB, assessmentId: number): Promise<Dos
 		confirmedAt: null,
 		confirmedBy: null
 	});
-	const { figures } = assessDossier({
-		set,
+	return {
+		state: r.state,
 		category: r.category,
-		answers: readStoredAnswers(set, r.answers),
+		baseCounts: r.base_counts,
+		baseRevision: r.base_revision,
+		set,
+		answers: r.answers,
 		evidence: r.evidence,
-		reviewItems: r.review
-	});
+		review: r.review
+	};
+}
+
+/** The figures of a dossier from its inputs (pure: the domain's assessDossier). */
+export function figuresFrom(i: Pick<FigureInputs, 'set' | 'category' | 'answers' | 'evidence' | 'review'>): DossierFigures {
+	return assessDossier({
+		set: i.set,
+		category: i.category,
+		answers: readStoredAnswers(i.set, i.answers),
+		evidence: i.evidence,
+		reviewItems: i.review
+	}).figures;
+}
+
+/** The assessment's columns that hold `f`. */
+export const figuresColumns = (f: DossierFigures) => ({
+	self_total: f.selfTotal,
+	self_verdict: f.selfVerdict,
+	reviewed_total: f.reviewedTotal,
+	reviewed_verdict: f.reviewedVerdict,
+	blockers: f.blockers,
+	figures_rev: FIGURES_REV
+});
+
+/**
+ * Recomputes the figures of one assessment from what is stored now and writes them on its row.
+ * Call it inside the transaction that changed the evidence or the review items, after the
+ * change (one query to read, one to write).
+ */
+export async function refreshFigures(trx: DB, assessmentId: number): Promise<DossierFigures> {
+	const inputs = await figureInputs(trx, assessmentId);
+	if (!inputs) throw new Error(`assessment ${assessmentId} is missing`);
+	const figures = figuresFrom(inputs);
 	await writeFigures(trx, assessmentId, figures);
 	return figures;
 }
 
 export async function writeFigures(db: DB, assessmentId: number, f: DossierFigures): Promise<void> {
-	await db
-		.updateTable('assessment')
-		.set({
-			self_total: f.selfTotal,
-			self_verdict: f.selfVerdict,
-			reviewed_total: f.reviewedTotal,
-			reviewed_verdict: f.reviewedVerdict,
-			blockers: f.blockers,
-			figures_rev: FIGURES_REV
-		})
-		.where('id', '=', assessmentId)
-		.execute();
+	await db.updateTable('assessment').set(figuresColumns(f)).where('id', '=', assessmentId).execute();
 }
 
 /** Assessments whose stored figures come from older rules (or none yet), for start-up. */

@@ -343,8 +343,10 @@ async function writeBackup(db: DB, store: FileStore, dir: string, opts: { source
 	await fsp.mkdir(path.join(dir, 'files'), { recursive: true });
 	const source = opts.source ?? (await detectSource(db));
 	// the copy ends with an anchor over every chain's head: a later edit of the live trail then
-	// disagrees with the backup's anchor too (nothing is written when no chain moved)
-	await writeAnchor(db, { by: 'backup' });
+	// disagrees with the backup's anchor too (nothing is written when no chain moved; nor on a
+	// database from before the chains, whose backup is restored and rechained as it is)
+	const chained = await sql<{ t: string | null }>`select to_regclass('audit_anchor')::text as t`.execute(db);
+	if (chained.rows[0]?.t) await writeAnchor(db, { by: 'backup' });
 	const createdAt = new Date().toISOString();
 
 	const snapshot = await db

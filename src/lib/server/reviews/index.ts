@@ -149,6 +149,18 @@ export async function addComment(db: DB, actor: Actor, a: AssessmentInfo, input:
 	});
 }
 
+/** A comment row (`created_at` a string when read through JSON). */
+export type CommentRow = { id: number; indicator_code: string; full_name: string; role: string; body: string; created_at: Date | string };
+
+export const toComment = (r: CommentRow): Comment => ({
+	id: r.id,
+	indicatorCode: r.indicator_code,
+	author: r.full_name,
+	fromCommune: r.role === 'commune_officer' || r.role === 'commune_chair',
+	body: r.body,
+	createdAt: new Date(r.created_at)
+});
+
 export async function loadComments(db: DB, assessmentId: number): Promise<Comment[]> {
 	const rows = await db
 		.selectFrom('review_comment as c')
@@ -157,14 +169,7 @@ export async function loadComments(db: DB, assessmentId: number): Promise<Commen
 		.where('c.assessment_id', '=', assessmentId)
 		.orderBy('c.id')
 		.execute();
-	return rows.map((r) => ({
-		id: r.id,
-		indicatorCode: r.indicator_code,
-		author: r.full_name,
-		fromCommune: r.role === 'commune_officer' || r.role === 'commune_chair',
-		body: r.body,
-		createdAt: r.created_at
-	}));
+	return rows.map(toComment);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -216,6 +221,16 @@ export async function returnForCorrection(
 	return outcome.assessment;
 }
 
+export type CorrectionRequestRow = { id: number; created_at: Date | string; full_name: string; message: string; items: CorrectionItem[] };
+
+export const toCorrectionRequest = (r: CorrectionRequestRow): CorrectionRequest => ({
+	id: r.id,
+	createdAt: new Date(r.created_at),
+	createdBy: r.full_name,
+	message: r.message,
+	items: r.items
+});
+
 export async function latestCorrectionRequest(db: DB, assessmentId: number): Promise<CorrectionRequest | null> {
 	const r = await db
 		.selectFrom('correction_request as r')
@@ -225,7 +240,7 @@ export async function latestCorrectionRequest(db: DB, assessmentId: number): Pro
 		.orderBy('r.id', 'desc')
 		.limit(1)
 		.executeTakeFirst();
-	return r ? { id: r.id, createdAt: r.created_at, createdBy: r.full_name, message: r.message, items: r.items } : null;
+	return r ? toCorrectionRequest(r) : null;
 }
 
 export type Appraisal = {
@@ -293,6 +308,32 @@ export async function appraise(
 	return outcome.assessment;
 }
 
+export type AppraisalRow = {
+	id: number;
+	reviewer_id: number;
+	full_name: string;
+	recommendation: Recommendation;
+	self_total: number;
+	reviewed_total: number;
+	reviewed_verdict: string;
+	criteria: AppraisedCriterion[];
+	remarks: string;
+	created_at: Date | string;
+};
+
+export const toAppraisal = (r: AppraisalRow): Appraisal => ({
+	id: r.id,
+	reviewerId: r.reviewer_id,
+	reviewer: r.full_name,
+	recommendation: r.recommendation,
+	selfTotal: r.self_total,
+	reviewedTotal: r.reviewed_total,
+	reviewedVerdict: r.reviewed_verdict,
+	criteria: r.criteria,
+	remarks: r.remarks,
+	createdAt: new Date(r.created_at)
+});
+
 export async function loadAppraisal(db: DB, assessmentId: number): Promise<Appraisal | null> {
 	const r = await db
 		.selectFrom('appraisal as p')
@@ -301,17 +342,5 @@ export async function loadAppraisal(db: DB, assessmentId: number): Promise<Appra
 		.select('u.full_name')
 		.where('p.assessment_id', '=', assessmentId)
 		.executeTakeFirst();
-	if (!r) return null;
-	return {
-		id: r.id,
-		reviewerId: r.reviewer_id,
-		reviewer: r.full_name,
-		recommendation: r.recommendation,
-		selfTotal: r.self_total,
-		reviewedTotal: r.reviewed_total,
-		reviewedVerdict: r.reviewed_verdict,
-		criteria: r.criteria,
-		remarks: r.remarks,
-		createdAt: r.created_at
-	};
+	return r ? toAppraisal(r) : null;
 }

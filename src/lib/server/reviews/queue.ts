@@ -18,7 +18,7 @@ import { fold } from '../../domain/text.ts';
 import { ASSESSMENT_STATES, STATE_LABELS, type AssessmentState } from '../../domain/workflow.ts';
 import { VERDICT_LABELS, type Verdict } from '../../domain/scoring/index.ts';
 import type { CommuneCategory } from '../../domain/units.ts';
-import { criteriaSetById } from '../criteria/index.ts';
+import { criteriaSetOf, type CriteriaSetStamp } from '../criteria/index.ts';
 import { communeScope } from '../units/read.ts';
 
 /**
@@ -167,54 +167,87 @@ function vnMidnight(today: string, days: number): Date {
 }
 
 type Scope = Exclude<ReturnType<typeof communeScope>, { kind: 'none' }>;
-type Resolved = { scope: Scope; rounds: QueueRound[]; round: QueueRound; setId: number };
+type Resolved = { scope: Scope; rounds: QueueRound[]; round: QueueRound; set: CriteriaSetStamp };
+
+/** The assessment's column holding the scope's unit (the commune's area is stored on the row). */
+const SCOPE_COLUMN = { id: 'a.commune_id', province_id: 'a.province_id', district_id: 'a.district_id' } as const;
 
 /** The rounds with assessments in the actor's scope, and the chosen one (else the newest). */
 async function resolveRound(db: DB, actor: RuleActor, opts: QueueOptions): Promise<{ rounds: QueueRound[]; resolved: Resolved | null }> {
 	const scope = communeScope(actor, 'assessment.read');
 	if (scope.kind === 'none') return { rounds: [], resolved: null };
-	let roundsQ = db
+	// one indexed count per round (rounds are few): (round_id, province_id | district_id | commune_id)
+	const roundRows = await db
 		.selectFrom('round as r')
-		.innerJoin('assessment as a', 'a.round_id', 'r.id')
-		.innerJoin('admin_unit as c', 'c.id', 'a.commune_id')
-		.select(['r.id', 'r.name', 'r.year', 'r.opens_on', 'r.closes_on', 'r.criteria_set_id', sql<number>`count(a.id)::int`.as('n')])
-		.groupBy(['r.id', 'r.name', 'r.year', 'r.opens_on', 'r.closes_on', 'r.criteria_set_id']);
-	if (scope.kind === 'match') roundsQ = roundsQ.where(`c.${scope.column}`, '=', scope.value);
-	const roundRows = await roundsQ.orderBy('r.year', 'desc').orderBy('r.id', 'desc').execute();
-	const rounds: QueueRound[] = roundRows.map((r) => ({
-		id: r.id,
-		name: r.name,
-		year: r.year,
-		opensOn: r.opens_on,
-		closesOn: r.closes_on,
-		assessments: Number(r.n)
-	}));
+		.innerJoin('criteria_set as s', 's.id', 'r.criteria_set_id')
+		.leftJoin('account as sc', 'sc.id', 's.confirmed_by')
+		.select([
+			'r.id',
+			'r.name',
+			'r.year',
+			'r.opens_on',
+			'r.closes_on',
+			's.id as set_id',
+			's.status',
+			's.updated_at',
+			's.confirmed_at',
+			'sc.full_name'
+		])
+		.select((eb) => {
+			let count = eb
+				.selectFrom('assessment as a')
+				.select(sql<number>`count(*)::int`.as('n'))
+				.whereRef('a.round_id', '=', 'r.id');
+			if (scope.kind === 'match') count = count.where(SCOPE_COLUMN[scope.column], '=', scope.value);
+			return count.as('n');
+		})
+		.orderBy('r.year', 'desc')
+		.orderBy('r.id', 'desc')
+		.execute();
+	const rounds: QueueRound[] = roundRows
+		.filter((r) => Number(r.n) > 0)
+		.map((r) => ({
+			id: r.id,
+			name: r.name,
+			year: r.year,
+			opensOn: r.opens_on,
+			closesOn: r.closes_on,
+			assessments: Number(r.n)
+		}));
 	const round = rounds.find((r) => r.id === opts.roundId) ?? rounds[0] ?? null;
 	if (!round) return { rounds, resolved: null };
-	return { rounds, resolved: { scope, rounds, round, setId: roundRows.find((r) => r.id === round.id)!.criteria_set_id } };
+	const s = roundRows.find((r) => r.id === round.id)!;
+	const set = { id: s.set_id, status: s.status, updatedAt: s.updated_at, confirmedAt: s.confirmed_at, confirmedBy: s.full_name };
+	return { rounds, resolved: { scope, rounds, round, set } };
 }
 
+/** The assessments of the round in the actor's scope (by index: the area is on the row). */
 function inScope(db: DB, r: Resolved) {
-	let base = db.selectFrom('assessment as a').innerJoin('admin_unit as c', 'c.id', 'a.commune_id').where('a.round_id', '=', r.round.id);
-	if (r.scope.kind === 'match') base = base.where(`c.${r.scope.column}`, '=', r.scope.value);
+	let base = db.selectFrom('assessment as a').where('a.round_id', '=', r.round.id);
+	if (r.scope.kind === 'match') base = base.where(SCOPE_COLUMN[r.scope.column], '=', r.scope.value);
 	return base;
 }
 
-/** The rows matching the filters, sorted by the database; one page, or all of them. */
+/**
+ * The rows matching the filters, sorted by the database; one page, or all of them. How many
+ * match comes from the summary when only the state (or nothing) filters, else from a count.
+ */
 async function matchingRows(
 	db: DB,
 	r: Resolved,
 	opts: QueueOptions,
 	today: string,
-	page: number | 'all'
+	page: number | 'all',
+	summary: Promise<QueueSummary>
 ): Promise<{ rows: QueueRow[]; matching: number }> {
 	const sort = opts.sort ?? 'commune';
 	const dir = opts.dir ?? 'asc';
-	let rowsQ = inScope(db, r);
+	// `c.level`: lets the national board walk the communes' name index (partial, communes only)
+	let rowsQ = inScope(db, r).innerJoin('admin_unit as c', 'c.id', 'a.commune_id').where('c.level', '=', 'commune');
 	if (opts.state) rowsQ = rowsQ.where('a.state', '=', opts.state);
 	const needle = fold(opts.q ?? '');
 	if (needle) rowsQ = rowsQ.where('c.search_name', 'like', `%${needle.replace(/[%_\\]/g, (m) => '\\' + m)}%`);
-	const name = sql`c.sort_key collate "C"`;
+	const name = sql`(c.sort_key collate "C")`;
 	const sorted =
 		sort === 'state'
 			? rowsQ.orderBy(STATE_ORDER, dir).orderBy(name).orderBy('c.code')
@@ -238,22 +271,26 @@ async function matchingRows(
 		'a.self_verdict',
 		'a.blockers',
 		'c.code',
-		'c.name',
-		sql<number>`count(*) over ()::int`.as('matching')
+		'c.name'
 	]);
-	const picked =
+	const [picked, matching, set] = await Promise.all([
 		page === 'all'
-			? await selected.execute()
-			: await selected
+			? selected.execute()
+			: selected
 					.limit(PAGE_SIZE)
 					.offset((page - 1) * PAGE_SIZE)
-					.execute();
-	const matching = picked.length
-		? Number(picked[0].matching)
-		: page !== 'all' && page > 1
-			? (await rowsQ.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n
-			: 0;
-	const index = criteriaIndex(await criteriaSetById(db, r.setId));
+					.execute(),
+		page === 'all'
+			? Promise.resolve(-1)
+			: needle
+				? rowsQ
+						.select(sql<number>`count(*)::int`.as('n'))
+						.executeTakeFirstOrThrow()
+						.then((x) => Number(x.n))
+				: summary.then((s) => (opts.state ? (s.byState.find((b) => b.state === opts.state)?.count ?? 0) : s.total)),
+		criteriaSetOf(db, r.set)
+	]);
+	const index = criteriaIndex(set);
 	const rows: QueueRow[] = picked.map((x) => {
 		const days = x.submitted_at ? daysBetween(vnDate(x.submitted_at), today) : null;
 		const verdict = x.self_verdict as Verdict;
@@ -274,7 +311,7 @@ async function matchingRows(
 			overdue: overdueOf(x.state, days, r.round.closesOn, x.reopened_until, today)
 		};
 	});
-	return { rows, matching };
+	return { rows, matching: matching < 0 ? rows.length : matching };
 }
 
 const EMPTY_SUMMARY: QueueSummary = {
@@ -332,10 +369,8 @@ export async function reviewQueue(
 	if (!resolved)
 		return { rounds, round: null, rows: [], matching: 0, page: 1, pages: 1, summary: EMPTY_SUMMARY, options, slaDays: REVIEW_SLA_DAYS };
 	const page = Math.max(1, opts.page ?? 1);
-	const [summary, { rows, matching }] = await Promise.all([
-		roundSummary(db, resolved, today),
-		matchingRows(db, resolved, opts, today, page)
-	]);
+	const summaryP = roundSummary(db, resolved, today);
+	const [summary, { rows, matching }] = await Promise.all([summaryP, matchingRows(db, resolved, opts, today, page, summaryP)]);
 	return {
 		rounds,
 		round: resolved.round,
@@ -358,5 +393,5 @@ export async function boardRows(
 ): Promise<{ round: QueueRound | null; rows: QueueRow[] }> {
 	const { resolved } = await resolveRound(db, actor, opts);
 	if (!resolved) return { round: null, rows: [] };
-	return { round: resolved.round, rows: (await matchingRows(db, resolved, opts, today, 'all')).rows };
+	return { round: resolved.round, rows: (await matchingRows(db, resolved, opts, today, 'all', Promise.resolve(EMPTY_SUMMARY))).rows };
 }

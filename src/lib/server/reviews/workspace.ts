@@ -5,21 +5,76 @@
  * the totals and verdicts (self and reviewed); the correction request, the changes and the
  * appraisal.
  */
+import { sql } from 'kysely';
 import type { DB } from '../db/index.ts';
 import type { Dossier } from '../dossier/index.ts';
 import { VIEWABLE_TYPES } from '../../domain/evidence.ts';
 import { VERDICT_LABELS } from '../../domain/scoring/index.ts';
-import { changesSincePreviousSubmission } from '../assessments/submissions.ts';
-import { latestCorrectionRequest, loadAppraisal, loadComments } from './index.ts';
+import { submissionChanges, toSubmission, type SubmissionRow } from '../assessments/submissions.ts';
+import { toAppraisal, toComment, toCorrectionRequest, type AppraisalRow, type CommentRow, type CorrectionRequestRow } from './index.ts';
+
+type DecisionRow = {
+	decision_id: number;
+	number: string;
+	issued_on: string;
+	outcome: 'recognise' | 'not_recognise';
+	signer_name: string;
+	signer_title: string;
+	id: number;
+	valid_from: string | null;
+	valid_until: string | null;
+	revoked_reason: string | null;
+	revoked_at: string | Date | null;
+};
+
+/**
+ * What the reviewing level discussed and decided about one assessment, in one query: the
+ * comments, the latest correction request, the last two submissions, the appraisal and the
+ * decision (each mapped as its own module maps it).
+ */
+async function reviewFacts(db: DB, assessmentId: number) {
+	const r = (
+		await sql<{
+			comments: CommentRow[];
+			request: CorrectionRequestRow | null;
+			submissions: SubmissionRow[];
+			appraisal: AppraisalRow | null;
+			decision: DecisionRow | null;
+		}>`
+			select
+				coalesce((select json_agg(c order by c.id) from (
+					select c.id, c.indicator_code, u.full_name, u.role, c.body, c.created_at
+					from review_comment c join account u on u.id = c.author_id where c.assessment_id = ${assessmentId}) c), '[]') as comments,
+				(select row_to_json(r) from (
+					select r.id, r.created_at, u.full_name, r.message, r.items
+					from correction_request r join account u on u.id = r.created_by
+					where r.assessment_id = ${assessmentId} order by r.id desc limit 1) r) as request,
+				coalesce((select json_agg(s order by s.seq) from (
+					select s.seq, s.submitted_at, u.full_name, s.total, s.verdict, s.snapshot
+					from submission s join account u on u.id = s.submitted_by
+					where s.assessment_id = ${assessmentId} order by s.seq desc limit 2) s), '[]') as submissions,
+				(select row_to_json(p) from (
+					select p.*, u.full_name from appraisal p join account u on u.id = p.reviewer_id where p.assessment_id = ${assessmentId}) p) as appraisal,
+				(select row_to_json(d) from (
+					select d.id as decision_id, d.number, d.issued_on, d.outcome, d.signer_name, d.signer_title, i.id, i.valid_from,
+						i.valid_until, v.reason as revoked_reason, v.revoked_at
+					from decision_item i join decision d on d.id = i.decision_id left join revocation v on v.decision_item_id = i.id
+					where i.assessment_id = ${assessmentId}) d) as decision`.execute(db)
+	).rows[0];
+	const comments = r.comments.map(toComment);
+	const [previous, latest] = r.submissions.map(toSubmission);
+	return {
+		comments,
+		request: r.request ? toCorrectionRequest(r.request) : null,
+		changes: latest ? submissionChanges(previous, latest, comments) : null,
+		appraisal: r.appraisal ? toAppraisal(r.appraisal) : null,
+		decision: r.decision ? { ...r.decision, revoked_at: r.decision.revoked_at === null ? null : new Date(r.decision.revoked_at) } : null
+	};
+}
 
 export async function reviewWorkspace(db: DB, dossier: Dossier) {
 	const a = dossier.assessment;
-	const [comments, request, changes, appraisal] = await Promise.all([
-		loadComments(db, a.id),
-		latestCorrectionRequest(db, a.id),
-		changesSincePreviousSubmission(db, a.id),
-		loadAppraisal(db, a.id)
-	]);
+	const { comments, request, changes, appraisal, decision } = await reviewFacts(db, a.id);
 	const changed = new Set(changes?.diff.indicators ?? []);
 	const byId = new Map(dossier.evidence.map((e) => [e.id, e]));
 	const criteria = dossier.criteria.map((c) => ({
@@ -87,6 +142,7 @@ export async function reviewWorkspace(db: DB, dossier: Dossier) {
 		pending: criteria.reduce((n, c) => n + c.indicators.filter((i) => !i.item || i.item.status === 'pending').length, 0),
 		request,
 		changes,
-		appraisal
+		appraisal,
+		decision
 	};
 }

@@ -5,7 +5,6 @@ import { allowedOn, authorizeAssessment } from '#lib/server/auth/guard.ts';
 import { loadDossier, placeOf } from '#lib/server/dossier/index.ts';
 import { addComment, appraise, returnForCorrection, saveReviewItem, startReview } from '#lib/server/reviews/index.ts';
 import { reviewWorkspace } from '#lib/server/reviews/workspace.ts';
-import { decisionOfAssessment } from '#lib/server/decisions/index.ts';
 import { invalid, parseInput } from '#lib/server/errors.ts';
 import { AppraisalInputSchema, ReviewItemInputSchema, RECOMMENDATION_LABELS, REVIEW_ITEM_STATUS_LABELS } from '#lib/domain/review.ts';
 import { STATE_LABELS } from '#lib/domain/workflow.ts';
@@ -23,8 +22,7 @@ const fields = (data: FormData | null) =>
 export const load: PageServerLoad = (event) =>
 	page(event, async (actor) => {
 		const { actor: a, assessment } = await authorizeAssessment(db(), actor, 'review.read', event.params.id);
-		const [dossier, decision] = await Promise.all([loadDossier(db(), assessment), decisionOfAssessment(db(), assessment.id)]);
-		const workspace = await reviewWorkspace(db(), dossier);
+		const workspace = await reviewWorkspace(db(), await loadDossier(db(), assessment));
 		const mayPerform = allowedOn(a, 'review.perform', placeOf(assessment));
 		return {
 			assessment: {
@@ -39,7 +37,6 @@ export const load: PageServerLoad = (event) =>
 				submittedAt: assessment.submittedAt
 			},
 			...workspace,
-			decision: decision ?? null,
 			canPerform: mayPerform,
 			canComment: mayPerform,
 			statusLabels: REVIEW_ITEM_STATUS_LABELS,

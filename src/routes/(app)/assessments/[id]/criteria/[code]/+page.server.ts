@@ -37,8 +37,13 @@ export const load: PageServerLoad = (event) =>
 				];
 			})
 		);
+		// the page scores the whole dossier live from `answers`, and edits only this criterion's
+		// indicators: their revisions and savers are all it needs of `stored`, and it derives the
+		// blockers itself (a lighter page on a slow link)
+		const { blockers: _blockers, stored, ...rest } = view;
 		return {
-			...view,
+			...rest,
+			stored: Object.fromEntries(criteria[i].indicators.flatMap((ind) => (stored[ind.code] ? [[ind.code, stored[ind.code]]] : []))),
 			code: criteria[i].code,
 			prev: link(i - 1),
 			next: link(i + 1),
