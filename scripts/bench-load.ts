@@ -1002,7 +1002,7 @@ try {
 		);
 		const perSample = (n: number) => n / Math.max(1, m.waitSamples);
 		out(
-			`Phiên CSDL của máy chủ (tối đa 10, pg.Pool), trung bình theo trạng thái (${m.waitSamples} lần lấy mẫu pg_stat_activity): ` +
+			`Phiên CSDL của máy chủ (tối đa ${process.env.DATABASE_POOL_MAX || 10}, pg.Pool), trung bình theo trạng thái (${m.waitSamples} lần lấy mẫu pg_stat_activity): ` +
 				[...m.waits]
 					.sort((a, b) => b[1] - a[1])
 					.map(([w, n]) => `${w} ${fmt(perSample(n), 2)}`)

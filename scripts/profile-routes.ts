@@ -1,8 +1,11 @@
 /**
  * Profiling aid (not part of the test suite): starts the built server with --cpu-prof against an
  * existing database (DATABASE_URL, DATA_DIR from a `bench:load --keep-db` run), sends `--n`
- * requests to each route given, stops the server and prints where its CPU time went (self time by
- * function and by file).
+ * requests to each route given (`--conns` at a time; routes: health, verify, board, national,
+ * review, entry, dossier, save), and prints per route the server's and PostgreSQL's CPU per
+ * request, the transactions and the sequential scans; then where the server's CPU time went
+ * (self time by function and by file, inclusive time of some SvelteKit frames). `--no-prof`:
+ * without the profiler, only the per-request figures. SEMI=<MB> sets the server's semi-space.
  *
  *   node scripts/profile-routes.ts --db <url> --data <dir> --route review --route entry --n 400
  */
@@ -24,9 +27,12 @@ const { values } = parseArgs({
 		n: { type: 'string', default: '300' },
 		conns: { type: 'string', default: '8' },
 		out: { type: 'string', default: '/tmp/prof' },
-		frame: { type: 'string', multiple: true }
+		frame: { type: 'string', multiple: true },
+		// without the profiler: only the CPU each request costs the server and PostgreSQL
+		'no-prof': { type: 'boolean', default: false }
 	}
 });
+const PROFILE = !values['no-prof'];
 const N = Number(values.n);
 const CONNS = Number(values.conns);
 const port = 3900 + Math.floor(Math.random() * 90);
@@ -36,7 +42,11 @@ for (const f of fs.readdirSync(values.out!)) if (f.endsWith('.cpuprofile')) fs.r
 
 const child = spawn(
 	process.execPath,
-	['--cpu-prof', `--cpu-prof-dir=${values.out}`, `--max-semi-space-size=${process.env.SEMI ?? 2}`, 'scripts/start.ts'],
+	[
+		...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${values.out}`] : []),
+		`--max-semi-space-size=${process.env.SEMI ?? 16}`,
+		'scripts/start.ts'
+	],
 	{
 		cwd: root,
 		env: {
@@ -135,9 +145,36 @@ const seqScans = async () =>
 			{ seq: Number(r.seq_scan), rows: Number(r.seq_tup_read), idx: Number(r.idx_scan ?? 0) }
 		])
 	);
+/** utime + stime of a process in ms (Linux /proc), 0 once it is gone. */
+const cpuMs = (pid: number) => {
+	try {
+		const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+		return (Number(f[11]) + Number(f[12])) * 10;
+	} catch {
+		return 0;
+	}
+};
+const backends = () =>
+	fs
+		.readdirSync('/proc')
+		.filter((d) => /^\d+$/.test(d))
+		.filter((d) => {
+			try {
+				return (
+					fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').startsWith(`postgres: `) &&
+					fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(` ${new URL(values.db!).pathname.slice(1)} `)
+				);
+			} catch {
+				return false;
+			}
+		})
+		.map(Number);
 for (const name of values.route ?? ['review']) {
 	const fn = routes[name];
+	for (let i = 0; i < 20; i++) await (await fn()).arrayBuffer(); // warm-up
 	const before = await seqScans();
+	const pgPids = backends();
+	const cpu0 = { server: cpuMs(child.pid!), pg: new Map(pgPids.map((p) => [p, cpuMs(p)])) };
 	const txBefore = Number(
 		(await stats.query(`select xact_commit from pg_stat_database where datname = current_database()`)).rows[0].xact_commit
 	);
@@ -164,6 +201,10 @@ for (const name of values.route ?? ['review']) {
 	console.log(
 		`${name}: ${N} requests in ${((performance.now() - t0) / 1000).toFixed(1)} s = ${(N / ((performance.now() - t0) / 1000)).toFixed(0)} req/s`
 	);
+	const serverCpu = cpuMs(child.pid!) - cpu0.server;
+	let pgCpu = 0;
+	for (const p of new Set([...pgPids, ...backends()])) pgCpu += cpuMs(p) - (cpu0.pg.get(p) ?? 0);
+	console.log(`  CPU per request: server ${(serverCpu / N).toFixed(2)} ms, PostgreSQL ${(pgCpu / N).toFixed(2)} ms`);
 	await new Promise((r) => setTimeout(r, 600)); // the statistics collector's flush
 	const after = await seqScans();
 	const txAfter = Number(
@@ -179,6 +220,7 @@ for (const name of values.route ?? ['review']) {
 await stats.end();
 child.kill('SIGTERM');
 await new Promise((r) => child.once('exit', r));
+if (!PROFILE) process.exit(0);
 
 // where the time went
 const file = fs.readdirSync(values.out!).find((f) => f.endsWith('.cpuprofile'))!;

@@ -40,7 +40,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
 	const ownDir = env.DATA_DIR ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'xa-server-'));
 	const dataDir = env.DATA_DIR ?? ownDir!;
 	let output = '';
-	const child: ChildProcess = spawn(process.execPath, ['--max-semi-space-size=2', 'scripts/start.ts'], {
+	const child: ChildProcess = spawn(process.execPath, ['--max-semi-space-size=16', 'scripts/start.ts'], {
 		cwd: root,
 		env: { ...process.env, DATABASE_URL: '', PORT: String(port), HOST: '127.0.0.1', DEMO_SEED: '1', ...env, DATA_DIR: dataDir },
 		stdio: ['ignore', 'pipe', 'pipe']

@@ -11,6 +11,12 @@ const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v
 
 const schema = z.object({
 	DATABASE_URL: z.string().trim().min(1).optional(),
+	DATABASE_POOL_MAX: z.coerce
+		.number({ error: 'DATABASE_POOL_MAX phải là số nguyên từ 1 đến 100.' })
+		.int({ error: 'DATABASE_POOL_MAX phải là số nguyên từ 1 đến 100.' })
+		.min(1, { error: 'DATABASE_POOL_MAX phải là số nguyên từ 1 đến 100.' })
+		.max(100, { error: 'DATABASE_POOL_MAX phải là số nguyên từ 1 đến 100.' })
+		.default(10),
 	DATA_DIR: z.string().trim().min(1).default('.data'),
 	REVIEW_LEVEL: z.enum(REVIEW_LEVELS).default('province'),
 	NODE_ENV: z.string().optional(),
@@ -59,6 +65,8 @@ export type StorageSettings = {
 
 export type Config = {
 	databaseUrl: string | undefined;
+	/** Connections to PostgreSQL this process keeps at most. */
+	databasePoolMax: number;
 	dataDir: string;
 	embeddedDbDir: string;
 	reviewLevel: ReviewLevel;
@@ -102,6 +110,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 	const local = (p: string) => path.resolve(dataDir.startsWith('memory://') ? '.' : dataDir, p);
 	return {
 		databaseUrl: e.DATABASE_URL,
+		databasePoolMax: e.DATABASE_POOL_MAX,
 		dataDir,
 		embeddedDbDir: dataDir.startsWith('memory://') ? dataDir : path.join(dataDir, 'pglite'),
 		reviewLevel: e.REVIEW_LEVEL,

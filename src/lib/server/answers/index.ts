@@ -308,6 +308,25 @@ export function slimCriteriaSet(set: CriteriaSet, keep: string | null): Criteria
 	};
 }
 
+const slimSets = new Map<string, CriteriaSet>();
+
+/**
+ * The slim set of a dossier's criteria-set version for one page, built once per version, status,
+ * confirmation and criterion (the same object each time: see $lib/packed.ts, which serializes
+ * it once). Not to be changed by callers.
+ */
+function entrySet(dossier: Dossier, criterion: string | null): CriteriaSet {
+	const s = dossier.assessment.criteriaSet;
+	const time = (d: Date | string | null) => (d === null ? '' : new Date(d).getTime());
+	const key = `${s.id}@${time(s.updatedAt)}:${s.status}:${time(s.confirmedAt)}:${s.confirmedBy ?? ''}:${criterion ?? ''}`;
+	let set = slimSets.get(key);
+	if (!set) {
+		if (slimSets.size >= 200) slimSets.clear();
+		slimSets.set(key, (set = slimCriteriaSet(dossier.set, criterion)));
+	}
+	return set;
+}
+
 export type EntryView = {
 	assessment: {
 		id: number;
@@ -356,7 +375,7 @@ export function entryView(dossier: Dossier, actor: Actor, criterion: string | nu
 			roundName: assessment.round.name,
 			roundYear: assessment.round.year
 		},
-		set: slimCriteriaSet(dossier.set, criterion),
+		set: entrySet(dossier, criterion),
 		stored: dossier.stored,
 		answers: dossier.answers,
 		baseCounts: dossier.baseCounts,

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import { preparingPool } from './prepared.ts';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { Database } from './schema.ts';
 import type { Config } from '../config.ts';
@@ -83,16 +84,17 @@ export type Connection = {
 };
 
 export async function connect(
-	cfg: Pick<Config, 'databaseUrl' | 'embeddedDbDir' | 'production' | 'allowEmbeddedInProduction'>
+	cfg: Pick<Config, 'databaseUrl' | 'embeddedDbDir' | 'production' | 'allowEmbeddedInProduction'> & Partial<Pick<Config, 'databasePoolMax'>>
 ): Promise<Connection> {
 	if (cfg.databaseUrl) {
 		// random_page_cost 1.1 (the default 4 prices disks that spin): with the data in memory or on
 		// SSD, the boards' index lookups beat scanning every unit, and the planner should know it
-		const pool = new pg.Pool({ connectionString: cfg.databaseUrl, max: 10, options: '-c random_page_cost=1.1' });
+		const pool = new pg.Pool({ connectionString: cfg.databaseUrl, max: cfg.databasePoolMax ?? 10, options: '-c random_page_cost=1.1' });
 		// An idle connection closed by the server (restart, failover) must not crash the app;
 		// the pool replaces it on the next query.
 		pool.on('error', (e) => console.error(`PostgreSQL: idle connection lost (${e.message})`));
-		const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+		// named statements: parsed (and often planned) once per connection, see prepared.ts
+		const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) as unknown as pg.Pool }) });
 		return { db, kind: 'postgres', close: () => db.destroy() };
 	}
 	if (cfg.production && !cfg.allowEmbeddedInProduction) throw new EmbeddedInProductionError();

@@ -6,6 +6,7 @@ import { entryView } from '#lib/server/answers/index.ts';
 import { addComment, DISCUSSION_STATES, loadComments } from '#lib/server/reviews/index.ts';
 import { notFound } from '#lib/server/errors.ts';
 import { REVIEW_ITEM_STATUS_LABELS } from '#lib/domain/review.ts';
+import { pack } from '#lib/packed.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 // Data entry for one criterion, in the decision's order (prev/next), with what the reviewing
@@ -43,6 +44,7 @@ export const load: PageServerLoad = (event) =>
 		const { blockers: _blockers, stored, ...rest } = view;
 		return {
 			...rest,
+			set: pack(view.set), // serialized once per set version and criterion (see $lib/packed.ts)
 			stored: Object.fromEntries(criteria[i].indicators.flatMap((ind) => (stored[ind.code] ? [[ind.code, stored[ind.code]]] : []))),
 			code: criteria[i].code,
 			prev: link(i - 1),
