@@ -8,7 +8,9 @@
  *
  * `page` and `endpoint` answer a refusal with SvelteKit's error page (or JSON for an endpoint),
  * `action` with `fail(status, { message, fieldErrors, …details })` so that the form shows it where
- * the user is looking; "not signed in" redirects to the sign-in page and back.
+ * the user is looking; "not signed in" redirects to the sign-in page and back. An action refused
+ * as forbidden or not found answers with the error page too: `fail` would render the page again
+ * with its data, and whoever may not act on an object learns nothing more about it that way.
  */
 import { error, fail, json, redirect, type ActionFailure } from '@sveltejs/kit';
 import type { Actor } from '#lib/domain/access.ts';
@@ -44,6 +46,12 @@ export async function page<T>(event: EventLike, fn: (actor: Actor | null) => Pro
 	}
 }
 
+/** An action's refusal that shows no page at all: signed out, forbidden, not found. */
+function refuseOutright(event: EventLike, e: AppError): void {
+	if (e.kind === 'unauthenticated') signIn(event);
+	if (e.kind === 'forbidden' || e.kind === 'not_found') error(httpStatus(e), { message: e.message });
+}
+
 /** A form action: refusals become `fail(status, { message, fieldErrors, …details })`. */
 export async function action<T>(
 	event: EventLike,
@@ -53,7 +61,7 @@ export async function action<T>(
 		return await fn(event.locals.actor);
 	} catch (e) {
 		if (!isAppError(e)) throw e;
-		if (e.kind === 'unauthenticated') signIn(event);
+		refuseOutright(event, e);
 		return fail(httpStatus(e), { ...e.details, message: e.message, fieldErrors: e.fieldErrors });
 	}
 }
@@ -85,7 +93,7 @@ export function refusal<E extends Record<string, unknown>>(
 	extra: E
 ): ActionFailure<{ message: string; fieldErrors: Record<string, string> } & E> {
 	if (!isAppError(e)) throw e;
-	if (e.kind === 'unauthenticated') throw e;
+	if (e.kind === 'unauthenticated' || e.kind === 'forbidden' || e.kind === 'not_found') throw e; // the action's wrapper answers these
 	return fail(httpStatus(e), { ...e.details, ...extra, message: e.message, fieldErrors: e.fieldErrors });
 }
 
