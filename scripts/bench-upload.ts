@@ -17,7 +17,9 @@
  * A MISS is reported, not an error: the script exits 0 whenever it could measure, and non-zero
  * when the upload itself fails (anything but 201 with the right size and SHA-256).
  *
- *   node scripts/bench-upload.ts [sizeMiB=200]
+ *   node scripts/bench-upload.ts [sizeMiB=200] [--json <file>]
+ *
+ * With --json, also writes the figures and their verdicts to <file> (scripts/bench-report.ts).
  *
  * Linux only (reads /proc). Nothing is fsync'ed, neither by the server nor by the copies.
  */
@@ -29,6 +31,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { pipeline } from 'node:stream/promises';
+import { figureLines, jsonPathFromArgs, writeBenchJson } from './bench-report.ts';
+import type { Figure } from './bench-report.ts';
 import { ensureBuilt, requireNode, root } from './runtime.ts';
 import { startServer } from '../tests/helpers/server.ts';
 import type { RunningServer } from '../tests/helpers/server.ts';
@@ -39,7 +43,10 @@ import { prepareDatabase } from '#lib/server/setup/index.ts';
 import { openRound } from '#lib/server/rounds/index.ts';
 
 const MiB = 1024 * 1024;
-const SIZE_MIB = Math.max(1, Number(process.argv[2] ?? 200));
+const JSON_FILE = jsonPathFromArgs();
+// positional arguments: all but --json and its file
+const ARGS = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--json') && all[i - 1] !== '--json');
+const SIZE_MIB = Math.max(1, Number(ARGS[0] ?? 200));
 const SIZE = SIZE_MIB * MiB;
 const UPLOAD_MAX_MB = String(Math.max(300, SIZE_MIB + 10));
 const COMMUNE = '19753';
@@ -365,13 +372,9 @@ try {
 	const worstGrowth = Math.max(growth, Number.isFinite(hwmGrowth) ? hwmGrowth : -Infinity);
 	const ratioStream = rate(SIZE, uploadMs) / rate(SIZE, streamMs);
 	const ratioPlain = rate(SIZE, uploadMs) / rate(SIZE, plainMs);
-	const memOk = worstGrowth < AIM_GROWTH_MIB * MiB;
-	const speedOk = ratioStream >= AIM_RATIO;
 	const rows: [string, string][] = [
 		['File size', `${fmtMiB(SIZE)} (${SIZE.toLocaleString('en-US')} bytes, PDF header + random bytes)`],
 		['File system', `${dataDir} (upload temp, store and copies all here)`],
-		['Upload time (HTTP, until 201)', fmtS(uploadMs)],
-		['Upload throughput', fmtRate(SIZE, uploadMs)],
 		['Server RSS at start / after warm-up', `${fmtMiB(atStart.rss)} / ${fmtMiB(afterWarm.rss)}`],
 		['Server RSS baseline', fmtMiB(baseline)],
 		[`Server RSS peak (${samples} samples, ${SAMPLE_MS} ms)`, fmtMiB(peak)],
@@ -384,7 +387,6 @@ try {
 		],
 		['Server VmHWM growth (HWM − baseline)', Number.isFinite(hwmGrowth) ? fmtMiB(hwmGrowth) : 'n/a'],
 		['Server RSS after upload', fmtMiB(after.rss)],
-		['Client RSS growth (this script)', fmtMiB(clientPeak - clientBase)],
 		[
 			`fs.copyFile (median of ${COPY_RUNS})`,
 			`${fmtS(plainMs)}  ${fmtRate(SIZE, plainMs)}  [${copies.plain.map((t) => (t / 1000).toFixed(3)).join(', ')} s]`
@@ -392,24 +394,51 @@ try {
 		[
 			`stream copy (median of ${COPY_RUNS})`,
 			`${fmtS(streamMs)}  ${fmtRate(SIZE, streamMs)}  [${copies.stream.map((t) => (t / 1000).toFixed(3)).join(', ')} s]`
-		],
-		['Upload / stream copy', `${ratioStream.toFixed(2)}×`],
-		['Upload / copyFile', `${ratioPlain.toFixed(2)}×`],
-		['Temp files left in DATA_DIR/tmp', String(leftovers.length)],
-		[
-			`Aim: server memory growth < ${AIM_GROWTH_MIB} MiB`,
-			`${memOk ? 'PASS' : 'MISS'} (${fmtMiB(worstGrowth)}, the larger of RSS and VmHWM growth)`
-		],
-		[
-			`Aim: throughput ≥ ${AIM_RATIO}× stream copy`,
-			`${speedOk ? 'PASS' : 'MISS'} (${ratioStream.toFixed(2)}×; vs copyFile ${ratioPlain.toFixed(2)}×, ${ratioPlain >= AIM_RATIO ? 'also ≥' : 'below'} ${AIM_RATIO}×)`
 		]
+	];
+	// the figures: the upload, and the two aims beside it
+	const figures: Figure[] = [
+		{ name: 'Upload time (HTTP, until 201)', value: uploadMs / 1000, unit: 's' },
+		{ name: 'Upload throughput', value: rate(SIZE, uploadMs), unit: 'MiB/s' },
+		{
+			name: 'Server memory growth',
+			value: worstGrowth / MiB,
+			unit: 'MiB',
+			aim: { op: '<', value: AIM_GROWTH_MIB },
+			note: 'the larger of RSS and VmHWM growth'
+		},
+		{
+			name: 'Upload / stream copy',
+			value: ratioStream,
+			unit: '×',
+			aim: { op: '>=', value: AIM_RATIO },
+			note: `stream copy ${fmtRate(SIZE, streamMs)}`
+		},
+		{ name: 'Upload / copyFile', value: ratioPlain, unit: '×', note: `copyFile ${fmtRate(SIZE, plainMs)}` },
+		{ name: 'Client RSS growth (this script)', value: (clientPeak - clientBase) / MiB, unit: 'MiB' },
+		{ name: 'Temp files left in DATA_DIR/tmp', value: leftovers.length, unit: '' }
 	];
 	const w = Math.max(...rows.map(([k]) => k.length));
 	console.log(`\nbench:upload: node ${process.version}, ${os.cpus().length} CPU, ${os.cpus()[0]?.model ?? ''}`);
 	console.log('─'.repeat(w + 50));
 	for (const [k, v] of rows) console.log(`${k.padEnd(w)}  ${v}`);
 	console.log('─'.repeat(w + 50));
+	for (const line of figureLines(figures)) console.log(line);
+	console.log('─'.repeat(w + 50));
+	if (JSON_FILE) {
+		writeBenchJson(JSON_FILE, {
+			benchmark: 'upload',
+			figures,
+			extra: {
+				sizeBytes: SIZE,
+				serverRss: { atStart: atStart.rss, afterWarmUp: afterWarm.rss, baseline, peak, samples, after: after.rss },
+				serverHwm: { reset: hwmReset, before: hwmBefore, after: after.hwm, growth: Number.isFinite(hwmGrowth) ? hwmGrowth : null },
+				copyFileMs: copies.plain,
+				streamCopyMs: copies.stream
+			}
+		});
+		console.log(`JSON: ${JSON_FILE}`);
+	}
 } catch (e) {
 	console.error(`\nbench:upload failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
 	if (server) console.error(`--- server output (last 3000 characters) ---\n${server.log().slice(-3000)}`);

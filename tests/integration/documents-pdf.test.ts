@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pdfmake from 'pdfmake';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { configurePdfmake, serifFont } from '#lib/server/documents/fonts.ts';
 import {
 	formatDateShort,
@@ -608,11 +608,28 @@ describe('rendering', () => {
 		}
 	});
 
-	it('refuses URLs and local files other than the fonts', async () => {
+	it('refuses URLs and every local file, the font files included (pdfmake has the fonts in memory)', async () => {
 		configurePdfmake();
-		const font = serifFont().family;
-		const base = { defaultStyle: { font }, content: [{ image: 'x' }] };
+		const font = serifFont();
+		const base = { defaultStyle: { font: font.family }, content: [{ image: 'x' }] };
 		await expect(pdfmake.createPdf({ ...base, images: { x: 'https://example.invalid/logo.png' } }).getBuffer()).rejects.toThrow(/denied/i);
 		await expect(pdfmake.createPdf({ ...base, images: { x: '/etc/hostname' } }).getBuffer()).rejects.toThrow(/denied/i);
+		await expect(pdfmake.createPdf({ ...base, images: { x: font.files.normal } }).getBuffer()).rejects.toThrow(/denied/i);
+	});
+
+	it('reads no file for a document once the fonts are loaded', async () => {
+		await renderPdf(certificate(CLEAN, false));
+		const reads = vi.spyOn(fs, 'readFileSync');
+		const opens = vi.spyOn(fs, 'openSync');
+		try {
+			const pdf = await renderPdf(certificate(MARKED, true));
+			await renderPdf(decision(CLEAN, 2));
+			expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+			expect(reads).not.toHaveBeenCalled();
+			expect(opens).not.toHaveBeenCalled();
+		} finally {
+			reads.mockRestore();
+			opens.mockRestore();
+		}
 	});
 });

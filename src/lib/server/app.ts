@@ -7,6 +7,7 @@ import { connect, type Connection, type DB } from './db/index.ts';
 import { prepareDatabase } from './setup/index.ts';
 import { seedDemo, DEMO_ACCOUNTS, DEMO_PASSWORD } from './seed/demo.ts';
 import { generateSigningKey, loadSigningKey } from './certificates/signing.ts';
+import { usePdfWorker } from './documents/pool.ts';
 
 let conn: Connection | undefined;
 let opening: Promise<Connection> | undefined;
@@ -15,6 +16,7 @@ export async function openApp(): Promise<Connection> {
 	if (conn) return conn;
 	opening ??= (async () => {
 		const cfg = config();
+		usePdfWorker(cfg.pdfWorker);
 		const c = await connect(cfg);
 		try {
 			await prepareDatabase(c.db);

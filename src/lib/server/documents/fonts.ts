@@ -7,6 +7,9 @@
  * Debian files are missing we fall back to DejaVu Serif from the npm package `dejavu-fonts-ttf`.
  * Every candidate is checked for the Vietnamese letters before it is chosen.
  *
+ * The chosen files are read once per thread (the main thread, each PDF worker) and kept in
+ * memory: pdfmake gets them as data, not as paths, and may read no local file at all.
+ *
  * No `$app/*` or `@sveltejs/kit` imports: this also runs under plain Node and in a worker thread.
  */
 import fs from 'node:fs';
@@ -43,12 +46,15 @@ function dejavuSerif(): SerifFont | null {
 	return { family: 'DejaVuSerif', files: { normal: f(''), bold: f('-Bold'), italics: f('-Italic'), bolditalics: f('-BoldItalic') } };
 }
 
+type Style = keyof FontFiles;
+const STYLES: Style[] = ['normal', 'bold', 'italics', 'bolditalics'];
+
 type FontkitFont = {
 	hasGlyphForCodePoint(codePoint: number): boolean;
 	unitsPerEm: number;
 	layout(text: string): { advanceWidth: number };
 };
-type Fontkit = { openSync(filename: string): FontkitFont };
+type Fontkit = { create(buffer: Uint8Array): FontkitFont };
 
 /** fontkit as pdfkit itself resolves it (it is pdfkit's dependency, not ours); null if absent. */
 function loadFontkit(): Fontkit | null {
@@ -61,24 +67,6 @@ function loadFontkit(): Fontkit | null {
 	}
 }
 
-/** The letters of `VIETNAMESE` that one font file lacks ('' when it has them all). */
-function missingLetters(fontkit: Fontkit, file: string): string {
-	const font = fontkit.openSync(file);
-	return [...VIETNAMESE].filter((ch) => !font.hasGlyphForCodePoint(ch.codePointAt(0) ?? 0)).join('');
-}
-
-function usable(candidate: SerifFont, fontkit: Fontkit | null): boolean {
-	const files = Object.values(candidate.files);
-	if (!files.every((file) => fs.existsSync(file))) return false;
-	if (fontkit === null) return true; // cannot inspect: trust the path (liberation2, never 1.x)
-	try {
-		return files.every((file) => missingLetters(fontkit, file) === '');
-	} catch {
-		return false;
-	}
-}
-
-let chosen: SerifFont | null = null;
 let fontkitModule: Fontkit | null | undefined;
 
 function fontkitOnce(): Fontkit | null {
@@ -86,60 +74,152 @@ function fontkitOnce(): Fontkit | null {
 	return fontkitModule;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Decoded font tables, shared by every fontkit font made from the same bytes
+// ---------------------------------------------------------------------------------------------
+
 /**
- * The serif font for the documents: Liberation Serif 2 when installed, else DejaVu Serif.
- * Throws when neither is available with the full Vietnamese repertoire.
+ * pdfkit makes a new fontkit font from the font bytes for every document, and fontkit decodes a
+ * font's tables (cmap, hmtx, loca, GSUB, GPOS, …) lazily, once per font object: about a quarter
+ * of the time of laying out a certificate went into decoding the same tables again. The tables
+ * of a font file are the same whatever the document, so the font objects made from the bytes
+ * held here share one table cache, as fontkit itself does between a font and its variations
+ * (`getVariation` hands `_tables` on). Glyph objects stay per font object, hence per document
+ * (pdfkit takes the text a glyph stands for from the first glyph object it meets), so the
+ * output is byte for byte what it was.
+ *
+ * This reaches into fontkit 2's internals (`_getTable`, `_tables`, `stream.buffer`): the font
+ * class's `_getTable` is wrapped, once per thread, to adopt the shared cache of the bytes the
+ * font was made from. With a fontkit that does not have them, or another copy of fontkit than
+ * pdfkit's, nothing is shared and documents are laid out exactly as before, only slower.
  */
-export function serifFont(): SerifFont {
+const SHARED_TABLES = Symbol.for('xa-phu-hop-tre-em.shared-font-tables');
+
+type Tables = Record<string, unknown>;
+type FontkitInternals = {
+	stream?: { buffer?: unknown };
+	_tables?: Tables;
+	_getTable?: (this: FontkitInternals, table: unknown) => unknown;
+	/** On the font class: the shared table cache of each font's bytes. */
+	[SHARED_TABLES]?: WeakMap<object, Tables>;
+};
+
+function shareTables(font: FontkitFont, bytes: Buffer): void {
+	const sample = font as unknown as FontkitInternals;
+	const proto = Object.getPrototypeOf(sample) as FontkitInternals | null;
+	const getTable = proto?._getTable;
+	if (!proto || typeof getTable !== 'function' || sample.stream?.buffer !== bytes || typeof sample._tables !== 'object') return;
+	let registry = proto[SHARED_TABLES];
+	if (!registry) {
+		// kept on the class itself, so that a second copy of this module shares the same wrapper
+		const tablesOf = new WeakMap<object, Tables>();
+		proto._getTable = function (table: unknown) {
+			const buffer = this.stream?.buffer;
+			const tables = typeof buffer === 'object' && buffer !== null ? tablesOf.get(buffer) : undefined;
+			if (tables) this._tables = tables;
+			return getTable.call(this, table);
+		};
+		proto[SHARED_TABLES] = registry = tablesOf;
+	}
+	if (!registry.has(bytes)) registry.set(bytes, sample._tables);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The font files, read once per thread
+// ---------------------------------------------------------------------------------------------
+
+type Loaded = { font: SerifFont; bytes: Record<Style, Buffer>; parsed: Record<Style, FontkitFont> | null };
+
+/** The letters of `VIETNAMESE` that a font lacks ('' when it has them all). */
+function missingLetters(font: FontkitFont): string {
+	return [...VIETNAMESE].filter((ch) => !font.hasGlyphForCodePoint(ch.codePointAt(0) ?? 0)).join('');
+}
+
+/**
+ * The candidate's four files read into memory and, when fontkit is there, checked for the
+ * Vietnamese letters; null when a file is missing, unreadable or lacks a letter.
+ */
+function load(candidate: SerifFont, fontkit: Fontkit | null): Loaded | null {
+	const bytes = {} as Record<Style, Buffer>;
+	const parsed = {} as Record<Style, FontkitFont>;
+	try {
+		for (const style of STYLES) {
+			bytes[style] = fs.readFileSync(candidate.files[style]);
+			if (fontkit === null) continue; // cannot inspect: trust the path (liberation2, never 1.x)
+			parsed[style] = fontkit.create(bytes[style]);
+			if (missingLetters(parsed[style]) !== '') return null;
+		}
+	} catch {
+		return null;
+	}
+	if (fontkit !== null) for (const style of STYLES) shareTables(parsed[style], bytes[style]);
+	return { font: candidate, bytes, parsed: fontkit === null ? null : parsed };
+}
+
+let chosen: Loaded | null = null;
+
+function loaded(): Loaded {
 	if (chosen) return chosen;
 	const fontkit = fontkitOnce();
 	for (const candidate of [liberation2(), dejavuSerif()]) {
-		if (candidate && usable(candidate, fontkit)) {
-			chosen = candidate;
+		const l = candidate && load(candidate, fontkit);
+		if (l) {
+			chosen = l;
 			return chosen;
 		}
 	}
 	throw new Error('Không tìm thấy phông chữ có chữ tiếng Việt: cài gói fonts-liberation2 (Debian) hoặc gói npm dejavu-fonts-ttf.');
 }
 
-/** The absolute paths of the four font files: the only local files pdfmake may read. */
+/**
+ * The serif font for the documents: Liberation Serif 2 when installed, else DejaVu Serif.
+ * Throws when neither is available with the full Vietnamese repertoire. The chosen files are
+ * read once (per thread) and kept in memory.
+ */
+export function serifFont(): SerifFont {
+	return loaded().font;
+}
+
+/** The absolute paths of the four font files (read once into memory; pdfmake itself reads no file). */
 export function fontFilePaths(): string[] {
 	return Object.values(serifFont().files);
 }
 
+type VirtualFs = { writeFileSync(name: string, content: Buffer): void };
+
 let configured = false;
 
 /**
- * Sets the fonts on the pdfmake singleton once, forbids every URL and restricts local file
- * access to the font files. Returns the font family name to use in `defaultStyle.font`.
+ * Sets the fonts on the pdfmake singleton once, as in-memory data (pdfmake's virtual file
+ * system, under names that are not paths), and forbids every URL and every local file: pdfmake
+ * reads nothing from the disk, not even the fonts. Returns the font family name to use in
+ * `defaultStyle.font`.
  */
 export function configurePdfmake(): string {
-	const font = serifFont();
+	const { font, bytes } = loaded();
 	if (!configured) {
-		const allowed = new Set(Object.values(font.files));
-		pdfmake.setFonts({ [font.family]: { ...font.files } });
+		const vfs = (pdfmake as unknown as { virtualfs?: VirtualFs }).virtualfs;
+		if (typeof vfs?.writeFileSync !== 'function') throw new Error('pdfmake has no virtual file system to hold the fonts');
+		const names = {} as FontFiles;
+		for (const style of STYLES) {
+			names[style] = `${font.family}-${style}.ttf`;
+			vfs.writeFileSync(names[style], bytes[style]);
+		}
+		pdfmake.setFonts({ [font.family]: names });
 		pdfmake.setUrlAccessPolicy(() => false);
-		pdfmake.setLocalAccessPolicy((p: string) => allowed.has(p));
+		pdfmake.setLocalAccessPolicy(() => false);
 		configured = true;
 	}
 	return font.family;
 }
-
-const opened = new Map<string, FontkitFont>();
 
 /**
  * Width in points of one line of `text` set in the serif font at `size` (for rules whose length
  * NĐ 30 ties to the text above them). Without fontkit, an estimate of half an em per character.
  */
 export function textWidth(text: string, size: number, style: { bold?: boolean; italics?: boolean } = {}): number {
-	const fontkit = fontkitOnce();
-	if (fontkit === null) return text.length * size * 0.5;
-	const { files } = serifFont();
-	const file = style.bold ? (style.italics ? files.bolditalics : files.bold) : style.italics ? files.italics : files.normal;
-	let font = opened.get(file);
-	if (!font) {
-		font = fontkit.openSync(file);
-		opened.set(file, font);
-	}
+	const { parsed } = loaded();
+	if (parsed === null) return text.length * size * 0.5;
+	const font = parsed[style.bold ? (style.italics ? 'bolditalics' : 'bold') : style.italics ? 'italics' : 'normal'];
 	return (font.layout(text.normalize('NFC')).advanceWidth / font.unitsPerEm) * size;
 }

@@ -1,6 +1,8 @@
 /**
  * A small pool of worker threads that render PDFs, so that layout never blocks the server's
- * event loop; at most `size` documents are laid out at once, the rest wait in a queue.
+ * event loop; at most `size` documents are laid out at once, the rest wait in a queue. Each
+ * worker loads the fonts once and keeps them for all its documents; the finished PDF comes back
+ * by transfer (no copy).
  *
  * The worker runs the TypeScript sources directly (Node's type stripping): it is found at
  * PDF_WORKER, or `src/lib/server/documents/worker.ts` under the working directory (the project
@@ -14,11 +16,26 @@ import type { DocumentData } from './types.ts';
 
 type Task = { id: number; data: DocumentData; resolve: (b: Buffer) => void; reject: (e: Error) => void };
 
+let configuredWorker: string | null = null;
+
+/** The worker module from the configuration (config.ts's `pdfWorker`, from PDF_WORKER); the app sets it at start. */
+export function usePdfWorker(file: string | null): void {
+	configuredWorker = file;
+}
+
 export function workerPath(): string | null {
-	const candidates = [process.env.PDF_WORKER, path.resolve(process.cwd(), 'src/lib/server/documents/worker.ts')].filter(
-		(p): p is string => !!p
-	);
+	const candidates = [configuredWorker, path.resolve(process.cwd(), 'src/lib/server/documents/worker.ts')].filter((p): p is string => !!p);
 	return candidates.find((p) => fs.existsSync(p)) ?? null;
+}
+
+/**
+ * How many workers by default: one per CPU, at most 2. On Linux the workers lower their own
+ * priority (worker.ts), so they may take every core: the main thread and the database still run
+ * first when they need a CPU. Elsewhere one core is left to the main thread, as before.
+ */
+export function defaultPoolSize(): number {
+	const cpus = os.availableParallelism();
+	return Math.max(1, Math.min(2, process.platform === 'linux' ? cpus : cpus - 1));
 }
 
 export class PdfPool {
@@ -28,7 +45,7 @@ export class PdfPool {
 	private nextId = 1;
 	private file: string;
 
-	constructor(file: string, size = Math.max(1, Math.min(2, os.availableParallelism() - 1))) {
+	constructor(file: string, size = defaultPoolSize()) {
 		this.file = file;
 		this.size = size;
 	}
