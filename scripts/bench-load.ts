@@ -316,6 +316,20 @@ async function autosave(phase: Phase, o: Officer, rng: Rng, indicator: Indicator
 	}
 }
 
+/** One evidence upload of a ~50 KB PDF by officer `o` for `indicator`, measured in `phase`. */
+function upload(phase: Phase, o: Officer, indicator: string) {
+	const up = uploadBody(indicator);
+	return hit(
+		phase,
+		R.upload,
+		'POST',
+		`/assessments/${o.assessmentId}/evidence/upload`,
+		{ cookie: o.cookie, origin: baseUrl, accept: 'application/json', 'content-type': up.type, 'x-forwarded-for': o.address },
+		up.body,
+		[201]
+	);
+}
+
 const officerHeaders = (o: Officer) => ({ cookie: o.cookie, accept: 'text/html', 'x-forwarded-for': o.address });
 const reviewerHeaders = (v: Reviewer) => ({ cookie: v.cookie, accept: 'text/html', 'x-forwarded-for': v.address });
 
@@ -586,16 +600,7 @@ try {
 		await hit(warm, R.entry, 'GET', `/assessments/${o.assessmentId}/criteria/${CRITERIA[i].code}`, officerHeaders(o), undefined, [200]);
 		await hit(warm, R.dossier, 'GET', `/assessments/${o.assessmentId}`, officerHeaders(o), undefined, [200]);
 		await autosave(warm, o, wrng, CRITERIA[i].indicators[0]);
-		const up = uploadBody(CRITERIA[i].indicators[0].code);
-		await hit(
-			warm,
-			R.upload,
-			'POST',
-			`/assessments/${o.assessmentId}/evidence/upload`,
-			{ cookie: o.cookie, origin: baseUrl, accept: 'application/json', 'content-type': up.type, 'x-forwarded-for': o.address },
-			up.body,
-			[201]
-		);
+		await upload(warm, o, CRITERIA[i].indicators[0].code);
 		await hit(warm, R.board, 'GET', '/review', reviewerHeaders(v), undefined, [200]);
 		await hit(warm, R.review, 'GET', `/review/${v.assessmentIds[0]}`, reviewerHeaders(v), undefined, [200]);
 		await hit(
@@ -698,16 +703,7 @@ try {
 			(c, rng) => {
 				const o = officers[c % officers.length];
 				const crit = CRITERIA[Math.floor(rng() * CRITERIA.length)];
-				const up = uploadBody(crit.indicators[0].code);
-				return hit(
-					probe,
-					R.upload,
-					'POST',
-					`/assessments/${o.assessmentId}/evidence/upload`,
-					{ cookie: o.cookie, origin: baseUrl, accept: 'application/json', 'content-type': up.type, 'x-forwarded-for': o.address },
-					up.body,
-					[201]
-				);
+				return upload(probe, o, crit.indicators[0].code);
 			},
 			PROBE_CONNS
 		],
@@ -798,16 +794,7 @@ try {
 							await think(rng);
 						}
 						if (running() && rng() < 0.2) {
-							const up = uploadBody(crit.indicators[Math.floor(rng() * crit.indicators.length)].code);
-							await hit(
-								mixed,
-								R.upload,
-								'POST',
-								`/assessments/${o.assessmentId}/evidence/upload`,
-								{ cookie: o.cookie, origin: baseUrl, accept: 'application/json', 'content-type': up.type, 'x-forwarded-for': o.address },
-								up.body,
-								[201]
-							);
+							await upload(mixed, o, crit.indicators[Math.floor(rng() * crit.indicators.length)].code);
 							await think(rng);
 						}
 						if (running() && rng() < 0.25) {

@@ -12,7 +12,7 @@ import { by, recordAudit } from '../audit/index.ts';
 import { AppError, conflict, invalid, notFound, parseInput } from '../errors.ts';
 import { dummyHash, hashPassword, PASSWORD_MIN_LENGTH, verifyPassword } from '../auth/password.ts';
 import { clearAccountFailures, isLimited, recordFailure } from '../auth/rate-limit.ts';
-import { createSession, invalidateAccountSessions } from '../auth/session.ts';
+import { ACTOR_COLUMNS, createSession, invalidateAccountSessions, toActor } from '../auth/session.ts';
 import { eraForReviewLevel } from '../../domain/units.ts';
 
 export const emailSchema = z
@@ -196,39 +196,10 @@ export async function loadActor(db: DB, accountId: number): Promise<Actor | null
 	const row = await db
 		.selectFrom('account as a')
 		.leftJoin('admin_unit as u', 'u.id', 'a.unit_id')
-		.select([
-			'a.id',
-			'a.email',
-			'a.full_name',
-			'a.role',
-			'a.active',
-			'u.id as unit_id',
-			'u.code as unit_code',
-			'u.name as unit_name',
-			'u.level as unit_level',
-			'u.province_id',
-			'u.district_id'
-		])
+		.select(['a.id', ...ACTOR_COLUMNS])
 		.where('a.id', '=', accountId)
 		.executeTakeFirst();
-	if (!row || !row.active) return null;
-	return {
-		id: row.id,
-		email: row.email,
-		name: row.full_name,
-		role: row.role,
-		unit:
-			row.unit_id !== null
-				? {
-						id: row.unit_id,
-						code: row.unit_code!,
-						name: row.unit_name!,
-						level: row.unit_level!,
-						provinceId: row.province_id,
-						districtId: row.district_id
-					}
-				: null
-	};
+	return row && row.active ? toActor(row.id, row) : null;
 }
 
 /** The account with this email, as an actor (the command line). */

@@ -53,6 +53,53 @@ export function cookieExpiry(s: { createdAt: Date; lastSeenAt: Date }, policy: S
 	return new Date(Math.min(s.lastSeenAt.getTime() + policy.idleMs, s.createdAt.getTime() + policy.maxMs));
 }
 
+/** The columns an actor is made of (`account as a` joined with `admin_unit as u` on its unit). */
+export const ACTOR_COLUMNS = [
+	'a.email',
+	'a.full_name',
+	'a.role',
+	'a.active',
+	'u.id as unit_id',
+	'u.code as unit_code',
+	'u.name as unit_name',
+	'u.level as unit_level',
+	'u.province_id',
+	'u.district_id'
+] as const;
+
+type ActorRow = {
+	email: string;
+	full_name: string;
+	role: Actor['role'];
+	unit_id: number | null;
+	unit_code: string | null;
+	unit_name: string | null;
+	unit_level: NonNullable<Actor['unit']>['level'] | null;
+	province_id: number | null;
+	district_id: number | null;
+};
+
+/** The actor of account `id` from the ACTOR_COLUMNS of its row. */
+export function toActor(id: number, row: ActorRow): Actor {
+	return {
+		id,
+		email: row.email,
+		name: row.full_name,
+		role: row.role,
+		unit:
+			row.unit_id !== null
+				? {
+						id: row.unit_id,
+						code: row.unit_code!,
+						name: row.unit_name!,
+						level: row.unit_level!,
+						provinceId: row.province_id,
+						districtId: row.district_id
+					}
+				: null
+	};
+}
+
 export type SessionInfo = { id: string; accountId: number; createdAt: Date; lastSeenAt: Date; renewed?: boolean };
 
 export async function createSession(db: DB, accountId: number, now = new Date()): Promise<{ token: string; session: SessionInfo }> {
@@ -89,16 +136,7 @@ export async function validateSession(
 			's.secret_hash',
 			's.created_at',
 			's.last_seen_at',
-			'a.email',
-			'a.full_name',
-			'a.role',
-			'a.active',
-			'u.id as unit_id',
-			'u.code as unit_code',
-			'u.name as unit_name',
-			'u.level as unit_level',
-			'u.province_id',
-			'u.district_id',
+			...ACTOR_COLUMNS,
 			sql<number>`(select count(*)::int from notification n where n.account_id = s.account_id and n.read_at is null)`.as('unread')
 		])
 		.where('s.id', '=', parsed.id)
@@ -116,24 +154,7 @@ export async function validateSession(
 		info.lastSeenAt = now;
 		info.renewed = true;
 	}
-	const actor: Actor = {
-		id: row.account_id,
-		email: row.email,
-		name: row.full_name,
-		role: row.role,
-		unit:
-			row.unit_id !== null
-				? {
-						id: row.unit_id,
-						code: row.unit_code!,
-						name: row.unit_name!,
-						level: row.unit_level!,
-						provinceId: row.province_id,
-						districtId: row.district_id
-					}
-				: null
-	};
-	return { ...info, actor, unread: Number(row.unread) };
+	return { ...info, actor: toActor(row.account_id, row), unread: Number(row.unread) };
 }
 
 export async function invalidateSession(db: DB, sessionId: string): Promise<void> {
