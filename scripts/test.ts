@@ -30,6 +30,7 @@ step('Kiểm tra kiểu (svelte-check)', [
 	'--output',
 	'human'
 ]);
+step('Định dạng (Prettier)', [bin('prettier/bin/prettier.cjs'), '--check', '.', '--log-level', 'warn']);
 console.log('\n▶ Biên dịch máy chủ');
 ensureBuilt(true);
 step('Vitest: unit, integration, browser', [bin('vitest/vitest.mjs'), 'run', ...process.argv.slice(2)]);
