@@ -1,5 +1,5 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit/hooks';
-import { applySecurityHeaders, crossSiteRefusal } from '#lib/server/http/security.ts';
+import { addressRefusal, applySecurityHeaders, crossSiteRefusal } from '#lib/server/http/security.ts';
 import { log, requestId } from '#lib/server/http/log.ts';
 import { closePool } from '#lib/server/documents/pool.ts';
 import { appConfig, closeApp, db, openApp } from '#lib/server/app.ts';
@@ -8,9 +8,7 @@ import { sessionCookieOptions } from '#lib/server/auth/cookie.ts';
 import { sweepTemp } from '#lib/server/storage/index.ts';
 import { pruneAttempts } from '#lib/server/auth/rate-limit.ts';
 import { writeAnchor } from '#lib/server/audit/index.ts';
-
-/** Bodies above this size are refused except on the streamed evidence upload. */
-const MAX_FORM_BYTES = 1_000_000;
+import { MAX_BODY_BYTES, TOO_LARGE_MESSAGE } from '#lib/edge/index.ts';
 
 export const init: ServerInit = async () => {
 	await openApp();
@@ -44,6 +42,9 @@ export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.requestId = id;
 	const response = await handleRequest({ event, resolve });
 	response.headers.set('X-Request-Id', id);
+	// a refused body was not read to its end: close the connection after answering, instead of
+	// reading the rest (keep-alive would have to)
+	if (response.status === 413) response.headers.set('Connection', 'close');
 	applySecurityHeaders(response, { https: event.url.protocol === 'https:', signedIn: event.locals.actor !== null });
 	log('info', 'request', {
 		id,
@@ -70,19 +71,23 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 	event.locals.actor = null;
 	event.locals.sessionId = null;
 	event.locals.unread = 0;
+	const plain = (status: number, message: string) => {
+		const wantsJson = /json/.test(`${event.request.headers.get('content-type') ?? ''} ${event.request.headers.get('accept') ?? ''}`);
+		return wantsJson
+			? Response.json({ message }, { status })
+			: new Response(message, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+	};
 	const refusal = crossSiteRefusal(event.request.method, event.url, event.request.headers);
 	if (refusal) {
 		log('warn', 'cross-site request refused', { id: event.locals.requestId, path: event.url.pathname, why: refusal });
-		const message = 'Yêu cầu từ trang web khác bị từ chối.';
-		const wantsJson = /json/.test(`${event.request.headers.get('content-type') ?? ''} ${event.request.headers.get('accept') ?? ''}`);
-		return wantsJson
-			? Response.json({ message }, { status: 403 })
-			: new Response(message, { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+		return plain(403, 'Yêu cầu từ trang web khác bị từ chối.');
 	}
+	const bad = addressRefusal(event.request.method, event.url);
+	if (bad) return plain(bad.status, bad.message);
+	// a declared length over the limit is refused before reading; a chunked body is read by the
+	// routes only through #lib/edge's readers, which stop at their limit whatever the framing
 	const length = Number(event.request.headers.get('content-length') ?? 0);
-	if (length > MAX_FORM_BYTES && !event.url.pathname.endsWith('/evidence/upload')) {
-		return new Response('Dữ liệu gửi lên quá lớn.', { status: 413, headers: { 'content-type': 'text/plain; charset=utf-8' } });
-	}
+	if (length > MAX_BODY_BYTES && !event.url.pathname.endsWith('/evidence/upload')) return plain(413, TOO_LARGE_MESSAGE);
 	const token = event.cookies.get(SESSION_COOKIE);
 	if (token) {
 		const cfg = appConfig();

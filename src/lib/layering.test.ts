@@ -133,6 +133,17 @@ describe('layering', () => {
 		expect(bad).toEqual([]);
 	});
 
+	it('route files read request bodies only through the edge readers (their size limit, the NUL check)', () => {
+		const routeFiles = filesUnder(routesDir, /^\+(page|layout)\.server\.ts$|^\+server\.ts$/);
+		const RAW = /request\.(formData|json|text|arrayBuffer|blob|bytes)\(|request\.body\b/;
+		// the evidence upload streams its body through its own limits (evidence/upload.ts)
+		const bad = routeFiles
+			.filter((f) => RAW.test(fs.readFileSync(f, 'utf8')))
+			.map(rel)
+			.filter((f) => !f.endsWith('evidence/upload/+server.ts'));
+		expect(bad).toEqual([]);
+	});
+
 	it("the browser's components import no server module", () => {
 		const bad = edges
 			.filter((e) => inside(e.from, componentsDir) || (inside(e.from, routesDir) && e.from.endsWith('.svelte')))

@@ -191,6 +191,25 @@ describe('the upload and download endpoints of the built server', () => {
 		expect(tempFiles()).toEqual([]);
 	});
 
+	it('takes UPLOAD_MAX_MB inclusively: a file of exactly 1 MiB is accepted, one byte more is refused', async () => {
+		// on commune B's dossier: commune A's list is counted by the page tests below
+		const cookie = await cookieFor('canbo.xa2@demo.vn');
+		const limit = 1024 * 1024;
+		const exact = pdf('dung gioi han', limit);
+		expect(exact.length).toBe(limit);
+		const ok = await post(f.assessmentB, cookie, form([['indicator', 'TC07.1']], { name: 'dung-1mb.pdf', bytes: exact }));
+		expect(ok.status, ok.text).toBe(201);
+		expect(ok.json.size).toBe(limit);
+		accepted.push(sha(exact));
+		const before = storedFiles().length;
+		const over = pdf('qua gioi han', limit + 1);
+		const r = await post(f.assessmentB, cookie, form([['indicator', 'TC07.1']], { name: 'qua-1mb.pdf', bytes: over }));
+		expect(r.status).toBe(413);
+		expect(r.json.message).toMatch(/^Tệp quá lớn/);
+		expect(storedFiles()).toHaveLength(before);
+		expect(tempFiles()).toEqual([]);
+	});
+
 	it('offers downloads as attachments with the Vietnamese name, the stored type, nosniff and no-store', async () => {
 		const cookie = await cookieFor('canbo.xa@demo.vn');
 		const res = await fetch(`${server.url}/assessments/${f.assessmentA}/evidence/${pdfId}`, { headers: { cookie } });

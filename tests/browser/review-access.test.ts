@@ -9,7 +9,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useBrowserServer } from '../helpers/browser.ts';
-import { OFFICER_B, OUTSIDE_APPROVER, OUTSIDE_REVIEWER, prepareReviewScenario, type ReviewScenario } from '../helpers/review-scenario.ts';
+import {
+	OFFICER_B,
+	OUTSIDE_APPROVER,
+	OUTSIDE_PROVINCE_OFFICER,
+	OUTSIDE_REVIEWER,
+	prepareReviewScenario,
+	type ReviewScenario
+} from '../helpers/review-scenario.ts';
 import { can, type Action, type Role } from '#lib/domain/access.ts';
 import { sessionCookie } from '../helpers/server.ts';
 
@@ -32,7 +39,8 @@ const ACCOUNTS: { email: string; role: Role; area: Obj[] }[] = [
 	{ email: 'tinh@demo.vn', role: 'province_officer', area: ['A', 'B'] },
 	{ email: 'quantri@demo.vn', role: 'admin', area: ['A', 'B'] },
 	{ email: OUTSIDE_REVIEWER, role: 'reviewer', area: [] },
-	{ email: OUTSIDE_APPROVER, role: 'approver', area: [] }
+	{ email: OUTSIDE_APPROVER, role: 'approver', area: [] },
+	{ email: OUTSIDE_PROVINCE_OFFICER, role: 'province_officer', area: [] }
 ];
 
 type Route = { name: string; action: Action; object: Obj; path: () => string; form?: () => Record<string, string> };
@@ -96,6 +104,40 @@ const ROUTES: Route[] = [
 		object: 'B',
 		path: () => `/decisions/${s.decisionId}?/revoke`,
 		form: () => ({ itemId: String(s.decisionItemId), reason: '' })
+	},
+	{
+		name: 'GET /decisions/[id]/decision.pdf',
+		action: 'decision.read',
+		object: 'B',
+		path: () => `/decisions/${s.decisionId}/decision.pdf`
+	},
+	{
+		name: 'GET /decisions/[id]/certificates/[itemId]?preview=1',
+		action: 'certificate.print',
+		object: 'B',
+		path: () => `/decisions/${s.decisionId}/certificates/${s.decisionItemId}?preview=1`
+	},
+	{
+		name: 'POST /decisions/[id]?/certificates',
+		action: 'certificate.issue',
+		object: 'B',
+		path: () => `/decisions/${s.decisionId}?/certificates`,
+		form: () => ({})
+	},
+	{ name: 'GET /rounds/[id]', action: 'round.read', object: null, path: () => `/rounds/${s.roundId}` },
+	{
+		name: 'POST /rounds/[id]?/extend',
+		action: 'round.manage',
+		object: 'A',
+		path: () => `/rounds/${s.roundId}?/extend`,
+		form: () => ({ closesOn: '2199-12-31' })
+	},
+	{
+		name: 'POST /rounds/[id]?/reopen',
+		action: 'round.manage',
+		object: 'A',
+		path: () => `/rounds/${s.roundId}?/reopen`,
+		form: () => ({ assessmentId: String(s.assessmentA), until: '2199-12-31' })
 	},
 	{ name: 'GET /notifications', action: 'notification.read', object: null, path: () => '/notifications' }
 ];

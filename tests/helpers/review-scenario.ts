@@ -1,7 +1,7 @@
 /**
  * A data directory for the review browser tests, prepared through the server modules before the
  * server starts: the demo province and accounts, a second commune's officer, a reviewer and an
- * approver of another province (Đà Nẵng, 48), a round under the default criteria set (confirmed
+ * approver and a province officer of another province (Đà Nẵng, 48), a round under the default criteria set (confirmed
  * by the administrator) for Phường Phú Xuân (A) and Phường Kim Long (B), both with complete
  * dossiers (one real PDF as evidence). A is submitted; B is appraised and, unless `b` says
  * 'appraised', recognised by decision 7/QĐ-UBND.
@@ -23,8 +23,15 @@ import { loadStorageSettings } from '#lib/server/config.ts';
 export const OUTSIDE_REVIEWER = 'thamdinh.dn@demo.vn';
 export const OUTSIDE_APPROVER = 'lanhdao.dn@demo.vn';
 export const OFFICER_B = 'canbo.xa2@demo.vn';
+export const OUTSIDE_PROVINCE_OFFICER = 'tinh.dn@demo.vn';
 
-export type ReviewScenario = { assessmentA: number; assessmentB: number; decisionId: number | null; decisionItemId: number | null };
+export type ReviewScenario = {
+	roundId: number;
+	assessmentA: number;
+	assessmentB: number;
+	decisionId: number | null;
+	decisionItemId: number | null;
+};
 
 export async function prepareReviewScenario(dataDir: string, opts: { b?: 'appraised' | 'decided' } = {}): Promise<ReviewScenario> {
 	return withDataDir(dataDir, async (t) => {
@@ -47,6 +54,12 @@ export async function prepareReviewScenario(dataDir: string, opts: { b?: 'apprai
 			t.db,
 			t.config,
 			{ email: OUTSIDE_APPROVER, fullName: 'Bùi Thị Mai', role: 'approver', unitCode: '48', password: DEMO_PASSWORD },
+			system
+		);
+		await createAccount(
+			t.db,
+			t.config,
+			{ email: OUTSIDE_PROVINCE_OFFICER, fullName: 'Lê Văn Hải', role: 'province_officer', unitCode: '48', password: DEMO_PASSWORD },
 			system
 		);
 		const set = await t.db
@@ -113,6 +126,6 @@ export async function prepareReviewScenario(dataDir: string, opts: { b?: 'apprai
 		const item = decisionId
 			? await t.db.selectFrom('decision_item').select('id').where('decision_id', '=', decisionId).executeTakeFirstOrThrow()
 			: null;
-		return { assessmentA: byCode[COMMUNE_A], assessmentB: byCode[COMMUNE_B], decisionId, decisionItemId: item?.id ?? null };
+		return { roundId, assessmentA: byCode[COMMUNE_A], assessmentB: byCode[COMMUNE_B], decisionId, decisionItemId: item?.id ?? null };
 	});
 }

@@ -9,6 +9,7 @@ import {
 	login,
 	loadActor,
 	setPassword,
+	changeOwnPassword,
 	setRole,
 	setActive,
 	LOGIN_FAILED_MESSAGE,
@@ -214,6 +215,66 @@ describe(`foundation on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, ()
 			const events = await t.db.selectFrom('audit_log').select('action').where('actor_label', '=', 'a@xa.vn').execute();
 			expect(events.filter((e) => e.action === 'auth.login_failed')).toHaveLength(t.config.loginMaxAttempts);
 			expect(events.some((e) => e.action === 'auth.login_limited')).toBe(true);
+		});
+
+		it('checks no more passwords than the limit allows when attempts arrive in parallel', async () => {
+			const max = t.config.loginMaxAttempts;
+			for (const email of ['race1@xa.vn', 'race2@xa.vn'])
+				await createAccount(
+					t.db,
+					t.config,
+					{ email, fullName: 'Cán bộ', role: 'commune_officer', unitCode: '19753', password: PASSWORD },
+					SYSTEM
+				);
+			// 20 wrong passwords at once: exactly `max` are checked, the others refused unchecked
+			const wrong = await Promise.all(
+				Array.from({ length: 20 }, (_, i) => login(t.db, t.config, 'race1@xa.vn', `sai-${i}-mat-khau`, `198.18.0.${i}`))
+			);
+			expect(wrong.filter((r) => !r.ok && r.reason === 'invalid')).toHaveLength(max);
+			expect(wrong.filter((r) => !r.ok && r.reason === 'limited')).toHaveLength(20 - max);
+			const failed = await t.db
+				.selectFrom('audit_log')
+				.select('id')
+				.where('actor_label', '=', 'race1@xa.vn')
+				.where('action', '=', 'auth.login_failed')
+				.execute();
+			expect(failed).toHaveLength(max);
+			// 19 wrong and the right one at once: still no more than `max` checks in all
+			const mixed = await Promise.all([
+				...Array.from({ length: 19 }, (_, i) => login(t.db, t.config, 'race2@xa.vn', `sai-${i}-mat-khau`, `198.18.1.${i}`)),
+				login(t.db, t.config, 'race2@xa.vn', PASSWORD, '198.18.1.200')
+			]);
+			const checked = mixed.filter((r) => r.ok || r.reason === 'invalid');
+			expect(checked.length).toBeLessThanOrEqual(max);
+			expect(mixed.filter((r) => !r.ok && r.reason === 'limited').length).toBeGreaterThanOrEqual(20 - max);
+			// and once limited, the right password is refused too
+			expect(await login(t.db, t.config, 'race2@xa.vn', PASSWORD, '198.18.1.201')).toMatchObject(
+				mixed.at(-1)!.ok ? { ok: true } : { ok: false, reason: 'limited' }
+			);
+		});
+
+		it('limits guesses of the current password when changing it, also in parallel', async () => {
+			const acct = await createAccount(
+				t.db,
+				t.config,
+				{ email: 'doimk@xa.vn', fullName: 'Cán bộ', role: 'commune_officer', unitCode: '19753', password: PASSWORD },
+				SYSTEM
+			);
+			const actor = (await loadActor(t.db, acct.id))!;
+			const max = t.config.loginMaxAttempts;
+			const results = await Promise.allSettled(
+				Array.from({ length: 8 }, (_, i) => changeOwnPassword(t.db, t.config, actor, `sai-${i}-mat-khau`, 'mat-khau-moi-9'))
+			);
+			const kinds = results.map((r) => (r.status === 'rejected' ? (r.reason as AppError).kind : 'ok'));
+			expect(kinds.filter((k) => k === 'invalid')).toHaveLength(max);
+			expect(kinds.filter((k) => k === 'rate_limited')).toHaveLength(8 - max);
+			// the right current password no longer gets through within the window
+			await expect(changeOwnPassword(t.db, t.config, actor, PASSWORD, 'mat-khau-moi-9')).rejects.toMatchObject({ kind: 'rate_limited' });
+			const row = await t.db.selectFrom('account').select('password_hash').where('id', '=', acct.id).executeTakeFirstOrThrow();
+			expect((await login(t.db, t.config, 'doimk@xa.vn', PASSWORD, '198.18.2.1')).ok).toBe(true);
+			expect(row.password_hash).toBe(
+				(await t.db.selectFrom('account').select('password_hash').where('id', '=', acct.id).executeTakeFirstOrThrow()).password_hash
+			);
 		});
 
 		it('rate-limits a client address across accounts', async () => {

@@ -6,6 +6,9 @@ import { transition } from '#lib/server/assessments/workflow.ts';
 import { listAssessments } from '#lib/server/assessments/index.ts';
 import { loadAssessment, loadDossier } from '#lib/server/dossier/index.ts';
 import { AppError } from '#lib/server/errors.ts';
+import { createAccount } from '#lib/server/accounts/index.ts';
+import { BUNDLED_UNIT_FILES, importUnits, readUnitFile } from '#lib/server/units/import.ts';
+import { DEMO_PASSWORD } from '#lib/server/seed/demo.ts';
 import { QD06_2019 } from '#lib/domain/criteria/index.ts';
 import { loadActor } from '#lib/server/accounts/index.ts';
 import type { Actor } from '#lib/domain/access.ts';
@@ -44,9 +47,49 @@ describe(`rounds and submission on ${usingPostgres ? 'PostgreSQL' : 'embedded PG
 			}
 		);
 		await expect(openRound(t.db, 'post2025', { ...base }, SYSTEM)).rejects.toThrow(/ít nhất một xã/);
-		// a province officer may only open rounds for their own province
-		await expect(openRound(t.db, 'post2025', { ...base, communeCodes: [COMMUNE_A] }, SYSTEM, 999_999)).rejects.toThrow(AppError);
 		expect((await t.db.selectFrom('round').select('id').execute()).length).toBe(before);
+	});
+
+	it('checks the area of a province officer in the rounds module itself: open, extend and reopen', async () => {
+		await importUnits(t.db, readUnitFile(BUNDLED_UNIT_FILES.post2025), ['48']);
+		await createAccount(
+			t.db,
+			t.config,
+			{ email: 'tinh.dn@demo.vn', fullName: 'Lê Văn Hải', role: 'province_officer', unitCode: '48', password: DEMO_PASSWORD },
+			SYSTEM
+		);
+		const id = (await t.db.selectFrom('account').select('id').where('email', '=', 'tinh.dn@demo.vn').executeTakeFirstOrThrow()).id;
+		const outside = (await loadActor(t.db, id))!;
+		const inside = (await loadActor(
+			t.db,
+			(await t.db.selectFrom('account').select('id').where('email', '=', 'tinh@demo.vn').executeTakeFirstOrThrow()).id
+		))!;
+		const set = await t.db.selectFrom('criteria_set').select('id').executeTakeFirstOrThrow();
+		const base = { name: 'Đợt ngoài địa bàn', year: 2026, criteriaSetId: set.id, opensOn: '2026-05-01', closesOn: '2026-06-01' };
+		const rounds = (await t.db.selectFrom('round').select('id').execute()).length;
+		const before = await t.db.selectFrom('round').select('closes_on').where('id', '=', f.roundId).executeTakeFirstOrThrow();
+		const audits = (await t.db.selectFrom('audit_log').select('id').execute()).length;
+		// Đà Nẵng's officer: Huế's communes are out of their area
+		await expect(openRound(t.db, 'post2025', { ...base, communeCodes: [COMMUNE_A] }, outside)).rejects.toMatchObject({ kind: 'invalid' });
+		await expect(openRound(t.db, 'post2025', { ...base, provinceCodes: ['46'] }, outside)).rejects.toMatchObject({ kind: 'invalid' });
+		await expect(extendRound(t.db, f.roundId, '2199-01-01', outside)).rejects.toMatchObject({ kind: 'not_found' });
+		await expect(reopenForCommune(t.db, f.roundId, f.assessmentA, '2199-01-01', outside)).rejects.toMatchObject({ kind: 'not_found' });
+		// a commune officer may not manage rounds at all
+		const officer = (await loadActor(t.db, f.officerA))!;
+		await expect(extendRound(t.db, f.roundId, '2199-01-01', officer)).rejects.toMatchObject({ kind: 'forbidden' });
+		// an assessment of another round is not this round's to reopen
+		await expect(reopenForCommune(t.db, f.roundId + 1000, f.assessmentA, '2199-01-01', inside)).rejects.toMatchObject({
+			kind: 'not_found'
+		});
+		expect((await t.db.selectFrom('round').select('id').execute()).length).toBe(rounds);
+		expect(await t.db.selectFrom('round').select('closes_on').where('id', '=', f.roundId).executeTakeFirstOrThrow()).toEqual(before);
+		expect((await t.db.selectFrom('audit_log').select('id').execute()).length).toBe(audits);
+		// Huế's own officer may
+		await extendRound(t.db, f.roundId, '2199-01-01', inside);
+		expect((await t.db.selectFrom('round').select('closes_on').where('id', '=', f.roundId).executeTakeFirstOrThrow()).closes_on).toBe(
+			'2199-01-01'
+		);
+		await t.db.updateTable('round').set({ closes_on: before.closes_on }).where('id', '=', f.roundId).execute();
 	});
 
 	it('lists assessments by scope: each commune officer sees only their own', async () => {
@@ -110,7 +153,7 @@ describe(`rounds and submission on ${usingPostgres ? 'PostgreSQL' : 'embedded PG
 		const chairB = await as(f.officerB, 'commune_chair');
 		await expect(transition(t.db, chairB, b.id, 'submit', b.stateVersion)).rejects.toThrow(/không nhận hồ sơ vào hôm nay/);
 		await expect(extendRound(t.db, f.roundId, '2020-06-01', SYSTEM)).rejects.toThrow(/phải sau ngày kết thúc hiện tại/);
-		await reopenForCommune(t.db, b.id, '2099-01-01', SYSTEM);
+		await reopenForCommune(t.db, f.roundId, b.id, '2099-01-01', SYSTEM);
 		await transition(t.db, chairB, b.id, 'submit', b.stateVersion);
 		expect((await loadAssessment(t.db, b.id))!.state).toBe('submitted');
 	});

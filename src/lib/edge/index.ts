@@ -15,6 +15,7 @@
 import { error, fail, json, redirect, type ActionFailure } from '@sveltejs/kit';
 import type { Actor } from '#lib/domain/access.ts';
 import { AppError, isAppError, type AppErrorKind } from '#lib/server/errors.ts';
+import { NUL_MESSAGE } from '#lib/server/http/security.ts';
 
 type EventLike = { locals: App.Locals; url: URL };
 
@@ -118,7 +119,9 @@ export async function readBody(request: Request, maxBytes: number = MAX_BODY_BYT
 		if (done) break;
 		size += value.byteLength;
 		if (size > maxBytes) {
-			await reader.cancel().catch(() => {});
+			// stop reading, but do not cancel: cancelling resets the connection before the client
+			// sees the answer; the response closes the connection instead (hooks: Connection: close)
+			reader.releaseLock();
 			throw new AppError('too_large', TOO_LARGE_MESSAGE);
 		}
 		chunks.push(value);
@@ -138,8 +141,11 @@ export async function readJson(request: Request, maxBytes: number = MAX_BODY_BYT
 		throw new AppError('unsupported', 'Yêu cầu phải gửi dữ liệu JSON (Content-Type: application/json).');
 	}
 	const bytes = await readBody(request, maxBytes);
+	const text = new TextDecoder().decode(bytes);
+	// a NUL, raw or escaped, can never be stored (PostgreSQL text) and no one types it
+	if (text.includes('\0') || /\\u0000/i.test(text)) throw new AppError('invalid', NUL_MESSAGE);
 	try {
-		return JSON.parse(new TextDecoder().decode(bytes));
+		return JSON.parse(text);
 	} catch {
 		throw new AppError('invalid', 'Dữ liệu không hợp lệ.', {
 			details: { errors: [{ path: '', location: '(toàn bộ dữ liệu)', message: 'Dữ liệu gửi lên không phải JSON hợp lệ' }] }
@@ -150,8 +156,9 @@ export async function readJson(request: Request, maxBytes: number = MAX_BODY_BYT
 /** A form body (url-encoded or multipart, within `maxBytes`); null when it cannot be read as a form. */
 export async function readForm(request: Request, maxBytes: number = MAX_BODY_BYTES): Promise<FormData | null> {
 	const bytes = await readBody(request, maxBytes);
+	let form: FormData;
 	try {
-		return await new Request(request.url, {
+		form = await new Request(request.url, {
 			method: 'POST',
 			headers: { 'content-type': request.headers.get('content-type') ?? '' },
 			body: bytes as BodyInit
@@ -159,6 +166,12 @@ export async function readForm(request: Request, maxBytes: number = MAX_BODY_BYT
 	} catch {
 		return null;
 	}
+	// a NUL in any field (or field name) is refused here, once for every form
+	for (const [key, value] of form) {
+		if (key.includes('\0') || (typeof value === 'string' ? value.includes('\0') : value.name.includes('\0')))
+			throw new AppError('invalid', NUL_MESSAGE);
+	}
+	return form;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import { readForm } from '#lib/edge/index.ts';
+import { readForm, refusal } from '#lib/edge/index.ts';
 import { appConfig, db } from '#lib/server/app.ts';
 import { login, LOGIN_FAILED_MESSAGE } from '#lib/server/accounts/index.ts';
 import { SESSION_COOKIE, cookieExpiry } from '#lib/server/auth/session.ts';
@@ -26,7 +26,12 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 
 export const actions: Actions = {
 	default: async (event) => {
-		const data = await readForm(event.request).catch(() => null);
+		let data: FormData | null;
+		try {
+			data = await readForm(event.request);
+		} catch (e) {
+			return refusal(e, { email: '' }); // too large (413), a NUL character (400)
+		}
 		const raw = { email: data?.get('email'), password: data?.get('password') };
 		const parsed = form.safeParse({
 			email: typeof raw.email === 'string' ? raw.email : '',

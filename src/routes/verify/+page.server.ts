@@ -1,10 +1,16 @@
 import { redirect } from '@sveltejs/kit';
+import { readForm, refusal } from '#lib/edge/index.ts';
 import type { Actions } from './$types';
 
 // Public route (PUBLIC_ROUTES): a form to type the verification code printed on a certificate.
 export const actions: Actions = {
 	default: async (event) => {
-		const data = await event.request.formData().catch(() => null);
+		let data: FormData | null;
+		try {
+			data = await readForm(event.request);
+		} catch (e) {
+			return refusal(e, {}); // too large (413), a NUL character (400)
+		}
 		const code = String(data?.get('code') ?? '')
 			.trim()
 			.toUpperCase()

@@ -11,7 +11,7 @@ import type { Config } from '../config.ts';
 import { by, recordAudit } from '../audit/index.ts';
 import { AppError, conflict, invalid, notFound, parseInput } from '../errors.ts';
 import { dummyHash, hashPassword, PASSWORD_MIN_LENGTH, verifyPassword } from '../auth/password.ts';
-import { clearAccountFailures, isLimited, recordFailure } from '../auth/rate-limit.ts';
+import { accountKey, loginLimits, passwordKey, releaseAttempt, reserveAttempt } from '../auth/rate-limit.ts';
 import { ACTOR_COLUMNS, createSession, invalidateAccountSessions, toActor } from '../auth/session.ts';
 import { eraForReviewLevel } from '../../domain/units.ts';
 
@@ -151,7 +151,9 @@ export type LoginResult =
 
 /**
  * Sign-in. An unknown email, an inactive account and a wrong password give the same message
- * and take the same time (a hash is always verified). Failures count per account and address.
+ * and take the same time (a hash is always verified). Attempts count per account and address,
+ * reserved before the password is verified (auth/rate-limit.ts), so parallel attempts never get
+ * more checks than the limit.
  */
 export async function login(
 	db: DB,
@@ -162,7 +164,8 @@ export async function login(
 ): Promise<LoginResult> {
 	const email = rawEmail.trim().toLowerCase();
 	const policy = { maxAttempts: cfg.loginMaxAttempts, windowMs: cfg.loginWindowMs };
-	if (await isLimited(db, email, ip, policy)) {
+	const reservation = await reserveAttempt(db, loginLimits(email, ip, policy), policy.windowMs);
+	if (!reservation) {
 		await recordAudit(db, { actorLabel: email, action: 'auth.login_limited', ip });
 		return { ok: false, reason: 'limited', message: LOGIN_LIMITED_MESSAGE };
 	}
@@ -173,11 +176,11 @@ export async function login(
 		.executeTakeFirst();
 	const valid = await verifyPassword(account?.password_hash ?? (await dummyHash()), password);
 	if (!account || !account.active || !valid) {
-		await recordFailure(db, email, ip);
+		// the reserved attempt stays: it counts as a failure
 		await recordAudit(db, { actorId: account?.id ?? null, actorLabel: email, action: 'auth.login_failed', ip });
 		return { ok: false, reason: 'invalid', message: LOGIN_FAILED_MESSAGE };
 	}
-	await clearAccountFailures(db, email);
+	await releaseAttempt(db, reservation, accountKey(email));
 	const { token, session } = await createSession(db, account.id);
 	await recordAudit(db, {
 		actorId: account.id,
@@ -246,13 +249,30 @@ export async function unitForRole(db: DB, cfg: Pick<Config, 'reviewLevel'>, role
 	return unit.id;
 }
 
+export const PASSWORD_CHECK_LIMITED_MESSAGE = 'Nhập sai mật khẩu hiện tại quá nhiều lần. Vui lòng thử lại sau ít phút.';
+
 /**
- * The signed-in account changes its own password: the current one must be right. Ends every
- * session of the account (this one included).
+ * The signed-in account changes its own password: the current one must be right, and it may be
+ * guessed no more often than a sign-in (the same limit per account, reserved before the check).
+ * Ends every session of the account (this one included).
  */
-export async function changeOwnPassword(db: DB, actor: Actor, current: string, next: string): Promise<void> {
+export async function changeOwnPassword(
+	db: DB,
+	cfg: Pick<Config, 'loginMaxAttempts' | 'loginWindowMs'>,
+	actor: Actor,
+	current: string,
+	next: string
+): Promise<void> {
+	const reservation = await reserveAttempt(db, [{ key: passwordKey(actor.id), max: cfg.loginMaxAttempts }], cfg.loginWindowMs);
+	if (!reservation) {
+		await recordAudit(db, { ...by(actor), action: 'account.password_check_limited', objectType: 'account', objectId: actor.id });
+		throw new AppError('rate_limited', PASSWORD_CHECK_LIMITED_MESSAGE, { fieldErrors: { current: PASSWORD_CHECK_LIMITED_MESSAGE } });
+	}
 	const row = await db.selectFrom('account').select('password_hash').where('id', '=', actor.id).executeTakeFirstOrThrow();
-	if (!(await verifyPassword(row.password_hash, current)))
+	if (!(await verifyPassword(row.password_hash, current))) {
+		await recordAudit(db, { ...by(actor), action: 'account.password_check_failed', objectType: 'account', objectId: actor.id });
 		throw new AppError('invalid', 'Mật khẩu hiện tại không đúng.', { fieldErrors: { current: 'Mật khẩu hiện tại không đúng.' } });
+	}
+	await releaseAttempt(db, reservation, passwordKey(actor.id));
 	await setPassword(db, actor.id, next, actor, 'account.password_change');
 }

@@ -15,6 +15,7 @@
  * The type is decided afterwards from the file's bytes (`detectAcceptedType`), never from the
  * client's declared name or type. Whatever fails, the temporary file is removed.
  */
+import { NUL_MESSAGE } from '../http/security.ts';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { Readable, Transform } from 'node:stream';
@@ -113,7 +114,9 @@ export async function receiveUpload<T>(request: Request, opts: ReceiveOptions<T>
 			// larger chunks: fewer small buffers to hash, write and collect
 			highWaterMark: 1 << 20,
 			fileHwm: 1 << 20,
-			limits: { fileSize: opts.maxBytes, files: 1, fields: 60, parts: 62, fieldNameSize: 50, fieldSize: 16 * 1024, headerPairs: 20 }
+			// busboy signals 'limit' when a file REACHES fileSize: one byte above ours, so that a file
+			// of exactly the limit is accepted and one byte more is refused
+			limits: { fileSize: opts.maxBytes + 1, files: 1, fields: 60, parts: 62, fieldNameSize: 50, fieldSize: 16 * 1024, headerPairs: 20 }
 		});
 	} catch (e) {
 		throw uploadError('invalid', 'Dữ liệu gửi lên không đúng dạng multipart/form-data.', {}, { cause: e });
@@ -139,6 +142,7 @@ export async function receiveUpload<T>(request: Request, opts: ReceiveOptions<T>
 		if (fileSeen) return fail(uploadError('invalid', 'Các trường thông tin phải được gửi trước tệp.'));
 		if (info.nameTruncated || info.valueTruncated)
 			return fail(uploadError('invalid', `Nội dung trường “${name}” quá dài.`, { [name]: 'Nội dung quá dài.' }));
+		if (name.includes('\0') || value.includes('\0')) return fail(uploadError('invalid', NUL_MESSAGE));
 		(fields[name] ??= []).push(value);
 	});
 	parser.on('file', (name, stream, info) => {
@@ -149,6 +153,10 @@ export async function receiveUpload<T>(request: Request, opts: ReceiveOptions<T>
 		}
 		fileSeen = true;
 		declaredName = info.filename ?? '';
+		if (declaredName.includes('\0')) {
+			stream.resume();
+			return fail(uploadError('invalid', NUL_MESSAGE));
+		}
 		try {
 			parsed = { value: opts.parseFields(fields) };
 		} catch (e) {

@@ -18,6 +18,27 @@ export function crossSiteRefusal(method: string, url: URL, headers: Headers): st
 	return null;
 }
 
+export const NUL_MESSAGE = 'Dữ liệu gửi lên chứa ký tự không hợp lệ (ký tự NUL).';
+export const NO_SUCH_ACTION_MESSAGE = 'Không có thao tác này.';
+
+/** A NUL character, raw or percent-encoded: PostgreSQL text cannot hold it, and no user types it. */
+export const hasNul = (s: string): boolean => s.includes('\0') || /%00/i.test(s);
+
+/**
+ * What the address itself makes unacceptable, before any route sees it: a NUL character in the
+ * path or the query (400), or the form action named "default", which SvelteKit reserves and
+ * answers with an exception (404, as for any action the page does not have).
+ */
+export function addressRefusal(method: string, url: URL): { status: number; message: string } | null {
+	if (hasNul(url.pathname) || hasNul(url.search)) return { status: 400, message: NUL_MESSAGE };
+	if (method === 'POST') {
+		for (const [key] of url.searchParams) {
+			if (key.startsWith('/')) return key === '/default' ? { status: 404, message: NO_SUCH_ACTION_MESSAGE } : null;
+		}
+	}
+	return null;
+}
+
 /** Adds the headers every response carries (keeping any a route set itself). */
 export function applySecurityHeaders(response: Response, opts: { https: boolean; signedIn: boolean }): Response {
 	const h = response.headers;

@@ -3,7 +3,7 @@
  * a criteria-set version and the participating communes; each commune gets its assessment in
  * state draft, scored against that version and the commune's category at that time.
  */
-import type { Actor, SystemActor } from '../../domain/access.ts';
+import { canOnUnit, type Actor, type SystemActor } from '../../domain/access.ts';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { DB } from '../db/index.ts';
@@ -38,17 +38,20 @@ export const openRoundSchema = z
 
 export type OpenRoundInput = z.input<typeof openRoundSchema>;
 
+const isSystem = (actor: Actor | SystemActor): actor is SystemActor => actor.id === null;
+
 /**
- * Open a round in one transaction. `withinProvinceId` limits a province officer to the
- * communes of their province.
+ * Open a round in one transaction. An account may open it only for communes in its area for
+ * 'round.manage' (a province officer: the communes of their province); the deployment itself
+ * (command line, seeds) for any.
  */
 export async function openRound(
 	db: DB,
 	era: UnitEra,
 	input: OpenRoundInput,
-	actor: Actor | SystemActor,
-	withinProvinceId: number | null = null
+	actor: Actor | SystemActor
 ): Promise<{ roundId: number; assessments: number }> {
+	if (!isSystem(actor)) authorize(actor, 'round.manage');
 	const v = parseInput(openRoundSchema, input);
 	return db.transaction().execute(async (trx) => {
 		const set = await trx.selectFrom('criteria_set').select(['id', 'status']).where('id', '=', v.criteriaSetId).executeTakeFirst();
@@ -56,7 +59,7 @@ export async function openRound(
 		if (set.status !== 'active') throw invalid('Chỉ mở đợt đánh giá với bộ tiêu chí đang áp dụng.');
 		let q = trx
 			.selectFrom('admin_unit as c')
-			.select(['c.id', 'c.code', 'c.category', 'c.province_id'])
+			.select(['c.id', 'c.code', 'c.category', 'c.district_id', 'c.province_id'])
 			.where('c.era', '=', era)
 			.where('c.level', '=', 'commune');
 		q = q.where((eb) => {
@@ -82,8 +85,11 @@ export async function openRound(
 		const unknown = v.communeCodes.filter((c) => !found.has(c));
 		if (unknown.length) throw invalid(`Không tìm thấy xã có mã: ${unknown.join(', ')}.`);
 		if (communes.length === 0) throw invalid('Không có xã nào tham gia.');
-		if (withinProvinceId !== null && communes.some((c) => c.province_id !== withinProvinceId)) {
-			throw invalid('Chỉ được mở đợt đánh giá cho các xã trong tỉnh của bạn.');
+		if (
+			!isSystem(actor) &&
+			communes.some((c) => !canOnUnit(actor, 'round.manage', { id: c.id, districtId: c.district_id, provinceId: c.province_id }))
+		) {
+			throw invalid('Chỉ được mở đợt đánh giá cho các xã trong địa bàn của bạn.');
 		}
 		const round = await trx
 			.insertInto('round')
@@ -123,8 +129,12 @@ export async function openRound(
 	});
 }
 
-/** Move a round's closing date later (never earlier than today's submissions could rely on). */
+/**
+ * Move a round's closing date later (never earlier than today's submissions could rely on). An
+ * account must manage every commune of the round (authorizeRound); the deployment may always.
+ */
 export async function extendRound(db: DB, roundId: number, closesOn: string, actor: Actor | SystemActor): Promise<void> {
+	if (!isSystem(actor)) await authorizeRound(db, actor, 'round.manage', roundId);
 	const d = parseInput(isoDate, closesOn);
 	await db.transaction().execute(async (trx) => {
 		const r = await trx.selectFrom('round').select(['closes_on']).where('id', '=', roundId).forUpdate().executeTakeFirst();
@@ -141,17 +151,32 @@ export async function extendRound(db: DB, roundId: number, closesOn: string, act
 	});
 }
 
-/** Let one commune submit after the round closed, until `until`. */
-export async function reopenForCommune(db: DB, assessmentId: number, until: string, actor: Actor | SystemActor): Promise<void> {
+/**
+ * Let one commune of round `roundId` submit after the round closed, until `until`. An account
+ * must manage the commune ('round.manage' in its area); anything else is "not found".
+ */
+export async function reopenForCommune(
+	db: DB,
+	roundId: number,
+	assessmentId: number,
+	until: string,
+	actor: Actor | SystemActor
+): Promise<void> {
+	if (!isSystem(actor)) authorize(actor, 'round.manage');
 	const d = parseInput(isoDate, until);
 	await db.transaction().execute(async (trx) => {
 		const a = await trx
-			.selectFrom('assessment')
-			.select(['id', 'state', 'commune_id'])
-			.where('id', '=', assessmentId)
-			.forUpdate()
+			.selectFrom('assessment as x')
+			.innerJoin('admin_unit as c', 'c.id', 'x.commune_id')
+			.select(['x.id', 'x.state', 'x.commune_id', 'c.district_id', 'c.province_id'])
+			.where('x.id', '=', assessmentId)
+			.where('x.round_id', '=', roundId)
+			.forUpdate('x')
 			.executeTakeFirst();
-		if (!a) throw notFound('Không tìm thấy hồ sơ đánh giá.');
+		const inArea =
+			a &&
+			(isSystem(actor) || canOnUnit(actor, 'round.manage', { id: a.commune_id, districtId: a.district_id, provinceId: a.province_id }));
+		if (!a || !inArea) throw notFound('Không tìm thấy hồ sơ đánh giá.');
 		await trx.updateTable('assessment').set({ reopened_until: d, updated_at: new Date() }).where('id', '=', assessmentId).execute();
 		await recordAudit(trx, {
 			...by(actor),

@@ -39,15 +39,13 @@ export const actions: Actions = {
 				communeCodes: get('communeCodes'),
 				provinceCodes: get('provinceCodes')
 			};
-			const provinceOnly = a.role === 'province_officer' ? (a.unit?.id ?? -1) : null;
 			let roundId: number;
 			try {
 				({ roundId } = await openRound(
 					db(),
 					eraForReviewLevel(appConfig().reviewLevel),
 					{ ...values, communeCodes: lines(data?.get('communeCodes') ?? null), provinceCodes: lines(data?.get('provinceCodes') ?? null) },
-					a,
-					provinceOnly
+					a
 				));
 			} catch (e) {
 				return refusal(e, { values });

@@ -2,7 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { action, page, readForm } from '#lib/edge/index.ts';
 import { authorize } from '#lib/server/auth/guard.ts';
-import { db } from '#lib/server/app.ts';
+import { appConfig, db } from '#lib/server/app.ts';
 import { changeOwnPassword, passwordSchema } from '#lib/server/accounts/index.ts';
 import { SESSION_COOKIE } from '#lib/server/auth/session.ts';
 import { sessionCookieOptions } from '#lib/server/auth/cookie.ts';
@@ -31,7 +31,7 @@ export const actions: Actions = {
 			const str = (k: string) => (typeof data?.get(k) === 'string' ? (data!.get(k) as string) : '');
 			const v = parseInput(form, { current: str('current'), next: str('next'), confirm: str('confirm') });
 			// Ends every session of this account, this one included: sign in again with the new password.
-			await changeOwnPassword(db(), a, v.current, v.next);
+			await changeOwnPassword(db(), appConfig(), a, v.current, v.next);
 			event.cookies.delete(SESSION_COOKIE, sessionCookieOptions(event.url));
 			redirect(303, '/login?changed=1');
 		})

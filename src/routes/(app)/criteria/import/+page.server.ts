@@ -1,4 +1,5 @@
 import { fail, redirect } from '@sveltejs/kit';
+import { NUL_MESSAGE } from '#lib/server/http/security.ts';
 import { action, page, readForm } from '#lib/edge/index.ts';
 import { authorize } from '#lib/server/auth/guard.ts';
 import { db } from '#lib/server/app.ts';
@@ -28,6 +29,7 @@ async function readInput(request: Request): Promise<{ text: string } | { message
 		text = await file.text();
 	} else if (typeof pasted === 'string') text = pasted;
 	if (!text.trim()) return { message: 'Vui lòng chọn tệp JSON của bộ tiêu chí.' };
+	if (text.includes('\0') || /\\u0000/i.test(text)) return { message: NUL_MESSAGE };
 	return { text };
 }
 

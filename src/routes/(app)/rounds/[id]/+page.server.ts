@@ -32,7 +32,7 @@ export const actions: Actions = {
 			const data = await readForm(event.request);
 			const { actor: a, assessment } = await authorizeAssessment(db(), actor, 'round.manage', String(data?.get('assessmentId') ?? ''));
 			if (assessment.round.id !== roundId) throw notFound('Không tìm thấy hồ sơ đánh giá.');
-			await reopenForCommune(db(), assessment.id, String(data?.get('until') ?? ''), a);
+			await reopenForCommune(db(), roundId, assessment.id, String(data?.get('until') ?? ''), a);
 			return { done: `Đã mở lại hạn nộp cho ${assessment.commune.name}.` };
 		})
 };
