@@ -7,9 +7,15 @@
  * - 409 with a conflict stops autosaving and exposes both values until the user chooses
  *   (`keepMine`: re-save on the stored revision; `useStored`: adopt the stored value). When the
  *   stored value is the same as ours (e.g. our own earlier save), there is nothing to choose.
+ * - with a `key`, the value is also kept in the outbox (outbox.svelte.ts) until the server has
+ *   it: a save that cannot reach the server ('offline') is retried by itself with backoff and
+ *   when the connection returns, and an edit left unsaved (reload, navigation, a closed tab) is
+ *   put back into the form on the next visit, or offered as a conflict if the stored value
+ *   changed meanwhile.
  * The status is reactive ($state) for the save-status line.
  */
 import { formatDateTime, formatTime, sameAnswer } from './EntryAnswer.ts';
+import { outbox } from './outbox.svelte.ts';
 
 export const AUTOSAVE_DELAY_MS = 800;
 
@@ -17,7 +23,9 @@ export const AUTOSAVE_DELAY_MS = 800;
 export type Saver = { id: number | null; name: string } | null;
 export type Stored<T> = { value: T | null; revision: number; updatedAt: string | null; updatedBy: Saver };
 
-export type SaveStatus = 'idle' | 'pending' | 'saving' | 'saved' | 'error' | 'conflict' | 'locked';
+export type SaveStatus = 'idle' | 'pending' | 'saving' | 'saved' | 'offline' | 'error' | 'conflict' | 'locked';
+
+export const OFFLINE_MESSAGE = 'Chưa lưu: mất kết nối mạng. Số liệu được giữ trên máy này và sẽ tự lưu khi có mạng.';
 
 type Response409 = { ok: false; conflict: true; message: string; yours: unknown; stored: Stored<unknown> };
 
@@ -42,9 +50,13 @@ export class Autosaver<T> {
 	#inFlight = false;
 	#again = false;
 	#savedNow = false;
+	#key: string | null;
+	#release: (() => void) | null = null;
 
 	constructor(opts: {
 		url: string;
+		/** Where the unsaved value is kept in the outbox (unique per value); none: not kept. */
+		key?: string;
 		stored: Stored<T>;
 		/** The request body for a value. */
 		body: (value: T | null, expectedRevision: number) => Record<string, unknown>;
@@ -59,6 +71,46 @@ export class Autosaver<T> {
 		this.revision = opts.stored.revision;
 		this.savedAt = opts.stored.updatedAt;
 		this.savedBy = opts.stored.updatedBy;
+		this.#key = opts.key ?? null;
+		if (this.#key && typeof window !== 'undefined') {
+			this.#release = outbox.own(this.#key, { retryNow: () => this.#retryNow() });
+			this.#restore(opts.stored);
+		}
+	}
+
+	/** An edit a previous visit could not save: back into the form, or a choice if the stored value moved on. */
+	#restore(stored: Stored<T>): void {
+		const e = outbox.get(this.#key!);
+		if (!e) return;
+		const value = e.value as T | null;
+		if (sameAnswer(value, stored.value)) return outbox.remove(this.#key!);
+		this.#current = value;
+		this.#onStored(value);
+		if (e.revision === stored.revision) {
+			this.status = 'pending';
+			this.message = '';
+			// the form's first change() schedules the save; a failed entry is retried at once
+			if (e.failed) queueMicrotask(() => this.#retryNow());
+		} else {
+			this.conflict = { yours: value, stored };
+			this.status = 'conflict';
+		}
+	}
+
+	/** Keeps the value in the outbox (`failed`: a save did not reach the server), or drops it once stored. */
+	#keep(value: T | null, failed: boolean): void {
+		if (!this.#key) return;
+		if (!this.differs(value)) return outbox.remove(this.#key);
+		outbox.put(this.#key, { url: this.#url, body: this.#body(value, this.revision), value, revision: this.revision, failed });
+	}
+
+	/** The outbox retries: the connection may be back. */
+	#retryNow(): void {
+		if (this.#inFlight) return;
+		if (this.status === 'offline' || this.status === 'error' || this.status === 'pending') {
+			this.#clearTimer();
+			if (this.differs(this.#current)) void this.#save();
+		}
 	}
 
 	/** Whether `value` differs from what is stored. */
@@ -78,6 +130,7 @@ export class Autosaver<T> {
 				return 'Chưa lưu — sẽ tự động lưu';
 			case 'saved':
 				return this.savedAt ? `Đã lưu lúc ${formatTime(this.savedAt)}` : 'Đã lưu';
+			case 'offline':
 			case 'error':
 			case 'locked':
 				return this.message;
@@ -98,6 +151,7 @@ export class Autosaver<T> {
 		// while the user chooses, "my value" is what the form holds now
 		if (this.conflict) this.conflict = { ...this.conflict, yours: value };
 		if (this.status === 'conflict' || this.status === 'locked') return;
+		this.#keep(value, this.status === 'offline');
 		this.#clearTimer();
 		if (!this.differs(value)) {
 			if (!this.#inFlight) this.#settle();
@@ -122,7 +176,7 @@ export class Autosaver<T> {
 
 	/** Try again after an error. */
 	retry(): void {
-		if (this.status === 'error' && this.differs(this.#current)) void this.#save();
+		if ((this.status === 'error' || this.status === 'offline') && this.differs(this.#current)) void this.#save();
 	}
 
 	/** "Giữ giá trị của tôi": save ours on top of the stored revision. */
@@ -146,10 +200,12 @@ export class Autosaver<T> {
 		this.#savedNow = false; // show who saved it and when
 		this.status = 'idle';
 		this.#onStored(c.stored.value);
+		if (this.#key) outbox.remove(this.#key);
 	}
 
 	destroy(): void {
 		this.flush(true);
+		this.#release?.();
 	}
 
 	#fire(): void {
@@ -210,9 +266,11 @@ export class Autosaver<T> {
 	}
 
 	async #handle(res: Response | null, value: T | null): Promise<void> {
-		if (res === null) {
-			this.status = 'error';
-			this.message = 'Không lưu được: mất kết nối mạng. Số liệu vẫn còn trên trang; hãy bấm «Thử lưu lại».';
+		if (res === null || res.status >= 500) {
+			// no network, or a proxy or the server could not answer: kept, and retried by itself
+			this.status = 'offline';
+			this.message = OFFLINE_MESSAGE;
+			this.#keep(this.#current, true);
 			return;
 		}
 		if (res.type === 'opaqueredirect' || res.status === 401) {
@@ -229,6 +287,7 @@ export class Autosaver<T> {
 		if (res.ok && body.ok) {
 			this.#adopt(body.saved as Stored<T>);
 			this.#savedNow = true;
+			this.#keep(this.#current, false);
 			this.status = this.differs(this.#current) ? 'pending' : 'saved';
 			// edited during the save: save again (unless a debounced save is already waiting)
 			if (this.status === 'pending' && this.#timer === null) this.#again = true;
@@ -241,6 +300,7 @@ export class Autosaver<T> {
 				// Someone (often ourselves, from another tab) already saved exactly this.
 				this.#adopt(stored);
 				this.#savedNow = true;
+				this.#keep(this.#current, false);
 				this.status = this.differs(this.#current) ? 'pending' : 'saved';
 				if (this.status === 'pending' && this.#timer === null) this.#again = true;
 				return;
