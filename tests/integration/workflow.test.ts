@@ -31,6 +31,16 @@ describe(`rounds and submission on ${usingPostgres ? 'PostgreSQL' : 'embedded PG
 		expect(a).toMatchObject({ state: 'draft', category: 'urban_ward', commune: { code: COMMUNE_A } });
 		const audit = await t.db.selectFrom('audit_log').select('details').where('action', '=', 'round.open').executeTakeFirstOrThrow();
 		expect(audit.details).toMatchObject({ communes: 2 });
+		// its figures are stored from the start: what blocks the empty dossier, as every reader computes it
+		const row = await t.db
+			.selectFrom('assessment')
+			.select(['blockers', 'self_verdict'])
+			.where('id', '=', f.assessmentA)
+			.executeTakeFirstOrThrow();
+		const dossier = await loadDossier(t.db, a!);
+		expect(row.blockers).toBeGreaterThan(0);
+		expect(row.blockers).toBe(dossier.blockers.length);
+		expect(row.self_verdict).toBe(dossier.figures.selfVerdict);
 	});
 
 	it('refuses bad rounds with a Vietnamese reason and writes nothing', async () => {

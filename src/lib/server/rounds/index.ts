@@ -12,6 +12,9 @@ import { by, recordAudit } from '../audit/index.ts';
 import { invalid, notFound, parseInput } from '../errors.ts';
 import { authorize } from '../auth/guard.ts';
 import { communeScope } from '../units/read.ts';
+import { criteriaSetById } from '../criteria/index.ts';
+import { figuresColumns, figuresFrom } from '../dossier/index.ts';
+import type { CommuneCategory } from '../../domain/units.ts';
 import type { Action } from '../../domain/access.ts';
 
 const isoDate = z
@@ -104,6 +107,19 @@ export async function openRound(
 			})
 			.returning('id')
 			.executeTakeFirstOrThrow();
+		// an empty dossier's figures (what blocks it, its totals) are the same for every commune of
+		// a category: computed once per category and stored with the row, so that every board and
+		// the home page read them from the start
+		const definition = await criteriaSetById(trx, v.criteriaSetId);
+		const empty = new Map<CommuneCategory, ReturnType<typeof figuresColumns>>();
+		const figuresOf = (category: CommuneCategory) => {
+			let f = empty.get(category);
+			if (!f) {
+				f = figuresColumns(figuresFrom({ set: definition, category, answers: {}, evidence: [], review: [] }));
+				empty.set(category, f);
+			}
+			return f;
+		};
 		for (let i = 0; i < communes.length; i += 1000) {
 			await trx
 				.insertInto('assessment')
@@ -113,7 +129,8 @@ export async function openRound(
 						commune_id: c.id,
 						criteria_set_id: v.criteriaSetId,
 						category: c.category ?? 'standard',
-						base_counts: '{}'
+						base_counts: '{}',
+						...figuresOf(c.category ?? 'standard')
 					}))
 				)
 				.execute();
