@@ -16,6 +16,17 @@ ensureBuilt();
 process.env.DEMO_SEED ??= process.env.DATABASE_URL ? '0' : '1';
 process.env.PORT ??= '3000';
 process.env.HOST ??= '127.0.0.1';
+// The demo only: without PUBLIC_URL its certificates' QR codes point to the address it listens on
+// (said on the console). A real deployment sets PUBLIC_URL; without it certificates are refused.
+if (['1', 'true'].includes(process.env.DEMO_SEED) && !process.env.PUBLIC_URL?.trim()) {
+	const host = process.env.HOST.trim();
+	const shown = ['', '0.0.0.0', '::'].includes(host) ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+	process.env.PUBLIC_URL = `http://${shown}:${process.env.PORT}`;
+	console.log(
+		`PUBLIC_URL chưa đặt: bản trình diễn dùng ${process.env.PUBLIC_URL} làm địa chỉ trong mã QR của giấy chứng nhận ` +
+			'(triển khai thật phải đặt PUBLIC_URL).'
+	);
+}
 // PDF layout runs in worker threads from the TypeScript sources (src/lib/server/documents/worker.ts)
 process.env.PDF_WORKER ??= `${root}/src/lib/server/documents/worker.ts`;
 // adapter-node applies BODY_SIZE_LIMIT to every request body, the streamed evidence upload

@@ -40,9 +40,21 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
 	const ownDir = env.DATA_DIR ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'xa-server-'));
 	const dataDir = env.DATA_DIR ?? ownDir!;
 	let output = '';
+	const url = `http://127.0.0.1:${port}`;
 	const child: ChildProcess = spawn(process.execPath, ['--max-semi-space-size=16', 'scripts/start.ts'], {
 		cwd: root,
-		env: { ...process.env, DATABASE_URL: '', PORT: String(port), HOST: '127.0.0.1', DEMO_SEED: '1', ...env, DATA_DIR: dataDir },
+		// PUBLIC_URL (the certificates' QR codes) is the server's own address unless `env` says otherwise
+		// (`PUBLIC_URL: ''` with `DEMO_SEED: '0'` leaves it unset)
+		env: {
+			...process.env,
+			DATABASE_URL: '',
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			DEMO_SEED: '1',
+			PUBLIC_URL: url,
+			...env,
+			DATA_DIR: dataDir
+		},
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	child.stdout!.on('data', (d) => (output += d));
@@ -54,7 +66,6 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
 			await exited;
 		}
 	};
-	const url = `http://127.0.0.1:${port}`;
 	const deadline = Date.now() + 150_000;
 	for (;;) {
 		if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);

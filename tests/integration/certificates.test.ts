@@ -3,7 +3,10 @@
  * decision's certificates in a background job through the worker-thread pool, the stored PDF
  * and its hash, the QR (decoded with zbarimg) carrying the verification URL and a payload signed
  * with Ed25519, the public verification status (valid, expired, revoked), a tampered payload
- * refused by the command line, and reprints that need a reason.
+ * refused by the command line, and reprints that need a reason. Issue 12: the QR's address comes
+ * from PUBLIC_URL only (issuing without it is refused and writes nothing; a preview without it
+ * carries a marked placeholder), and a job whose heartbeat stopped is taken over by one retry at
+ * once while a live one still blocks retries.
  */
 import type { Actor } from '#lib/domain/access.ts';
 import crypto from 'node:crypto';
@@ -26,12 +29,16 @@ import { localFileStore } from '#lib/server/storage/index.ts';
 import { generateSigningKey, verifyPayload, payloadFrom } from '#lib/server/certificates/signing.ts';
 import {
 	certificatesOf,
+	JOB_INTERRUPTED_MESSAGE,
 	jobPromise,
 	latestJob,
 	openCertificateForPrint,
+	previewCertificate,
+	PUBLIC_URL_MISSING_MESSAGE,
 	startCertificateJob,
 	verifyCertificate
 } from '#lib/server/certificates/index.ts';
+import { AppError } from '#lib/server/errors.ts';
 import { PdfPool, workerPath } from '#lib/server/documents/pool.ts';
 import { verifyAuditChain } from '#lib/server/audit/index.ts';
 
@@ -83,13 +90,147 @@ afterAll(async () => {
 	fs.rmSync(dir, { recursive: true, force: true });
 });
 
+/** Decodes the QR code of a PDF's first page (rendered at 150 dpi). */
+function qrOf(pdf: Buffer, name: string): string {
+	const file = path.join(dir, `${name}.pdf`);
+	fs.writeFileSync(file, pdf);
+	execFileSync('pdftoppm', ['-r', '150', '-png', '-singlefile', file, path.join(dir, name)]);
+	return execFileSync('zbarimg', ['--quiet', '--raw', path.join(dir, `${name}.png`)], { encoding: 'utf8' }).trim();
+}
+const textOf = (pdf: Buffer, name: string) => {
+	const file = path.join(dir, `${name}.pdf`);
+	fs.writeFileSync(file, pdf);
+	return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).normalize('NFC');
+};
+const filesUnder = (d: string): string[] =>
+	fs.existsSync(d)
+		? fs
+				.readdirSync(d, { recursive: true, withFileTypes: true })
+				.filter((e) => e.isFile())
+				.map((e) => e.name)
+		: [];
+
 describe(`certificates on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, () => {
 	const store = () => localFileStore(path.join(dir, 'files'));
 	const approver = () => approverActor;
+	const cfg = (publicUrl: string | null = 'https://treem.example.vn') => ({ signingKeyFile: keyFile, publicUrl });
+	const counts = async () => {
+		const n = async (table: 'document_job' | 'certificate' | 'stored_file' | 'audit_log' | 'certificate_print') =>
+			Number(
+				(
+					await t.db
+						.selectFrom(table)
+						.select((eb) => eb.fn.countAll<string>().as('n'))
+						.executeTakeFirstOrThrow()
+				).n
+			);
+		return {
+			jobs: await n('document_job'),
+			certificates: await n('certificate'),
+			storedFiles: await n('stored_file'),
+			audit: await n('audit_log'),
+			files: filesUnder(path.join(dir, 'files')).length
+		};
+	};
+
+	it('without PUBLIC_URL, issuing is refused with a message for the administrator, and nothing is written', async () => {
+		const before = await counts();
+		for (const publicUrl of [null, '']) {
+			const refused = await startCertificateJob(t.db, cfg(publicUrl), store(), approver(), decisionId, {
+				render: (d) => pool.render(d),
+				tmpDir: path.join(dir, 'tmp')
+			}).catch((e: unknown) => e);
+			expect(refused).toBeInstanceOf(AppError);
+			expect(refused).toMatchObject({ kind: 'conflict', message: PUBLIC_URL_MISSING_MESSAGE });
+			expect(PUBLIC_URL_MISSING_MESSAGE).toMatch(/PUBLIC_URL/);
+			expect(PUBLIC_URL_MISSING_MESSAGE).toMatch(/quản trị hệ thống/);
+		}
+		expect(await counts()).toEqual(before);
+		expect(await latestJob(t.db, decisionId)).toBeNull();
+	});
+
+	it('a preview without PUBLIC_URL: its QR goes to a reserved placeholder that says so, printed under it too', async () => {
+		const doc = (await previewCertificate(t.db, { publicUrl: null }, decisionId, itemId))!;
+		expect(doc.qr).toBe('https://chua-dat-public-url.invalid/verify/XXXXX-XXXXX');
+		const pdf = await pool.render(doc);
+		const qr = qrOf(pdf, 'preview-unset');
+		// the only address in it is the placeholder (a `.invalid` name never resolves)
+		expect(new URL(qr).hostname).toBe('chua-dat-public-url.invalid');
+		const words = textOf(pdf, 'preview-unset');
+		expect(words).toContain('PUBLIC_URL chưa được đặt');
+		// the notice fits: still one page, with the code and serial under the QR
+		expect(execFileSync('pdfinfo', [path.join(dir, 'preview-unset.pdf')], { encoding: 'utf8' })).toMatch(/^Pages:\s+1$/m);
+		expect(words).toMatch(/Số: XEM TRƯỚC/);
+		expect(words.match(/[a-z0-9.-]+\.(example|com|vn|invalid|local)\b/gi) ?? []).toEqual([]);
+
+		// with PUBLIC_URL: its address, and no notice
+		const set = (await previewCertificate(t.db, { publicUrl: 'https://treem.example.vn' }, decisionId, itemId))!;
+		expect(set.qrNotice).toBeUndefined();
+		const qrSet = qrOf(await pool.render(set), 'preview-set');
+		expect(qrSet).toBe('https://treem.example.vn/verify/XXXXX-XXXXX');
+	});
+
+	it('a job that is alive (fresh heartbeat) still makes a retry wait', async () => {
+		await t.db
+			.insertInto('document_job')
+			.values({ kind: 'certificates', decision_id: decisionId, total: 1, created_by: approverActor.id, status: 'running' })
+			.execute();
+		await expect(
+			startCertificateJob(t.db, cfg(), store(), approver(), decisionId, { render: (d) => pool.render(d), tmpDir: path.join(dir, 'tmp') })
+		).rejects.toThrow(/hãy chờ xong/);
+		expect(await latestJob(t.db, decisionId)).toMatchObject({ status: 'running' });
+	});
+
+	it('a job cut off by a crash (heartbeat stopped, started a moment ago) is taken over at once, by one retry of two', async () => {
+		// the job of the previous test, as a crash leaves it: started just now, no heartbeat for 2 minutes
+		const dead = await t.db.selectFrom('document_job').select('id').where('decision_id', '=', decisionId).executeTakeFirstOrThrow();
+		await sql`update document_job set heartbeat_at = now() - interval '2 minutes' where id = ${dead.id}`.execute(t.db);
+		expect(await latestJob(t.db, decisionId)).toMatchObject({ id: dead.id, status: 'failed', error: JOB_INTERRUPTED_MESSAGE });
+
+		// two retries at once; the winner's job is held in its first certificate, then fails (nothing issued)
+		let release!: () => void;
+		const gate = new Promise<void>((r) => (release = r));
+		const opts = {
+			render: async () => {
+				await gate;
+				throw new Error('test: layout stopped on purpose');
+			},
+			tmpDir: path.join(dir, 'tmp'),
+			heartbeatMs: 100
+		};
+		const results = await Promise.allSettled([
+			startCertificateJob(t.db, cfg(), store(), approver(), decisionId, opts),
+			startCertificateJob(t.db, cfg(), store(), approver(), decisionId, opts)
+		]);
+		const won = results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<number>).value);
+		const lost = results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason));
+		expect(won).toHaveLength(1);
+		expect(lost).toEqual([expect.stringMatching(/hãy chờ xong/)]);
+		const old = await t.db
+			.selectFrom('document_job')
+			.select(['status', 'error', 'finished_at'])
+			.where('id', '=', dead.id)
+			.executeTakeFirstOrThrow();
+		expect(old).toMatchObject({ status: 'failed', error: JOB_INTERRUPTED_MESSAGE, finished_at: expect.any(Date) });
+		const takeovers = await t.db.selectFrom('audit_log').select('details').where('action', '=', 'certificate.job_takeover').execute();
+		expect(takeovers.map((r) => r.details)).toEqual([{ interruptedJob: dead.id }]);
+
+		// the running job keeps its heartbeat while it works
+		const beat = async () =>
+			(
+				await t.db.selectFrom('document_job').select('heartbeat_at').where('id', '=', won[0]).executeTakeFirstOrThrow()
+			).heartbeat_at.getTime();
+		const first = await beat();
+		await expect.poll(beat, { timeout: 5_000, interval: 100 }).toBeGreaterThan(first);
+		expect(await latestJob(t.db, decisionId)).toMatchObject({ id: won[0], status: 'running' });
+		release();
+		await jobPromise(won[0]);
+		expect(await latestJob(t.db, decisionId)).toMatchObject({ id: won[0], status: 'failed' });
+		expect(await t.db.selectFrom('certificate').select('id').execute()).toEqual([]);
+	});
 
 	it('issues the certificate in a background job: stored PDF, hash, serial, signed QR', async () => {
-		const jobId = await startCertificateJob(t.db, { signingKeyFile: keyFile }, store(), approver(), decisionId, {
-			baseUrl: 'https://treem.example.vn',
+		const jobId = await startCertificateJob(t.db, cfg(), store(), approver(), decisionId, {
 			render: (d) => pool.render(d),
 			tmpDir: path.join(dir, 'tmp')
 		});
@@ -150,8 +291,7 @@ describe(`certificates on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, 
 	});
 
 	it('a second job issues nothing new; the certificate row cannot change', async () => {
-		const jobId = await startCertificateJob(t.db, { signingKeyFile: keyFile }, store(), approver(), decisionId, {
-			baseUrl: 'https://treem.example.vn',
+		const jobId = await startCertificateJob(t.db, cfg(), store(), approver(), decisionId, {
 			render: (d) => pool.render(d),
 			tmpDir: path.join(dir, 'tmp')
 		});
@@ -228,8 +368,7 @@ describe(`certificates on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, 
 			assessments: [{ id: b, version: await v() }]
 		});
 		await jobPromise(
-			await startCertificateJob(t.db, { signingKeyFile: keyFile }, store(), approver, d, {
-				baseUrl: 'https://treem.example.vn',
+			await startCertificateJob(t.db, cfg(), store(), approver, d, {
 				render: (x) => pool.render(x),
 				tmpDir: path.join(dir, 'tmp')
 			})

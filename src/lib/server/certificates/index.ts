@@ -35,6 +35,19 @@ export function verificationUrl(baseUrl: string, code: string, payload?: string)
 	return `${baseUrl.replace(/\/+$/, '')}/verify/${code}${payload ? `?p=${payload}` : ''}`;
 }
 
+/**
+ * The QR codes' base URL is the deployment's PUBLIC_URL and nothing else: never the address a
+ * request came in on, which its Host header decides (a preview asked for with `Host:
+ * evil.example` would otherwise carry a QR code to evil.example).
+ */
+export const PUBLIC_URL_MISSING_MESSAGE =
+	'Chưa đặt địa chỉ công khai của hệ thống (PUBLIC_URL), nên mã QR trên giấy chứng nhận chưa có địa chỉ xác minh: chưa cấp được giấy chứng nhận. Hãy đề nghị quản trị hệ thống đặt PUBLIC_URL (ví dụ https://treem.example.gov.vn) rồi cấp lại.';
+
+/** What a preview's QR points to without PUBLIC_URL: a reserved, never-resolving name (RFC 2606) that says so. */
+export const PREVIEW_PLACEHOLDER_BASE = 'https://chua-dat-public-url.invalid';
+/** Printed under a preview's QR code without PUBLIC_URL. */
+export const PREVIEW_PLACEHOLDER_NOTICE = 'PUBLIC_URL chưa được đặt';
+
 type ItemRow = {
 	id: number;
 	decision_id: number;
@@ -82,7 +95,7 @@ async function items(db: DB, decisionId: number, onlyItem?: number): Promise<Ite
 
 function certificateDoc(
 	r: ItemRow,
-	c: { serial: string; code: string; qr: string; preview: boolean; colour?: boolean }
+	c: { serial: string; code: string; qr: string; qrNotice?: string; preview: boolean; colour?: boolean }
 ): CertificateDocument {
 	const province = r.province_name ?? r.issuing_name;
 	return {
@@ -95,6 +108,7 @@ function certificateDoc(
 		validUntil: r.valid_until ?? r.issued_on,
 		serial: c.serial,
 		qr: c.qr,
+		...(c.qrNotice ? { qrNotice: c.qrNotice } : {}),
 		verificationCode: c.code,
 		signature: signatureOf(r.signer_title, r.signer_name),
 		place: placeName(province),
@@ -103,29 +117,56 @@ function certificateDoc(
 	};
 }
 
-/** A preview of one item's certificate (watermarked, sample serial, QR to the verification page). */
+/**
+ * A preview of one item's certificate (watermarked, sample serial, QR to the verification page
+ * under PUBLIC_URL). Without PUBLIC_URL the QR points to a placeholder that says so, and the
+ * same words are printed under it.
+ */
 export async function previewCertificate(
 	db: DB,
+	cfg: Pick<Config, 'publicUrl'>,
 	decisionId: number,
-	itemId: number,
-	baseUrl: string
+	itemId: number
 ): Promise<CertificateDocument | undefined> {
 	const [r] = await items(db, decisionId, itemId);
 	if (!r || r.outcome !== 'recognise') return undefined;
-	return certificateDoc(r, { serial: 'XEM TRƯỚC', code: 'XXXXX-XXXXX', qr: verificationUrl(baseUrl, 'XXXXX-XXXXX'), preview: true });
+	const code = 'XXXXX-XXXXX';
+	return certificateDoc(r, {
+		serial: 'XEM TRƯỚC',
+		code,
+		qr: verificationUrl(cfg.publicUrl ?? PREVIEW_PLACEHOLDER_BASE, code),
+		...(cfg.publicUrl ? {} : { qrNotice: PREVIEW_PLACEHOLDER_NOTICE }),
+		preview: true
+	});
 }
+
+/**
+ * A running job writes a heartbeat (`heartbeat_at`, the database's clock) every few seconds and
+ * after each certificate; one whose heartbeat is older than STALE_AFTER_MS died with its process
+ * (a crash, a kill, a restart), and a retry takes it over at once instead of waiting.
+ */
+export const HEARTBEAT_MS = 5_000;
+export const STALE_AFTER_MS = 30_000;
+export const JOB_RUNNING_MESSAGE = 'Đang cấp giấy chứng nhận cho quyết định này; hãy chờ xong.';
+export const JOB_INTERRUPTED_MESSAGE = 'bị gián đoạn vì máy chủ dừng giữa chừng';
+
+/** `heartbeat_at` is older than the threshold (by the database's clock, shared by every instance). */
+const staleSql = sql<boolean>`heartbeat_at < now() - make_interval(secs => ${STALE_AFTER_MS / 1000})`;
 
 export type JobView = { id: number; total: number; done: number; status: 'running' | 'done' | 'failed'; error: string | null };
 
+/** The decision's latest job; a "running" job whose heartbeat stopped is shown as interrupted (failed). */
 export async function latestJob(db: DB, decisionId: number): Promise<JobView | null> {
 	const j = await db
 		.selectFrom('document_job')
-		.select(['id', 'total', 'done', 'status', 'error'])
+		.select(['id', 'total', 'done', 'status', 'error', staleSql.as('stale')])
 		.where('decision_id', '=', decisionId)
 		.orderBy('id', 'desc')
 		.limit(1)
 		.executeTakeFirst();
-	return j ?? null;
+	if (!j) return null;
+	const { stale, ...view } = j;
+	return view.status === 'running' && stale ? { ...view, status: 'failed', error: JOB_INTERRUPTED_MESSAGE } : view;
 }
 
 const running = new Map<number, Promise<void>>();
@@ -139,12 +180,15 @@ export const jobPromise = (jobId: number) => running.get(jobId);
  */
 export async function startCertificateJob(
 	db: DB,
-	cfg: Pick<Config, 'signingKeyFile'>,
+	cfg: Pick<Config, 'signingKeyFile' | 'publicUrl'>,
 	store: FileStore,
 	actor: Actor,
 	decisionId: number,
-	opts: { baseUrl: string; render: Renderer; concurrency?: number; tmpDir: string; onlyItems?: number[] }
+	opts: { render: Renderer; concurrency?: number; tmpDir: string; onlyItems?: number[]; heartbeatMs?: number }
 ): Promise<number> {
+	// the QR codes' base: PUBLIC_URL only (never the request's address); refused before anything is written
+	const baseUrl = cfg.publicUrl;
+	if (!baseUrl) throw conflict(PUBLIC_URL_MISSING_MESSAGE);
 	const key = loadSigningKey(cfg.signingKeyFile);
 	if (!key) throw conflict(MISSING_KEY_MESSAGE);
 	const all = await items(db, decisionId);
@@ -170,18 +214,36 @@ export async function startCertificateJob(
 		).map((r) => r.id)
 	);
 	const todo = all.filter((r) => !issued.has(r.id) && !revoked.has(r.id) && (!opts.onlyItems || opts.onlyItems.includes(r.id)));
-	// one job per decision at a time (across instances): checked and recorded under the decision's row lock;
-	// a job of a crashed process stops counting as running after 15 minutes
+	// one job per decision at a time (across instances): checked and recorded under the decision's row lock.
+	// A running job whose heartbeat stopped died with its process: it is taken over by a conditional
+	// update (still running, still stale), so that of two retries only one can take it.
 	const job = await db.transaction().execute(async (trx) => {
 		await trx.selectFrom('decision').select('id').where('id', '=', decisionId).forUpdate().executeTakeFirst();
 		const active = await trx
 			.selectFrom('document_job')
-			.select('id')
+			.select(['id', staleSql.as('stale')])
 			.where('decision_id', '=', decisionId)
 			.where('status', '=', 'running')
-			.where('created_at', '>', new Date(Date.now() - 15 * 60_000))
-			.executeTakeFirst();
-		if (active) throw conflict('Đang cấp giấy chứng nhận cho quyết định này; hãy chờ xong.');
+			.execute();
+		for (const j of active) {
+			if (!j.stale) throw conflict(JOB_RUNNING_MESSAGE);
+			const taken = await trx
+				.updateTable('document_job')
+				.set({ status: 'failed', error: JOB_INTERRUPTED_MESSAGE, finished_at: sql<Date>`now()` })
+				.where('id', '=', j.id)
+				.where('status', '=', 'running')
+				.where(staleSql)
+				.returning('id')
+				.executeTakeFirst();
+			if (!taken) throw conflict(JOB_RUNNING_MESSAGE);
+			await recordAudit(trx, {
+				...by(actor),
+				action: 'certificate.job_takeover',
+				objectType: 'decision',
+				objectId: decisionId,
+				details: { interruptedJob: j.id }
+			});
+		}
 		return trx
 			.insertInto('document_job')
 			.values({
@@ -195,13 +257,14 @@ export async function startCertificateJob(
 			.executeTakeFirstOrThrow();
 	});
 	if (todo.length === 0) return job.id;
-	const work = runJob(db, store, actor, key, job.id, todo, opts).catch(async (e) => {
+	const work = runJob(db, store, actor, key, job.id, todo, { ...opts, baseUrl }).catch(async (e) => {
 		console.error(`certificate job ${job.id} failed:`, e);
 		// the user sees a Vietnamese summary; the details are in the server log
 		await db
 			.updateTable('document_job')
 			.set({ status: 'failed', error: 'lỗi khi tạo hoặc lưu giấy chứng nhận, chi tiết trong nhật ký máy chủ', finished_at: new Date() })
 			.where('id', '=', job.id)
+			.where('status', '=', 'running')
 			.execute();
 	});
 	running.set(
@@ -218,22 +281,42 @@ async function runJob(
 	key: SigningKey,
 	jobId: number,
 	todo: ItemRow[],
-	opts: { baseUrl: string; render: Renderer; concurrency?: number; tmpDir: string }
+	opts: { baseUrl: string; render: Renderer; concurrency?: number; tmpDir: string; heartbeatMs?: number }
 ) {
-	let next = 0;
-	const worker = async () => {
-		while (next < todo.length) {
-			const r = todo[next++];
-			await issueOne(db, store, actor, key, r, opts);
-			await db
-				.updateTable('document_job')
-				.set({ done: sql<number>`done + 1` })
-				.where('id', '=', jobId)
-				.execute();
-		}
-	};
-	await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 2, todo.length)) }, worker));
-	await db.updateTable('document_job').set({ status: 'done', finished_at: new Date() }).where('id', '=', jobId).execute();
+	// the heartbeat: while this process lives, the job counts as running (a failed beat is retried at the next one)
+	const beat = setInterval(() => {
+		db.updateTable('document_job')
+			.set({ heartbeat_at: sql<Date>`now()` })
+			.where('id', '=', jobId)
+			.where('status', '=', 'running')
+			.execute()
+			.catch((e) => console.error(`certificate job ${jobId}: heartbeat not written:`, e));
+	}, opts.heartbeatMs ?? HEARTBEAT_MS);
+	beat.unref();
+	try {
+		let next = 0;
+		const worker = async () => {
+			while (next < todo.length) {
+				const r = todo[next++];
+				await issueOne(db, store, actor, key, r, opts);
+				await db
+					.updateTable('document_job')
+					.set({ done: sql<number>`done + 1`, heartbeat_at: sql<Date>`now()` })
+					.where('id', '=', jobId)
+					.execute();
+			}
+		};
+		await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 2, todo.length)) }, worker));
+	} finally {
+		clearInterval(beat);
+	}
+	// (a job taken over after its heartbeat stalled stays as the retry left it)
+	await db
+		.updateTable('document_job')
+		.set({ status: 'done', finished_at: new Date() })
+		.where('id', '=', jobId)
+		.where('status', '=', 'running')
+		.execute();
 }
 
 const isRevoked = async (db: DB, itemId: number) =>

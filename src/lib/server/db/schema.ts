@@ -348,6 +348,8 @@ export interface DocumentJobTable {
 	created_by: number;
 	created_at: Timestamp;
 	finished_at: Date | null;
+	/** Written by the running job every few seconds (the database's clock); a stale one means the job died. */
+	heartbeat_at: Timestamp;
 }
 
 export interface Database {

@@ -166,7 +166,13 @@ export function certificateDocument(data: CertificateDocument): TDocumentDefinit
 				width: 200,
 				alignment: 'center',
 				stack: [
-					{ ...qrCanvas(data.qr, QR_SIZE), alignment: 'center', margin: [0, 8, 0, 0] },
+					// a notice about the QR (a preview without PUBLIC_URL) takes the place of the space above it
+					...(data.qrNotice
+						? [
+								{ text: data.qrNotice, bold: true, fontSize: 10, color: '#b00020' },
+								{ ...qrCanvas(data.qr, QR_SIZE), alignment: 'center' as const }
+							]
+						: [{ ...qrCanvas(data.qr, QR_SIZE), alignment: 'center' as const, margin: [0, 8, 0, 0] as [number, number, number, number] }]),
 					{ text: `Mã xác minh: ${data.verificationCode}`, fontSize: 10 },
 					{ text: `Số: ${data.serial}`, fontSize: 10 }
 				]

@@ -150,6 +150,8 @@ export type CertificateDocument = {
 	serial: string;
 	/** The full text the QR encodes (the verification URL with the signed payload). */
 	qr: string;
+	/** Printed in bold under the QR code (a preview without PUBLIC_URL: "PUBLIC_URL chưa được đặt"). */
+	qrNotice?: string;
 	/** Short verification code printed beside the QR. */
 	verificationCode: string;
 	signature: Signature;

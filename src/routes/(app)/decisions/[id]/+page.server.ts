@@ -1,7 +1,7 @@
 import { action, page, readForm, refusal } from '#lib/edge/index.ts';
 import { authorize, parseId } from '#lib/server/auth/guard.ts';
 import { db, appConfig } from '#lib/server/app.ts';
-import { certificatesOf, latestJob, startCertificateJob } from '#lib/server/certificates/index.ts';
+import { certificatesOf, latestJob, PUBLIC_URL_MISSING_MESSAGE, startCertificateJob } from '#lib/server/certificates/index.ts';
 import { renderInPool } from '#lib/server/documents/pool.ts';
 import { fileStore } from '#lib/server/storage/index.ts';
 import { loadDecision, revokeRecognition } from '#lib/server/decisions/index.ts';
@@ -24,6 +24,8 @@ export const load: PageServerLoad = (event) =>
 			canRevoke: can(a.role, 'decision.revoke') && decision.outcome === 'recognise',
 			canIssueCertificates: can(a.role, 'certificate.issue') && decision.outcome === 'recognise',
 			canPrint: can(a.role, 'certificate.print') && decision.outcome === 'recognise',
+			// certificates are not issued without PUBLIC_URL (their QR codes' address): the page says so beforehand
+			publicUrlMissing: appConfig().publicUrl === null ? PUBLIC_URL_MISSING_MESSAGE : null,
 			certificates: Object.fromEntries(
 				[...certificates].map(([itemId, c]) => [itemId, { serial: c.serial, code: c.code, sha256: c.sha256, printed: c.printed }])
 			),
@@ -37,13 +39,18 @@ export const actions: Actions = {
 			const a = authorize(actor, 'certificate.issue');
 			const decision = await loadDecision(db(), a, parseId(event.params.id, NOT_FOUND));
 			if (!decision) throw notFound(NOT_FOUND);
-			await startCertificateJob(db(), appConfig(), fileStore(), a, decision.id, {
-				onlyItems: decision.items.map((i) => i.id),
-				baseUrl: appConfig().publicUrl ?? event.url.origin,
-				render: renderInPool,
-				tmpDir: appConfig().storage.tmpDir
-			});
-			return { done: 'Đang cấp giấy chứng nhận; tiến độ hiển thị bên dưới.' };
+			try {
+				// the QR codes' address comes from PUBLIC_URL only (the module refuses without it)
+				await startCertificateJob(db(), appConfig(), fileStore(), a, decision.id, {
+					onlyItems: decision.items.map((i) => i.id),
+					render: renderInPool,
+					tmpDir: appConfig().storage.tmpDir
+				});
+			} catch (e) {
+				// shown beside the issue button
+				return refusal(e, { certificates: true as const });
+			}
+			return { done: 'Đang cấp giấy chứng nhận; tiến độ hiển thị bên dưới.', certificates: true as const };
 		}),
 
 	revoke: (event) =>
