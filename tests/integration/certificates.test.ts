@@ -21,7 +21,9 @@ import { freshDb, usingPostgres, type TestDb } from '../helpers/db.ts';
 import { completeDossier, seedRound } from '../helpers/fixtures.ts';
 import { loadAssessment } from '#lib/server/dossier/index.ts';
 import { transition } from '#lib/server/assessments/workflow.ts';
-import { loadActor } from '#lib/server/accounts/index.ts';
+import { createAccount, loadActor } from '#lib/server/accounts/index.ts';
+import { BUNDLED_UNIT_FILES, importUnits, readUnitFile } from '#lib/server/units/import.ts';
+import { DEMO_PASSWORD } from '#lib/server/seed/demo.ts';
 import { appraise, startReview } from '#lib/server/reviews/index.ts';
 import { issueDecision, revokeRecognition } from '#lib/server/decisions/index.ts';
 import { confirmCriteriaSet } from '#lib/server/criteria/index.ts';
@@ -133,6 +135,29 @@ describe(`certificates on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, 
 		};
 	};
 
+	it('checks the area in the module itself: an approver of another province can neither preview, issue nor print', async () => {
+		await importUnits(t.db, readUnitFile(BUNDLED_UNIT_FILES.post2025), ['48']);
+		const created = await createAccount(
+			t.db,
+			t.config,
+			{ email: 'lanhdao.dn@demo.vn', fullName: 'Bùi Thị Mai', role: 'approver', unitCode: '48', password: DEMO_PASSWORD },
+			{ id: null, email: 'test' }
+		);
+		const outside = (await loadActor(t.db, created.id))!;
+		const before = await counts();
+		await expect(previewCertificate(t.db, cfg(), outside, decisionId, itemId)).rejects.toMatchObject({ kind: 'not_found' });
+		await expect(
+			startCertificateJob(t.db, cfg(), store(), outside, decisionId, { render: (d) => pool.render(d), tmpDir: path.join(dir, 'tmp') })
+		).rejects.toMatchObject({ kind: 'not_found' });
+		await expect(openCertificateForPrint(t.db, store(), outside, decisionId, itemId, 'In lại để lưu hồ sơ')).rejects.toMatchObject({
+			kind: 'not_found'
+		});
+		// a commune officer may do none of it at all
+		const officer = (await loadActor(t.db, f.officerA))!;
+		await expect(previewCertificate(t.db, cfg(), officer, decisionId, itemId)).rejects.toMatchObject({ kind: 'forbidden' });
+		expect(await counts()).toEqual(before);
+	});
+
 	it('without PUBLIC_URL, issuing is refused with a message for the administrator, and nothing is written', async () => {
 		const before = await counts();
 		for (const publicUrl of [null, '']) {
@@ -150,7 +175,7 @@ describe(`certificates on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, 
 	});
 
 	it('a preview without PUBLIC_URL: its QR goes to a reserved placeholder that says so, printed under it too', async () => {
-		const doc = (await previewCertificate(t.db, { publicUrl: null }, decisionId, itemId))!;
+		const doc = (await previewCertificate(t.db, { publicUrl: null }, approver(), decisionId, itemId))!;
 		expect(doc.qr).toBe('https://chua-dat-public-url.invalid/verify/XXXXX-XXXXX');
 		const pdf = await pool.render(doc);
 		const qr = qrOf(pdf, 'preview-unset');
@@ -164,7 +189,7 @@ describe(`certificates on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, 
 		expect(words.match(/[a-z0-9.-]+\.(example|com|vn|invalid|local)\b/gi) ?? []).toEqual([]);
 
 		// with PUBLIC_URL: its address, and no notice
-		const set = (await previewCertificate(t.db, { publicUrl: 'https://treem.example.vn' }, decisionId, itemId))!;
+		const set = (await previewCertificate(t.db, { publicUrl: 'https://treem.example.vn' }, approver(), decisionId, itemId))!;
 		expect(set.qrNotice).toBeUndefined();
 		const qrSet = qrOf(await pool.render(set), 'preview-set');
 		expect(qrSet).toBe('https://treem.example.vn/verify/XXXXX-XXXXX');

@@ -15,7 +15,8 @@ import type { FileStore } from '../storage/index.ts';
 import { newTempPath, discardTemp, storageKeyFor } from '../storage/index.ts';
 import { by, recordAudit } from '../audit/index.ts';
 import { conflict, invalid, notFound } from '../errors.ts';
-import type { Actor } from '../../domain/access.ts';
+import { canOnUnit, type Action, type Actor } from '../../domain/access.ts';
+import { authorize } from '../auth/guard.ts';
 import type { CertificateDocument } from '../documents/types.ts';
 import { placeName, signatureOf, today } from '../documents/data.ts';
 import { loadSigningKey, MISSING_KEY_MESSAGE, signClaims, type SigningKey } from './signing.ts';
@@ -54,6 +55,8 @@ type ItemRow = {
 	valid_from: string | null;
 	valid_until: string | null;
 	commune_id: number;
+	district_id: number | null;
+	province_id: number | null;
 	commune_code: string;
 	commune_name: string;
 	province_name: string | null;
@@ -64,6 +67,12 @@ type ItemRow = {
 	signer_title: string;
 	issuing_name: string;
 };
+
+/** Whether the commune of a decision item lies in the actor's area for `action`. */
+const inArea = (actor: Actor, action: Action, r: Pick<ItemRow, 'commune_id' | 'district_id' | 'province_id'>) =>
+	canOnUnit(actor, action, { id: r.commune_id, districtId: r.district_id, provinceId: r.province_id });
+
+export const NOT_IN_AREA_MESSAGE = 'Không tìm thấy xã này trong quyết định.';
 
 async function items(db: DB, decisionId: number, onlyItem?: number): Promise<ItemRow[]> {
 	let q = db
@@ -78,6 +87,8 @@ async function items(db: DB, decisionId: number, onlyItem?: number): Promise<Ite
 			'i.valid_from',
 			'i.valid_until',
 			'c.id as commune_id',
+			'c.district_id',
+			'c.province_id',
 			'c.code as commune_code',
 			'c.name as commune_name',
 			'p.name as province_name',
@@ -125,11 +136,14 @@ function certificateDoc(
 export async function previewCertificate(
 	db: DB,
 	cfg: Pick<Config, 'publicUrl'>,
+	actor: Actor,
 	decisionId: number,
 	itemId: number
 ): Promise<CertificateDocument | undefined> {
+	authorize(actor, 'certificate.print');
 	const [r] = await items(db, decisionId, itemId);
-	if (!r || r.outcome !== 'recognise') return undefined;
+	if (!r || !inArea(actor, 'certificate.print', r)) throw notFound(NOT_IN_AREA_MESSAGE);
+	if (r.outcome !== 'recognise') return undefined;
 	const code = 'XXXXX-XXXXX';
 	return certificateDoc(r, {
 		serial: 'XEM TRƯỚC',
@@ -186,13 +200,16 @@ export async function startCertificateJob(
 	decisionId: number,
 	opts: { render: Renderer; concurrency?: number; tmpDir: string; onlyItems?: number[]; heartbeatMs?: number }
 ): Promise<number> {
+	authorize(actor, 'certificate.issue');
 	// the QR codes' base: PUBLIC_URL only (never the request's address); refused before anything is written
 	const baseUrl = cfg.publicUrl;
 	if (!baseUrl) throw conflict(PUBLIC_URL_MISSING_MESSAGE);
 	const key = loadSigningKey(cfg.signingKeyFile);
 	if (!key) throw conflict(MISSING_KEY_MESSAGE);
-	const all = await items(db, decisionId);
-	if (all.length === 0 || all[0].outcome !== 'recognise') throw conflict('Chỉ cấp giấy chứng nhận cho quyết định công nhận.');
+	// only the communes of the actor's area: the module checks it, whatever the page sent
+	const all = (await items(db, decisionId)).filter((r) => inArea(actor, 'certificate.issue', r));
+	if (all.length === 0) throw notFound('Không tìm thấy quyết định.');
+	if (all[0].outcome !== 'recognise') throw conflict('Chỉ cấp giấy chứng nhận cho quyết định công nhận.');
 	const revoked = new Set(
 		(
 			await db
@@ -452,6 +469,9 @@ export async function openCertificateForPrint(
 	itemId: number,
 	reason: string | null
 ) {
+	authorize(actor, 'certificate.print');
+	const [item] = await items(db, decisionId, itemId);
+	if (!item || !inArea(actor, 'certificate.print', item)) throw notFound(NOT_IN_AREA_MESSAGE);
 	const text = (reason ?? '').normalize('NFC').trim();
 	// the count of earlier prints and this print's record are one step under the item's lock,
 	// so two people printing at once cannot both count as the first print

@@ -23,7 +23,7 @@ export const GET: RequestHandler = (event) =>
 		if (!decision || !item) throw notFound(NOT_HERE);
 		if (event.url.searchParams.get('preview') === '1') {
 			// the QR's address is PUBLIC_URL's, never the request's (Host header); without it a marked placeholder
-			const doc = await previewCertificate(db(), appConfig(), decision.id, item.id);
+			const doc = await previewCertificate(db(), appConfig(), a, decision.id, item.id);
 			if (!doc) throw notFound('Quyết định không công nhận: không có giấy chứng nhận.');
 			if (event.url.searchParams.get('bw') === '1') doc.colour = false;
 			return documentResponse(await renderInPool(doc), `giay-chung-nhan-xem-truoc-${item.communeCode}.pdf`, { inline: true });
