@@ -19,6 +19,7 @@ import { criteriaSetJsonSchema, validateCriteriaSet, type CriteriaSet, type Vali
 import { parseAnswers, score, gapAnalysis } from '../lib/domain/scoring/index.ts';
 import { findCriteriaSet, importCriteriaSet } from '../lib/server/criteria/index.ts';
 import { OPS_USAGE, runOpsCommand } from './ops.ts';
+import { ownerOnlyUmask } from '../lib/server/storage/index.ts';
 import { AUDIT_USAGE, runAuditCommand } from './audit.ts';
 import {
 	generateSigningKey,
@@ -107,12 +108,21 @@ export async function run(argv: string[], cfg: Config = loadConfig()): Promise<v
 			category: { type: 'string' },
 			force: { type: 'boolean' },
 			fix: { type: 'boolean' },
-			'public-key': { type: 'string' }
+			'public-key': { type: 'string' },
+			'trust-unsigned': { type: 'boolean' },
+			anchor: { type: 'string' }
 		}
 	});
 	const key = group === 'score' ? 'score' : `${group ?? ''} ${command ?? ''}`.trim();
-	// backup <dir>, restore <dir>, storage check [--fix]
-	if (await runOpsCommand(key, positionals, { fix: values.fix === true }, cfg)) return;
+	// backup <dir>, backup keygen, backup public-key, restore <dir> […], storage check [--fix]
+	const ops = {
+		fix: values.fix === true,
+		force: values.force === true,
+		publicKey: values['public-key'],
+		trustUnsigned: values['trust-unsigned'] === true,
+		anchor: values.anchor
+	};
+	if (await runOpsCommand(key, positionals, ops, cfg)) return;
 	if (await runAuditCommand(key, cfg)) return;
 	switch (key) {
 		case 'db migrate': {
@@ -288,6 +298,8 @@ function describe(e: unknown): string {
 }
 
 if (import.meta.main) {
+	// everything the command line writes (backups, keys, the embedded database, exports) is owner-only
+	ownerOnlyUmask();
 	const argv = process.argv.slice(2);
 	if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help') {
 		console.log(USAGE);

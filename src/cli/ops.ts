@@ -1,23 +1,49 @@
 /**
- * Operations commands of the command line: `backup <dir>`, `restore <dir>`, `storage check [--fix]`.
- * `main.ts` hands its key (`group command`) and positionals over to `runOpsCommand`.
+ * Operations commands of the command line: `backup <dir>`, `backup keygen [--force]`,
+ * `backup public-key`, `restore <dir> [--public-key FILE] [--trust-unsigned] [--anchor HASH]`,
+ * `storage check [--fix]`. `main.ts` hands its key (`group command`), positionals and options
+ * over to `runOpsCommand`.
+ *
+ * Backups are signed with the deployment's backup key (BACKUP_SIGNING_KEY_FILE, created by the
+ * first `backup` when missing); `restore` verifies the signature with that key's public half by
+ * default, with `--public-key` against another deployment's, and not at all only with
+ * `--trust-unsigned`.
  *
  * Exit codes: 0 when all is well; 2 for bad input (a non-empty backup directory, a damaged or
  * unknown backup, a target database that already holds data, a wrong argument), printed here as
  * "Lỗi: …"; 1 when the work was done but found problems (a backup or restore with missing stored
  * files, a storage check finding missing, damaged or orphan files) or on an unexpected error.
  */
+import type crypto from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../lib/server/config.ts';
 import { connect } from '../lib/server/db/index.ts';
 import { createFileStore } from '../lib/server/storage/index.ts';
-import { isAppError } from '../lib/server/errors.ts';
+import { isAppError, notFound } from '../lib/server/errors.ts';
 import { backup, checkableLocalStore, restore, storageCheck, type FileProblem } from '../lib/server/ops/backup.ts';
+import {
+	backupPublicKeyPem,
+	ensureBackupKey,
+	generateBackupKey,
+	loadBackupKey,
+	MISSING_BACKUP_KEY_MESSAGE,
+	readPublicKeyFile
+} from '../lib/server/ops/backup-key.ts';
 
-export const OPS_USAGE = `  backup <thư mục>                             sao lưu CSDL và mọi tệp minh chứng vào một thư mục mới (trống)
-  restore <thư mục>                            khôi phục bản sao lưu vào một CSDL mới, trống (kiểm tra toàn vẹn trước)
+export const OPS_USAGE = `  backup <thư mục>                             sao lưu CSDL và mọi tệp minh chứng vào một thư mục mới (trống), ký bằng
+                                               khóa sao lưu (BACKUP_SIGNING_KEY_FILE, tự tạo nếu chưa có); in mã băm mốc neo
+  backup keygen [--force]                      tạo khóa ký bản sao lưu (Ed25519); không thay khóa đã có nếu thiếu --force
+  backup public-key                            in khóa công khai của khóa sao lưu (PEM), để khôi phục ở hệ thống khác
+  restore <thư mục> [--public-key tệp] [--trust-unsigned] [--anchor mã_băm]
+                                               khôi phục vào một CSDL mới, trống: kiểm tra chữ ký (mặc định bằng khóa
+                                               sao lưu của hệ thống này; --public-key: khóa của hệ thống đã sao lưu;
+                                               --trust-unsigned: bỏ kiểm tra, chỉ khi chắc chắn), mọi mã băm, nhật ký
+                                               và đầu chuỗi; --anchor: nhật ký phải chứa mốc neo này
   storage check [--fix]                        đối chiếu kho tệp với CSDL: tệp thiếu, sai nội dung, tệp mồ côi
                                                (--fix xóa tệp mồ côi cũ hơn 10 phút; không bao giờ xóa dòng CSDL)`;
+
+/** The options of main.ts's parser that these commands read. */
+export type OpsValues = { fix?: boolean; force?: boolean; publicKey?: string; trustUnsigned?: boolean; anchor?: string };
 
 const num = (n: number) => n.toLocaleString('vi-VN');
 const seconds = (ms: number) => `${(ms / 1000).toLocaleString('vi-VN', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} s`;
@@ -56,30 +82,62 @@ function words(key: string, positionals: string[]): { group: string; args: strin
 
 class OpsUsageError extends Error {}
 
+const who = () => `cli:${process.env.USER ?? 'unknown'}`;
+
 /**
- * Runs `backup <dir>`, `restore <dir>` or `storage check [--fix]`; returns false for any other
- * command (so main.ts goes on to its own).
+ * Runs `backup <dir>`, `backup keygen`, `backup public-key`, `restore <dir>` or
+ * `storage check [--fix]`; returns false for any other command (so main.ts goes on to its own).
  */
-export async function runOpsCommand(key: string, positionals: string[], values: { fix?: boolean }, cfg: Config): Promise<boolean> {
+export async function runOpsCommand(key: string, positionals: string[], values: OpsValues, cfg: Config): Promise<boolean> {
 	const { group, args } = words(key.trim(), positionals);
 	if (group !== 'backup' && group !== 'restore' && !(group === 'storage' && args[0] === 'check')) return false;
 	try {
 		switch (group) {
 			case 'backup': {
+				// `backup keygen` and `backup public-key` (a backup directory of that name: ./keygen)
+				if (args.length === 1 && args[0] === 'keygen') {
+					const k = generateBackupKey(cfg.backupKeyFile, { force: values.force === true });
+					console.log(`Đã tạo khóa ký bản sao lưu ${k.keyId} tại ${cfg.backupKeyFile}. Khóa công khai (giữ ở nơi khác bản sao lưu):`);
+					console.log(backupPublicKeyPem(k).trimEnd());
+					return true;
+				}
+				if (args.length === 1 && args[0] === 'public-key') {
+					const k = loadBackupKey(cfg.backupKeyFile);
+					if (!k) throw notFound(`${MISSING_BACKUP_KEY_MESSAGE} (${cfg.backupKeyFile})`);
+					console.log(backupPublicKeyPem(k).trimEnd());
+					return true;
+				}
 				if (args.length !== 1) throw new OpsUsageError('Cách dùng: backup <thư mục> (một thư mục mới hoặc trống).');
 				const started = performance.now();
+				const { key: signingKey, created } = ensureBackupKey(cfg.backupKeyFile);
+				if (created)
+					console.log(
+						`Đã tạo khóa ký bản sao lưu ${signingKey.keyId} tại ${cfg.backupKeyFile}: giữ khóa này trên hệ thống, không để cùng bản sao lưu; ` +
+							'lưu khóa công khai ("backup public-key") để khôi phục ở nơi khác.'
+					);
 				const conn = await connect(cfg);
 				try {
-					const { dir, manifest: m } = await backup(conn.db, createFileStore(cfg.storage), args[0], {
-						source: conn.kind
+					const {
+						dir,
+						manifest: m,
+						signedBy
+					} = await backup(conn.db, createFileStore(cfg.storage), args[0], {
+						source: conn.kind,
+						signingKey
 					});
 					const took = performance.now() - started;
 					console.log(
 						`Đã sao lưu ${num(m.totals.tables)} bảng (${num(m.totals.rows)} dòng) và ${num(m.totals.files)} tệp (${formatBytes(m.totals.fileBytes)}) vào ${dir} trong ${seconds(took)}.`
 					);
 					console.log(
-						`  CSDL ${m.source === 'embedded' ? 'nhúng' : 'PostgreSQL'}, lược đồ ${m.migrations.at(-1) ?? '(chưa có)'}; ${m.sequences.length} sequence.`
+						`  CSDL ${m.source === 'embedded' ? 'nhúng' : 'PostgreSQL'}, lược đồ ${m.migrations.at(-1) ?? '(chưa có)'}; ${m.sequences.length} sequence; không sao lưu: ${m.excluded?.join(', ') || 'không'}.`
 					);
+					console.log(`  Đã ký bằng khóa sao lưu ${signedBy} (${cfg.backupKeyFile}).`);
+					const anchor = m.audit?.anchor;
+					if (anchor)
+						console.log(
+							`  Mốc neo nhật ký #${num(anchor.seq)}: ${anchor.hash}\n  Ghi lại mã băm này ở nơi khác; khi khôi phục: restore ${dir} --anchor ${anchor.hash}`
+						);
 					if (m.problems.length) {
 						console.error(
 							`Cảnh báo: ${num(m.problems.length)} tệp không sao lưu được (đã ghi trong manifest.json; các dòng CSDL vẫn được sao lưu):`
@@ -93,12 +151,25 @@ export async function runOpsCommand(key: string, positionals: string[], values: 
 				return true;
 			}
 			case 'restore': {
-				if (args.length !== 1) throw new OpsUsageError('Cách dùng: restore <thư mục sao lưu>.');
+				if (args.length !== 1)
+					throw new OpsUsageError('Cách dùng: restore <thư mục sao lưu> [--public-key tệp.pem] [--trust-unsigned] [--anchor mã_băm].');
+				if (values.trustUnsigned && values.publicKey)
+					throw new OpsUsageError('--trust-unsigned bỏ qua chữ ký, --public-key kiểm tra chữ ký: chỉ dùng một trong hai.');
+				// the key to check the signature with: the one named, else this deployment's backup key
+				let publicKey: crypto.KeyObject | undefined;
+				if (values.publicKey) publicKey = readPublicKeyFile(values.publicKey);
+				else if (!values.trustUnsigned) publicKey = loadBackupKey(cfg.backupKeyFile)?.publicKey;
 				const started = performance.now();
 				const settings = cfg.storage;
 				const conn = await connect(cfg);
 				try {
-					const r = await restore(conn.db, createFileStore(settings), args[0], { tmpDir: settings.tmpDir });
+					const r = await restore(conn.db, createFileStore(settings), args[0], {
+						tmpDir: settings.tmpDir,
+						publicKey,
+						trustUnsigned: values.trustUnsigned === true,
+						anchor: values.anchor,
+						actorLabel: who()
+					});
 					const took = performance.now() - started;
 					console.log(
 						`Đã khôi phục ${num(r.tables)} bảng (${num(r.rows)} dòng) và ${num(r.files)} tệp (${formatBytes(r.fileBytes)}) từ ${args[0]} trong ${seconds(took)}.`
@@ -106,6 +177,13 @@ export async function runOpsCommand(key: string, positionals: string[], values: 
 					console.log(
 						`  Bản sao lưu tạo lúc ${r.manifest.createdAt} (CSDL ${r.manifest.source === 'embedded' ? 'nhúng' : 'PostgreSQL'}); nhật ký toàn vẹn: ${num(r.audit.records)} bản ghi.`
 					);
+					if (r.signature.status === 'verified') console.log(`  Chữ ký hợp lệ: khóa sao lưu ${r.signature.keyId}.`);
+					else
+						console.error(
+							`Cảnh báo: không kiểm tra chữ ký (--trust-unsigned; bản sao lưu ${r.signature.signed ? 'có' : 'không có'} chữ ký). Việc khôi phục này đã được ghi vào nhật ký.`
+						);
+					if (r.anchor) console.log(`  Nhật ký chứa mốc neo #${num(r.anchor.seq)} ${r.anchor.hash}.`);
+					console.log('  Phiên đăng nhập không được khôi phục: mọi người đăng nhập lại.');
 					if (r.migratedAfter.length) console.log(`  Đã cập nhật lược đồ lên phiên bản mới: ${r.migratedAfter.join(', ')}.`);
 					if (r.problems.length) {
 						console.error(

@@ -137,12 +137,21 @@ export async function migrateToLegacySchema(db: AnyDb): Promise<void> {
  * Converts a database at the latest schema back into the pre-008 shape: drops the chain heads,
  * anchors and their policies, rewrites every record's prev_hash and hash into one global chain
  * in id order with the old rule, drops the chain and seq columns, and forgets migration 008 in
- * `kysely_migration` (so that `up()` of 008, or `migrateToLatest`, applies it again; the latter
- * only while 008 is the last migration). Does not verify the chains it replaces. One
- * transaction; batched, for a national trail.
+ * `kysely_migration` (so that `up()` of 008, or `migrateToLatest`, applies it again); the
+ * migrations after 008 are undone first (their `down()`), so that the order stays valid. Does not
+ * verify the chains it replaces. One transaction; batched, for a national trail.
  */
 export async function toLegacyTrail(db: AnyDb): Promise<{ records: number }> {
 	return inTransaction(db, async (trx) => {
+		for (const name of Object.keys(migrations)
+			.filter((n) => n > CHAINS_MIGRATION)
+			.sort()
+			.reverse()) {
+			const applied = await sql`select 1 from kysely_migration where name = ${name}`.execute(trx);
+			if (applied.rows.length === 0) continue;
+			await migrations[name].down!(trx);
+			await sql`delete from kysely_migration where name = ${name}`.execute(trx);
+		}
 		await sql`drop table if exists audit_anchor, audit_anchored_head, audit_chain_head`.execute(trx);
 		await sql`drop function if exists audit_anchor_append_only()`.execute(trx);
 		await sql`drop function if exists audit_head_forward_only()`.execute(trx);

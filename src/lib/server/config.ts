@@ -34,6 +34,7 @@ const schema = z.object({
 		.optional(),
 	MAIL_FROM: z.string().trim().optional(),
 	SIGNING_KEY_FILE: z.string().trim().optional(),
+	BACKUP_SIGNING_KEY_FILE: z.string().trim().optional(),
 	PUBLIC_URL: z
 		.string()
 		.trim()
@@ -83,6 +84,12 @@ export type Config = {
 	smtp: { url: string; from: string } | null;
 	/** The Ed25519 private key that signs certificate payloads (PKCS#8 PEM). */
 	signingKeyFile: string;
+	/**
+	 * The Ed25519 private key (PKCS#8 PEM) that signs each backup's manifest; `restore` checks the
+	 * signature against its public key. A key of its own, kept apart from the backups (unlike the
+	 * certificate key, which is kept with them).
+	 */
+	backupKeyFile: string;
 	/** Base of links in emails and QR codes (e.g. https://treem.example.gov.vn); null = the request's address. */
 	publicUrl: string | null;
 	storage: StorageSettings;
@@ -124,6 +131,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		secureCookies: production || (e.ORIGIN ?? '').startsWith('https://'),
 		smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.MAIL_FROM ?? 'Xa phu hop voi tre em <no-reply@localhost>' } : null,
 		signingKeyFile: path.resolve(e.SIGNING_KEY_FILE ?? local(path.join('keys', 'certificate-ed25519.pem'))),
+		backupKeyFile: path.resolve(e.BACKUP_SIGNING_KEY_FILE ?? local(path.join('keys', 'backup-ed25519.pem'))),
 		publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/+$/, '') : null,
 		storage: {
 			driver: 'local',

@@ -10,6 +10,7 @@ import { preparingPool } from './prepared.ts';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { Database } from './schema.ts';
 import type { Config } from '../config.ts';
+import { DIR_MODE, FILE_MODE, ownerOnlyUmask, privateDir, tightenTree } from '../storage/index.ts';
 
 export type DB = Kysely<Database>;
 
@@ -47,11 +48,11 @@ function processAlive(pid: number): boolean {
 
 /** Take the lock file of the embedded data directory, or throw if a live process holds it. */
 function acquireLock(dir: string): () => void {
-	fs.mkdirSync(dir, { recursive: true });
+	fs.mkdirSync(dir, { recursive: true, mode: DIR_MODE });
 	const lockPath = path.join(dir, '.app.lock');
 	for (let attempt = 0; attempt < 2; attempt++) {
 		try {
-			fs.writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
+			fs.writeFileSync(lockPath, String(process.pid), { flag: 'wx', mode: FILE_MODE });
 			let released = false;
 			const release = () => {
 				if (released) return;
@@ -83,9 +84,19 @@ export type Connection = {
 	close: () => Promise<void>;
 };
 
+/**
+ * Opens the database of `cfg`. Owner-only files: the process's umask becomes 077, DATA_DIR (when
+ * given and present, or needed by the embedded database) is made 0700, and the embedded
+ * database's directory is made owner-only on opening and again on closing (PGlite writes its
+ * initial files 0666 and some of PostgreSQL's files 0644, whatever the umask).
+ */
 export async function connect(
-	cfg: Pick<Config, 'databaseUrl' | 'embeddedDbDir' | 'production' | 'allowEmbeddedInProduction'> & Partial<Pick<Config, 'databasePoolMax'>>
+	cfg: Pick<Config, 'databaseUrl' | 'embeddedDbDir' | 'production' | 'allowEmbeddedInProduction'> &
+		Partial<Pick<Config, 'databasePoolMax' | 'dataDir'>>
 ): Promise<Connection> {
+	ownerOnlyUmask();
+	const dataDir = cfg.dataDir && !cfg.dataDir.startsWith('memory://') ? cfg.dataDir : null;
+	if (dataDir && (!cfg.databaseUrl || fs.existsSync(dataDir))) await privateDir(dataDir);
 	if (cfg.databaseUrl) {
 		// random_page_cost 1.1 (the default 4 prices disks that spin): with the data in memory or on
 		// SSD, the boards' index lookups beat scanning every unit, and the planner should know it
@@ -104,6 +115,7 @@ export async function connect(
 		const { PGlite } = await import('@electric-sql/pglite');
 		const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
 		const pglite = await PGlite.create(inMemory ? undefined : cfg.embeddedDbDir);
+		if (!inMemory) await tightenTree(cfg.embeddedDbDir);
 		const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 } as pg.PoolConfig);
 		const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 		return {
@@ -112,6 +124,7 @@ export async function connect(
 			close: async () => {
 				await db.destroy();
 				await pglite.close();
+				if (!inMemory) await tightenTree(cfg.embeddedDbDir).catch(() => 0);
 				release();
 			}
 		};

@@ -12,14 +12,26 @@
  * - `manifest.json`, written last: format, creation time, source kind, the applied migrations,
  *   per table (in foreign-key dependency order) its columns, row count and the SHA-256 of its
  *   file, every sequence's value, per stored file its key, size and SHA-256, the files that were
- *   missing or did not match their row (`problems`), and totals.
+ *   missing or did not match their row (`problems`), totals, the tables left out on purpose
+ *   (`excluded`: sessions and sign-in attempts, so that no cookie from before a backup works after
+ *   its restore) and the audit trail as of the snapshot (`audit`: every chain's head and the last
+ *   anchor);
+ * - `manifest.sig`: the Ed25519 signature of manifest.json's bytes by the deployment's backup key
+ *   (BACKUP_SIGNING_KEY_FILE, see ./backup-key.ts), written before the manifest is put in place.
  *
  * All tables are read in one READ ONLY transaction at REPEATABLE READ (one snapshot); the files
  * are copied after it: stored content is addressed by its hash, so the file of a row never
- * changes. Restore checks every hash before it writes anything, refuses a database that holds
- * application data, migrates the target to the backup's schema version, inserts every row in one
- * transaction and puts the files into the store before that transaction commits; if anything
- * fails, the transaction rolls back and the files this run placed are removed.
+ * changes. Everything is written owner-only (files 0600, directories 0700).
+ *
+ * Restore first checks the manifest's signature against the deployment's public key (or one the
+ * operator names; without a valid signature only on an explicit `trustUnsigned`), then every
+ * hash, before it writes anything; refuses a database that holds application data, migrates the
+ * target to the backup's schema version, inserts every row in one transaction (hashing each table
+ * file again as it reads it), verifies the audit trail, checks that every chain's head is the
+ * one the manifest records and, if the operator gives one, that the trail holds their anchor,
+ * records the restore in the trail and puts the files into the store before that transaction
+ * commits; if anything fails, the transaction rolls back and the files this run placed are
+ * removed.
  *
  * Plain Node module: no SvelteKit imports (the command line uses it).
  */
@@ -37,25 +49,38 @@ import { z } from 'zod';
 import { migrations as knownMigrations } from '#migrations';
 import type { DB } from '../db/index.ts';
 import { migrateToLatest } from '../db/migrate.ts';
-import { verifyAuditChain, writeAnchor, type ChainReport } from '../audit/index.ts';
+import { ANCHOR_CHAIN, recordAudit, verifyAuditChain, writeAnchor, type ChainReport } from '../audit/index.ts';
 import { AppError } from '../errors.ts';
 // the evidence module's advisory lock, so that an upload committing right now is seen
 import { CONTENT_LOCK } from '../evidence/index.ts';
 import {
 	assertStorageKey,
+	DIR_MODE,
 	discardTemp,
+	FILE_MODE,
 	localFileStore,
 	newTempPath,
+	privateDir,
 	StorageKeyError,
 	storageKeyFor,
 	StoredFileMissingError,
 	type FileStore
 } from '../storage/index.ts';
+import { checkManifestSignature, parsePublicKey, SIGNATURE_FILE, signManifest, type BackupKey } from './backup-key.ts';
 
-export const BACKUP_FORMAT = 'xa-backup/1';
+export const BACKUP_FORMAT = 'xa-backup/2';
+/** Backups made before the signature and the audit heads: restored only with `trustUnsigned`. */
+export const LEGACY_BACKUP_FORMAT = 'xa-backup/1';
 export const MANIFEST_FILE = 'manifest.json';
+export { SIGNATURE_FILE } from './backup-key.ts';
 
-/** A backup, restore or check refused (bad input: the directory, the backup, the target). */
+/**
+ * Tables neither backed up nor restored: sessions (a cookie from before the backup must not work
+ * after its restore) and sign-in attempts (rate-limit counters). A restored deployment starts
+ * with both empty: everyone signs in again.
+ */
+export const EXCLUDED_TABLES = ['session', 'login_attempt'];
+
 /** A refused backup or restore (bad input: the directory, the backup, the target database). */
 const backupError = (message: string) => new AppError('invalid', message);
 
@@ -75,8 +100,22 @@ export type ManifestSequence = { name: string; lastValue: number; isCalled: bool
 export type ManifestFile = { key: string; size: number; sha256: string };
 export type FileProblem = { key: string; sha256: string; problem: 'missing' | 'mismatch'; detail: string };
 
+/**
+ * The audit trail as of the backup's snapshot: every row of `audit_chain_head` as the line
+ * `chain seq hash` (sorted by chain, the anchor chain included), the number of record chains and
+ * records, and the last anchor (null before the first). Restore checks the restored heads
+ * against these lines, so a trail whose tail was cut (and its heads and anchors rewritten to
+ * match) is refused while the manifest is the signed one.
+ */
+export type ManifestAudit = {
+	heads: string[];
+	chains: number;
+	records: number;
+	anchor: { seq: number; hash: string; root: string; at: string } | null;
+};
+
 export type Manifest = {
-	format: typeof BACKUP_FORMAT;
+	format: typeof BACKUP_FORMAT | typeof LEGACY_BACKUP_FORMAT;
 	createdAt: string;
 	source: SourceKind;
 	migrations: string[];
@@ -85,13 +124,19 @@ export type Manifest = {
 	files: ManifestFile[];
 	problems: FileProblem[];
 	totals: { tables: number; rows: number; files: number; fileBytes: number; tableBytes: number; problems: number };
+	/** Tables of the schema left out on purpose (EXCLUDED_TABLES); absent from LEGACY_BACKUP_FORMAT. */
+	excluded?: string[];
+	/** Null on a database from before the audit chains; absent from LEGACY_BACKUP_FORMAT. */
+	audit?: ManifestAudit | null;
 };
 
 const TABLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 const SHA256 = /^[0-9a-f]{64}$/;
 
+const HEAD_LINE = /^(\S{1,200}) (\d{1,15}) ([0-9a-f]{64})$/;
+
 const manifestSchema = z.object({
-	format: z.literal(BACKUP_FORMAT),
+	format: z.enum([BACKUP_FORMAT, LEGACY_BACKUP_FORMAT]),
 	createdAt: z.string(),
 	source: z.enum(['postgres', 'embedded']),
 	migrations: z.array(z.string().min(1)),
@@ -116,7 +161,19 @@ const manifestSchema = z.object({
 		fileBytes: z.number().int(),
 		tableBytes: z.number().int(),
 		problems: z.number().int()
-	})
+	}),
+	excluded: z.array(z.string().regex(TABLE_NAME)).optional(),
+	audit: z
+		.object({
+			heads: z.array(z.string().regex(HEAD_LINE)),
+			chains: z.number().int().min(0),
+			records: z.number().int().min(0),
+			anchor: z
+				.object({ seq: z.number().int().min(1), hash: z.string().regex(SHA256), root: z.string().regex(SHA256), at: z.string() })
+				.nullable()
+		})
+		.nullable()
+		.optional()
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -240,7 +297,7 @@ async function copyHashing(source: Readable, dest: string): Promise<{ sha256: st
 				yield chunk;
 			}
 		},
-		fs.createWriteStream(dest, { flags: 'wx' })
+		fs.createWriteStream(dest, { flags: 'wx', mode: FILE_MODE })
 	);
 	return { sha256: hash.digest('hex'), size };
 }
@@ -272,7 +329,21 @@ const keyPath = (dir: string, key: string) => path.join(dir, 'files', ...key.spl
 // Backup
 // ---------------------------------------------------------------------------------------------
 
-export type BackupResult = { dir: string; manifest: Manifest };
+export type BackupResult = {
+	dir: string;
+	manifest: Manifest;
+	/** The key that signed the manifest (null: no key given, an unsigned backup). */
+	signedBy: string | null;
+};
+
+export type BackupOptions = {
+	source?: SourceKind;
+	/**
+	 * The deployment's backup key (BACKUP_SIGNING_KEY_FILE): signs the manifest (manifest.sig).
+	 * Without it the backup is unsigned, and restoring it needs `trustUnsigned`.
+	 */
+	signingKey?: BackupKey;
+};
 
 async function assertEmptyDir(dir: string): Promise<void> {
 	const st = await fsp.stat(dir).catch(() => null);
@@ -293,7 +364,7 @@ async function dumpTable(
 	await sql`declare ${sql.id(cursor)} no scroll cursor for select to_json(t)::text as line from ${sql.id(table.name)} t order by ${order}`.execute(
 		trx
 	);
-	const handle = await fsp.open(file, 'wx');
+	const handle = await fsp.open(file, 'wx', FILE_MODE);
 	const hash = crypto.createHash('sha256');
 	let rows = 0;
 	let bytes = 0;
@@ -319,11 +390,12 @@ async function dumpTable(
 }
 
 /**
- * A consistent copy of the database and of every stored file into `outDir` (created if needed,
- * refused unless empty). A stored file that is missing or does not match its row's SHA-256 is
- * listed in the manifest's `problems` (everything else is still written): check `problems`.
+ * A consistent copy of the database (but sessions and sign-in attempts) and of every stored file
+ * into `outDir` (created 0700 if needed, refused unless empty), its manifest signed with
+ * `opts.signingKey`. A stored file that is missing or does not match its row's SHA-256 is listed
+ * in the manifest's `problems` (everything else is still written): check `problems`.
  */
-export async function backup(db: DB, store: FileStore, outDir: string, opts: { source?: SourceKind } = {}): Promise<BackupResult> {
+export async function backup(db: DB, store: FileStore, outDir: string, opts: BackupOptions = {}): Promise<BackupResult> {
 	const dir = path.resolve(outDir);
 	await assertEmptyDir(dir);
 	const existed = fs.existsSync(dir);
@@ -338,9 +410,37 @@ export async function backup(db: DB, store: FileStore, outDir: string, opts: { s
 	}
 }
 
-async function writeBackup(db: DB, store: FileStore, dir: string, opts: { source?: SourceKind }): Promise<BackupResult> {
-	await fsp.mkdir(path.join(dir, 'tables'), { recursive: true });
-	await fsp.mkdir(path.join(dir, 'files'), { recursive: true });
+/** The audit trail's heads and last anchor, read in the backup's snapshot (null before the chains). */
+async function auditSnapshot(trx: DB, tables: TableInfo[]): Promise<ManifestAudit | null> {
+	const names = tables.map((t) => t.name);
+	if (!names.includes('audit_chain_head') || !names.includes('audit_anchor')) return null;
+	const heads = (
+		await sql<{ chain: string; seq: number | string; hash: string }>`select chain, seq, hash from audit_chain_head`.execute(trx)
+	).rows
+		.map((h) => ({ chain: h.chain, seq: Number(h.seq), hash: h.hash }))
+		.sort((a, b) => (a.chain < b.chain ? -1 : a.chain > b.chain ? 1 : 0));
+	const last = (
+		await sql<{
+			seq: number | string;
+			hash: string;
+			root: string;
+			at: Date;
+		}>`select seq, hash, root, at from audit_anchor order by seq desc limit 1`.execute(trx)
+	).rows[0];
+	const records = heads.filter((h) => h.chain !== ANCHOR_CHAIN);
+	return {
+		heads: heads.map((h) => `${h.chain} ${h.seq} ${h.hash}`),
+		chains: records.filter((h) => h.seq > 0).length,
+		records: records.reduce((n, h) => n + h.seq, 0),
+		anchor: last ? { seq: Number(last.seq), hash: last.hash, root: last.root, at: new Date(last.at).toISOString() } : null
+	};
+}
+
+async function writeBackup(db: DB, store: FileStore, dir: string, opts: BackupOptions): Promise<BackupResult> {
+	// owner-only: the backup holds every account's password hash and every piece of evidence
+	await privateDir(dir);
+	await fsp.mkdir(path.join(dir, 'tables'), { mode: DIR_MODE });
+	await fsp.mkdir(path.join(dir, 'files'), { mode: DIR_MODE });
 	const source = opts.source ?? (await detectSource(db));
 	// the copy ends with an anchor over every chain's head: a later edit of the live trail then
 	// disagrees with the backup's anchor too (nothing is written when no chain moved; nor on a
@@ -355,8 +455,11 @@ async function writeBackup(db: DB, store: FileStore, dir: string, opts: { source
 		.setAccessMode('read only')
 		.execute(async (trx) => {
 			await sql`set local timezone to 'UTC'`.execute(trx);
-			const tables = await applicationTables(trx);
+			const all = await applicationTables(trx);
+			const tables = all.filter((t) => !EXCLUDED_TABLES.includes(t.name));
+			const excluded = all.filter((t) => EXCLUDED_TABLES.includes(t.name)).map((t) => t.name);
 			const migrations = await appliedMigrations(trx);
+			const audit = await auditSnapshot(trx, tables);
 			const dumped: ManifestTable[] = [];
 			for (const [i, t] of tables.entries()) {
 				const file = `tables/${t.name}.jsonl`;
@@ -382,7 +485,7 @@ async function writeBackup(db: DB, store: FileStore, dir: string, opts: { source
 						}>`select sha256, size, storage_key from stored_file order by id`.execute(trx)
 					).rows
 				: [];
-			return { migrations, tables: dumped, sequences, fileRows };
+			return { migrations, tables: dumped, sequences, fileRows, excluded, audit };
 		});
 
 	// Stored content is addressed by its hash: a row's file never changes, so copying after the
@@ -409,7 +512,7 @@ async function writeBackup(db: DB, store: FileStore, dir: string, opts: { source
 			return;
 		}
 		const dest = keyPath(dir, row.storage_key);
-		await fsp.mkdir(path.dirname(dest), { recursive: true });
+		await fsp.mkdir(path.dirname(dest), { recursive: true, mode: DIR_MODE });
 		const got = await copyHashing(stream, dest);
 		if (got.sha256 !== row.sha256 || got.size !== expectedSize) {
 			await fsp.rm(dest, { force: true });
@@ -442,36 +545,56 @@ async function writeBackup(db: DB, store: FileStore, dir: string, opts: { source
 			fileBytes: files.reduce((s, f) => s + f.size, 0),
 			tableBytes: snapshot.tables.reduce((s, t) => s + t.bytes, 0),
 			problems: problems.length
-		}
+		},
+		excluded: snapshot.excluded,
+		audit: snapshot.audit
 	};
-	// the manifest last, renamed into place: a directory without it is not a backup
+	// the signature of the manifest's exact bytes, then the manifest, renamed into place last: a
+	// directory without it is not a backup
+	const bytes = Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8');
+	if (opts.signingKey)
+		await writeNewFile(path.join(dir, SIGNATURE_FILE), JSON.stringify(signManifest(bytes, opts.signingKey), null, 2) + '\n');
 	const part = path.join(dir, `${MANIFEST_FILE}.part`);
-	const handle = await fsp.open(part, 'wx');
+	await writeNewFile(part, bytes);
+	await fsp.rename(part, path.join(dir, MANIFEST_FILE));
+	return { dir, manifest, signedBy: opts.signingKey?.keyId ?? null };
+}
+
+/** Writes a new file (0600), synced. */
+async function writeNewFile(p: string, content: string | Buffer): Promise<void> {
+	const handle = await fsp.open(p, 'wx', FILE_MODE);
 	try {
-		await handle.writeFile(JSON.stringify(manifest, null, 2) + '\n');
+		await handle.writeFile(content);
 		await handle.sync();
 	} finally {
 		await handle.close();
 	}
-	await fsp.rename(part, path.join(dir, MANIFEST_FILE));
-	return { dir, manifest };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Verifying a backup
 // ---------------------------------------------------------------------------------------------
 
-/** Reads and validates `manifest.json` (shape, names, keys); does not check the hashes. */
-export async function readManifest(inDir: string): Promise<Manifest> {
-	const p = path.join(path.resolve(inDir), MANIFEST_FILE);
-	let text: string;
+/** The bytes of `manifest.json` (what the signature covers). */
+async function readManifestBytes(dir: string): Promise<Buffer> {
+	const p = path.join(dir, MANIFEST_FILE);
 	try {
-		text = await fsp.readFile(p, 'utf8');
+		return await fsp.readFile(p);
 	} catch (e) {
 		throw backupError(
 			`Không đọc được ${p} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): đây không phải là một bản sao lưu hoàn chỉnh.`
 		);
 	}
+}
+
+/** Reads and validates `manifest.json` (shape, names, keys); checks neither the signature nor the hashes. */
+export async function readManifest(inDir: string): Promise<Manifest> {
+	const dir = path.resolve(inDir);
+	return parseManifest(await readManifestBytes(dir), path.join(dir, MANIFEST_FILE));
+}
+
+function parseManifest(bytes: Buffer, p: string): Manifest {
+	const text = bytes.toString('utf8');
 	let json: unknown;
 	try {
 		json = JSON.parse(text);
@@ -497,7 +620,56 @@ export async function readManifest(inDir: string): Promise<Manifest> {
 		const ext = f.key.slice(f.key.lastIndexOf('.') + 1);
 		if (storageKeyFor(f.sha256, ext) !== f.key) throw backupError(`${p}: khóa ${f.key} không ứng với SHA-256 ${f.sha256}.`);
 	}
+	if (m.format === BACKUP_FORMAT && (m.audit === undefined || m.excluded === undefined))
+		throw backupError(`${p}: thiếu phần "audit" hoặc "excluded" của định dạng ${BACKUP_FORMAT}.`);
+	if (m.audit) {
+		const chains = m.audit.heads.map((l) => l.slice(0, l.indexOf(' ')));
+		if (new Set(chains).size !== chains.length) throw backupError(`${p}: một chuỗi nhật ký có hai đầu chuỗi.`);
+		const a = m.audit.anchor;
+		if (a && !m.audit.heads.includes(`${ANCHOR_CHAIN} ${a.seq} ${a.hash}`))
+			throw backupError(`${p}: mốc neo cuối (#${a.seq}) không khớp đầu chuỗi mốc neo.`);
+	}
 	return m;
+}
+
+/** How a restore trusted its backup: its signature verified with `keyId`, or not checked (`trustUnsigned`). */
+export type SignatureCheck = { status: 'verified'; keyId: string } | { status: 'not-checked'; signed: boolean };
+
+export type VerifyOptions = {
+	/**
+	 * The public key (a KeyObject, or a PEM: public, or private whose public half is used) that
+	 * manifest.sig must verify against: the deployment's backup key, or the one of the deployment
+	 * that made the backup.
+	 */
+	publicKey?: crypto.KeyObject | string;
+	/** Accept a backup without a valid signature (an old backup, a lost key). Explicit, never the default. */
+	trustUnsigned?: boolean;
+};
+
+/**
+ * The manifest's signature against `opts.publicKey`; refuses (AppError 'invalid') when it is
+ * missing or does not verify, unless `opts.trustUnsigned`.
+ */
+async function checkSignature(dir: string, bytes: Buffer, opts: VerifyOptions): Promise<SignatureCheck> {
+	const sigPath = path.join(dir, SIGNATURE_FILE);
+	const text = await fsp.readFile(sigPath, 'utf8').catch((e: NodeJS.ErrnoException) => {
+		if (e.code === 'ENOENT') return null;
+		throw backupError(`Không đọc được ${sigPath} (${e.code ?? e.message}).`);
+	});
+	if (opts.trustUnsigned) return { status: 'not-checked', signed: text !== null };
+	if (!opts.publicKey)
+		throw backupError(
+			'Không có khóa công khai để kiểm tra chữ ký của bản sao lưu (BACKUP_SIGNING_KEY_FILE của hệ thống này chưa có): ' +
+				'dùng --public-key <tệp PEM> với khóa của hệ thống đã tạo bản sao lưu, hoặc --trust-unsigned nếu chắc chắn bản sao lưu không bị sửa. Không có gì được ghi.'
+		);
+	const key = typeof opts.publicKey === 'string' ? parsePublicKey(opts.publicKey, 'Khóa công khai') : opts.publicKey;
+	const r = checkManifestSignature(bytes, text, key);
+	if (!r.ok)
+		throw backupError(
+			`Bản sao lưu ${dir} không được chứng thực: ${r.reason}. Bản sao lưu có thể đã bị giả mạo; không khôi phục, không ghi gì. ` +
+				'(Bản sao lưu của hệ thống khác: --public-key <tệp PEM>; bản sao lưu cũ chưa ký: --trust-unsigned.)'
+		);
+	return { status: 'verified', keyId: r.keyId };
 }
 
 async function countLines(p: string): Promise<number> {
@@ -510,12 +682,19 @@ async function countLines(p: string): Promise<number> {
 }
 
 /**
- * Checks every table file and every stored file of a backup against its manifest (size, line
- * count, SHA-256). Throws an AppError listing what does not match; writes nothing.
+ * Checks a backup: the manifest's signature (see `VerifyOptions`), then every table file and
+ * every stored file against the manifest (size, line count, SHA-256). Throws an AppError saying
+ * what does not match; writes nothing.
  */
-export async function verifyBackup(inDir: string): Promise<Manifest> {
+export async function verifyBackup(inDir: string, opts: VerifyOptions = {}): Promise<{ manifest: Manifest; signature: SignatureCheck }> {
 	const dir = path.resolve(inDir);
-	const m = await readManifest(dir);
+	const bytes = await readManifestBytes(dir);
+	const signature = await checkSignature(dir, bytes, opts);
+	const m = parseManifest(bytes, path.join(dir, MANIFEST_FILE));
+	if (m.format === LEGACY_BACKUP_FORMAT && !opts.trustUnsigned)
+		throw backupError(
+			`Bản sao lưu ${dir} theo định dạng cũ ${LEGACY_BACKUP_FORMAT} (chưa có chữ ký): chỉ khôi phục được với --trust-unsigned.`
+		);
 	const errors: string[] = [];
 	for (const t of m.tables) {
 		const p = path.join(dir, t.file);
@@ -551,7 +730,7 @@ export async function verifyBackup(inDir: string): Promise<Manifest> {
 		if (errors.length > shown.length) shown.push(`- … và ${errors.length - shown.length} lỗi khác`);
 		throw backupError(`Bản sao lưu ${dir} không toàn vẹn (${errors.length} lỗi); không khôi phục, không ghi gì:\n${shown.join('\n')}`);
 	}
-	return m;
+	return { manifest: m, signature };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -569,6 +748,21 @@ export type RestoreResult = {
 	migratedAfter: string[];
 	/** What the backup itself reported missing or damaged (restored without those files). */
 	problems: FileProblem[];
+	/** Whether the manifest's signature was verified (and with which key) or not checked. */
+	signature: SignatureCheck;
+	/** The operator's anchor (`anchor`), found in the restored trail; null when none was given. */
+	anchor: { seq: number; hash: string } | null;
+};
+
+export type RestoreOptions = VerifyOptions & {
+	tmpDir?: string;
+	/**
+	 * The hash of an anchor the operator has on record (printed by `backup`, `audit anchor`): the
+	 * restored trail must hold that anchor, hence every record it covers, unaltered.
+	 */
+	anchor?: string;
+	/** Who restores, for the audit record of the restore (default 'restore'). */
+	actorLabel?: string;
 };
 
 /** What an untouched deployment holds after `prepareDatabase`: the default criteria set and the
@@ -708,8 +902,12 @@ function parentsFirst(lines: string[], table: TableInfo): string[] {
 const BATCH_ROWS = 2000;
 const BATCH_BYTES = 8 * 1024 * 1024;
 
-/** Inserts a table file's rows in batches (one statement each, the JSON as one parameter). */
-async function insertTable(trx: DB, table: TableInfo, file: string): Promise<number> {
+/**
+ * Inserts a table file's rows in batches (one statement each, the JSON as one parameter),
+ * hashing the bytes as it reads them: a file changed since `verifyBackup` checked it is refused
+ * (the caller's transaction then rolls back).
+ */
+async function insertTable(trx: DB, table: TableInfo, file: string, expected: { sha256: string; bytes: number }): Promise<number> {
 	const cols = table.columns.map((c) => sql.id(c.name));
 	// A JSON null in a NOT NULL json(b) column is the JSON value null (the row could not hold an
 	// SQL NULL there); json_populate_recordset turns it into an SQL NULL, so put it back.
@@ -725,7 +923,14 @@ async function insertTable(trx: DB, table: TableInfo, file: string): Promise<num
 			trx
 		);
 	};
-	const lines = readline.createInterface({ input: fs.createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+	const input = fs.createReadStream(file);
+	const hash = crypto.createHash('sha256');
+	let size = 0;
+	input.on('data', (chunk) => {
+		hash.update(chunk as Buffer);
+		size += (chunk as Buffer).length;
+	});
+	const lines = readline.createInterface({ input, crlfDelay: Infinity });
 	const selfReferencing = table.foreignKeys.some((f) => f.refTable === table.name);
 	let count = 0;
 	let batch: string[] = [];
@@ -749,35 +954,93 @@ async function insertTable(trx: DB, table: TableInfo, file: string): Promise<num
 	}
 	for (const line of selfReferencing ? parentsFirst(all, table) : []) await add(line);
 	if (batch.length) await insert(batch);
+	const sha256 = hash.digest('hex');
+	if (sha256 !== expected.sha256 || size !== expected.bytes)
+		throw backupError(`Tệp ${path.basename(file)} thay đổi trong khi khôi phục (SHA-256 ${sha256}); đã hủy khôi phục.`);
 	return count;
+}
+
+const headOf = (line: string) => {
+	const [, chain, seq, hash] = HEAD_LINE.exec(line)!;
+	return { chain, seq: Number(seq), hash };
+};
+
+/**
+ * The restored chain heads against those the manifest records: a trail cut short (its heads and
+ * anchors rewritten to match, so that it verifies) disagrees with them.
+ */
+async function checkAuditHeads(trx: DB, audit: ManifestAudit): Promise<void> {
+	const rows = await trx.selectFrom('audit_chain_head').select(['chain', 'seq', 'hash']).execute();
+	const got = new Map(rows.map((r) => [r.chain, { chain: r.chain, seq: Number(r.seq), hash: r.hash }]));
+	const want = new Map(audit.heads.map((l) => headOf(l)).map((h) => [h.chain, h]));
+	const show = (h: { seq: number; hash: string }) => `số ${h.seq} (${h.hash.slice(0, 12)}…)`;
+	const diffs: string[] = [];
+	for (const [chain, w] of want) {
+		const g = got.get(chain);
+		if (!g) diffs.push(`chuỗi ${chain}: manifest ghi ${show(w)}, sau khôi phục không có`);
+		else if (g.seq !== w.seq || g.hash !== w.hash) diffs.push(`chuỗi ${chain}: manifest ghi ${show(w)}, sau khôi phục là ${show(g)}`);
+	}
+	for (const [chain, g] of got) if (!want.has(chain)) diffs.push(`chuỗi ${chain}: không có trong manifest, sau khôi phục là ${show(g)}`);
+	if (diffs.length) {
+		const shown = diffs.slice(0, 10).map((d) => `- ${d}`);
+		if (diffs.length > shown.length) shown.push(`- … và ${diffs.length - shown.length} chuỗi khác`);
+		throw backupError(
+			`Nhật ký kiểm toán sau khi khôi phục không khớp đầu chuỗi mà manifest ghi nhận (${diffs.length} chuỗi khác; bản ghi đã bị xóa hoặc sửa). Đã hủy khôi phục, không có gì được ghi:\n${shown.join('\n')}`
+		);
+	}
+}
+
+/** The operator's anchor in the restored trail (which `verifyAuditChain` has checked). */
+async function checkAnchor(trx: DB, hash: string): Promise<{ seq: number; hash: string }> {
+	const chained = await sql<{ t: string | null }>`select to_regclass('audit_anchor')::text as t`.execute(trx);
+	if (!chained.rows[0]?.t)
+		throw backupError(
+			`Nhật ký kiểm toán của bản sao lưu có định dạng cũ, không có mốc neo: không kiểm tra được mốc neo ${hash}. Đã hủy khôi phục.`
+		);
+	const row = await trx.selectFrom('audit_anchor').select(['seq', 'hash']).where('hash', '=', hash).executeTakeFirst();
+	if (!row)
+		throw backupError(
+			`Nhật ký kiểm toán của bản sao lưu không chứa mốc neo ${hash}: các bản ghi đến mốc đó đã bị xóa hoặc sửa, hoặc mốc neo mới hơn bản sao lưu. Đã hủy khôi phục, không có gì được ghi.`
+		);
+	return { seq: Number(row.seq), hash: row.hash };
 }
 
 /**
  * Restores a backup made by `backup` into `db` and `store`. The database must be empty of
  * application data (a new database; one on which only `prepareDatabase` ran is accepted and its
- * bootstrap rows are replaced). Every hash is checked first; then the target is migrated to the
- * backup's schema version, every row inserted in one transaction, the sequences set, the audit
- * chain verified and the files put into the store before the commit. On failure nothing stays:
- * the transaction rolls back and the files placed by this run are removed. After the commit the
- * schema is brought up to date (a backup of an older version).
+ * bootstrap rows are replaced). The manifest's signature is checked first against
+ * `opts.publicKey` (refused when missing or invalid, unless `opts.trustUnsigned`), then every
+ * hash; then the target is migrated to the backup's schema version, every row inserted in one
+ * transaction (sessions and sign-in attempts never: they stay empty), the sequences set, the
+ * audit trail verified, its chain heads checked against the manifest's and the operator's anchor
+ * (`opts.anchor`) looked up in it, the restore recorded in it and the files put into the store
+ * before the commit. On failure nothing stays: the transaction rolls back and the files placed
+ * by this run are removed. After the commit the schema is brought up to date (a backup of an
+ * older version).
  */
-export async function restore(db: DB, store: FileStore, inDir: string, opts: { tmpDir?: string } = {}): Promise<RestoreResult> {
+export async function restore(db: DB, store: FileStore, inDir: string, opts: RestoreOptions = {}): Promise<RestoreResult> {
 	const dir = path.resolve(inDir);
-	const manifest = await verifyBackup(dir);
+	const anchorHash = opts.anchor?.trim().toLowerCase();
+	if (anchorHash !== undefined && !SHA256.test(anchorHash))
+		throw backupError(`Mốc neo "${opts.anchor}" không hợp lệ: cần mã băm SHA-256 (64 chữ số hex) của một mốc neo.`);
+	const { manifest, signature } = await verifyBackup(dir, opts);
 	checkMigrations(manifest.migrations);
 	await assertEmptyTarget(db);
 	await migrateTo(db, manifest.migrations.at(-1));
 
 	const tmpRoot = opts.tmpDir ?? (await fsp.mkdtemp(path.join(os.tmpdir(), 'xa-restore-')));
 	const placed: string[] = [];
+	let restoredRows = 0;
 	let audit: ChainReport;
+	let anchor: { seq: number; hash: string } | null = null;
 	try {
 		audit = await db.transaction().execute(async (trx) => {
 			await sql`set local timezone to 'UTC'`.execute(trx);
 			const { bootstrap } = await assertEmptyTarget(trx);
-			const tables = await applicationTables(trx);
+			// sessions and sign-in attempts are not restored (an old backup has them): they stay empty
+			const tables = (await applicationTables(trx)).filter((t) => !EXCLUDED_TABLES.includes(t.name));
 			const names = tables.map((t) => t.name);
-			const inBackup = manifest.tables.map((t) => t.name);
+			const inBackup = manifest.tables.map((t) => t.name).filter((n) => !EXCLUDED_TABLES.includes(n));
 			const missing = inBackup.filter((n) => !names.includes(n));
 			const extra = names.filter((n) => !inBackup.includes(n));
 			if (missing.length || extra.length) {
@@ -801,11 +1064,14 @@ export async function restore(db: DB, store: FileStore, inDir: string, opts: { t
 				const audit = ['audit_log', ...AUDIT_CHAIN_TABLES].filter((n) => names.includes(n));
 				await sql`truncate ${sql.join(audit.map((n) => sql.id(n)))}`.execute(trx);
 			}
+			let rows = 0;
 			for (const t of tables) {
 				const m = manifest.tables.find((x) => x.name === t.name)!;
-				const n = await insertTable(trx, t, path.join(dir, m.file));
+				const n = await insertTable(trx, t, path.join(dir, m.file), m);
 				if (n !== m.rows) throw backupError(`Bảng ${t.name}: đọc được ${n} dòng, manifest ghi ${m.rows}.`);
+				rows += n;
 			}
+			restoredRows = rows;
 			const sequences = await sequenceNames(trx);
 			for (const s of manifest.sequences) {
 				if (!sequences.includes(s.name)) throw backupError(`CSDL đích không có sequence ${s.name}.`);
@@ -813,6 +1079,25 @@ export async function restore(db: DB, store: FileStore, inDir: string, opts: { t
 			}
 			const chain = await verifyAuditChain(trx);
 			if (!chain.ok) throw backupError(`Nhật ký kiểm toán sau khi khôi phục không toàn vẹn: ${chain.problem} Đã hủy khôi phục.`);
+			if (manifest.audit) await checkAuditHeads(trx, manifest.audit);
+			if (anchorHash) anchor = await checkAnchor(trx, anchorHash);
+			// the restore itself, in the restored trail (a trail of before the chains is rechained by
+			// the migration after the commit: nothing is appended to it here)
+			if (names.includes('audit_chain_head'))
+				await recordAudit(trx, {
+					action: 'backup.restore',
+					actorLabel: opts.actorLabel ?? 'restore',
+					objectType: 'backup',
+					objectId: manifest.createdAt,
+					details: {
+						createdAt: manifest.createdAt,
+						source: manifest.source,
+						signature: signature.status,
+						keyId: signature.status === 'verified' ? signature.keyId : null,
+						anchor: anchor?.hash ?? null,
+						records: chain.records
+					}
+				});
 			// the files, before the commit: a failure here still rolls everything back
 			for (const f of manifest.files) {
 				const existed = await store.exists(f.key);
@@ -838,13 +1123,15 @@ export async function restore(db: DB, store: FileStore, inDir: string, opts: { t
 	const migratedAfter = await migrateToLatest(db);
 	return {
 		manifest,
-		tables: manifest.tables.length,
-		rows: manifest.totals.rows,
+		tables: manifest.tables.filter((t) => !EXCLUDED_TABLES.includes(t.name)).length,
+		rows: restoredRows,
 		files: manifest.files.length,
 		fileBytes: manifest.totals.fileBytes,
 		audit,
 		migratedAfter,
-		problems: manifest.problems
+		problems: manifest.problems,
+		signature,
+		anchor
 	};
 }
 

@@ -12,6 +12,10 @@
  *
  * Settings (STORAGE_DIR, UPLOAD_MAX_MB) are read with the rest of the configuration (config.ts).
  *
+ * Owner-only: everything written here is 0600 in 0700 directories (evidence is personal data);
+ * `ownerOnlyUmask`, `privateDir` and `tightenTree` do the same for the rest of the app (the
+ * embedded database, backups, keys).
+ *
  * Plain Node module: no SvelteKit imports (the command line uses it too).
  */
 import crypto from 'node:crypto';
@@ -19,6 +23,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { isMainThread } from 'node:worker_threads';
 import { config, type StorageSettings } from '../config.ts';
 
 export type { StorageSettings } from '../config.ts';
@@ -26,6 +31,72 @@ export type { StorageSettings } from '../config.ts';
 /** The running process's storage settings (read once, with the rest of the configuration). */
 export function storageSettings(): StorageSettings {
 	return config().storage;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Owner-only files
+// ---------------------------------------------------------------------------------------------
+
+/** The mode of every file the app or the command line writes: read and write for the owner only. */
+export const FILE_MODE = 0o600;
+/** The mode of every directory the app or the command line creates. */
+export const DIR_MODE = 0o700;
+
+/**
+ * Sets the process's umask to 077, so that whatever it creates without an explicit mode (a
+ * library's files: the embedded database's) is owner-only too. The server (on connecting) and
+ * the command line call it; a worker thread cannot change the umask and leaves it to its process.
+ */
+export function ownerOnlyUmask(): void {
+	if (isMainThread) process.umask(0o077);
+}
+
+const loose = (mode: number) => (mode & 0o077) !== 0;
+
+/** chmod that leaves a file owned by someone else (EPERM) or gone (ENOENT) as it is. */
+async function chmodIfOurs(p: string, mode: number): Promise<void> {
+	try {
+		await fsp.chmod(p, mode);
+	} catch (e) {
+		const code = (e as NodeJS.ErrnoException).code;
+		if (code !== 'EPERM' && code !== 'ENOENT') throw e;
+	}
+}
+
+/** Creates `dir` (and missing parents) 0700, and takes group and other access away from it if it existed. */
+export async function privateDir(dir: string): Promise<void> {
+	await fsp.mkdir(dir, { recursive: true, mode: DIR_MODE });
+	const st = await fsp.stat(dir);
+	if (loose(st.mode)) await chmodIfOurs(dir, DIR_MODE);
+}
+
+/**
+ * Takes group and other access away from everything under `dir` (itself included): directories
+ * 0700, files keep their owner bits only (0666 → 0600). Symbolic links are not followed. Returns
+ * how many entries it changed.
+ */
+export async function tightenTree(dir: string): Promise<number> {
+	let changed = 0;
+	const visit = async (p: string, st: fs.Stats) => {
+		if (st.isSymbolicLink()) return;
+		if (st.isDirectory()) {
+			if ((st.mode & 0o777) !== DIR_MODE) {
+				await chmodIfOurs(p, DIR_MODE);
+				changed++;
+			}
+			for (const name of await fsp.readdir(p).catch(() => [] as string[])) {
+				const child = path.join(p, name);
+				const cst = await fsp.lstat(child).catch(() => null);
+				if (cst) await visit(child, cst);
+			}
+		} else if (loose(st.mode)) {
+			await chmodIfOurs(p, st.mode & 0o700);
+			changed++;
+		}
+	};
+	const st = await fsp.lstat(dir).catch(() => null);
+	if (st) await visit(dir, st);
+	return changed;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -89,6 +160,7 @@ async function moveFile(from: string, to: string): Promise<void> {
 		const beside = `${to}.${crypto.randomBytes(6).toString('hex')}.part`;
 		try {
 			await fsp.copyFile(from, beside);
+			await fsp.chmod(beside, FILE_MODE);
 			await fsp.rename(beside, to);
 		} catch (e2) {
 			await fsp.rm(beside, { force: true });
@@ -98,18 +170,28 @@ async function moveFile(from: string, to: string): Promise<void> {
 	}
 }
 
-/** A store in a local directory (`root/ab/cd/<sha256>.<ext>`). */
+/**
+ * A store in a local directory (`root/ab/cd/<sha256>.<ext>`): files 0600, directories 0700 (the
+ * root, created or not, is made 0700 on the first `put`).
+ */
 export function localFileStore(root: string): FileStore {
 	const abs = path.resolve(root);
 	const pathOf = (key: string) => {
 		assertStorageKey(key);
 		return path.join(abs, ...key.split('/'));
 	};
+	let rootChecked = false;
 	return {
 		async put(tempPath, sha256, ext) {
 			const key = storageKeyFor(sha256, ext);
 			const target = pathOf(key);
-			await fsp.mkdir(path.dirname(target), { recursive: true });
+			if (!rootChecked) {
+				await privateDir(abs);
+				rootChecked = true;
+			}
+			await fsp.mkdir(path.dirname(target), { recursive: true, mode: DIR_MODE });
+			// the mode before the move: the temporary file may come with the umask's (0644)
+			await fsp.chmod(tempPath, FILE_MODE);
 			await moveFile(tempPath, target);
 			return key;
 		},
@@ -155,9 +237,17 @@ export function fileStore(): FileStore {
 
 const TEMP_SUFFIX = '.upload';
 
-/** A fresh path in `tmpDir` (created if needed) for one upload; the file itself is not created. */
+const privateTempDirs = new Set<string>();
+
+/**
+ * A fresh path in `tmpDir` (created 0700 if needed, made 0700 once per process if it was looser)
+ * for one upload; the file itself is not created (create it 0600).
+ */
 export async function newTempPath(tmpDir: string = storageSettings().tmpDir): Promise<string> {
-	await fsp.mkdir(tmpDir, { recursive: true, mode: 0o700 });
+	if (!privateTempDirs.has(tmpDir)) {
+		await privateDir(tmpDir);
+		privateTempDirs.add(tmpDir);
+	} else await fsp.mkdir(tmpDir, { recursive: true, mode: DIR_MODE });
 	return path.join(tmpDir, `${Date.now()}-${crypto.randomUUID()}${TEMP_SUFFIX}`);
 }
 
