@@ -86,11 +86,11 @@ export type Config = {
 	signingKeyFile: string;
 	/**
 	 * The Ed25519 private key (PKCS#8 PEM) that signs each backup's manifest; `restore` checks the
-	 * signature against its public key. A key of its own, kept apart from the backups (unlike the
-	 * certificate key, which is kept with them).
+	 * signature against its public key. A key of its own, kept apart from the backups (the
+	 * certificate key is shared by every instance, so it cannot be trusted to sign backups).
 	 */
 	backupKeyFile: string;
-	/** Base of links in emails and QR codes (e.g. https://treem.example.gov.vn); null = the request's address. */
+	/** Base of links in emails and QR codes (e.g. https://treem.example.gov.vn); null = unset: certificates are not issued (never the request's address). */
 	publicUrl: string | null;
 	storage: StorageSettings;
 	/** The reviewing office's name in the appraisal report's header. */
