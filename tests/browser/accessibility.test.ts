@@ -8,16 +8,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { useBrowserServer } from '../helpers/browser.ts';
+import { axeViolations, useBrowserServer, type AxeViolation } from '../helpers/browser.ts';
 import { prepareReviewScenario, type ReviewScenario } from '../helpers/review-scenario.ts';
 import { DEMO_PASSWORD } from '#lib/server/seed/demo.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const shotsDir = path.join(root, 'test-results', 'screenshots');
-const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xa-a11y-'));
 let s: ReviewScenario;
 const env = useBrowserServer(async () => {
@@ -31,24 +29,9 @@ const SCREENS = [
 	{ name: 'phone', viewport: { width: 390, height: 844 } }
 ] as const;
 
-type Violation = { id: string; impact: string | null; help: string; nodes: { target: string[]; failureSummary?: string }[] };
+type Violation = AxeViolation;
 
-/** axe-core on the page as it is now (the page's CSP is bypassed in this context to inject it). */
-async function axe(page: Page): Promise<Violation[]> {
-	await page.addScriptTag({ content: axeSource });
-	return page.evaluate(async () => {
-		const r = await (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: Violation[] }> } }).axe.run(
-			document,
-			{ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }
-		);
-		return r.violations.map((v) => ({
-			id: v.id,
-			impact: v.impact,
-			help: v.help,
-			nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target, failureSummary: n.failureSummary }))
-		}));
-	});
-}
+const axe = axeViolations;
 
 async function contextAs(
 	email: string | null,

@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { useBrowserServer } from '../helpers/browser.ts';
+import { acceptDialog, useBrowserServer } from '../helpers/browser.ts';
 import { SMALL_CRITERIA_SET } from '../helpers/small-criteria.ts';
 import { seedDemo } from '#lib/server/seed/demo.ts';
 import { activateCriteriaSet, importCriteriaSet } from '#lib/server/criteria/index.ts';
@@ -276,7 +276,9 @@ describe('a commune fills in, documents and submits its dossier', () => {
 		expect(await send.innerText()).not.toContain('Còn thiếu');
 		const button = chair.getByRole('button', { name: 'Ký và gửi hồ sơ' });
 		expect(await button.isEnabled()).toBe(true);
+		const asked = acceptDialog(chair);
 		await button.click();
+		expect(await asked).toContain('hồ sơ bị khóa');
 		await chair.getByRole('status').filter({ hasText: 'Đã gửi hồ sơ lên cấp thẩm định. Hồ sơ đã được khóa.' }).waitFor();
 		await expect.poll(() => chair.locator('main p', { hasText: 'hạn nộp' }).locator('strong').innerText()).toBe('Đã gửi');
 		expect(await chair.getByRole('button', { name: 'Ký và gửi hồ sơ' }).count()).toBe(0);

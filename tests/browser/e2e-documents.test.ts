@@ -12,8 +12,8 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { useBrowserServer } from '../helpers/browser.ts';
-import { prepareReviewScenario, type ReviewScenario } from '../helpers/review-scenario.ts';
+import { acceptDialog, useBrowserServer } from '../helpers/browser.ts';
+import { OFFICER_B, prepareReviewScenario, type ReviewScenario } from '../helpers/review-scenario.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const shotsDir = path.join(root, 'test-results', 'screenshots', 'documents');
@@ -95,7 +95,9 @@ describe('decision, certificates and public verification', () => {
 		expect(watermarked('quyet-dinh-xem-truoc')).toBe(true);
 		expect(previewText).toContain('88/QĐ-UBND');
 
+		const asked = acceptDialog(page);
 		await page.getByRole('button', { name: 'Ban hành quyết định' }).click();
+		expect(await asked).toContain('không sửa được');
 		await page.waitForURL((u) => /^\/decisions\/\d+$/.test(u.pathname));
 		decisionPath = new URL(page.url()).pathname;
 		await page.waitForLoadState('networkidle');
@@ -137,6 +139,27 @@ describe('decision, certificates and public verification', () => {
 		await page.context().close();
 	});
 
+	it('the commune reaches its own results from its dossier: the decision, the certificate and the public check', async () => {
+		const page = await signedIn(OFFICER_B);
+		await page.goto(`${env.server.url}/assessments/${s.assessmentB}`, { waitUntil: 'networkidle' });
+		const results = page.locator('section', { has: page.getByRole('heading', { name: 'Quyết định' }) });
+		await results.getByRole('link', { name: 'Quyết định số 88/QĐ-UBND (PDF)' }).waitFor();
+		await page.screenshot({ path: path.join(shotsDir, 'ho-so-ket-qua.png'), fullPage: true });
+		const decision = keepPdf(await get(page, `/assessments/${s.assessmentB}/documents/decision.pdf`), 'quyet-dinh-cua-xa');
+		expect(decision).toContain('88/QĐ-UBND');
+		expect(decision).toContain('Phường Kim Long');
+		const certificate = keepPdf(await get(page, `/assessments/${s.assessmentB}/documents/certificate.pdf`), 'giay-chung-nhan-cua-xa');
+		expect(certificate).toContain('Phường Kim Long');
+		const verify = await results.getByRole('link', { name: 'Trang xác minh công khai của giấy chứng nhận' }).getAttribute('href');
+		expect(qrUrl).toContain(`${env.server.url}${verify}`);
+		// another commune's officer reaches none of it
+		const other = await signedIn('canbo.xa@demo.vn');
+		for (const doc of ['decision.pdf', 'certificate.pdf'])
+			expect((await other.request.get(`${env.server.url}/assessments/${s.assessmentB}/documents/${doc}`)).status()).toBe(404);
+		await other.context().close();
+		await page.context().close();
+	});
+
 	it('the verification page opened from the QR says valid without signing in; revoked right after a revocation', async () => {
 		const context = await env.browser.newContext({ viewport: { width: 390, height: 800 } });
 		const pub = await context.newPage();
@@ -159,7 +182,9 @@ describe('decision, certificates and public verification', () => {
 		await page.goto(`${env.server.url}${decisionPath}`, { waitUntil: 'networkidle' });
 		await page.locator('summary', { hasText: 'Thu hồi công nhận' }).click();
 		await page.getByLabel(/^Lý do thu hồi công nhận/).fill('Kiểm tra lại phát hiện số liệu không trung thực');
+		const revoking = acceptDialog(page);
 		await page.getByRole('button', { name: 'Thu hồi', exact: true }).click();
+		expect(await revoking).toMatch(/^Thu hồi công nhận /);
 		await page.getByRole('status').filter({ hasText: 'Đã thu hồi' }).waitFor();
 		await pub.goto(qrUrl, { waitUntil: 'networkidle' });
 		expect(await pub.locator('main').innerText()).toContain('Đã bị thu hồi');

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { useBrowserServer } from '../helpers/browser.ts';
+import { acceptDialog, useBrowserServer } from '../helpers/browser.ts';
 import { prepareReviewScenario, type ReviewScenario } from '../helpers/review-scenario.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -95,7 +95,9 @@ describe('review: return for correction, resubmission, appraisal and decision', 
 		await screenshot(page, 'review-flagged');
 
 		await page.getByLabel('Lời nhắn chung cho xã (không bắt buộc)').fill('Đề nghị xã bổ sung hai nội dung dưới đây.');
+		const asked = acceptDialog(page);
 		await page.getByRole('button', { name: 'Gửi yêu cầu bổ sung' }).click();
+		expect(await asked).toContain('Xã chỉ sửa được các chỉ số được đánh dấu: TC01.1, TC02.1.');
 		await page.getByRole('status').filter({ hasText: 'Đã gửi yêu cầu bổ sung' }).waitFor();
 		expect(await page.locator('main').innerText()).toContain('Yêu cầu bổ sung đã gửi');
 		await page.context().close();
@@ -140,7 +142,9 @@ describe('review: return for correction, resubmission, appraisal and decision', 
 	it('the chair resubmits', async () => {
 		const page = await signedIn('chutich.xa@demo.vn');
 		await go(page, `/assessments/${s.assessmentA}`);
+		const asked = acceptDialog(page);
 		await page.getByRole('button', { name: 'Gửi lại hồ sơ' }).click();
+		expect(await asked).toMatch(/^Gửi lại hồ sơ của Phường Phú Xuân lên cấp thẩm định\?/);
 		await page.getByRole('status').filter({ hasText: 'Đã gửi hồ sơ' }).waitFor();
 		await page.waitForLoadState('networkidle');
 		expect(await page.locator('main').innerText()).toContain('Đã gửi lại');
@@ -165,7 +169,12 @@ describe('review: return for correction, resubmission, appraisal and decision', 
 		await openCriterion(page, 'TC02');
 		await reviewItem(page, 'TC02.1', 'Đã chấp nhận');
 		await page.getByLabel('Nhận xét, đánh giá chung').fill('Hồ sơ đầy đủ sau khi bổ sung.');
+		const pending = Number(/Còn (\d+) chỉ số chưa xem xét/.exec(await page.locator('main').innerText())?.[1] ?? 0);
+		const asked = acceptDialog(page);
 		await page.getByRole('button', { name: 'Hoàn thành thẩm định' }).click();
+		// concluding with indicators still unreviewed names them first
+		if (pending > 0) expect(await asked).toMatch(new RegExp(`^Còn ${pending} chỉ số chưa xem xét: TC`));
+		else expect(await asked).toContain('kết luận thẩm định không sửa được');
 		await page.getByRole('status').filter({ hasText: 'Đã hoàn thành thẩm định' }).waitFor();
 		await page.waitForLoadState('networkidle');
 		const report = await page.locator('section', { has: page.getByRole('heading', { name: 'Báo cáo thẩm định' }) }).innerText();
@@ -187,7 +196,9 @@ describe('review: return for correction, resubmission, appraisal and decision', 
 		await page.getByLabel('Công nhận có hiệu lực từ ngày').fill(`${year}-01-01`);
 		await page.getByLabel('Đến ngày').fill(`${year + 3}-12-31`);
 		await screenshot(page, 'decision-form');
+		const asked = acceptDialog(page);
 		await page.getByRole('button', { name: 'Ban hành quyết định' }).click();
+		expect(await asked).toMatch(/^Ban hành quyết định công nhận số 21\/QĐ-UBND cho 2 xã\?/);
 		await page.waitForURL((u) => /^\/decisions\/\d+$/.test(u.pathname));
 		await page.getByRole('heading', { level: 1, name: 'Quyết định số 21/QĐ-UBND' }).waitFor();
 		const main = await page.locator('main').innerText();

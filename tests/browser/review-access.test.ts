@@ -62,6 +62,13 @@ const ROUTES: Route[] = [
 		form: () => ({ indicator: 'TC01.1', points: '', reason: '', status: 'accepted', request: '', revision: '0' })
 	},
 	{
+		name: 'POST /review/[id]?/accept',
+		action: 'review.perform',
+		object: 'A',
+		path: () => `/review/${s.assessmentA}?/accept`,
+		form: () => ({ scope: 'TC01', item: 'TC01.1:0' })
+	},
+	{
 		name: 'POST /review/[id]?/comment',
 		action: 'review.perform',
 		object: 'A',

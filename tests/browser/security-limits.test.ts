@@ -116,7 +116,13 @@ describe('limits and odd input on the built server', () => {
 				postChunked('/login', 45 * 1024 * 1024, { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, 'email=')
 			)
 		);
-		expect(login.map((r) => r.status)).toEqual(Array(8).fill(413));
+		// each is answered 413; a client still sending when the server closes the connection may see
+		// the reset before it reads that answer (the server does not read the rest: that is the point)
+		for (const r of login) {
+			expect([413, 0], r.text).toContain(r.status);
+			if (r.status === 0) expect(r.text).toMatch(/ECONNRESET|EPIPE|closed/i);
+		}
+		expect(login.filter((r) => r.status === 413).length).toBeGreaterThan(0);
 		const rssAfter = rssMb();
 		expect(rssAfter - rssBefore, `server RSS ${rssBefore.toFixed(0)} → ${rssAfter.toFixed(0)} MB`).toBeLessThan(120);
 

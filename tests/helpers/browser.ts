@@ -2,6 +2,8 @@
  * One built server and one Chromium per browser test file, and signing in through the login
  * form (after the page has hydrated, so the enhanced form handles the click).
  */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startServer, CHROMIUM, CHROMIUM_ARGS, type RunningServer } from './server.ts';
@@ -42,4 +44,34 @@ export function useBrowserServer(env: Record<string, string> | (() => Promise<Re
 			return page;
 		}
 	};
+}
+
+/** Accepts the next dialog of the page (a confirmation before an irreversible step) and gives its text. */
+export function acceptDialog(page: Page): Promise<string> {
+	return new Promise((resolve) =>
+		page.once('dialog', (d) => {
+			resolve(d.message());
+			void d.accept();
+		})
+	);
+}
+
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export type AxeViolation = { id: string; impact: string | null; help: string; nodes: { target: string[]; failureSummary?: string }[] };
+
+/** axe-core (WCAG 2.1 A and AA) on the page as it is now; the page's context must bypass the CSP to inject it. */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+	await page.addScriptTag({ content: axeSource });
+	return page.evaluate(async () => {
+		const r = await (
+			window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: AxeViolation[] }> } }
+		).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+		return r.violations.map((v) => ({
+			id: v.id,
+			impact: v.impact,
+			help: v.help,
+			nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target, failureSummary: n.failureSummary }))
+		}));
+	});
 }

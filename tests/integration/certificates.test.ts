@@ -135,6 +135,29 @@ describe(`certificates on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, 
 		};
 	};
 
+	it('a certificate that would not fit one A4 page is refused, in the preview and before issuing, naming what is too long', async () => {
+		const commune = await t.db.selectFrom('decision_item').select('commune_id').where('id', '=', itemId).executeTakeFirstOrThrow();
+		const { name } = await t.db.selectFrom('admin_unit').select('name').where('id', '=', commune.commune_id).executeTakeFirstOrThrow();
+		await t.db
+			.updateTable('admin_unit')
+			.set({ name: `Phường ${'Rấtdàikhôngcókhoảngtrắng'.repeat(12)}` })
+			.where('id', '=', commune.commune_id)
+			.execute();
+		try {
+			const before = await counts();
+			await expect(previewCertificate(t.db, cfg(), approver(), decisionId, itemId)).rejects.toMatchObject({
+				kind: 'invalid',
+				message: expect.stringMatching(/^Nội dung giấy chứng nhận quá dài, không vừa một trang A4/)
+			});
+			await expect(
+				startCertificateJob(t.db, cfg(), store(), approver(), decisionId, { render: (d) => pool.render(d), tmpDir: path.join(dir, 'tmp') })
+			).rejects.toMatchObject({ kind: 'conflict', message: expect.stringContaining('không vừa một trang A4') });
+			expect(await counts()).toEqual(before);
+		} finally {
+			await t.db.updateTable('admin_unit').set({ name }).where('id', '=', commune.commune_id).execute();
+		}
+	});
+
 	it('checks the area in the module itself: an approver of another province can neither preview, issue nor print', async () => {
 		await importUnits(t.db, readUnitFile(BUNDLED_UNIT_FILES.post2025), ['48']);
 		const created = await createAccount(

@@ -16,13 +16,17 @@ import { completeDossier, seedRound } from '../helpers/fixtures.ts';
 import { pdf } from '../helpers/files.ts';
 import { assessmentCriteriaSet, loadAssessment, loadBaseCounts, loadDossier, loadDossierById } from '#lib/server/dossier/index.ts';
 import { transition } from '#lib/server/assessments/workflow.ts';
-import { AppError, isAppError } from '#lib/server/errors.ts';
+import { AppError, isAppError, parseInput } from '#lib/server/errors.ts';
+import { BUNDLED_UNIT_FILES, importUnits, readUnitFile } from '#lib/server/units/import.ts';
+import { DEMO_PASSWORD } from '#lib/server/seed/demo.ts';
 import { httpStatus } from '#lib/edge/index.ts';
-import { loadActor } from '#lib/server/accounts/index.ts';
+import { createAccount, loadActor } from '#lib/server/accounts/index.ts';
 import { saveAnswer, saveBaseCounts } from '#lib/server/answers/index.ts';
 import { addEvidence } from '#lib/server/evidence/index.ts';
 import { localFileStore, newTempPath } from '#lib/server/storage/index.ts';
 import {
+	AcceptUndecidedInputSchema,
+	acceptUndecided,
 	addComment,
 	appraise,
 	latestCorrectionRequest,
@@ -509,5 +513,266 @@ describe(`with REVIEW_LEVEL=district on ${usingPostgres ? 'PostgreSQL' : 'embedd
 			.executeTakeFirstOrThrow();
 		expect(decision).toEqual({ issuing_unit_id: approver.account.unit!.id, outcome: 'not_recognise' });
 		expect((await loadAssessment(d.db, a.id))!.state).toBe('not_recognised');
+	});
+});
+
+describe(`accepting several indicators at once (issue 16) on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, () => {
+	let b: TestDb;
+	let g: Awaited<ReturnType<typeof seedRound>>;
+	let outsiderId: number;
+	beforeAll(async () => {
+		b = await freshDb();
+		g = await seedRound(b);
+		await completeDossier(b, g.assessmentA, g.officerA);
+		await completeDossier(b, g.assessmentB, g.officerB);
+		// a reviewer of another province (Đà Nẵng)
+		await importUnits(b.db, readUnitFile(BUNDLED_UNIT_FILES.post2025), ['48']);
+		const system = { id: null, email: 'test' };
+		await createAccount(
+			b.db,
+			b.config,
+			{ email: 'thamdinh.dn@demo.vn', fullName: 'Đặng Văn Nam', role: 'reviewer', unitCode: '48', password: DEMO_PASSWORD },
+			system
+		);
+		outsiderId = (await b.db.selectFrom('account').select('id').where('email', '=', 'thamdinh.dn@demo.vn').executeTakeFirstOrThrow()).id;
+		// A and B submitted (B by its officer acting as chair for a moment)
+		const chairA = (await loadActor(b.db, g.chairA))!;
+		await transition(b.db, chairA, g.assessmentA, 'submit', (await loadAssessment(b.db, g.assessmentA))!.stateVersion);
+		await b.db.updateTable('account').set({ role: 'commune_chair' }).where('id', '=', g.officerB).execute();
+		const chairB = (await loadActor(b.db, g.officerB))!;
+		await b.db.updateTable('account').set({ role: 'commune_officer' }).where('id', '=', g.officerB).execute();
+		await transition(b.db, chairB, g.assessmentB, 'submit', (await loadAssessment(b.db, g.assessmentB))!.stateVersion);
+	}, 180_000);
+	afterAll(async () => b?.drop());
+
+	const actor = async (id: number) => (await loadActor(b.db, id))!;
+	/** What the review page offers to accept for a criterion (or `all`), as it posts it. */
+	const offered = async (id: number, scope: string) => {
+		const w = await reviewWorkspace(b.db, (await loadDossierById(b.db, id))!);
+		const items = w.criteria.filter((c) => scope === 'all' || c.code === scope).flatMap((c) => c.undecided);
+		return { scope, items: items.map((u) => ({ indicator: u.code, revision: u.revision })) };
+	};
+	const rows = async (id: number) =>
+		Object.fromEntries(
+			(
+				await b.db
+					.selectFrom('review_item')
+					.select(['indicator_code', 'points', 'reason', 'status', 'request', 'revision'])
+					.where('assessment_id', '=', id)
+					.orderBy('indicator_code')
+					.execute()
+			).map(({ indicator_code, ...r }) => [indicator_code, r])
+		);
+	const storedFigures = async (id: number) =>
+		b.db
+			.selectFrom('assessment')
+			.select(['self_total', 'self_verdict', 'reviewed_total', 'reviewed_verdict', 'blockers'])
+			.where('id', '=', id)
+			.executeTakeFirstOrThrow();
+	const bulkAudit = async (id: number) =>
+		(
+			await b.db
+				.selectFrom('audit_log')
+				.select(['action', 'details', 'actor_id', 'unit_id'])
+				.where('object_type', '=', 'assessment')
+				.where('object_id', '=', String(id))
+				.where('action', '=', 'review.item_save')
+				.orderBy('id')
+				.execute()
+		).filter((r) => (r.details as { bulk?: unknown }).bulk);
+
+	it('refuses before the review is started (conflict), a reviewer of another province (not found) and a commune account (forbidden)', async () => {
+		const reviewer = await actor(g.reviewer);
+		const input = await offered(g.assessmentA, 'TC01');
+		expect(input.items.map((i) => i.indicator)).toEqual(['TC01.1', 'TC01.2', 'TC01.3', 'TC01.4']);
+		expect(await outcome(acceptUndecided(b.db, reviewer, g.assessmentA, input))).toMatchObject({
+			ok: false,
+			status: 409,
+			message: expect.stringMatching(/đang được thẩm định/)
+		});
+		for (const id of [g.assessmentA, g.assessmentB]) await startReview(b.db, reviewer, id, (await loadAssessment(b.db, id))!.stateVersion);
+		await expect(acceptUndecided(b.db, await actor(outsiderId), g.assessmentA, input)).rejects.toMatchObject({ kind: 'not_found' });
+		await expect(acceptUndecided(b.db, await actor(g.officerA), g.assessmentA, input)).rejects.toMatchObject({ kind: 'forbidden' });
+		await expect(acceptUndecided(b.db, reviewer, 2_000_000, input)).rejects.toMatchObject({ kind: 'not_found' });
+		// the page's input, validated: codes of the set, of the criterion, each once
+		expect(parseInput(AcceptUndecidedInputSchema, { scope: 'TC01', items: ['TC01.3:0', 'TC01.4:2'] })).toEqual({
+			scope: 'TC01',
+			items: [
+				{ indicator: 'TC01.3', revision: 0 },
+				{ indicator: 'TC01.4', revision: 2 }
+			]
+		});
+		for (const bad of [
+			{ scope: 'TC01', items: [] },
+			{ scope: 'TC01', items: ['TC01.3'] },
+			{ scope: 'TC01', items: ['TC01.3:0', 'TC01.3:0'] },
+			{ scope: 'x; drop', items: ['TC01.3:0'] }
+		])
+			expect(() => parseInput(AcceptUndecidedInputSchema, bad)).toThrow(AppError);
+		expect(
+			await outcome(acceptUndecided(b.db, reviewer, g.assessmentA, { scope: 'TC01', items: [{ indicator: 'TC02.1', revision: 0 }] }))
+		).toMatchObject({ status: 400, message: 'Chỉ số TC02.1 không thuộc tiêu chí TC01.' });
+		expect(
+			await outcome(acceptUndecided(b.db, reviewer, g.assessmentA, { scope: 'all', items: [{ indicator: 'TC99.1', revision: 0 }] }))
+		).toMatchObject({ status: 400 });
+		expect(await rows(g.assessmentA)).toEqual({});
+		expect(await bulkAudit(g.assessmentA)).toEqual([]);
+	});
+
+	it('accepts exactly the undecided indicators of a criterion, leaves flagged and scored ones as they were, and stores the figures single accepts would', async () => {
+		const reviewer = await actor(g.reviewer);
+		// the same decisions on A and B: TC01.1 flagged, TC01.2 scored but left pending, TC01.3 pending
+		// without points, TC01.4 untouched; TC02.1 (another criterion) scored lower and accepted
+		const d = await loadDossierById(b.db, g.assessmentA);
+		const own = (code: string) => d!.self.criteria.flatMap((c) => c.indicators).find((i) => i.code === code)!.points!;
+		for (const id of [g.assessmentA, g.assessmentB]) {
+			const a = (await loadAssessment(b.db, id))!;
+			await saveReviewItem(b.db, reviewer, a, item('TC01.1', { status: 'needs_supplement', request: 'Bổ sung quyết định có chữ ký' }));
+			await saveReviewItem(
+				b.db,
+				reviewer,
+				a,
+				item('TC01.2', { status: 'pending', points: own('TC01.2') - 1, reason: 'Thiếu số liệu quý IV' })
+			);
+			await saveReviewItem(b.db, reviewer, a, item('TC01.3', { status: 'pending', reason: 'Xem lại sau' }));
+			await saveReviewItem(b.db, reviewer, a, item('TC02.1', { points: own('TC02.1') - 2, reason: 'Sổ theo dõi thiếu 2 tháng' }));
+		}
+		const before = await rows(g.assessmentA);
+
+		// A: one bulk accept of TC01, as the page offers it
+		const input = await offered(g.assessmentA, 'TC01');
+		expect(input.items).toEqual([
+			{ indicator: 'TC01.3', revision: 1 },
+			{ indicator: 'TC01.4', revision: 0 }
+		]);
+		expect(await acceptUndecided(b.db, reviewer, g.assessmentA, input)).toEqual(['TC01.3', 'TC01.4']);
+		// B: the same two accepted one by one, as the item form saves them
+		const bInfo = (await loadAssessment(b.db, g.assessmentB))!;
+		await saveReviewItem(b.db, reviewer, bInfo, item('TC01.3', { reason: 'Xem lại sau', revision: 1 }));
+		await saveReviewItem(b.db, reviewer, bInfo, item('TC01.4'));
+
+		const after = await rows(g.assessmentA);
+		expect(after).toEqual(await rows(g.assessmentB));
+		expect(after['TC01.1']).toEqual(before['TC01.1']);
+		expect(after['TC01.2']).toEqual(before['TC01.2']);
+		expect(after['TC02.1']).toEqual(before['TC02.1']);
+		expect(after['TC01.3']).toEqual({ points: null, reason: 'Xem lại sau', status: 'accepted', request: null, revision: 2 });
+		expect(after['TC01.4']).toEqual({ points: null, reason: null, status: 'accepted', request: null, revision: 1 });
+		expect(Object.keys(after)).toEqual(['TC01.1', 'TC01.2', 'TC01.3', 'TC01.4', 'TC02.1']);
+
+		// the stored figures: as single accepts leave them, and as computed from the dossier
+		const figures = await storedFigures(g.assessmentA);
+		expect(figures).toEqual(await storedFigures(g.assessmentB));
+		const dossier = (await loadDossierById(b.db, g.assessmentA))!;
+		expect(dossier.assessment.figures).toEqual(dossier.figures);
+		expect(figures.reviewed_total).toBe(dossier.self.total - 1 - 2);
+		const w = await reviewWorkspace(b.db, dossier);
+		expect(w.criteria.find((c) => c.code === 'TC01')!.undecided).toEqual([]);
+		expect(w.scoredPending).toEqual(['TC01.2']);
+
+		// one audit record per indicator, as a single save writes it, saying it was a bulk accept
+		const audit = await bulkAudit(g.assessmentA);
+		expect(audit.map((r) => r.details)).toEqual([
+			{
+				indicator: 'TC01.3',
+				communePoints: expect.any(Number),
+				points: null,
+				reason: 'Xem lại sau',
+				status: 'accepted',
+				request: null,
+				revision: 2,
+				bulk: { scope: 'TC01', count: 2 }
+			},
+			{
+				indicator: 'TC01.4',
+				communePoints: expect.any(Number),
+				points: null,
+				reason: null,
+				status: 'accepted',
+				request: null,
+				revision: 1,
+				bulk: { scope: 'TC01', count: 2 }
+			}
+		]);
+		expect(audit.every((r) => r.actor_id === g.reviewer && r.unit_id === dossier.assessment.commune.id)).toBe(true);
+		expect(await verifyAuditChain(b.db)).toMatchObject({ ok: true });
+	});
+
+	it('a single save made meanwhile is never lost: a bulk accept from a stale page writes nothing and names what changed', async () => {
+		const reviewer = await actor(g.reviewer);
+		const a = (await loadAssessment(b.db, g.assessmentA))!;
+		// the reviewer's page offers TC04 (TC04.1, TC04.2); meanwhile a colleague flags TC04.1
+		const stale = await offered(g.assessmentA, 'TC04');
+		expect(stale.items).toEqual([
+			{ indicator: 'TC04.1', revision: 0 },
+			{ indicator: 'TC04.2', revision: 0 }
+		]);
+		await saveReviewItem(b.db, reviewer, a, item('TC04.1', { status: 'needs_supplement', request: 'Thiếu biên bản kiểm tra' }));
+		const before = await rows(g.assessmentA);
+		const refused = await outcome(acceptUndecided(b.db, reviewer, g.assessmentA, stale));
+		expect(refused).toMatchObject({ ok: false, status: 409, message: expect.stringMatching(/^Chỉ số TC04\.1 vừa được người khác lưu/) });
+		expect(await rows(g.assessmentA)).toEqual(before); // TC04.2 not accepted either: all or nothing
+		expect(before['TC04.1']).toMatchObject({ status: 'needs_supplement', revision: 1 });
+
+		// a pending item saved again meanwhile (its revision moved on) is refused the same way
+		await saveReviewItem(b.db, reviewer, a, item('TC04.2', { status: 'pending' }));
+		const seen = await offered(g.assessmentA, 'TC04');
+		expect(seen.items).toEqual([{ indicator: 'TC04.2', revision: 1 }]);
+		await saveReviewItem(b.db, reviewer, a, item('TC04.2', { status: 'pending', reason: 'Chờ xã giải trình', revision: 1 }));
+		expect(await outcome(acceptUndecided(b.db, reviewer, g.assessmentA, seen))).toMatchObject({ status: 409 });
+		// …and a crafted list naming a decided item at its current revision changes nothing
+		expect(
+			await outcome(acceptUndecided(b.db, reviewer, g.assessmentA, { scope: 'TC04', items: [{ indicator: 'TC04.1', revision: 1 }] }))
+		).toMatchObject({ status: 409 });
+		expect((await rows(g.assessmentA))['TC04.1']).toMatchObject({ status: 'needs_supplement', revision: 1 });
+
+		// truly at once: a single save of TC05.1 and a bulk accept that covers it; exactly one wins for
+		// TC05.1, the other is refused (409) and nothing is overwritten silently
+		const both = await offered(g.assessmentA, 'TC05');
+		expect(both.items.map((i) => i.indicator)).toEqual(['TC05.1', 'TC05.2']);
+		const [single, bulk] = await Promise.all([
+			outcome(saveReviewItem(b.db, reviewer, a, item('TC05.1', { status: 'needs_supplement', request: 'Thiếu danh sách' }))),
+			outcome(acceptUndecided(b.db, reviewer, g.assessmentA, both))
+		]);
+		expect([single.ok, bulk.ok].sort()).toEqual([false, true]);
+		const now = await rows(g.assessmentA);
+		if (single.ok) {
+			expect(bulk).toMatchObject({ status: 409 });
+			expect(now['TC05.1']).toMatchObject({ status: 'needs_supplement', revision: 1 });
+			expect(now['TC05.2']).toBeUndefined();
+		} else {
+			expect(single).toMatchObject({ status: 409 });
+			expect(now['TC05.1']).toMatchObject({ status: 'accepted', revision: 1 });
+			expect(now['TC05.2']).toMatchObject({ status: 'accepted', revision: 1 });
+		}
+		const dossier = (await loadDossierById(b.db, g.assessmentA))!;
+		expect(dossier.assessment.figures).toEqual(dossier.figures);
+	});
+
+	it('accepts every undecided indicator of the dossier at once; decided ones stay; the stored figures are refreshed in the same step', async () => {
+		const reviewer = await actor(g.reviewer);
+		const before = await rows(g.assessmentA);
+		const decided = Object.keys(before).filter((code) => before[code].status !== 'pending' || before[code].points !== null);
+		// stored figures that went stale must come out right after the bulk accept
+		await b.db.updateTable('assessment').set({ reviewed_total: 1 }).where('id', '=', g.assessmentA).execute();
+		const input = await offered(g.assessmentA, 'all');
+		const expected = input.items.map((i) => i.indicator);
+		expect(expected).toContain('TC04.2');
+		expect(expected.filter((c) => decided.includes(c))).toEqual([]);
+		const accepted = await acceptUndecided(b.db, reviewer, g.assessmentA, input);
+		expect(accepted).toEqual(expected);
+		const after = await rows(g.assessmentA);
+		for (const code of decided) expect(after[code], code).toEqual(before[code]);
+		for (const code of accepted) expect(after[code], code).toMatchObject({ status: 'accepted', points: null });
+		// what is left undecided: only the scored-but-pending TC01.2
+		const dossier = (await loadDossierById(b.db, g.assessmentA))!;
+		const w = await reviewWorkspace(b.db, dossier);
+		expect(w.criteria.flatMap((c) => c.undecided)).toEqual([]);
+		expect(w.pending).toBe(1);
+		expect(dossier.assessment.figures).toEqual(dossier.figures);
+		expect(dossier.assessment.figures.reviewedTotal).not.toBe(1);
+		const audit = (await bulkAudit(g.assessmentA)).filter((r) => (r.details as { bulk: { scope: string } }).bulk.scope === 'all');
+		expect(audit.map((r) => (r.details as { indicator: string }).indicator)).toEqual(accepted);
+		expect(await verifyAuditChain(b.db)).toMatchObject({ ok: true });
 	});
 });

@@ -10,6 +10,13 @@ export function vnDate(d: Date | number = new Date()): string {
 	return DAY.format(d);
 }
 
+/** A calendar date ('YYYY-MM-DD') as the interface writes it: dd/mm/yyyy. */
+export function viDate(iso: string | null | undefined): string {
+	if (!iso) return '';
+	const [y, m, d] = iso.slice(0, 10).split('-');
+	return d && m && y ? `${d}/${m}/${y}` : iso;
+}
+
 /** "14:05 23/11/2026"-style local date and time for the interface. */
 export function vnDateTime(d: Date | string | number | null | undefined): string {
 	return d === null || d === undefined || d === '' ? '' : DATE_TIME_VI.format(new Date(d));

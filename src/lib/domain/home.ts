@@ -5,6 +5,7 @@
  */
 import type { Role } from './access.ts';
 import type { AssessmentState } from './workflow.ts';
+import { viDate } from './dates.ts';
 
 export type HomeAssessment = {
 	id: number;
@@ -32,11 +33,7 @@ export type HomeFacts = {
 
 export type HomeTask = { text: string; href: string | null; urgent: boolean };
 
-/** YYYY-MM-DD as dd/mm/yyyy. */
-export const viDate = (iso: string) => {
-	const [y, m, d] = iso.slice(0, 10).split('-');
-	return `${d}/${m}/${y}`;
-};
+export { viDate };
 
 const plural = (n: number, what: string) => `${n.toLocaleString('vi-VN')} ${what}`;
 

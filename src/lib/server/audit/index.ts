@@ -40,6 +40,16 @@ export function by(actor: { id: number | null; email: string }): { actorId: numb
 	return { actorId: actor.id, actorLabel: actor.email };
 }
 
+/** An audit entry about an assessment (its commune's chain): who, what, and the details. */
+export function onAssessment(
+	actor: { id: number | null; email: string },
+	assessment: { id: number; commune: { id: number } },
+	action: string,
+	details: Record<string, unknown>
+) {
+	return { ...by(actor), action, objectType: 'assessment', objectId: assessment.id, unitId: assessment.commune.id, details };
+}
+
 const inTransaction = <T>(db: DB, fn: (trx: DB) => Promise<T>): Promise<T> => (db.isTransaction ? fn(db) : db.transaction().execute(fn));
 
 /** Locks the head rows of `chains` (creating missing ones at seq 0) and returns them. */

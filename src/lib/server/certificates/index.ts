@@ -18,6 +18,7 @@ import { conflict, invalid, notFound } from '../errors.ts';
 import { canOnUnit, type Action, type Actor } from '../../domain/access.ts';
 import { authorize } from '../auth/guard.ts';
 import type { CertificateDocument } from '../documents/types.ts';
+import { certificateLayoutProblem } from '../documents/certificate.ts';
 import { placeName, signatureOf, today } from '../documents/data.ts';
 import { loadSigningKey, MISSING_KEY_MESSAGE, signClaims, type SigningKey } from './signing.ts';
 
@@ -145,13 +146,17 @@ export async function previewCertificate(
 	if (!r || !inArea(actor, 'certificate.print', r)) throw notFound(NOT_IN_AREA_MESSAGE);
 	if (r.outcome !== 'recognise') return undefined;
 	const code = 'XXXXX-XXXXX';
-	return certificateDoc(r, {
+	const doc = certificateDoc(r, {
 		serial: 'XEM TRƯỚC',
 		code,
 		qr: verificationUrl(cfg.publicUrl ?? PREVIEW_PLACEHOLDER_BASE, code),
 		...(cfg.publicUrl ? {} : { qrNotice: PREVIEW_PLACEHOLDER_NOTICE }),
 		preview: true
 	});
+	// a certificate that would not fit one A4 page says so, naming what is too long
+	const problem = certificateLayoutProblem(doc);
+	if (problem) throw invalid(problem);
+	return doc;
 }
 
 /**
@@ -230,6 +235,13 @@ export async function startCertificateJob(
 				.execute()
 		).map((r) => r.id)
 	);
+	// every certificate must fit one page: refused before anything is written, naming the commune
+	for (const r of all) {
+		const problem = certificateLayoutProblem(
+			certificateDoc(r, { serial: 'KIỂM TRA', code: 'XXXXX-XXXXX', qr: verificationUrl(baseUrl, 'XXXXX-XXXXX'), preview: false })
+		);
+		if (problem) throw conflict(`${r.commune_name}: ${problem}`);
+	}
 	const todo = all.filter((r) => !issued.has(r.id) && !revoked.has(r.id) && (!opts.onlyItems || opts.onlyItems.includes(r.id)));
 	// one job per decision at a time (across instances): checked and recorded under the decision's row lock.
 	// A running job whose heartbeat stopped died with its process: it is taken over by a conditional
@@ -628,4 +640,19 @@ export async function verifyRateLimited(db: DB, ip: string, now = new Date()): P
 	if (Number(row.n) >= VERIFY_LIMIT.maxRequests) return true;
 	await db.insertInto('login_attempt').values({ key, at: now }).execute();
 	return false;
+}
+
+/**
+ * The certificate of an assessment's recognition, for the commune's own dossier page: its serial,
+ * verification code and stored file; undefined when none was issued. A revoked one is marked.
+ */
+export async function certificateOfAssessment(db: DB, assessmentId: number) {
+	return db
+		.selectFrom('certificate as c')
+		.innerJoin('decision_item as i', 'i.id', 'c.decision_item_id')
+		.innerJoin('stored_file as f', 'f.id', 'c.file_id')
+		.leftJoin('revocation as v', 'v.decision_item_id', 'i.id')
+		.select(['c.serial', 'c.code', 'f.storage_key', 'f.size', 'v.id as revocation_id'])
+		.where('i.assessment_id', '=', assessmentId)
+		.executeTakeFirst();
 }

@@ -12,6 +12,7 @@ import { STATE_LABELS } from '../../domain/workflow.ts';
 import { by, recordAudit } from '../audit/index.ts';
 import { AppError, conflict, invalid, notFound } from '../errors.ts';
 import { assessmentCriteriaSet, loadAssessment, placeOf } from '../dossier/index.ts';
+import { criteriaSetById } from '../criteria/index.ts';
 import { applyTransition } from '../assessments/workflow.ts';
 import { notify, sendEmails, type Email } from '../notifications/index.ts';
 import { communeScope } from '../units/read.ts';
@@ -417,4 +418,31 @@ export async function previewDecisionItems(db: DB, actor: Actor, input: Decision
 			validUntil: recognise ? input.validUntil : null
 		}))
 	};
+}
+
+/**
+ * What the decision form knows before anything is typed: the signer of the issuing body's last
+ * decision (prefilled), and whether a recognition can be decided at all for the round: not while
+ * its criteria set has unverified items no administrator has confirmed (a refusal that would
+ * otherwise come only after the whole form was filled).
+ */
+export async function decisionFormFacts(db: DB, actor: Actor, roundId: number | null) {
+	const last = actor.unit
+		? await db
+				.selectFrom('decision')
+				.select(['signer_name', 'signer_title'])
+				.where('issuing_unit_id', '=', actor.unit.id)
+				.orderBy('id', 'desc')
+				.limit(1)
+				.executeTakeFirst()
+		: undefined;
+	let unconfirmedSet: string | null = null;
+	if (roundId !== null) {
+		const round = await db.selectFrom('round').select('criteria_set_id').where('id', '=', roundId).executeTakeFirst();
+		if (round) {
+			const set = await criteriaSetById(db, round.criteria_set_id);
+			if (!canIssueDecisions(set, set.confirmation)) unconfirmedSet = `${set.code}@${set.version}`;
+		}
+	}
+	return { signerName: last?.signer_name ?? '', signerTitle: last?.signer_title ?? '', unconfirmedSet };
 }

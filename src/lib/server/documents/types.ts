@@ -159,6 +159,11 @@ export type CertificateDocument = {
 	date: string;
 	/** Colour (decorative border) or black and white. */
 	colour: boolean;
+	/**
+	 * The national emblem (Quốc huy), PNG or JPEG bytes, printed at the top centre; only when an
+	 * administrator supplied the image (none is shipped). Never a path: the layout reads no file.
+	 */
+	emblem?: Uint8Array;
 };
 
 export type DocumentData = SelfAssessmentReport | AppraisalReport | DecisionDocument | CertificateDocument;

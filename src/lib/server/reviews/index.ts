@@ -7,16 +7,20 @@
  * approver of a decision must not be one of them).
  */
 import { sql } from 'kysely';
+import { z } from 'zod';
 import type { DB } from '../db/index.ts';
 import type { Actor } from '../../domain/access.ts';
 import { criteriaIndex } from '../../domain/criteria/criteria-index.ts';
 import { appraisalProblems, reviewItemProblems, type Recommendation, type ReviewItemInput } from '../../domain/review.ts';
 import type { AssessmentState } from '../../domain/workflow.ts';
-import { by, recordAudit } from '../audit/index.ts';
+import { appendAuditRecords, by, recordAudit } from '../audit/index.ts';
 import { AppError, conflict, invalid } from '../errors.ts';
+import { ASSESSMENT_NOT_FOUND, authorizeUnit } from '../auth/guard.ts';
 import {
 	assessmentCriteriaSet,
+	loadAssessment,
 	loadDossier,
+	placeOf,
 	loadReviewItems,
 	refreshFigures,
 	type AssessmentInfo,
@@ -111,6 +115,160 @@ export async function saveReviewItem(db: DB, actor: Actor, a: AssessmentInfo, in
 			}
 		});
 		return (await loadReviewItems(trx, a.id)).get(input.indicator)!;
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accepting several indicators at once (issue 16)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Whether an indicator has no decision of the reviewer yet, and so may be accepted in bulk: no
+ * review item, or one left "pending" without points of the reviewer's. An item flagged "needs
+ * supplement", accepted, or carrying the reviewer's own points is a decision and is never
+ * touched by a bulk accept.
+ */
+export const isUndecided = (item: { status: string; points: number | null } | null | undefined): boolean =>
+	!item || (item.status === 'pending' && item.points === null);
+
+const INDICATOR_CODE = /^[A-Z]+[0-9]+\.[0-9]+$/;
+
+/**
+ * The bulk accept as the page posts it: `scope` is a criterion's code, or `all` for the whole
+ * dossier; each `item` is `<indicator>:<revision>` for an indicator the reviewer saw undecided
+ * (0 = no review item yet), exactly those the confirmation named.
+ */
+export const AcceptUndecidedInputSchema = z.object({
+	scope: z.union([z.literal('all'), z.string().regex(/^[A-Z]+[0-9]+$/, 'Mã tiêu chí không hợp lệ.')], {
+		error: 'Phạm vi chấp nhận không hợp lệ.'
+	}),
+	items: z
+		.array(
+			z
+				.string()
+				.regex(/^[A-Z]+[0-9]+\.[0-9]+:[0-9]{1,9}$/, 'Danh sách chỉ số không hợp lệ; hãy tải lại trang.')
+				.transform((s) => {
+					const [indicator, revision] = s.split(':');
+					return { indicator, revision: Number(revision) };
+				})
+		)
+		.min(1, 'Không còn chỉ số nào chưa xem xét để chấp nhận.')
+		.max(1000, 'Danh sách chỉ số quá dài.')
+		.refine((items) => new Set(items.map((i) => i.indicator)).size === items.length, 'Danh sách chỉ số bị trùng; hãy tải lại trang.')
+});
+export type AcceptUndecidedInput = { scope: string; items: { indicator: string; revision: number }[] };
+
+/**
+ * Accepts, in one transaction, every indicator the reviewer saw undecided in a criterion (or the
+ * whole dossier): one review item per indicator, status "accepted" and points null (agrees with
+ * the commune's score), as a single accept saves it. All or nothing: each indicator must still be
+ * as the reviewer saw it (the revision given, still undecided; a new item for revision 0), else
+ * nothing is written and the indicators that changed are named, so a decision saved meanwhile
+ * (a flag, a score) is never overwritten. The stored figures are refreshed in the same
+ * transaction, and the audit trail gets one `review.item_save` record per indicator (as a single
+ * save writes, with `bulk` naming the scope and the count), so an indicator's history reads the
+ * same whichever way it was accepted. Refused as "not found" for a reviewer outside the
+ * commune's area. Returns the accepted codes in the set's order.
+ */
+export async function acceptUndecided(db: DB, actor: Actor, assessmentId: number, input: AcceptUndecidedInput): Promise<string[]> {
+	const assessment = await loadAssessment(db, assessmentId);
+	if (!assessment) throw new AppError('not_found', ASSESSMENT_NOT_FOUND);
+	authorizeUnit(actor, 'review.perform', placeOf(assessment), ASSESSMENT_NOT_FOUND);
+	if (input.items.length === 0) throw invalid('Không còn chỉ số nào chưa xem xét để chấp nhận.');
+	if (input.items.some((i) => !INDICATOR_CODE.test(i.indicator) || !Number.isInteger(i.revision) || i.revision < 0))
+		throw invalid('Danh sách chỉ số không hợp lệ; hãy tải lại trang.');
+	if (new Set(input.items.map((i) => i.indicator)).size !== input.items.length)
+		throw invalid('Danh sách chỉ số bị trùng; hãy tải lại trang.');
+	return db.transaction().execute(async (trx) => {
+		// FOR NO KEY UPDATE, as a single save: one save at a time per dossier, and the figures below
+		const row = await trx
+			.selectFrom('assessment')
+			.select('state')
+			.where('id', '=', assessmentId)
+			.forNoKeyUpdate()
+			.executeTakeFirstOrThrow();
+		if (!REVIEWING.includes(row.state)) throw conflict('Chỉ chấp nhận chỉ số khi hồ sơ đang được thẩm định. Hãy bắt đầu thẩm định trước.');
+		const dossier = await loadDossier(trx, assessment);
+		const index = criteriaIndex(dossier.set);
+		const scope = input.scope === 'all' ? null : input.scope;
+		if (scope !== null && !index.criterion(scope)) throw invalid(`Tiêu chí ${scope} không có trong bộ tiêu chí.`);
+		for (const { indicator } of input.items) {
+			const entry = index.entry(indicator);
+			if (!entry) throw invalid(`Chỉ số ${indicator} không có trong bộ tiêu chí.`);
+			if (scope !== null && entry.criterion.code !== scope) throw invalid(`Chỉ số ${indicator} không thuộc tiêu chí ${scope}.`);
+		}
+		const fresh = input.items.filter((i) => i.revision === 0).map((i) => i.indicator);
+		const pending = input.items.filter((i) => i.revision > 0);
+		const written = new Map<string, number>();
+		if (fresh.length) {
+			const rows = await trx
+				.insertInto('review_item')
+				.values(
+					fresh.map((code) => ({
+						assessment_id: assessmentId,
+						indicator_code: code,
+						revision: 1,
+						points: null,
+						reason: null,
+						status: 'accepted' as const,
+						request: null,
+						updated_by: actor.id,
+						updated_at: sql<Date>`now()`
+					}))
+				)
+				.onConflict((oc) => oc.columns(['assessment_id', 'indicator_code']).doNothing())
+				.returning(['indicator_code', 'revision'])
+				.execute();
+			for (const r of rows) written.set(r.indicator_code, r.revision);
+		}
+		if (pending.length) {
+			// only an item still at the revision the reviewer saw, and still undecided
+			const rows = await sql<{ indicator_code: string; revision: number }>`
+				update review_item r set status = 'accepted', points = null, updated_by = ${actor.id}, updated_at = now(), revision = r.revision + 1
+				from (select unnest(${pending.map((p) => p.indicator)}::text[]) as code, unnest(${pending.map((p) => p.revision)}::int[]) as revision) v
+				where r.assessment_id = ${assessmentId} and r.indicator_code = v.code and r.revision = v.revision
+					and r.status = 'pending' and r.points is null
+				returning r.indicator_code, r.revision`.execute(trx);
+			for (const r of rows.rows) written.set(r.indicator_code, r.revision);
+		}
+		const missed = index.sortCodes(input.items.map((i) => i.indicator).filter((c) => !written.has(c)));
+		if (missed.length) {
+			// throwing rolls back what was written above: all or nothing
+			throw conflict(
+				`${missed.length === 1 ? 'Chỉ số' : 'Các chỉ số'} ${missed.join(', ')} vừa được người khác lưu nên chưa chấp nhận chỉ số nào. ` +
+					'Hãy xem lại danh sách chỉ số chưa xem xét rồi chấp nhận lại.',
+				{ changed: missed }
+			);
+		}
+		await noteParticipant(trx, assessmentId, actor.id);
+		await refreshFigures(trx, assessmentId);
+		const accepted = index.sortCodes(written.keys());
+		const communePoints = new Map(dossier.self.criteria.flatMap((c) => c.indicators).map((i) => [i.code, i.points]));
+		// a pending item keeps its reason and request, as a single accept of the untouched form does
+		const kept = (code: string) => (fresh.includes(code) ? undefined : dossier.reviewItems.get(code));
+		const at = new Date();
+		await appendAuditRecords(
+			trx,
+			accepted.map((code) => ({
+				...by(actor),
+				at,
+				action: 'review.item_save',
+				objectType: 'assessment',
+				objectId: assessmentId,
+				unitId: assessment.commune.id,
+				details: {
+					indicator: code,
+					communePoints: communePoints.get(code) ?? null,
+					points: null,
+					reason: kept(code)?.reason ?? null,
+					status: 'accepted',
+					request: kept(code)?.request ?? null,
+					revision: written.get(code)!,
+					bulk: { scope: scope ?? 'all', count: accepted.length }
+				}
+			}))
+		);
+		return accepted;
 	});
 }
 

@@ -11,7 +11,15 @@ import type { Dossier } from '../dossier/index.ts';
 import { VIEWABLE_TYPES } from '../../domain/evidence.ts';
 import { VERDICT_LABELS } from '../../domain/scoring/index.ts';
 import { submissionChanges, toSubmission, type SubmissionRow } from '../assessments/submissions.ts';
-import { toAppraisal, toComment, toCorrectionRequest, type AppraisalRow, type CommentRow, type CorrectionRequestRow } from './index.ts';
+import {
+	isUndecided,
+	toAppraisal,
+	toComment,
+	toCorrectionRequest,
+	type AppraisalRow,
+	type CommentRow,
+	type CorrectionRequestRow
+} from './index.ts';
 
 type DecisionRow = {
 	decision_id: number;
@@ -83,6 +91,10 @@ export async function reviewWorkspace(db: DB, dossier: Dossier) {
 		maxPoints: c.maxPoints,
 		selfPoints: c.selfPoints,
 		reviewedPoints: c.reviewedPoints,
+		// what a bulk accept of this criterion covers, with the revision the reviewer sees (0 = no item)
+		undecided: c.indicators
+			.filter((i) => isUndecided(dossier.reviewItems.get(i.code)))
+			.map((i) => ({ code: i.code, revision: dossier.reviewItems.get(i.code)?.revision ?? 0 })),
 		indicators: c.indicators.map((i) => {
 			const item = dossier.reviewItems.get(i.code) ?? null;
 			return {
@@ -140,6 +152,10 @@ export async function reviewWorkspace(db: DB, dossier: Dossier) {
 			.map((e) => ({ id: e.id, kind: e.kind, name: e.originalName, mime: e.mime, viewable: VIEWABLE_TYPES.has(e.mime) })),
 		flagged: dossier.flagged,
 		pending: criteria.reduce((n, c) => n + c.indicators.filter((i) => !i.item || i.item.status === 'pending').length, 0),
+		// pending, but with points of the reviewer's: a bulk accept leaves them to be saved one by one
+		scoredPending: criteria.flatMap((c) =>
+			c.indicators.filter((i) => i.item?.status === 'pending' && i.item.points !== null).map((i) => i.code)
+		),
 		request,
 		changes,
 		appraisal,

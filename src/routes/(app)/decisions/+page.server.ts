@@ -2,7 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import { action, page, readForm, refusal } from '#lib/edge/index.ts';
 import { authorize } from '#lib/server/auth/guard.ts';
 import { db } from '#lib/server/app.ts';
-import { awaitingDecision, issueDecision, listDecisions } from '#lib/server/decisions/index.ts';
+import { awaitingDecision, decisionFormFacts, issueDecision, listDecisions } from '#lib/server/decisions/index.ts';
 import { today } from '#lib/server/assessments/workflow.ts';
 import { parseDecisionForm } from '#lib/server/decisions/form.ts';
 import { AppError } from '#lib/server/errors.ts';
@@ -24,7 +24,9 @@ export const load: PageServerLoad = (event) =>
 		}
 		const wanted = Number(event.url.searchParams.get('round'));
 		const round = rounds.find((r) => r.id === wanted) ?? rounds[0] ?? null;
+		const formFacts = canIssue ? await decisionFormFacts(db(), a, round?.id ?? null) : null;
 		return {
+			formFacts,
 			decisions,
 			canIssue,
 			rounds,

@@ -6,6 +6,7 @@ import { loadDossier, placeOf } from '#lib/server/dossier/index.ts';
 import { today, transition } from '#lib/server/assessments/workflow.ts';
 import { latestCorrectionRequest } from '#lib/server/reviews/index.ts';
 import { decisionOfAssessment } from '#lib/server/decisions/index.ts';
+import { certificateOfAssessment } from '#lib/server/certificates/index.ts';
 import { invalid } from '#lib/server/errors.ts';
 import { can } from '#lib/domain/access.ts';
 import { canSubmitOn, DOSSIER_DOCUMENTS, isCommuneEditable } from '#lib/domain/workflow.ts';
@@ -21,6 +22,7 @@ export const load: PageServerLoad = (event) =>
 			assessment.state === 'draft'
 				? [null, undefined]
 				: await Promise.all([latestCorrectionRequest(db(), assessment.id), decisionOfAssessment(db(), assessment.id)]);
+		const certificate = decision?.outcome === 'recognise' ? await certificateOfAssessment(db(), assessment.id) : undefined;
 		const r = dossier.self;
 		const count = (kind: string) => dossier.evidence.filter((e) => e.kind === kind).length;
 		return {
@@ -47,6 +49,8 @@ export const load: PageServerLoad = (event) =>
 			unverifiedNotice: UNVERIFIED_NOTICE,
 			request: assessment.state === 'returned' ? request : null,
 			decision: decision ?? null,
+			// the commune's results: its decision, its certificate and the certificate's public check
+			certificate: certificate ? { serial: certificate.serial, code: certificate.code, revoked: certificate.revocation_id !== null } : null,
 			canOpenReview: can(a.role, 'review.read')
 		};
 	});

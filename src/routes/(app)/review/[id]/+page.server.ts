@@ -3,7 +3,15 @@ import { action, page, readForm, refusal } from '#lib/edge/index.ts';
 import { db } from '#lib/server/app.ts';
 import { allowedOn, authorizeAssessment } from '#lib/server/auth/guard.ts';
 import { loadDossier, placeOf } from '#lib/server/dossier/index.ts';
-import { addComment, appraise, returnForCorrection, saveReviewItem, startReview } from '#lib/server/reviews/index.ts';
+import {
+	AcceptUndecidedInputSchema,
+	acceptUndecided,
+	addComment,
+	appraise,
+	returnForCorrection,
+	saveReviewItem,
+	startReview
+} from '#lib/server/reviews/index.ts';
 import { reviewWorkspace } from '#lib/server/reviews/workspace.ts';
 import { invalid, parseInput } from '#lib/server/errors.ts';
 import { AppraisalInputSchema, ReviewItemInputSchema, RECOMMENDATION_LABELS, REVIEW_ITEM_STATUS_LABELS } from '#lib/domain/review.ts';
@@ -62,6 +70,27 @@ export const actions: Actions = {
 				return { done: `Đã lưu đánh giá chỉ số ${input.indicator}.`, item: input.indicator };
 			} catch (e) {
 				return refusal(e, { item: values.indicator ?? null, values }); // shown beside the item's form, which keeps what was typed
+			}
+		}),
+
+	// Accepting every undecided indicator of a criterion (scope TC01…) or of the dossier (scope
+	// all) at once; the page names them in a confirmation first and shows the result beside the
+	// button pressed (`key`: the criterion, or all-top / all-bottom).
+	accept: (event) =>
+		action(event, async (actor) => {
+			const { actor: a, assessment } = await authorizeAssessment(db(), actor, 'review.perform', event.params.id);
+			const data = await readForm(event.request);
+			const scope = String(data?.get('scope') ?? '');
+			const key = /^[A-Z]+[0-9]+$/.test(scope) ? scope : data?.get('at') === 'bottom' ? 'all-bottom' : 'all-top';
+			try {
+				const input = parseInput(AcceptUndecidedInputSchema, {
+					scope,
+					items: (data?.getAll('item') ?? []).filter((v) => typeof v === 'string')
+				});
+				const accepted = await acceptUndecided(db(), a, assessment.id, input);
+				return { bulk: { key, accepted, message: `Đã chấp nhận ${accepted.length} chỉ số: ${accepted.join(', ')}.` } };
+			} catch (e) {
+				return refusal(e, { bulkKey: key });
 			}
 		}),
 

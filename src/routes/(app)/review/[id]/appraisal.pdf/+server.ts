@@ -5,7 +5,7 @@ import { loadDossier } from '#lib/server/dossier/index.ts';
 import { appraisalData } from '#lib/server/documents/data.ts';
 import { renderInPool } from '#lib/server/documents/pool.ts';
 import { documentResponse } from '#lib/server/documents/http.ts';
-import { by, recordAudit } from '#lib/server/audit/index.ts';
+import { onAssessment, recordAudit } from '#lib/server/audit/index.ts';
 import type { RequestHandler } from './$types';
 
 // The appraisal report (báo cáo thẩm định); a preview until the appraisal is recorded.
@@ -13,14 +13,7 @@ export const GET: RequestHandler = (event) =>
 	page(event, async (actor) => {
 		const { actor: a, assessment } = await authorizeAssessment(db(), actor, 'review.read', event.params.id);
 		const pdf = await renderInPool(await appraisalData(db(), appConfig(), await loadDossier(db(), assessment)));
-		await recordAudit(db(), {
-			...by(a),
-			action: 'document.appraisal',
-			objectType: 'assessment',
-			objectId: assessment.id,
-			unitId: assessment.commune.id,
-			details: { bytes: pdf.length }
-		});
+		await recordAudit(db(), onAssessment(a, assessment, 'document.appraisal', { bytes: pdf.length }));
 		return documentResponse(pdf, `bao-cao-tham-dinh-${assessment.commune.code}.pdf`, {
 			inline: event.url.searchParams.get('view') === '1'
 		});
