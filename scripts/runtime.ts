@@ -38,11 +38,21 @@ export function ensureBuilt(force = false): void {
 	console.log('Đang biên dịch ứng dụng (vite build)…');
 	const r = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
 		cwd: root,
-		stdio: 'inherit'
+		stdio: ['inherit', 'pipe', 'inherit'],
+		encoding: 'utf8'
 	});
+	// SvelteKit ends its build with advice for a project without our scripts ("Run npm run
+	// preview…"): leave it out; what happens next is said by the caller
+	process.stdout.write(
+		(r.stdout ?? '')
+			.split('\n')
+			.filter((l) => !/npm run preview|adapter-node|Using @sveltejs/i.test(l))
+			.join('\n')
+	);
 	if (r.status !== 0) {
 		console.error('Biên dịch thất bại.');
 		process.exit(r.status ?? 1);
 	}
 	fs.writeFileSync(STAMP, new Date().toISOString());
+	console.log('Đã biên dịch xong.');
 }

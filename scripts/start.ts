@@ -41,3 +41,11 @@ if (plainHttp) {
 		req.headers['x-forwarded-proto'] = 'http';
 	});
 }
+server.once('listening', () => {
+	const demo = ['1', 'true'].includes(process.env.DEMO_SEED ?? '');
+	console.log(
+		`Ứng dụng đang chạy tại http://${process.env.HOST}:${process.env.PORT}` +
+			(demo ? ' — dữ liệu trình diễn: đăng nhập bằng một tài khoản trình diễn (README, mật khẩu demo-TreEm-2026).' : '.') +
+			' Dừng bằng Ctrl-C.'
+	);
+});

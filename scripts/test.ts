@@ -19,6 +19,10 @@ function step(title: string, args: string[]): void {
 	}
 }
 
+// the system packages first: installed when missing (as root with apt), else one line to run
+const deps = spawnSync('bash', [path.join(root, 'scripts', 'system-deps.sh')], { stdio: 'inherit' });
+if (deps.status !== 0) process.exit(deps.status ?? 1);
+
 const bin = (p: string) => path.join(root, 'node_modules', p);
 step('svelte-kit sync', [bin('@sveltejs/kit/svelte-kit.js'), 'sync']);
 step('Kiểm tra kiểu (svelte-check)', [

@@ -177,6 +177,14 @@ describe('decision, certificates and public verification', () => {
 		url.searchParams.set('p', p.slice(0, 20) + (p[20] === 'A' ? 'B' : 'A') + p.slice(21));
 		await pub.goto(url.toString(), { waitUntil: 'networkidle' });
 		expect(await pub.locator('main').innerText()).toMatch(/không hợp lệ|không đọc được|sai định dạng/);
+		// an unknown code leads back to the form, on the same page
+		await pub.goto(`${env.server.url}/verify/ZZZZZ-ZZZZZ`, { waitUntil: 'networkidle' });
+		expect(await pub.getByRole('alert').innerText()).toContain('Không tìm thấy giấy chứng nhận có mã này');
+		const [, code] = /\/verify\/([^?]+)/.exec(qrUrl)!;
+		await pub.getByLabel(/^Mã xác minh/).fill(code);
+		await pub.getByRole('button', { name: 'Xác minh' }).click();
+		await pub.waitForURL((u) => u.pathname === `/verify/${code}`);
+		expect(await pub.locator('main').innerText()).toContain('Phường Kim Long');
 
 		const page = await signedIn('lanhdao@demo.vn');
 		await page.goto(`${env.server.url}${decisionPath}`, { waitUntil: 'networkidle' });

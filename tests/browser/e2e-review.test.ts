@@ -136,6 +136,14 @@ describe('review: return for correction, resubmission, appraisal and decision', 
 			.getByRole('button', { name: 'Gửi trao đổi' })
 			.click();
 		await expect.poll(() => page.locator('main').innerText()).toContain('Đã bổ sung quyết định có chữ ký.');
+
+		// the upload form offers only the flagged indicators, and says so before anything is filled
+		await go(page, `/assessments/${s.assessmentA}/evidence`);
+		expect(await page.locator('main').innerText()).toContain('chỉ tải được minh chứng cho các chỉ số được đánh dấu: TC01.1, TC02.1');
+		const offered = await page
+			.locator('fieldset.indicators input[type="checkbox"]')
+			.evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+		expect(offered).toEqual(['TC01.1', 'TC02.1']);
 		await page.context().close();
 	});
 

@@ -71,6 +71,12 @@ describe('known official bands of QĐ 06 (stated from qd06.md, not from the data
 		}
 	});
 
+	it('is no longer provisional once an administrator confirmed the set against the gazetted text', () => {
+		const confirmed = { ...QD06_2019, confirmation: { by: 'Quản trị', at: '2026-11-29T00:00:00.000Z' } };
+		expect(score(confirmed, 'standard', fullMarksQd06()).unverified).toBe(false);
+		expect(score({ ...QD06_2019, confirmation: null }, 'standard', fullMarksQd06()).unverified).toBe(true);
+	});
+
 	it('thresholds 900 / 800 / 850 by category', () => {
 		// Zero out whole indicators (by rule: a check answered "no", a survey at 0%) so that the
 		// total is 1,000 minus their maxima, without any criterion falling to 0.

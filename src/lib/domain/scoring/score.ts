@@ -494,7 +494,8 @@ const unverifiedCache = new WeakMap<CriteriaSet, boolean>();
 function setIsUnverified(set: CriteriaSet): boolean {
 	let v = unverifiedCache.get(set);
 	if (v === undefined) {
-		v = hasUnverifiedItems(set);
+		// a set an administrator confirmed against the gazetted text is no longer provisional
+		v = hasUnverifiedItems(set) && !set.confirmation;
 		unverifiedCache.set(set, v);
 	}
 	return v;

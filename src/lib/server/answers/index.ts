@@ -298,12 +298,20 @@ export async function saveBaseCounts(
  * page payloads: the browser only needs the scales to score. `keep`: the criterion on the page.
  */
 export function slimCriteriaSet(set: CriteriaSet, keep: string | null): CriteriaSet {
+	// once an administrator confirmed the set against the gazetted text, its items are checked
+	const checked = set.confirmation ? { verified: true } : {};
 	return {
 		...set,
 		criteria: set.criteria.map((c) =>
 			c.code === keep
-				? c
-				: { ...c, guidance: '', source: '', indicators: c.indicators.map((i) => ({ ...i, guidance: '', measure: '', source: '' })) }
+				? { ...c, ...checked, indicators: c.indicators.map((i) => ({ ...i, ...checked })) }
+				: {
+						...c,
+						...checked,
+						guidance: '',
+						source: '',
+						indicators: c.indicators.map((i) => ({ ...i, ...checked, guidance: '', measure: '', source: '' }))
+					}
 		)
 	};
 }

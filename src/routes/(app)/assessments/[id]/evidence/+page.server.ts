@@ -18,6 +18,9 @@ export const load: PageServerLoad = (event) =>
 		const editable = isCommuneEditable(assessment.state);
 		const wanted = (event.url.searchParams.get('indicator') ?? '').trim().toUpperCase();
 		const kind = event.url.searchParams.get('kind');
+		// a returned dossier may change only the indicators the reviewer flagged: offered up front
+		const flagged = assessment.state === 'returned' ? new Set(dossier.flagged) : null;
+		const offered = (code: string) => flagged === null || flagged.has(code);
 		return {
 			assessment: {
 				id: assessment.id,
@@ -30,12 +33,15 @@ export const load: PageServerLoad = (event) =>
 			blockers: dossier.blockers.filter((b) => b.target.page === 'evidence'),
 			kindLabels: EVIDENCE_KIND_LABELS,
 			dossierDocuments: DOSSIER_DOCUMENTS.map((d) => ({ ...d, present: items.some((i) => i.kind === d.kind) })),
-			criteria: dossier.set.criteria.map((c) => ({
-				code: c.code,
-				title: c.title,
-				indicators: c.indicators.map((i) => ({ code: i.code, title: i.title }))
-			})),
-			indicator: dossier.criteria.some((c) => c.indicators.some((i) => i.code === wanted)) ? wanted : null,
+			criteria: dossier.set.criteria
+				.map((c) => ({
+					code: c.code,
+					title: c.title,
+					indicators: c.indicators.filter((i) => offered(i.code)).map((i) => ({ code: i.code, title: i.title }))
+				}))
+				.filter((c) => c.indicators.length > 0),
+			flagged: flagged ? dossier.flagged : null,
+			indicator: dossier.criteria.some((c) => c.indicators.some((i) => i.code === wanted)) && offered(wanted) ? wanted : null,
 			kind: DOSSIER_DOCUMENTS.some((d) => d.kind === kind) ? kind : null,
 			mayUpload,
 			canChange: mayUpload && editable,
