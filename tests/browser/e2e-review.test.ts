@@ -93,6 +93,10 @@ describe('review: return for correction, resubmission, appraisal and decision', 
 		await openCriterion(page, 'TC02');
 		await reviewItem(page, 'TC02.1', 'Cần bổ sung', 'Ghi rõ kỳ số liệu đăng ký khai sinh');
 		await screenshot(page, 'review-flagged');
+		// beside each file, the document's details the commune entered
+		expect(await page.locator('main').innerText()).toContain(
+			'(số hiệu 12/QĐ-UBND; ban hành 02/03/2026; của UBND phường; trích yếu: Kiện toàn Ban chỉ đạo)'
+		);
 
 		await page.getByLabel('Lời nhắn chung cho xã (không bắt buộc)').fill('Đề nghị xã bổ sung hai nội dung dưới đây.');
 		const asked = acceptDialog(page);
@@ -164,7 +168,8 @@ describe('review: return for correction, resubmission, appraisal and decision', 
 		await go(page, `/review/${s.assessmentA}`);
 		const changes = page.locator('section.changes');
 		const text = await changes.innerText();
-		expect(text).toContain('Số liệu TC01.1 đã sửa.');
+		// what the figure was and is now, not only that it changed
+		expect(text).toMatch(/Số liệu TC01\.1 đã sửa: .+ → .*năm 2026, bản có chữ ký\./);
 		expect(text).toContain('Đã bổ sung quyết định có chữ ký.');
 		expect(text).not.toContain('TC02.2');
 		expect(text.match(/đã sửa/g)).toHaveLength(1);

@@ -121,6 +121,10 @@ export async function completeDossier(t: TestDb, assessmentId: number, uploader:
 				file_id: file.id,
 				kind,
 				original_name: `${kind}.pdf`,
+				// the document's details, as the upload form asks for them
+				...(kind === 'evidence'
+					? { doc_number: '12/QĐ-UBND', issued_on: '2026-03-02', issuer: 'UBND phường', summary: 'Kiện toàn Ban chỉ đạo' }
+					: {}),
 				uploaded_by: uploader,
 				uploaded_at: new Date()
 			})

@@ -244,7 +244,12 @@ describe(`the review loop on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}
 		expect(changes.comments.map((c) => [c.indicatorCode, c.body])).toEqual([[X, 'Đã bổ sung quyết định có chữ ký.']]);
 		// the review page reads the same changes (and the request, the comments) in its one query
 		const workspace = await reviewWorkspace(t.db, await loadDossier(t.db, a));
-		expect(workspace.changes).toEqual(changes);
+		expect(workspace.changes).toMatchObject(changes!);
+		// and says in words what each changed figure was and is now
+		expect(workspace.changes!.diff.answers.find((d) => d.indicatorCode === 'TC01.1')).toMatchObject({
+			beforeText: 'Có · Trạm y tế · Năm 2026',
+			afterText: 'Có · Quyết định số 12/QĐ-UBND'
+		});
 		expect(workspace.request).toEqual(await latestCorrectionRequest(t.db, id));
 		const shown = workspace.criteria.flatMap((c) => c.indicators.flatMap((i) => i.comments)).sort((x, y) => x.id - y.id);
 		expect(shown).toEqual(await loadComments(t.db, id));

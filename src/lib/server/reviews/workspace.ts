@@ -9,6 +9,8 @@ import { sql } from 'kysely';
 import type { DB } from '../db/index.ts';
 import type { Dossier } from '../dossier/index.ts';
 import { VIEWABLE_TYPES } from '../../domain/evidence.ts';
+import { answerSource, answerSummary } from '../../domain/dossier.ts';
+import { criteriaIndex } from '../../domain/criteria/criteria-index.ts';
 import { VERDICT_LABELS } from '../../domain/scoring/index.ts';
 import { submissionChanges, toSubmission, type SubmissionRow } from '../assessments/submissions.ts';
 import {
@@ -124,6 +126,10 @@ export async function reviewWorkspace(db: DB, dossier: Dossier) {
 						mime: e.mime,
 						size: e.size,
 						viewable: VIEWABLE_TYPES.has(e.mime),
+						// the document's details as the commune entered them, shown beside the file
+						docNumber: e.docNumber,
+						issuedOn: e.issuedOn,
+						issuer: e.issuer,
 						summary: e.summary
 					};
 				}),
@@ -157,7 +163,19 @@ export async function reviewWorkspace(db: DB, dossier: Dossier) {
 			c.indicators.filter((i) => i.item?.status === 'pending' && i.item.points !== null).map((i) => i.code)
 		),
 		request,
-		changes,
+		// what each changed figure was and is now, in words (not only which indicators changed)
+		changes: changes && {
+			...changes,
+			diff: {
+				...changes.diff,
+				answers: changes.diff.answers.map((d) => {
+					const ind = criteriaIndex(dossier.set).indicator(d.indicatorCode);
+					const say = (v: unknown) =>
+						ind ? [answerSummary(ind, v, null), answerSource(v)].filter(Boolean).join(' · ') : v === null ? 'Chưa nhập' : '…';
+					return { ...d, beforeText: say(d.before), afterText: say(d.after) };
+				})
+			}
+		},
 		appraisal,
 		decision
 	};
