@@ -21,7 +21,10 @@ describe('review queue and progress board', () => {
 		expect(await page.locator('#ty-le').innerText()).toContain('%');
 		expect(await page.locator('main').innerText()).toContain('Mục tiêu quốc gia');
 
-		// default sort: by commune, ascending; the header link toggles it
+		// default order: what needs action first, said above the table; sorting by commune is one click
+		expect(await page.locator('p.order').innerText()).toContain('Thứ tự: Cần xử lý trước');
+		await table.getByRole('columnheader', { name: 'Đơn vị' }).getByRole('link').click();
+		await page.waitForURL((u) => u.searchParams.get('sort') === 'commune');
 		const communeHeader = table.getByRole('columnheader', { name: 'Đơn vị' });
 		expect(await communeHeader.getAttribute('aria-sort')).toBe('ascending');
 		const firstAsc = await rows.first().locator('th').innerText();

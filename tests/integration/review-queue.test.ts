@@ -99,7 +99,7 @@ describe(`review queue on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, 
 
 	it('sorts by commune, total, state and days', async () => {
 		const reviewer = await actor(f.reviewer);
-		const ids = async (sort: 'commune' | 'state' | 'total' | 'days', dir: 'asc' | 'desc') =>
+		const ids = async (sort: 'action' | 'commune' | 'state' | 'total' | 'days', dir: 'asc' | 'desc') =>
 			(await reviewQueue(t.db, reviewer, { sort, dir }, '2026-06-10')).rows.map((r) => r.id);
 		// Kim Long < Phú Xuân (Vietnamese collation)
 		expect(await ids('commune', 'asc')).toEqual([f.assessmentB, f.assessmentA]);
@@ -110,6 +110,34 @@ describe(`review queue on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, 
 		// never submitted goes last in both directions
 		expect(await ids('days', 'asc')).toEqual([f.assessmentA, f.assessmentB]);
 		expect(await ids('days', 'desc')).toEqual([f.assessmentA, f.assessmentB]);
+		// by default what needs action first: the submitted dossier before the draft
+		expect(await ids('action', 'asc')).toEqual([f.assessmentA, f.assessmentB]);
+		expect((await reviewQueue(t.db, reviewer, {}, '2026-06-10')).rows.map((r) => r.id)).toEqual([f.assessmentA, f.assessmentB]);
+	});
+
+	it('puts a draft past its deadline before the drafts still in time, and after what waits for the reviewer', async () => {
+		const reviewer = await actor(f.reviewer);
+		const round = await t.db.selectFrom('round').select('closes_on').where('id', '=', f.roundId).executeTakeFirstOrThrow();
+		const after = new Date(Date.parse(`${round.closes_on}T00:00:00Z`) + 5 * 86_400_000).toISOString().slice(0, 10);
+		const before = await t.db
+			.selectFrom('assessment')
+			.select(['state', 'submitted_at'])
+			.where('id', '=', f.assessmentA)
+			.executeTakeFirstOrThrow();
+		const order = async (today: string) => (await reviewQueue(t.db, reviewer, {}, today)).rows.map((r) => r.id);
+		try {
+			// two drafts; B was given until later than the round's deadline
+			await t.db.updateTable('assessment').set({ state: 'draft', submitted_at: null }).where('id', '=', f.assessmentA).execute();
+			const later = new Date(Date.parse(`${after}T00:00:00Z`) + 30 * 86_400_000).toISOString().slice(0, 10);
+			await t.db.updateTable('assessment').set({ reopened_until: later }).where('id', '=', f.assessmentB).execute();
+			// in time, both: by name (Kim Long < Phú Xuân)
+			expect(await order('2026-06-10')).toEqual([f.assessmentB, f.assessmentA]);
+			// past the deadline, A is overdue and comes first; B still has time
+			expect(await order(after)).toEqual([f.assessmentA, f.assessmentB]);
+		} finally {
+			await t.db.updateTable('assessment').set(before).where('id', '=', f.assessmentA).execute();
+			await t.db.updateTable('assessment').set({ reopened_until: null }).where('id', '=', f.assessmentB).execute();
+		}
 	});
 
 	it('scopes: a commune officer sees only their own commune, and an unknown round falls back to the newest', async () => {

@@ -42,7 +42,7 @@ export const AWAITING_REVIEW: readonly AssessmentState[] = ['submitted', 'resubm
 /** States waiting on the commune (the submission deadline applies). */
 export const AWAITING_COMMUNE: readonly AssessmentState[] = ['draft', 'returned'];
 
-export const SORT_KEYS = ['commune', 'state', 'total', 'days'] as const;
+export const SORT_KEYS = ['action', 'commune', 'state', 'total', 'days'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 export type SortDir = 'asc' | 'desc';
 
@@ -240,7 +240,7 @@ async function matchingRows(
 	page: number | 'all',
 	summary: Promise<QueueSummary>
 ): Promise<{ rows: QueueRow[]; matching: number }> {
-	const sort = opts.sort ?? 'commune';
+	const sort = opts.sort ?? 'action';
 	const dir = opts.dir ?? 'asc';
 	// `c.level`: lets the national board walk the communes' name index (partial, communes only)
 	let rowsQ = inScope(db, r).innerJoin('admin_unit as c', 'c.id', 'a.commune_id').where('c.level', '=', 'commune');
@@ -248,19 +248,34 @@ async function matchingRows(
 	const needle = fold(opts.q ?? '');
 	if (needle) rowsQ = rowsQ.where('c.search_name', 'like', `%${needle.replace(/[%_\\]/g, (m) => '\\' + m)}%`);
 	const name = sql`(c.sort_key collate "C")`;
+	// what needs action first: submitted and resubmitted (the oldest first), then under review,
+	// then those past their deadline (the commune's, or the extension it was given), then the rest
+	const closes = r.round.closesOn;
+	const ACTION_RANK = sql`case
+		when a.state in ('submitted', 'resubmitted') then 0
+		when a.state = 'under_review' then 1
+		when a.state in ('draft', 'returned') and coalesce(a.reopened_until, ${closes}::date) < ${today}::date then 2
+		else 3 end`;
 	const sorted =
-		sort === 'state'
-			? rowsQ.orderBy(STATE_ORDER, dir).orderBy(name).orderBy('c.code')
-			: sort === 'total'
-				? rowsQ.orderBy('a.self_total', dir).orderBy(name).orderBy('c.code')
-				: sort === 'days'
-					? // never submitted go last in both directions; more days = submitted earlier
-						rowsQ
-							.orderBy(sql`a.submitted_at is null`)
-							.orderBy(SUBMITTED_DAY, dir === 'asc' ? 'desc' : 'asc')
-							.orderBy(name)
-							.orderBy('c.code')
-					: rowsQ.orderBy(name, dir).orderBy('c.code', dir);
+		sort === 'action'
+			? rowsQ
+					.orderBy(ACTION_RANK, dir)
+					.orderBy(sql`a.submitted_at is null`)
+					.orderBy('a.submitted_at')
+					.orderBy(name)
+					.orderBy('c.code')
+			: sort === 'state'
+				? rowsQ.orderBy(STATE_ORDER, dir).orderBy(name).orderBy('c.code')
+				: sort === 'total'
+					? rowsQ.orderBy('a.self_total', dir).orderBy(name).orderBy('c.code')
+					: sort === 'days'
+						? // never submitted go last in both directions; more days = submitted earlier
+							rowsQ
+								.orderBy(sql`a.submitted_at is null`)
+								.orderBy(SUBMITTED_DAY, dir === 'asc' ? 'desc' : 'asc')
+								.orderBy(name)
+								.orderBy('c.code')
+						: rowsQ.orderBy(name, dir).orderBy('c.code', dir);
 	const selected = sorted.select([
 		'a.id',
 		'a.state',
@@ -364,7 +379,7 @@ export async function reviewQueue(
 	opts: QueueOptions = {},
 	today: string = vnDate(new Date())
 ): Promise<ReviewQueue> {
-	const options = { state: opts.state ?? null, q: opts.q ?? '', sort: opts.sort ?? 'commune', dir: opts.dir ?? 'asc' };
+	const options = { state: opts.state ?? null, q: opts.q ?? '', sort: opts.sort ?? 'action', dir: opts.dir ?? 'asc' };
 	const { rounds, resolved } = await resolveRound(db, actor, opts);
 	if (!resolved)
 		return { rounds, round: null, rows: [], matching: 0, page: 1, pages: 1, summary: EMPTY_SUMMARY, options, slaDays: REVIEW_SLA_DAYS };
