@@ -43,7 +43,7 @@ describe('data entry', () => {
 	it('typing TC07 figures changes the live score, autosaves, and the values survive a reload', async () => {
 		const page = await signedIn('canbo.xa@demo.vn');
 		await openTc07(page);
-		expect(await summary(page).innerText()).toMatch(/Tổng điểm 0 \/ ngưỡng (800|850|900)\s+Chưa đủ dữ liệu/);
+		expect(await summary(page).innerText()).toMatch(/Tổng điểm 0 \/ ngưỡng (800|850|900)\s+Chưa đủ số liệu/);
 		// the provisional scale is said once on the page, not per indicator nor again in the panel
 		const main = await page.locator('main').innerText();
 		expect(main.match(/Thang điểm chưa được đối chiếu với văn bản gốc/g)).toHaveLength(1);

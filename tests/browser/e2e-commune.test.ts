@@ -109,7 +109,7 @@ describe('a commune fills in, documents and submits its dossier', () => {
 		await page.waitForLoadState('networkidle');
 		const overview = await page.locator('main').innerText();
 		expect(overview).toContain('Đang lập');
-		expect(overview).toMatch(/0 \/ 100 điểm · Chưa đủ dữ liệu để kết luận/);
+		expect(overview).toMatch(/0 \/ 100 điểm · Chưa đủ số liệu để kết luận/);
 		expect(overview).toContain('TC01. Tổ chức bảo vệ trẻ em cấp xã');
 		expect(overview).toContain('TC02. Chăm sóc sức khỏe trẻ em');
 		threshold = Number(/\(ngưỡng (\d+) điểm\)/.exec(overview)?.[1]);
@@ -120,7 +120,7 @@ describe('a commune fills in, documents and submits its dossier', () => {
 		await page.getByRole('link', { name: 'Nhập số liệu' }).click();
 		await page.getByRole('heading', { level: 1, name: 'Nhập số liệu tự đánh giá' }).waitFor();
 		await page.waitForLoadState('networkidle');
-		expect(await summary(page).innerText()).toMatch(new RegExp(`Tổng điểm 0 / ngưỡng ${threshold}\\s+Chưa đủ dữ liệu`));
+		expect(await summary(page).innerText()).toMatch(new RegExp(`Tổng điểm 0 / ngưỡng ${threshold}\\s+Chưa đủ số liệu`));
 		await page.getByRole('link', { name: 'Bắt đầu nhập từ TC01' }).click();
 		await page.getByRole('heading', { level: 1, name: /^TC01\. Tổ chức bảo vệ trẻ em cấp xã/ }).waitFor();
 		await page.waitForLoadState('networkidle');
@@ -166,7 +166,7 @@ describe('a commune fills in, documents and submits its dossier', () => {
 		await survey.getByLabel('Tỷ lệ hài lòng (%)', { exact: true }).fill('85');
 		await sourceAndPeriod(survey, 'Phiếu khảo sát', 'quý IV/2025');
 		await expect.poll(() => summary(page).innerText()).toMatch(new RegExp(`Tổng điểm 100 / ngưỡng ${threshold}\\s+Đạt`));
-		expect(await gapPanel(page).innerText()).toContain('Không có: theo số liệu đã nhập, xã đủ điều kiện công nhận.');
+		expect(await gapPanel(page).innerText()).toContain('Không có: theo số liệu đã nhập, xã đạt chuẩn.');
 		await waitSaved(page, 'TC02.2');
 		// the last field edited is flushed on leaving it; make sure nothing is pending
 		await page.locator('h1').click();

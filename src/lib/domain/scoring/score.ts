@@ -66,11 +66,8 @@ export type Verdict = 'pass' | 'fail' | 'incomplete';
 /** State of one recognition condition. */
 export type ConditionState = 'met' | 'failed' | 'unknown' | 'not_required';
 
-export const VERDICT_LABELS: Record<Verdict, string> = {
-	pass: 'Đủ điều kiện công nhận',
-	fail: 'Không đủ điều kiện công nhận',
-	incomplete: 'Chưa đủ số liệu để kết luận'
-};
+/** The result's words, one per result across pages and documents (domain/terms.ts). */
+export { VERDICT_LABELS } from '../terms.ts';
 
 /** The band (or level, or check value) that gave the points. */
 export interface AppliedBand {

@@ -61,7 +61,7 @@ export type SelfAssessmentReport = {
 	total: number;
 	maxTotal: number;
 	threshold: number;
-	/** e.g. "Đủ điều kiện công nhận" */
+	/** e.g. "Đạt chuẩn" (domain/terms.ts) */
 	verdict: string;
 	reasons: string[];
 	/** What still blocks the dossier's submission (empty once complete), as the pages list it. */
