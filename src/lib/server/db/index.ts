@@ -57,6 +57,8 @@ function acquireLock(dir: string): () => void {
 			const release = () => {
 				if (released) return;
 				released = true;
+				// one listener per open database: removed once released (tests open many)
+				process.removeListener('exit', release);
 				try {
 					if (fs.readFileSync(lockPath, 'utf8') === String(process.pid)) fs.unlinkSync(lockPath);
 				} catch {
