@@ -29,6 +29,8 @@ export type OutboxEntry = {
 /** What the outbox asks of an open page's autosaver. */
 export type OutboxOwner = { retryNow: () => void };
 
+import { sameAnswer } from './EntryAnswer.ts';
+
 const PREFIX = 'xa-outbox:';
 const BACKOFF_MS = [2_000, 4_000, 8_000, 16_000, 30_000];
 
@@ -138,8 +140,12 @@ class Outbox {
 					continue;
 				}
 				if (res.ok) this.remove(key);
-				else if (res.status === 409) this.put(key, { ...e, failed: true, conflict: true });
-				else if (res.status >= 500 || res.type === 'opaqueredirect' || res.status === 401) unreachable = true;
+				else if (res.status === 409) {
+					// already stored exactly so (another tab, or a request the closing tab left): saved
+					const body = (await res.json().catch(() => null)) as { stored?: { value?: unknown } } | null;
+					if (body?.stored && sameAnswer(body.stored.value, e.value)) this.remove(key);
+					else this.put(key, { ...e, failed: true, conflict: true });
+				} else if (res.status >= 500 || res.type === 'opaqueredirect' || res.status === 401) unreachable = true;
 				// 400: the value cannot be saved as it is; it stays for its page to show the reason
 				else this.put(key, { ...e, failed: true, conflict: false });
 			}
