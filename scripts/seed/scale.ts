@@ -151,15 +151,8 @@ function addYears(date: string, years: number, days = 0): string {
 	return d.toISOString().slice(0, 10);
 }
 
-/** A one-page PDF showing `note` (ASCII), padded with PDF comments up to `padTo` bytes. */
-export function samplePdf(note: string, padTo = 0): Buffer {
-	const content = `BT /F1 12 Tf 20 100 Td (${note.replace(/[()\\]/g, '')}) Tj ET`;
-	const objects = [
-		'<< /Type /Catalog /Pages 2 0 R >>',
-		'<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-		'<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>',
-		`<< /Length ${content.length} >>\nstream\n${content}\nendstream`
-	];
+/** A PDF of these objects (numbered from 1, the first being the catalogue), with its xref table. */
+export function pdfOfObjects(objects: string[]): Buffer {
 	let out = '%PDF-1.4\n';
 	const offsets: number[] = [];
 	objects.forEach((o, i) => {
@@ -169,7 +162,19 @@ export function samplePdf(note: string, padTo = 0): Buffer {
 	const xref = out.length;
 	out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
 	out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-	const body = Buffer.from(out, 'latin1');
+	return Buffer.from(out, 'latin1');
+}
+
+/** A one-page PDF showing `note` (ASCII), padded with PDF comments up to `padTo` bytes. */
+export function samplePdf(note: string, padTo = 0): Buffer {
+	const content = `BT /F1 12 Tf 20 100 Td (${note.replace(/[()\\]/g, '')}) Tj ET`;
+	const objects = [
+		'<< /Type /Catalog /Pages 2 0 R >>',
+		'<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+		'<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>',
+		`<< /Length ${content.length} >>\nstream\n${content}\nendstream`
+	];
+	const body = pdfOfObjects(objects);
 	if (padTo <= body.length) return body;
 	const pad = Buffer.alloc(padTo - body.length, 0x20);
 	for (let i = 0; i < pad.length; i += 80) pad[i] = 0x25; // '%': comment lines

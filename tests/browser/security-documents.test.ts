@@ -22,6 +22,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, sessionCookie, startServer, type RunningServer } from '../helpers/server.ts';
 import { withDataDir } from '../helpers/db.ts';
 import { pdf } from '../helpers/files.ts';
+import { pdfOfObjects } from '../../scripts/seed/scale.ts';
 import { prepareReviewScenario, type ReviewScenario } from '../helpers/review-scenario.ts';
 import { localFileStore } from '#lib/server/storage/index.ts';
 import { loadStorageSettings } from '#lib/server/config.ts';
@@ -46,16 +47,7 @@ function pdfWithScript(note: string): Buffer {
 		`<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
 		'<< /Type /Action /S /JavaScript /JS (app.alert\\("PDFJS-ALERT"\\)) >>'
 	];
-	let out = '%PDF-1.4\n';
-	const offsets: number[] = [];
-	objects.forEach((o, i) => {
-		offsets.push(out.length);
-		out += `${i + 1} 0 obj\n${o}\nendobj\n`;
-	});
-	const xref = out.length;
-	out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
-	out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-	return Buffer.from(out, 'latin1');
+	return pdfOfObjects(objects);
 }
 
 beforeAll(async () => {
