@@ -5,7 +5,7 @@ const env = useBrowserServer();
 const signIn = (email: string, password?: string) => env.signIn(email, { password });
 
 describe('account administration', () => {
-	it('creates an account (refusing an unknown unit), which can sign in; locking it ends its session', async () => {
+	it('creates an account (refusing it until a commune is chosen), which can sign in; locking it ends its session', async () => {
 		const admin = await signIn('quantri@demo.vn');
 		await admin.waitForURL((u) => u.pathname === '/');
 		await admin.getByRole('link', { name: 'Tài khoản' }).click();
@@ -13,12 +13,13 @@ describe('account administration', () => {
 		await admin.getByLabel('Email').fill('Moi.Xa@Demo.VN');
 		await admin.getByLabel('Họ tên').fill('Đặng Thị Mới');
 		await admin.getByLabel('Vai trò').selectOption('commune_officer');
-		await admin.getByLabel('Mã đơn vị').fill('00000');
+		await admin.getByLabel('Tỉnh, thành phố').selectOption({ label: 'Thành phố Huế' });
 		await admin.getByLabel('Mật khẩu ban đầu').fill('mat-khau-ban-dau');
 		await admin.getByRole('button', { name: 'Tạo tài khoản' }).click();
 		await admin.getByRole('alert').waitFor();
-		expect(await admin.getByRole('alert').innerText()).toContain('Không tìm thấy đơn vị cấp commune có mã 00000');
-		await admin.getByLabel('Mã đơn vị').fill('19774');
+		expect(await admin.getByRole('alert').innerText()).toBe('Hãy chọn xã, phường trong Thành phố Huế.');
+		await admin.getByLabel('Tìm xã, phường theo tên hoặc mã').fill('kim long');
+		await admin.getByRole('radio', { name: /Phường Kim Long/ }).check();
 		await admin.getByLabel('Mật khẩu ban đầu').fill('mat-khau-ban-dau');
 		await admin.getByRole('button', { name: 'Tạo tài khoản' }).click();
 		await admin.getByRole('status').waitFor();

@@ -51,7 +51,77 @@ export async function findUnitByCode(db: DB, code: string, level: UnitLevel, rev
 		.executeTakeFirst();
 }
 
-export type NewAccountInput = { email: string; fullName: string; role: Role; unitCode?: string | null; password: string };
+/** What each unit level is called in the forms' messages. */
+const LEVEL_NAMES: Record<UnitLevel, string> = { province: 'tỉnh, thành phố', district: 'quận, huyện', commune: 'xã, phường' };
+
+/** A unit chosen with the picker: the province, and within it the commune (or district) when the role needs one. */
+export const unitChoiceSchema = z.object({
+	provinceCode: z
+		.string()
+		.trim()
+		.regex(/^(\d{2})?$/, { error: 'Tỉnh, thành phố không hợp lệ: hãy chọn trong danh sách.' })
+		.transform((s) => s || null),
+	unitCode: z
+		.string()
+		.trim()
+		.regex(/^(\d{3}|\d{5})?$/, { error: 'Đơn vị không hợp lệ: hãy chọn trong danh sách.' })
+		.transform((s) => s || null)
+});
+export type UnitChoice = z.output<typeof unitChoiceSchema>;
+
+/** The account form (the password is checked by `createAccount`). */
+export const accountFormSchema = z.object({
+	email: z.string(),
+	fullName: z.string().trim().min(2, { error: 'Hãy nhập họ tên.' }).max(200, { error: 'Họ tên quá dài (tối đa 200 ký tự).' }),
+	role: z.enum(ROLES, { error: 'Hãy chọn vai trò.' }),
+	...unitChoiceSchema.shape
+});
+
+/**
+ * The unit a picker's choice designates for `role` (null for a role bound to no unit): the
+ * province itself for a province-level role; otherwise the commune (or district) of `unitCode`,
+ * which must lie in the chosen province. Refusals name the form field to correct.
+ */
+export async function resolveUnitChoice(db: DB, cfg: Pick<Config, 'reviewLevel'>, role: Role, choice: UnitChoice): Promise<number | null> {
+	const level = unitLevelForRole(role, cfg.reviewLevel);
+	if (!level) return null;
+	const needProvince = 'Hãy chọn tỉnh, thành phố.';
+	if (!choice.provinceCode) throw invalid(needProvince, { provinceCode: needProvince });
+	const province = await findUnitByCode(db, choice.provinceCode, 'province', cfg.reviewLevel);
+	if (!province) {
+		const m = `Không tìm thấy tỉnh, thành phố có mã ${choice.provinceCode}.`;
+		throw invalid(m, { provinceCode: m });
+	}
+	if (level === 'province') return province.id;
+	if (!choice.unitCode) {
+		const m = `Hãy chọn ${LEVEL_NAMES[level]} trong ${province.name}.`;
+		throw invalid(m, { unitCode: m });
+	}
+	const unit = await findUnitByCode(db, choice.unitCode, level, cfg.reviewLevel);
+	if (!unit) {
+		const m = `Không tìm thấy ${LEVEL_NAMES[level]} có mã ${choice.unitCode}.`;
+		throw invalid(m, { unitCode: m });
+	}
+	if (unit.province_id !== province.id) {
+		const m = `${unit.name} (mã ${unit.code}) không thuộc ${province.name}. Hãy chọn ${LEVEL_NAMES[level]} trong tỉnh, thành phố đã chọn.`;
+		throw invalid(m, { unitCode: m });
+	}
+	return unit.id;
+}
+
+/**
+ * A new account. `unitCode` alone (the command line, seeds) names the unit at the level the role
+ * needs; with `provinceCode` (the administration form) the choice is checked as the picker's
+ * (`resolveUnitChoice`). Everything is checked before anything is written.
+ */
+export type NewAccountInput = {
+	email: string;
+	fullName: string;
+	role: Role;
+	unitCode?: string | null;
+	provinceCode?: string | null;
+	password: string;
+};
 
 export async function createAccount(db: DB, cfg: Pick<Config, 'reviewLevel'>, input: NewAccountInput, actor: Actor | SystemActor) {
 	const email = parseInput(emailSchema, input.email);
@@ -59,7 +129,9 @@ export async function createAccount(db: DB, cfg: Pick<Config, 'reviewLevel'>, in
 	if (!ROLES.includes(input.role)) throw invalid(`Vai trò không hợp lệ: ${input.role}. Các vai trò: ${ROLES.join(', ')}.`);
 	const level = unitLevelForRole(input.role, cfg.reviewLevel);
 	let unitId: number | null = null;
-	if (level) {
+	if (input.provinceCode !== undefined) {
+		unitId = await resolveUnitChoice(db, cfg, input.role, { provinceCode: input.provinceCode, unitCode: input.unitCode ?? null });
+	} else if (level) {
 		if (!input.unitCode) throw invalid(`Vai trò ${input.role} cần mã đơn vị (${level}).`);
 		const unit = await findUnitByCode(db, input.unitCode, level, cfg.reviewLevel);
 		if (!unit) throw invalid(`Không tìm thấy đơn vị cấp ${level} có mã ${input.unitCode} (cấp thẩm định: ${cfg.reviewLevel}).`);
@@ -233,20 +305,24 @@ export async function getAccount(db: DB, id: number) {
 	const account = await db
 		.selectFrom('account as a')
 		.leftJoin('admin_unit as u', 'u.id', 'a.unit_id')
-		.select(['a.id', 'a.email', 'a.full_name', 'a.role', 'a.active', 'u.code as unit_code', 'u.name as unit_name'])
+		.leftJoin('admin_unit as p', 'p.id', 'u.province_id')
+		.select([
+			'a.id',
+			'a.email',
+			'a.full_name',
+			'a.role',
+			'a.active',
+			'u.code as unit_code',
+			'u.name as unit_name',
+			'u.kind as unit_kind',
+			'u.level as unit_level',
+			'p.code as province_code',
+			'p.name as province_name'
+		])
 		.where('a.id', '=', id)
 		.executeTakeFirst();
 	if (!account) throw notFound('Không tìm thấy tài khoản.');
 	return account;
-}
-
-/** The unit of `code` at the level `role` needs under the reviewing level; null for roles without a unit. */
-export async function unitForRole(db: DB, cfg: Pick<Config, 'reviewLevel'>, role: Role, code: string): Promise<number | null> {
-	const level = unitLevelForRole(role, cfg.reviewLevel);
-	if (!level) return null;
-	const unit = code ? await findUnitByCode(db, code, level, cfg.reviewLevel) : undefined;
-	if (!unit) throw invalid(`Không tìm thấy đơn vị cấp ${level} có mã "${code}".`);
-	return unit.id;
 }
 
 export const PASSWORD_CHECK_LIMITED_MESSAGE = 'Nhập sai mật khẩu hiện tại quá nhiều lần. Vui lòng thử lại sau ít phút.';
