@@ -10,6 +10,7 @@ import * as m006 from './2026-11-23-006-indexes.ts';
 import * as m007 from './2026-11-29-007-dossier-facts.ts';
 import * as m008 from './2026-11-29-008-audit-chains.ts';
 import * as m009 from './2026-11-29-009-job-heartbeat.ts';
+import * as m010 from './2026-11-29-010-settings.ts';
 
 export const migrations: Record<string, Migration> = {
 	'2026-11-23-001-foundation': m001,
@@ -20,5 +21,6 @@ export const migrations: Record<string, Migration> = {
 	'2026-11-23-006-indexes': m006,
 	'2026-11-29-007-dossier-facts': m007,
 	'2026-11-29-008-audit-chains': m008,
-	'2026-11-29-009-job-heartbeat': m009
+	'2026-11-29-009-job-heartbeat': m009,
+	'2026-11-29-010-settings': m010
 };

@@ -135,6 +135,7 @@ describe('every page, every role, desktop and phone: axe-core finds nothing, not
 			await walk('admin', 'quantri@demo.vn', [
 				['accounts', () => '/admin/accounts'],
 				['audit', () => '/admin/audit'],
+				['settings', () => '/admin/settings'],
 				['criteria', () => '/criteria'],
 				['criteria-import', () => '/criteria/import'],
 				['units', () => '/units'],

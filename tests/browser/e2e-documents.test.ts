@@ -121,6 +121,9 @@ describe('decision, certificates and public verification', () => {
 		expect(certPreview).toContain('GIẤY CHỨNG NHẬN');
 		await page.getByRole('button', { name: 'Cấp giấy chứng nhận' }).click();
 		await expect.poll(() => page.locator('main').innerText(), { timeout: 30_000 }).toContain('Đã cấp 1/1 giấy chứng nhận');
+		// the job's banner and its start note leave when the job ends
+		expect(await page.getByText('Đang cấp giấy chứng nhận').count()).toBe(0);
+		expect(await page.getByRole('progressbar', { name: 'Tiến độ cấp giấy chứng nhận' }).count()).toBe(0);
 		await page.screenshot({ path: path.join(shotsDir, 'trang-quyet-dinh.png'), fullPage: true });
 
 		// the first print needs no reason; the QR carries the verification URL
@@ -136,6 +139,20 @@ describe('decision, certificates and public verification', () => {
 		// a reprint without a reason is refused
 		expect((await page.request.get(`${env.server.url}${printHref}`)).status()).toBe(400);
 		expect((await page.request.get(`${env.server.url}${printHref}?reason=${encodeURIComponent('Bản in bị nhòe mực')}`)).status()).toBe(200);
+		// the issued certificate in black and white: a print copy, said so beside its link, counted as a print (a reason now)
+		const bwLink = itemRow.getByRole('link', { name: /^In bản in đen trắng/ });
+		const bwNote = await page.locator(`#${await bwLink.getAttribute('aria-describedby')}`).innerText();
+		expect(bwNote).toContain('bản sao để in');
+		expect(bwNote).toContain('bản gốc lưu trữ là bản màu');
+		const bwHref = (await bwLink.getAttribute('href'))!;
+		expect((await page.request.get(`${env.server.url}${bwHref}`)).status()).toBe(400);
+		const bwText = keepPdf(
+			await get(page, `${bwHref}&reason=${encodeURIComponent('In đen trắng để niêm yết')}`),
+			'giay-chung-nhan-den-trang'
+		);
+		expect(bwText).toContain(/Số: (\S+)/.exec(certText)![0]);
+		expect(bwText).toContain(/Mã xác minh: (\S+)/.exec(certText)![0]);
+		expect(watermarked('giay-chung-nhan-den-trang')).toBe(false);
 		await page.context().close();
 	});
 

@@ -70,7 +70,9 @@ const TABLES = [
 	'certificate_print',
 	'audit_chain_head',
 	'audit_anchored_head',
-	'audit_anchor'
+	'audit_anchor',
+	'setting',
+	'decision_wording'
 ];
 /** Never backed up nor restored (issue 12: a cookie from before a backup must not work after its restore). */
 const EXCLUDED = ['session', 'login_attempt'];

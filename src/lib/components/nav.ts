@@ -14,6 +14,7 @@ const ITEMS: NavItem[] = [
 	{ href: '/criteria', label: 'Bộ tiêu chí', action: 'criteria.read' },
 	{ href: '/admin/accounts', label: 'Tài khoản', action: 'account.manage' },
 	{ href: '/admin/audit', label: 'Nhật ký', action: 'audit.read' },
+	{ href: '/admin/settings', label: 'Thiết lập', action: 'settings.manage' },
 	{ href: '/notifications', label: 'Thông báo', action: 'notification.read' },
 	{ href: '/account/password', label: 'Đổi mật khẩu', action: 'account.changePassword' }
 ];

@@ -55,6 +55,8 @@ export const MATRIX = {
 	},
 	'unit.setCategory': { admin: 'all' },
 	'audit.read': { admin: 'all' },
+	/** The documents' settings: legal bases, the reviewing office, the national emblem. */
+	'settings.manage': { admin: 'all' },
 	'criteria.read': {
 		commune_officer: 'all',
 		commune_chair: 'all',

@@ -3,7 +3,12 @@
  * background job with bounded concurrency (layout runs in worker threads), each with a serial, a
  * verification code, the signed payload its QR carries and the stored PDF whose SHA-256 the
  * public verification page shows. Printing an issued certificate again needs a reason; every
- * print is in the audit trail.
+ * print is in the audit trail. An issued certificate may also be printed in black and white: the
+ * same certificate (serial, verification code, signed payload) laid out again without colour, a
+ * print copy counted like any print; the stored colour PDF stays the original.
+ *
+ * The national emblem, when an administrator supplied it (settings), is printed at the top of
+ * every certificate laid out from then on.
  */
 import { vnDate } from '../../domain/dates.ts';
 import crypto from 'node:crypto';
@@ -21,6 +26,8 @@ import type { CertificateDocument } from '../documents/types.ts';
 import { certificateLayoutProblem } from '../documents/certificate.ts';
 import { placeName, signatureOf, today } from '../documents/data.ts';
 import { loadSigningKey, MISSING_KEY_MESSAGE, signClaims, type SigningKey } from './signing.ts';
+import { currentEmblem } from '../settings/index.ts';
+import { Readable } from 'node:stream';
 
 export type Renderer = (doc: CertificateDocument) => Promise<Buffer>;
 
@@ -107,7 +114,7 @@ async function items(db: DB, decisionId: number, onlyItem?: number): Promise<Ite
 
 function certificateDoc(
 	r: ItemRow,
-	c: { serial: string; code: string; qr: string; qrNotice?: string; preview: boolean; colour?: boolean }
+	c: { serial: string; code: string; qr: string; qrNotice?: string; preview: boolean; colour?: boolean; emblem?: Uint8Array | null }
 ): CertificateDocument {
 	const province = r.province_name ?? r.issuing_name;
 	return {
@@ -125,7 +132,8 @@ function certificateDoc(
 		signature: signatureOf(r.signer_title, r.signer_name),
 		place: placeName(province),
 		date: r.issued_on,
-		colour: c.colour ?? true
+		colour: c.colour ?? true,
+		...(c.emblem ? { emblem: c.emblem } : {})
 	};
 }
 
@@ -139,7 +147,8 @@ export async function previewCertificate(
 	cfg: Pick<Config, 'publicUrl'>,
 	actor: Actor,
 	decisionId: number,
-	itemId: number
+	itemId: number,
+	opts: { store?: FileStore } = {}
 ): Promise<CertificateDocument | undefined> {
 	authorize(actor, 'certificate.print');
 	const [r] = await items(db, decisionId, itemId);
@@ -151,12 +160,40 @@ export async function previewCertificate(
 		code,
 		qr: verificationUrl(cfg.publicUrl ?? PREVIEW_PLACEHOLDER_BASE, code),
 		...(cfg.publicUrl ? {} : { qrNotice: PREVIEW_PLACEHOLDER_NOTICE }),
-		preview: true
+		preview: true,
+		emblem: opts.store ? await currentEmblem(db, opts.store) : null
 	});
 	// a certificate that would not fit one A4 page says so, naming what is too long
 	const problem = certificateLayoutProblem(doc);
 	if (problem) throw invalid(problem);
 	return doc;
+}
+
+/**
+ * Checks that `emblem` can go on a certificate: the longest sample certificate still fits one
+ * page with it, and the PDF library reads the image (`render` lays one out). Throws otherwise.
+ */
+export async function checkEmblemLayout(emblem: Uint8Array, render: Renderer): Promise<void> {
+	const doc: CertificateDocument = {
+		kind: 'certificate',
+		marks: { preview: true, provisional: false },
+		authority: 'ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH',
+		commune: { name: 'Phường Phú Xuân', province: 'Thành phố Huế' },
+		decision: { number: '15/QĐ-UBND', date: '2026-11-20' },
+		validFrom: '2026-11-20',
+		validUntil: '2029-11-19',
+		serial: 'KIỂM TRA',
+		qr: verificationUrl(PREVIEW_PLACEHOLDER_BASE, 'XXXXX-XXXXX'),
+		verificationCode: 'XXXXX-XXXXX',
+		signature: signatureOf('Phó Chủ tịch', 'Nguyễn Văn A'),
+		place: 'Huế',
+		date: '2026-11-20',
+		colour: true,
+		emblem
+	};
+	const problem = certificateLayoutProblem(doc);
+	if (problem) throw new Error(problem);
+	await render(doc);
 }
 
 /**
@@ -215,6 +252,8 @@ export async function startCertificateJob(
 	const all = (await items(db, decisionId)).filter((r) => inArea(actor, 'certificate.issue', r));
 	if (all.length === 0) throw notFound('Không tìm thấy quyết định.');
 	if (all[0].outcome !== 'recognise') throw conflict('Chỉ cấp giấy chứng nhận cho quyết định công nhận.');
+	// the emblem in force when the job starts, for every certificate of the job (and its layout check)
+	const emblem = await currentEmblem(db, store);
 	const revoked = new Set(
 		(
 			await db
@@ -240,7 +279,7 @@ export async function startCertificateJob(
 		// ~2 ms each: let other requests through now and then (a decision may cover a thousand communes)
 		if (i % 20 === 19) await new Promise((resolve) => setImmediate(resolve));
 		const problem = certificateLayoutProblem(
-			certificateDoc(r, { serial: 'KIỂM TRA', code: 'XXXXX-XXXXX', qr: verificationUrl(baseUrl, 'XXXXX-XXXXX'), preview: false })
+			certificateDoc(r, { serial: 'KIỂM TRA', code: 'XXXXX-XXXXX', qr: verificationUrl(baseUrl, 'XXXXX-XXXXX'), preview: false, emblem })
 		);
 		if (problem) throw conflict(`${r.commune_name}: ${problem}`);
 	}
@@ -288,7 +327,7 @@ export async function startCertificateJob(
 			.executeTakeFirstOrThrow();
 	});
 	if (todo.length === 0) return job.id;
-	const work = runJob(db, store, actor, key, job.id, todo, { ...opts, baseUrl }).catch(async (e) => {
+	const work = runJob(db, store, actor, key, job.id, todo, { ...opts, baseUrl, emblem }).catch(async (e) => {
 		console.error(`certificate job ${job.id} failed:`, e);
 		// the user sees a Vietnamese summary; the details are in the server log
 		await db
@@ -312,7 +351,7 @@ async function runJob(
 	key: SigningKey,
 	jobId: number,
 	todo: ItemRow[],
-	opts: { baseUrl: string; render: Renderer; concurrency?: number; tmpDir: string; heartbeatMs?: number }
+	opts: { baseUrl: string; render: Renderer; concurrency?: number; tmpDir: string; heartbeatMs?: number; emblem: Uint8Array | null }
 ) {
 	// the heartbeat: while this process lives, the job counts as running (a failed beat is retried at the next one)
 	const beat = setInterval(() => {
@@ -359,7 +398,7 @@ async function issueOne(
 	actor: Actor,
 	key: SigningKey,
 	r: ItemRow,
-	opts: { baseUrl: string; render: Renderer; tmpDir: string }
+	opts: { baseUrl: string; render: Renderer; tmpDir: string; emblem: Uint8Array | null }
 ) {
 	// a recognition revoked while the job runs gets no certificate
 	if (await isRevoked(db, r.id)) return;
@@ -379,7 +418,9 @@ async function issueOne(
 		},
 		key
 	);
-	const pdf = await opts.render(certificateDoc(r, { serial, code, qr: verificationUrl(opts.baseUrl, code, payload), preview: false }));
+	const pdf = await opts.render(
+		certificateDoc(r, { serial, code, qr: verificationUrl(opts.baseUrl, code, payload), preview: false, emblem: opts.emblem })
+	);
 	const sha256 = crypto.createHash('sha256').update(pdf).digest('hex');
 	const tmp = await newTempPath(opts.tmpDir);
 	try {
@@ -471,9 +512,19 @@ export async function certificatesOf(db: DB, decisionId: number): Promise<Map<nu
 
 export const REPRINT_REASON_MESSAGE = 'Giấy chứng nhận này đã được in: in lại cần ghi lý do (5–500 ký tự).';
 
+/** A black-and-white print needs the QR's address (PUBLIC_URL) to lay the same QR out again. */
+export const BW_PUBLIC_URL_MISSING_MESSAGE =
+	'Chưa đặt địa chỉ công khai của hệ thống (PUBLIC_URL), nên chưa in được bản đen trắng có mã QR xác minh; bản gốc (bản màu) vẫn in được. Hãy đề nghị quản trị hệ thống đặt PUBLIC_URL.';
+
+/** How an issued certificate is printed: the stored colour PDF (the original), or the same certificate laid out again in black and white. */
+export type PrintRendition = { kind: 'original' } | { kind: 'black_and_white'; cfg: Pick<Config, 'publicUrl'>; render: Renderer };
+
 /**
- * Opens an issued certificate's PDF for printing: the first print needs nothing, every later
- * one a reason; both are recorded in the audit trail before any byte is sent.
+ * Opens an issued certificate for printing: the first print needs nothing, every later one a
+ * reason; both are recorded in the audit trail before any byte is sent. The original is the
+ * stored colour PDF; a black-and-white print is the same certificate (same serial, verification
+ * code and signed QR payload) laid out again without colour, as a print copy, and counts as a
+ * print like any other.
  */
 export async function openCertificateForPrint(
 	db: DB,
@@ -481,12 +532,16 @@ export async function openCertificateForPrint(
 	actor: Actor,
 	decisionId: number,
 	itemId: number,
-	reason: string | null
-) {
+	reason: string | null,
+	rendition: PrintRendition = { kind: 'original' }
+): Promise<{ stream: Readable; size: number; fileName: string }> {
 	authorize(actor, 'certificate.print');
 	const [item] = await items(db, decisionId, itemId);
 	if (!item || !inArea(actor, 'certificate.print', item)) throw notFound(NOT_IN_AREA_MESSAGE);
 	const text = (reason ?? '').normalize('NFC').trim();
+	const bw = rendition.kind === 'black_and_white';
+	const baseUrl = bw ? rendition.cfg.publicUrl : null;
+	if (bw && !baseUrl) throw conflict(BW_PUBLIC_URL_MISSING_MESSAGE);
 	// the count of earlier prints and this print's record are one step under the item's lock,
 	// so two people printing at once cannot both count as the first print
 	const c = await db.transaction().execute(async (trx) => {
@@ -502,7 +557,17 @@ export async function openCertificateForPrint(
 			.innerJoin('decision_item as i', 'i.id', 'c.decision_item_id')
 			.innerJoin('stored_file as f', 'f.id', 'c.file_id')
 			.leftJoin('revocation as v', 'v.decision_item_id', 'i.id')
-			.select(['c.id', 'c.serial', 'f.storage_key', 'f.size', 'c.pdf_sha256', 'v.id as revocation_id', 'i.commune_id'])
+			.select([
+				'c.id',
+				'c.serial',
+				'c.code',
+				'c.payload',
+				'f.storage_key',
+				'f.size',
+				'c.pdf_sha256',
+				'v.id as revocation_id',
+				'i.commune_id'
+			])
 			.where('i.decision_id', '=', decisionId)
 			.where('i.id', '=', itemId)
 			.executeTakeFirst();
@@ -528,10 +593,28 @@ export async function openCertificateForPrint(
 			objectType: 'certificate',
 			objectId: c.id,
 			unitId: c.commune_id,
-			details: { serial: c.serial, sha256: c.pdf_sha256, ...(printed > 0 ? { reason: text } : {}) }
+			details: {
+				serial: c.serial,
+				sha256: c.pdf_sha256,
+				...(printed > 0 ? { reason: text } : {}),
+				...(bw ? { rendition: 'black_and_white' } : {})
+			}
 		});
 		return c;
 	});
+	if (rendition.kind === 'black_and_white') {
+		const pdf = await rendition.render(
+			certificateDoc(item, {
+				serial: c.serial,
+				code: c.code,
+				qr: verificationUrl(baseUrl!, c.code, c.payload),
+				preview: false,
+				colour: false,
+				emblem: await currentEmblem(db, store)
+			})
+		);
+		return { stream: Readable.from([pdf]), size: pdf.length, fileName: `giay-chung-nhan-${c.serial}-ban-in-den-trang.pdf` };
+	}
 	return { stream: await store.open(c.storage_key), size: Number(c.size), fileName: `giay-chung-nhan-${c.serial}.pdf` };
 }
 

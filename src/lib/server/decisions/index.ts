@@ -17,6 +17,8 @@ import { applyTransition } from '../assessments/workflow.ts';
 import { notify, sendEmails, type Email } from '../notifications/index.ts';
 import { communeScope } from '../units/read.ts';
 import { reviewParticipants } from '../reviews/index.ts';
+import { decisionWording, loadDocumentSettings } from '../settings/index.ts';
+import { sql } from 'kysely';
 
 const isUniqueViolation = (e: unknown) => typeof e === 'object' && e !== null && (e as { code?: string }).code === '23505';
 
@@ -75,6 +77,11 @@ export async function issueDecision(db: DB, actor: Actor, input: DecisionInput):
 				})
 				.returning('id')
 				.executeTakeFirstOrThrow();
+			// the legal bases and the proposer in force now stay with the decision (a later change of
+			// the settings shows in the next decision, never in this one)
+			const wording = decisionWording(await loadDocumentSettings(trx));
+			await sql`insert into decision_wording (decision_id, legal_bases, proposer)
+				values (${d.id}, ${JSON.stringify(wording.legalBases)}::jsonb, ${wording.proposer})`.execute(trx);
 			const versions = new Map(input.assessments.map((x) => [x.id, x.version]));
 			for (const a of infos) {
 				const outcome = await applyTransition(

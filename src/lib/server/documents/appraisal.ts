@@ -1,7 +1,9 @@
 /**
  * 2. Báo cáo thẩm định (the reviewing office's appraisal report), NĐ 30 layout, A4 portrait:
- * self-assessed and reviewed points side by side per criterion with the difference, totals,
- * verdict, recommendation, the per-indicator adjustments and remarks.
+ * self-assessed and reviewed points side by side per criterion with the difference and, under
+ * "Ghi chú", the reviewer's reasons and the returns for correction; totals, verdict,
+ * recommendation, the per-indicator adjustments and remarks; signed by the head of the reviewing
+ * office.
  */
 import type { Content, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces';
 import {
@@ -22,6 +24,8 @@ import {
 import type { AppraisalReport } from './types.ts';
 
 const TABLE_FONT_SIZE = 10;
+/** The notes are the longest cells: a size smaller. */
+const NOTE_FONT_SIZE = 9;
 
 export function appraisalReport(data: AppraisalReport): TDocumentDefinitions {
 	const { commune } = data;
@@ -33,7 +37,7 @@ export function appraisalReport(data: AppraisalReport): TDocumentDefinitions {
 		right(formatNumber(r.selfPoints)),
 		right(formatNumber(r.reviewedPoints)),
 		right(formatSigned(r.reviewedPoints - r.selfPoints)),
-		r.note ?? ''
+		{ text: r.note ?? '', fontSize: NOTE_FONT_SIZE }
 	]);
 	rows.push([
 		{ text: 'Tổng điểm', bold: true, colSpan: 2, alignment: 'right' },
@@ -45,11 +49,13 @@ export function appraisalReport(data: AppraisalReport): TDocumentDefinitions {
 		''
 	]);
 	const table = gridTable(
-		[36, '*', 40, 48, 48, 44, 86],
+		[30, '*', 34, 42, 42, 38, 116],
 		['Mã', 'Tiêu chí', 'Điểm tối đa', 'Điểm tự đánh giá', 'Điểm thẩm định', 'Chênh lệch', 'Ghi chú'],
 		rows,
 		TABLE_FONT_SIZE
 	);
+	// a row with long notes may continue on the next page rather than push the table off it
+	table.table.dontBreakRows = false;
 	const size = { fontSize: BASE_FONT_SIZE };
 
 	const header = nd30Header({ issuer: data.issuer, number: numberLine(data.number, '/BC'), place: data.issuer.place, date: data.date });
@@ -63,6 +69,7 @@ export function appraisalReport(data: AppraisalReport): TDocumentDefinitions {
 		paragraph([{ text: 'Loại đơn vị: ', bold: true }, `${commune.category}.`], size),
 		paragraph([{ text: 'Đợt đánh giá: ', bold: true }, `${data.round}.`], size),
 		paragraph([{ text: 'Bộ tiêu chí: ', bold: true }, `${data.criteriaSet}.`], size),
+		...(data.reviewer ? [paragraph([{ text: 'Cán bộ thẩm định: ', bold: true }, `${data.reviewer}.`], size)] : []),
 		heading('II. KẾT QUẢ THẨM ĐỊNH THEO TỪNG TIÊU CHÍ'),
 		table,
 		paragraph(

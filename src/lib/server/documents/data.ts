@@ -3,10 +3,13 @@
  * files beside this one and never touches the database).
  *
  * Names of offices are not facts we could check for the post-2025 structure (shared/domain/qd06.md
- * §2): the reviewing office's name is the setting REVIEW_OFFICE_NAME, and the deciding body is
- * the People's Committee of the unit the approver belongs to.
+ * §2): the reviewing office's name and its head's title are settings an administrator corrects
+ * (settings/index.ts; by default REVIEW_OFFICE_NAME), and the deciding body is the People's
+ * Committee of the unit the approver belongs to. The decision's legal bases are a setting too,
+ * kept with each decision when it is issued (`decision_wording`).
  */
-import { vnDate } from '../../domain/dates.ts';
+import { sql } from 'kysely';
+import { vnDate, viDate } from '../../domain/dates.ts';
 import type { DB } from '../db/index.ts';
 import type { Config } from '../config.ts';
 import type { Dossier } from '../dossier/index.ts';
@@ -16,6 +19,8 @@ import { VERDICT_LABELS } from '../../domain/scoring/index.ts';
 import { COMMUNE_CATEGORY_LABELS, type CommuneCategory } from '../../domain/units.ts';
 import { canIssueDecisions } from '../../domain/criteria/verification.ts';
 import type { AppraisalReport, DecisionDocument, Issuer, SelfAssessmentReport, Signature } from './types.ts';
+import { decisionWording, loadDocumentSettings, type DecisionWording, type ReviewOffice } from '../settings/index.ts';
+import type { CorrectionItem } from '../db/schema.ts';
 
 export const today = () => vnDate();
 
@@ -31,9 +36,54 @@ export function committeeIssuer(unitName: string, provinceName: string): Issuer 
 	return { parent: '', body: `ỦY BAN NHÂN DÂN\n${upper(unitName)}`, place: placeName(provinceName) };
 }
 
-export function reviewOfficeIssuer(cfg: Pick<Config, 'reviewOfficeName'>, unitName: string, provinceName: string): Issuer {
-	const office = cfg.reviewOfficeName;
-	return { parent: `UBND ${upper(unitName)}`, body: upper(office), place: placeName(provinceName) };
+export function reviewOfficeIssuer(office: Pick<ReviewOffice, 'name'>, unitName: string, provinceName: string): Issuer {
+	return { parent: `UBND ${upper(unitName)}`, body: upper(office.name), place: placeName(provinceName) };
+}
+
+/** A note in the appraisal's "Ghi chú" column is cut at this many characters (the full text is in the app). */
+const NOTE_MAX = 240;
+const clip = (s: string) => {
+	const t = s.normalize('NFC').replace(/\s+/g, ' ').trim();
+	return t.length > NOTE_MAX ? `${t.slice(0, NOTE_MAX - 1).trimEnd()}…` : t;
+};
+
+/** Every correction request of an assessment (when it was returned and what was asked), oldest first. */
+async function correctionHistory(db: DB, assessmentId: number): Promise<{ createdAt: Date; items: CorrectionItem[] }[]> {
+	const rows = await db
+		.selectFrom('correction_request')
+		.select(['created_at', 'items'])
+		.where('assessment_id', '=', assessmentId)
+		.orderBy('id')
+		.execute();
+	return rows.map((r) => ({ createdAt: new Date(r.created_at), items: r.items }));
+}
+
+/**
+ * The "Ghi chú" of one criterion in the appraisal report: the reviewer's reason for each of its
+ * indicators whose points were set or that was asked to be supplemented, then each time the
+ * dossier was returned for them ("Trả bổ sung 12/11/2026: TC03.1 – …").
+ */
+export function criterionNote(
+	indicatorCodes: string[],
+	reviewItems: Map<string, { reason: string | null; request: string | null }>,
+	returns: { createdAt: Date; items: CorrectionItem[] }[]
+): string | null {
+	const codes = new Set(indicatorCodes);
+	const lines: string[] = [];
+	for (const code of indicatorCodes) {
+		const item = reviewItems.get(code);
+		const reason = item?.reason?.trim();
+		if (reason) lines.push(`${code}: ${clip(reason)}`);
+		const request = item?.request?.trim();
+		if (request && request !== reason) lines.push(`${code} (cần bổ sung): ${clip(request)}`);
+	}
+	for (const r of returns) {
+		const asked = r.items.filter((i) => codes.has(i.indicatorCode));
+		if (asked.length === 0) continue;
+		const what = asked.map((i) => (i.request?.trim() ? `${i.indicatorCode} – ${clip(i.request)}` : i.indicatorCode)).join('; ');
+		lines.push(`Trả bổ sung ${viDate(vnDate(r.createdAt))}: ${what}`);
+	}
+	return lines.length ? lines.join('\n') : null;
 }
 
 async function unitNames(db: DB, ids: (number | null)[]): Promise<Map<number, string>> {
@@ -106,7 +156,12 @@ export async function appraisalData(
 	dossier: Dossier
 ): Promise<AppraisalReport> {
 	const a = dossier.assessment;
-	const appraisal = await loadAppraisal(db, a.id);
+	const [appraisal, settings, returns] = await Promise.all([
+		loadAppraisal(db, a.id),
+		loadDocumentSettings(db, cfg),
+		correctionHistory(db, a.id)
+	]);
+	const office = settings.reviewOffice.value;
 	const names = await unitNames(db, [a.commune.provinceId, a.commune.districtId]);
 	const province = names.get(a.commune.provinceId ?? -1) ?? '';
 	const reviewingUnit = cfg.reviewLevel === 'district' && a.commune.districtId ? (names.get(a.commune.districtId) ?? province) : province;
@@ -116,7 +171,11 @@ export async function appraisalData(
 		maxPoints: c.maxPoints,
 		selfPoints: c.selfPoints,
 		reviewedPoints: appraisal?.criteria.find((x) => x.code === c.code)?.reviewedPoints ?? c.reviewedPoints,
-		note: null
+		note: criterionNote(
+			c.indicators.map((i) => i.code),
+			dossier.reviewItems,
+			returns
+		)
 	}));
 	const adjustments: string[] = [];
 	for (const c of dossier.criteria)
@@ -129,7 +188,7 @@ export async function appraisalData(
 	return {
 		kind: 'appraisal',
 		marks: { preview: appraisal === null, provisional: !canIssueDecisions(dossier.set, dossier.set.confirmation) },
-		issuer: reviewOfficeIssuer(cfg, reviewingUnit, province),
+		issuer: reviewOfficeIssuer(office, reviewingUnit, province),
 		number: null,
 		date: appraisal ? vnDate(appraisal.createdAt) : today(),
 		commune: { name: a.commune.name, code: a.commune.code, province, category: COMMUNE_CATEGORY_LABELS[a.category] },
@@ -144,7 +203,9 @@ export async function appraisalData(
 		recommendation: appraisal ? RECOMMENDATION_LABELS[appraisal.recommendation] : 'Chưa kết luận',
 		remarks: appraisal?.remarks ?? '',
 		adjustments,
-		signature: { onBehalfOf: '', title: 'NGƯỜI THẨM ĐỊNH', name: appraisal?.reviewer ?? '' },
+		reviewer: appraisal?.reviewer ?? null,
+		// signed by the head of the reviewing office (the setting's title), not by the reviewer
+		signature: { onBehalfOf: '', title: office.headTitle, name: '' },
 		recipients: ['Lãnh đạo ra quyết định;', `UBND ${a.commune.name};`, 'Lưu: VT.']
 	};
 }
@@ -159,10 +220,18 @@ export type DecisionSource = {
 	roundName: string;
 	items: { communeId: number; category: string; total: number; validFrom: string | null; validUntil: string | null }[];
 	preview: boolean;
+	/** The legal bases and the proposer it was issued with; absent: the settings in force (a preview). */
+	wording?: DecisionWording;
 };
+
+/** The legal bases of a decision, then "Theo đề nghị của …". */
+export function decisionBases(wording: DecisionWording): string[] {
+	return [...wording.legalBases, `Theo đề nghị của ${wording.proposer}.`];
+}
 
 /** 3. The decision and its annex (from an issued decision, or from the form for a preview). */
 export async function decisionData(db: DB, d: DecisionSource): Promise<DecisionDocument> {
+	const wording = d.wording ?? decisionWording(await loadDocumentSettings(db));
 	const communes = d.items.length
 		? await db
 				.selectFrom('admin_unit')
@@ -190,11 +259,7 @@ export async function decisionData(db: DB, d: DecisionSource): Promise<DecisionD
 		number: d.number,
 		date: d.issuedOn,
 		outcome: d.outcome,
-		bases: [
-			'Căn cứ Luật Tổ chức chính quyền địa phương;',
-			'Căn cứ Quyết định số 06/QĐ-TTg ngày 03 tháng 01 năm 2019 của Thủ tướng Chính phủ ban hành Quy định về tiêu chuẩn, trình tự đánh giá và công nhận xã, phường, thị trấn phù hợp với trẻ em;',
-			'Theo đề nghị của cơ quan thẩm định.'
-		],
+		bases: decisionBases(wording),
 		round: d.roundName,
 		communes: d.items
 			.map((i) => {
@@ -237,6 +302,12 @@ export async function storedDecisionSource(db: DB, decisionId: number): Promise<
 		.select(['commune_id', 'category', 'reviewed_total', 'valid_from', 'valid_until'])
 		.where('decision_id', '=', decisionId)
 		.execute();
+	// the wording it was issued with; a decision issued before it was kept: the settings in force
+	const kept = (
+		await sql<{ legal_bases: string[]; proposer: string }>`
+			select legal_bases, proposer from decision_wording where decision_id = ${decisionId}`.execute(db)
+	).rows[0];
+	const wording = kept ? { legalBases: kept.legal_bases, proposer: kept.proposer } : decisionWording(await loadDocumentSettings(db));
 	return {
 		number: d.number,
 		issuedOn: d.issued_on,
@@ -252,6 +323,7 @@ export async function storedDecisionSource(db: DB, decisionId: number): Promise<
 			validFrom: i.valid_from,
 			validUntil: i.valid_until
 		})),
-		preview: false
+		preview: false,
+		wording
 	};
 }

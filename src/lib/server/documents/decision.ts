@@ -74,19 +74,30 @@ function article(n: number, text: string): Content {
 	return paragraph([{ text: `Điều ${n}. `, bold: true }, text]);
 }
 
+/**
+ * "trong đợt đánh giá năm 2026": the round inside the sentence, without brackets of ours around
+ * it (a round name may carry its own: "Đợt đánh giá năm 2026 (lần 2)" must not end in "…))").
+ */
+export function roundPhrase(round: string): string {
+	const r = round.replace(/\s+/g, ' ').trim();
+	if (!r) return '';
+	if (/^đợt\s/iu.test(r)) return ` trong ${r.charAt(0).toLocaleLowerCase('vi')}${r.slice(1)}`;
+	return ` trong đợt đánh giá ${r}`;
+}
+
 function article1(data: DecisionDocument): string {
 	const n = data.communes.length;
-	const round = data.round.trim() ? ` (${data.round.trim()})` : '';
+	const round = roundPhrase(data.round);
 	const which =
 		n === 1
 			? `${data.communes[0].name}, ${data.communes[0].province}`
 			: `${formatNumber(n)} xã, phường, thị trấn có tên trong Danh sách kèm theo Quyết định này`;
+	// one commune: the annex (its total and validity) is pointed to after the round, in words
+	const annex = n === 1 ? ', theo Danh sách kèm theo Quyết định này' : '';
 	if (data.outcome === 'recognise') {
-		const annex = n === 1 ? ' (Danh sách kèm theo Quyết định này)' : '';
 		return `Công nhận ${which} đạt tiêu chuẩn ${STANDARD}${round}${annex}.${validitySentence(data.communes)}`;
 	}
-	const annex = n === 1 ? ' (Danh sách kèm theo Quyết định này)' : '';
-	return `Không công nhận ${which} đạt tiêu chuẩn ${STANDARD}${round}${annex} do chưa đáp ứng đủ điều kiện theo quy định.`;
+	return `Không công nhận ${which} đạt tiêu chuẩn ${STANDARD}${round}${annex}, do chưa đáp ứng đủ điều kiện theo quy định.`;
 }
 
 function article3(data: DecisionDocument): string {

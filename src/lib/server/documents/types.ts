@@ -76,6 +76,10 @@ export type AppraisedRow = {
 	maxPoints: number;
 	selfPoints: number;
 	reviewedPoints: number;
+	/**
+	 * "Ghi chú": the reviewer's reasons for the criterion's indicators and each return for
+	 * correction that concerned them, one per line; null when there is nothing to say.
+	 */
 	note: string | null;
 };
 
@@ -100,6 +104,8 @@ export type AppraisalReport = {
 	remarks: string;
 	/** Per-indicator adjustments: "TC03.1: 100 → 95 (lý do …)" */
 	adjustments: string[];
+	/** Who carried out the review (named in the report; the head of the office signs it). */
+	reviewer?: string | null;
 	signature: Signature;
 	recipients: string[];
 };
