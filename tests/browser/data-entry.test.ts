@@ -159,4 +159,49 @@ describe('data entry', () => {
 		expect(side!.y).toBeGreaterThan(form!.y + form!.height - 1);
 		await page.context().close();
 	});
+
+	it('on a phone the score stays in reach: a compact bar at the bottom follows the figures and opens the full panel', async () => {
+		const page = await signedIn('canbo.xa@demo.vn', { width: 390, height: 844 });
+		await page.goto(`${env.server.url}/assessments/${ids.assessmentA}/criteria/TC07`, { waitUntil: 'networkidle' });
+		const bar = page.getByRole('button', { name: /^Kết quả tạm tính/ });
+		await bar.waitFor();
+		const box = await bar.boundingBox();
+		// fixed at the bottom of the screen, whatever the scroll
+		expect(box!.y + box!.height).toBeGreaterThan(844 - 2);
+		expect(await bar.getAttribute('aria-expanded')).toBe('false');
+		expect(await bar.innerText()).toMatch(/^Kết quả tạm tính\s+\d+\/(800|850|900) điểm · Chưa đủ số liệu để kết luận · còn \d+ mục/);
+		const total = async () => Number(/(\d+)\/\d+ điểm/.exec(await bar.innerText())![1]);
+
+		// the bar follows the figures as they are typed: 96% earns TC07's points, 10% none
+		await page.getByLabel(NUMERATOR, { exact: true }).fill('96');
+		await page.getByLabel(DENOMINATOR, { exact: true }).fill('100');
+		await expect.poll(total).toBeGreaterThanOrEqual(40);
+		const high = await total();
+		await page.getByLabel(NUMERATOR, { exact: true }).fill('10');
+		await expect.poll(total).toBe(high - 40);
+		// the figures being typed are never under the bar
+		const input = await page.getByLabel(NUMERATOR, { exact: true }).boundingBox();
+		expect(input!.y + input!.height).toBeLessThanOrEqual((await bar.boundingBox())!.y);
+
+		await bar.click();
+		const panel = page.locator('#score-panel');
+		const sheet = await panel.boundingBox();
+		expect(sheet!.y).toBeGreaterThanOrEqual(0);
+		expect(sheet!.y).toBeLessThan(844);
+		expect(await panel.innerText()).toContain('Điều gì ngăn xã đạt chuẩn');
+		const close = page.getByRole('button', { name: /Thu gọn/ });
+		expect(await close.evaluate((el) => el === document.activeElement)).toBe(true);
+		await page.screenshot({ path: 'test-results/nhap-so-lieu-dien-thoai-diem.png' });
+		await page.keyboard.press('Escape');
+		await bar.waitFor();
+		expect(await bar.evaluate((el) => el === document.activeElement)).toBe(true);
+		expect(await close.count()).toBe(0);
+		await page.screenshot({ path: 'test-results/nhap-so-lieu-dien-thoai-thanh.png' });
+
+		// on a wide screen the panel stands beside the form and the bar is not shown
+		await page.setViewportSize({ width: 1366, height: 900 });
+		expect(await bar.isVisible()).toBe(false);
+		expect(await page.locator('.score-panel .summary').isVisible()).toBe(true);
+		await page.context().close();
+	});
 });

@@ -242,7 +242,8 @@ describe('a commune fills in, documents and submits its dossier', () => {
 		}
 
 		await page.getByRole('heading', { name: 'Danh sách tài liệu (4)' }).waitFor();
-		const item = (name: string) => page.getByRole('listitem').filter({ has: page.getByRole('heading', { name }) });
+		// one row per file, grouped by criterion (the dossier's documents first)
+		const item = (name: string) => page.getByRole('row').filter({ has: page.getByRole('link', { name, exact: true }) });
 		const evidenceText = await item('Quyết định phân công cán bộ.pdf').innerText();
 		expect(evidenceText).toContain('TC01-01');
 		expect(evidenceText).toContain('12/QĐ-UBND');

@@ -333,7 +333,7 @@ describe('the evidence page in Chromium', () => {
 		expect(await bar.getAttribute('value')).toBe('100');
 		accepted.push(sha(bytes));
 
-		const item = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Kế hoạch tiêm chủng 2026.pdf' }) });
+		const item = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: /Kế hoạch tiêm chủng 2026\.pdf/ }) });
 		await item.waitFor();
 		const text = await item.innerText();
 		expect(text).toMatch(/TC07-0\d/);
@@ -357,6 +357,13 @@ describe('the evidence page in Chromium', () => {
 		await page.getByRole('heading', { name: /Danh sách tài liệu \(3\)/ }).waitFor();
 		expect(await page.getByRole('button', { name: 'Tải lên' }).count()).toBe(0);
 		expect(await page.getByRole('button', { name: /^Gỡ/ }).count()).toBe(0);
+		// a compact table, grouped by criterion: one short row per file, each group under its heading
+		const groups = await page.locator('section.group h3').allInnerTexts();
+		expect(groups.length).toBeGreaterThan(0);
+		for (const g of groups) expect(g).toMatch(/^(Văn bản hồ sơ|TC\d{2}\. .+|Chưa gắn chỉ số) \(\d+\)$/);
+		const rows = page.locator('table.docs tbody tr');
+		expect(await rows.count()).toBe(3);
+		for (const box of await Promise.all((await rows.all()).map((r) => r.boundingBox()))) expect(box!.height).toBeLessThan(130);
 		await page.context().close();
 	});
 });
@@ -378,7 +385,7 @@ describe('removing in Chromium', () => {
 		await page.getByRole('button', { name: 'Gỡ ảnh-chụp.png' }).click();
 		await page.getByRole('status').filter({ hasText: 'Đã gỡ tài liệu khỏi hồ sơ.' }).waitFor();
 		await page.getByRole('heading', { name: /Danh sách tài liệu \(2\)/ }).waitFor();
-		expect(await page.getByRole('heading', { name: 'ảnh-chụp.png' }).count()).toBe(0);
+		expect(await page.getByRole('link', { name: 'ảnh-chụp.png' }).count()).toBe(0);
 		await context.close();
 	});
 });

@@ -8,7 +8,7 @@ describe('Vietnam dates', () => {
 		expect(vnDate(Date.parse('2026-01-05T00:00:00Z'))).toBe('2026-01-05');
 	});
 	it('formats a date and time for the interface, empty for nothing', () => {
-		expect(vnDateTime('2026-11-23T07:05:00Z')).toMatch(/14:05.*23\/11\/(20)?26/);
+		expect(vnDateTime('2026-11-23T07:05:00Z')).toBe('14:05 23/11/2026');
 		expect(vnDateTime(null)).toBe('');
 	});
 });

@@ -9,3 +9,8 @@ export const VERDICT_LABELS: Record<'pass' | 'fail' | 'incomplete', string> = {
 	fail: 'Chưa đạt chuẩn',
 	incomplete: 'Chưa đủ số liệu để kết luận'
 };
+
+/** A round as the interface names it: the year once ("… năm 2026", not "… năm 2026 (2026)"). */
+export function roundTitle(name: string, year: number): string {
+	return name.includes(String(year)) ? name : `${name} (${year})`;
+}

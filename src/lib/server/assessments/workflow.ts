@@ -4,7 +4,7 @@
  * succeeds), applies its own checks on the dossier, changes the state and writes the audit record
  * with a snapshot of the answers and the score.
  */
-import { vnDate } from '../../domain/dates.ts';
+import { vnDate, viDate } from '../../domain/dates.ts';
 import type { DB } from '../db/index.ts';
 import type { Actor } from '../../domain/access.ts';
 import { canSubmitOn, findTransition, STATE_LABELS, type TransitionName } from '../../domain/workflow.ts';
@@ -79,7 +79,9 @@ export async function applyTransition(
 	const submitting = name === 'submit' || name === 'resubmit';
 	if (submitting) {
 		if (!canSubmitOn(today(), { opens_on: a.round.opensOn, closes_on: a.round.closesOn }, a.reopenedUntil)) {
-			throw conflict(`Đợt đánh giá không nhận hồ sơ vào hôm nay (từ ${a.round.opensOn} đến ${a.reopenedUntil ?? a.round.closesOn}).`);
+			throw conflict(
+				`Đợt đánh giá không nhận hồ sơ vào hôm nay (từ ${viDate(a.round.opensOn)} đến ${viDate(a.reopenedUntil ?? a.round.closesOn)}).`
+			);
 		}
 		if (dossier.blockers.length) throw conflict(`Hồ sơ chưa đầy đủ: còn ${dossier.blockers.length} mục.`, { blockers: dossier.blockers });
 	}

@@ -10,7 +10,7 @@
  * unit tests beside this file.
  */
 import { sql } from 'kysely';
-import { vnDate as vnDateOf } from '../../domain/dates.ts';
+import { vnDate as vnDateOf, viDate } from '../../domain/dates.ts';
 import type { DB } from '../db/index.ts';
 import type { RuleActor } from '../../domain/access.ts';
 import { criteriaIndex } from '../../domain/criteria/criteria-index.ts';
@@ -127,7 +127,7 @@ export function overdueOf(
 	}
 	if (AWAITING_COMMUNE.includes(state)) {
 		const deadline = reopenedUntil && reopenedUntil > closesOn ? reopenedUntil : closesOn;
-		if (today > deadline) return { kind: 'submission', label: `Quá hạn nộp (hạn ${deadline})`, deadline };
+		if (today > deadline) return { kind: 'submission', label: `Quá hạn nộp (hạn ${viDate(deadline)})`, deadline };
 	}
 	return null;
 }

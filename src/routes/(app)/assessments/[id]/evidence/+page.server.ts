@@ -40,6 +40,11 @@ export const load: PageServerLoad = (event) =>
 					indicators: c.indicators.filter((i) => offered(i.code)).map((i) => ({ code: i.code, title: i.title }))
 				}))
 				.filter((c) => c.indicators.length > 0),
+			allCriteria: dossier.set.criteria.map((c) => ({
+				code: c.code,
+				title: c.title,
+				indicators: c.indicators.map((i) => ({ code: i.code, title: i.title }))
+			})),
 			flagged: flagged ? dossier.flagged : null,
 			indicator: dossier.criteria.some((c) => c.indicators.some((i) => i.code === wanted)) && offered(wanted) ? wanted : null,
 			kind: DOSSIER_DOCUMENTS.some((d) => d.kind === kind) ? kind : null,
