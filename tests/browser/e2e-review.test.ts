@@ -60,6 +60,8 @@ describe('review: return for correction, resubmission, appraisal and decision', 
 		await page.locator('tbody tr', { hasText: 'Phường Phú Xuân' }).getByRole('link', { name: 'Phường Phú Xuân' }).click();
 		await page.waitForURL((u) => u.pathname === `/review/${s.assessmentA}`);
 		await page.waitForLoadState('networkidle');
+		// words and separators spaced, the date dd/mm/yyyy
+		expect(await page.locator('main').innerText()).toMatch(/Đã gửi · gửi lúc \d{2}:\d{2} \d{2}\/\d{2}\/\d{4}/);
 		await page.getByRole('button', { name: 'Bắt đầu thẩm định' }).click();
 		await page.getByRole('status').filter({ hasText: 'Đã bắt đầu thẩm định' }).waitFor();
 		await page.waitForLoadState('networkidle');
