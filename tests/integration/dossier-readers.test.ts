@@ -22,6 +22,7 @@ import { selfAssessmentData } from '#lib/server/documents/data.ts';
 import { renderPdf } from '#lib/server/documents/render.ts';
 import { assessDossier, type Blocker } from '#lib/domain/dossier.ts';
 import { isAppError } from '#lib/server/errors.ts';
+import { refreshStaleFigures } from '#lib/server/setup/index.ts';
 
 let t: TestDb;
 let f: Awaited<ReturnType<typeof seedRound>>;
@@ -119,5 +120,25 @@ describe(`one dossier, every reader (${usingPostgres ? 'PostgreSQL' : 'embedded 
 		const row = (await reviewQueue(t.db, await actorOf(t, f.reviewer))).rows.find((r) => r.id === a.id)!;
 		expect(row.blockers).toBe(before.blockers.length - 1);
 		expect((await loadAssessment(t.db, a.id))!.figures.blockers).toBe(before.blockers.length - 1);
+	});
+
+	it('figures stored under older rules are recomputed at start-up: "5 of 0 cases" on TC06.2 is invalid, never full points', async () => {
+		const officer = await actorOf(t, f.officerB);
+		const b = (await loadAssessment(t.db, f.assessmentB))!;
+		const answers = { ...fullMarksQd06(), 'TC06.2': { numerator: 5, denominator: 0 } };
+		for (const [indicator, answer] of Object.entries(answers))
+			await save(t.db, officer, b, parseSaveRequest({ indicator, answer, expectedRevision: 0 }));
+		const now = await loadDossier(t.db, (await loadAssessment(t.db, b.id))!);
+		const tc062 = now.self.criteria.flatMap((c) => c.indicators).find((i) => i.code === 'TC06.2')!;
+		expect(tc062.status).toBe('invalid');
+		expect(tc062.points).toBeNull();
+		expect(now.self.verdict).not.toBe('pass');
+		// as a row scored by the old rule would have it: full points for TC06.2, an older rules version
+		const stale = now.self.total + 75;
+		await t.db.updateTable('assessment').set({ self_total: stale, figures_rev: 1 }).where('id', '=', b.id).execute();
+		expect(await refreshStaleFigures(t.db)).toBeGreaterThanOrEqual(1);
+		const row = (await loadAssessment(t.db, b.id))!;
+		expect(row.figures.selfTotal).toBe(now.self.total);
+		expect(row.figures.selfVerdict).toBe(now.self.verdict);
 	});
 });

@@ -87,7 +87,7 @@ describe('gapAnalysis', () => {
 	});
 
 	it('unanswered and invalid answers are listed, not counted as 0', () => {
-		const answers: Record<string, Answer> = { ...fullMarksMini(), 'K01.2': { numerator: 3, denominator: 0 } };
+		const answers: Record<string, Answer> = { ...fullMarksMini(), 'K01.2': { numerator: 0, denominator: 0 } };
 		delete answers['K03.1'];
 		const g = gapAnalysis(MINI_SET, 'standard', answers);
 		expect(g.pending).toEqual([

@@ -177,6 +177,27 @@ describe('score: properties', () => {
 		);
 	});
 
+	it('a numerator above its denominator is invalid whatever the denominator; only 0/0 is "no case to handle"', () => {
+		const rates = QD06_2019.criteria.flatMap((c) => c.indicators).filter((i) => i.kind === 'rate');
+		// the default set has indicators of both rules (TC06.1 and TC06.2 give full points to 0/0)
+		expect(rates.some((i) => i.zeroDenominator === 'maxPoints')).toBe(true);
+		const above = fc
+			.integer({ min: 0, max: 5000 })
+			.chain((d) => fc.integer({ min: d + 1, max: d + 5000 }).map((n) => ({ numerator: n, denominator: d })));
+		fc.assert(
+			fc.property(fc.constantFrom(...rates), above, category, (ind, answer, cat) => {
+				const r = findIndicatorResult(score(QD06_2019, cat, { [ind.code]: answer }), ind.code)!;
+				expect(r.status).toBe('invalid');
+				expect(r.points).toBeNull();
+			})
+		);
+		for (const ind of rates.filter((i) => i.zeroDenominator === 'maxPoints')) {
+			const r = findIndicatorResult(score(QD06_2019, 'standard', { [ind.code]: { numerator: 0, denominator: 0 } }), ind.code)!;
+			expect(r.status).toBe('answered');
+			expect(r.points).toBe(ind.maxPoints);
+		}
+	});
+
 	it('a lower incidence never loses points (any populations in the default set; same population with a count condition)', () => {
 		const incidences = QD06_2019.criteria.flatMap((c) => c.indicators).filter((i) => i.kind === 'incidence');
 		const pair = fc

@@ -18,8 +18,9 @@
  *      displayed value never suggests a band that was not reached: rates and surveys are
  *      rounded down (97,999% shows as 97,99%), incidences are rounded up. Display only.
  *  R4  Invalid answers (status 'invalid', 0 points counted, reason given):
- *        rate: denominator = 0 (unless the indicator says `zeroDenominator: 'maxPoints'`, then
- *        the indicator gets its maximum: "no case to handle"), numerator > denominator;
+ *        rate: numerator > denominator (whatever the denominator, 0 included), denominator = 0
+ *        (unless the indicator says `zeroDenominator: 'maxPoints'`: then 0/0 gets the maximum,
+ *        "no case to handle"; only 0/0);
  *        incidence: population = 0, count > population; non-integer or negative counts;
  *        level not in the list; survey outside 0–100 or more than 2 decimals; manual points not
  *        an integer in [0, max] or no justification; an answer of the wrong kind; a stored answer
@@ -276,6 +277,9 @@ function evaluateRate(indicator: RateIndicator, c: Compiled, answer: RateAnswer,
 	if (!isCount(n, MAX_COUNT) || !isCount(d, MAX_COUNT)) {
 		return setInvalid(out, `Tử số và mẫu số phải là số nguyên không âm, tối đa ${COUNT_LIMIT}`);
 	}
+	// a numerator above its denominator is invalid whatever the denominator: "5 of 0 cases" is
+	// not "no case to handle" (only 0/0 is)
+	if (n > d) return setInvalid(out, `Tử số (${formatNumberVi(n)}) lớn hơn mẫu số (${formatNumberVi(d)})`);
 	if (d === 0) {
 		if (c.zeroDenominator !== null) {
 			return setResult(
@@ -290,7 +294,6 @@ function evaluateRate(indicator: RateIndicator, c: Compiled, answer: RateAnswer,
 		}
 		return setInvalid(out, 'Mẫu số bằng 0: không tính được tỷ lệ');
 	}
-	if (n > d) return setInvalid(out, `Tử số (${formatNumberVi(n)}) lớn hơn mẫu số (${formatNumberVi(d)})`);
 	// R2: n/d ≥ min% ⇔ n·10 000 ≥ min_hundredths·d (all integers below 2^53 for counts ≤ MAX_COUNT)
 	const scaled = n * 10000;
 	let band = c.outside as AppliedBand;

@@ -37,8 +37,9 @@ import { criteriaSetOf } from '../criteria/index.ts';
 /**
  * The version of the rules behind the stored figures: raise it when scoring or the blockers
  * change, and start-up recomputes the figures of every assessment stored under an older one.
+ * 2: a rate's numerator above a zero denominator is invalid, not full points (zeroDenominator).
  */
-export const FIGURES_REV = 1;
+export const FIGURES_REV = 2;
 
 export type AssessmentInfo = {
 	id: number;
