@@ -43,6 +43,7 @@ ${AUDIT_USAGE}
   criteria schema [tệp]                        JSON Schema của định dạng bộ tiêu chí (sinh từ schema zod)
   criteria import <tệp>                        nhập một phiên bản bộ tiêu chí (ở trạng thái dự thảo)
   criteria export <id|MÃ@phiên_bản> [tệp]      xuất bộ tiêu chí ra JSON (mặc định ra màn hình)
+  criteria form <id|MÃ@phiên_bản> --out <tệp.pdf>  in phiếu thu thập số liệu (PDF, để trống tên xã)
   certificate keygen [--force]                 tạo khóa Ed25519 ký mã QR của giấy chứng nhận (SIGNING_KEY_FILE)
   certificate public-key                       in khóa công khai (PEM) để kiểm tra ngoại tuyến
   certificate verify <mã|URL> [--public-key tệp]
@@ -110,7 +111,8 @@ export async function run(argv: string[], cfg: Config = loadConfig()): Promise<v
 			fix: { type: 'boolean' },
 			'public-key': { type: 'string' },
 			'trust-unsigned': { type: 'boolean' },
-			anchor: { type: 'string' }
+			anchor: { type: 'string' },
+			out: { type: 'string' }
 		}
 	});
 	const key = group === 'score' ? 'score' : `${group ?? ''} ${command ?? ''}`.trim();
@@ -251,6 +253,19 @@ export async function run(argv: string[], cfg: Config = loadConfig()): Promise<v
 					fs.writeFileSync(positionals[1], text);
 					console.log(`Đã xuất ${found.row.code}@${found.row.version} ra ${positionals[1]}.`);
 				} else process.stdout.write(text);
+			});
+		}
+		case 'criteria form': {
+			if (positionals.length !== 1 || !values.out) throw new UsageError('Cách dùng: criteria form <id|MÃ@phiên_bản> --out <tệp.pdf>.');
+			const out = values.out;
+			return withDb(cfg, async (db) => {
+				const found = await findCriteriaSet(db, positionals[0]);
+				if (!found) throw notFound(`Không có bộ tiêu chí ${positionals[0]}.`);
+				const { collectionFormData } = await import('../lib/server/documents/collection-form.ts');
+				const { renderPdf } = await import('../lib/server/documents/render.ts');
+				const { vnDate } = await import('../lib/domain/dates.ts');
+				fs.writeFileSync(out, await renderPdf(collectionFormData(found.set, { date: vnDate() })));
+				console.log(`Đã in phiếu thu thập số liệu của ${found.row.code}@${found.row.version} ra ${out}.`);
 			});
 		}
 		case 'score': {

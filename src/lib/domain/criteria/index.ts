@@ -3,4 +3,4 @@ export * from './schema.ts';
 export * from './verification.ts';
 export * from './diff.ts';
 export { formatNumberVi, formatPercentVi, formatHundredthsVi } from './format-vi.ts';
-export { QD06_2019, SOURCE_SECONDARY, SOURCE_INFERRED, SOURCE_PROVISIONAL } from './qd06-2019.ts';
+export { QD06_2019, QD06_2019_V2, SOURCE_SECONDARY, SOURCE_INFERRED, SOURCE_PROVISIONAL, SOURCE_QUOTED } from './qd06-2019.ts';

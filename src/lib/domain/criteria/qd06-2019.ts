@@ -656,3 +656,36 @@ export const QD06_2019: CriteriaSet = {
 		}
 	]
 };
+
+/** A secondary source quotes this item's wording: one source only, not checked against the gazetted text. */
+export const SOURCE_QUOTED =
+	'Nội dung trích nguyên văn theo một nguồn thứ cấp duy nhất về QĐ 06/QĐ-TTg; chưa được đối chiếu với văn bản gốc';
+
+/** The wording secondary sources quote, by indicator (issue 14); points unchanged. */
+const QUOTED_WORDING: Record<string, string> = {
+	'TC01.1': 'Có bố trí người làm công tác bảo vệ trẻ em cấp xã',
+	'TC01.2': 'Có bố trí cộng tác viên bảo vệ trẻ em tại thôn, làng, ấp, bản, buôn, phum, sóc, tổ dân phố, khu phố, khóm',
+	'TC01.3':
+		'Có Ban bảo vệ trẻ em hoặc nhóm chuyên trách bảo vệ trẻ em cấp xã thực hiện tốt chế độ giao ban, đánh giá định kỳ hằng tháng, quý, năm',
+	'TC06.1': 'Tỷ lệ trẻ em có hoàn cảnh đặc biệt được trợ giúp',
+	'TC06.2':
+		'Tỷ lệ các vụ việc trẻ em bị xâm hại tình dục, bỏ rơi, mua bán được Chủ tịch UBND cấp xã phê duyệt kế hoạch can thiệp, hỗ trợ kịp thời'
+};
+
+/**
+ * Version 2 of the default set: version 1 with the wording secondary sources quote for TC01.1–3,
+ * TC06.1 and TC06.2 (still single-source, still unverified). Shipped as a draft beside version 1:
+ * an administrator compares the two and activates it; what used version 1 keeps it.
+ */
+export const QD06_2019_V2: CriteriaSet = {
+	...QD06_2019,
+	version: 2,
+	status: 'draft',
+	confirmation: null,
+	criteria: QD06_2019.criteria.map((c) => ({
+		...c,
+		indicators: c.indicators.map((i) =>
+			QUOTED_WORDING[i.code] ? { ...i, title: QUOTED_WORDING[i.code], source: `${SOURCE_QUOTED}. ${i.source}`, verified: false } : i
+		)
+	}))
+};

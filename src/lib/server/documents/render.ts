@@ -1,6 +1,6 @@
 /**
  * Renders the official documents to PDF with pdfmake (server side): dispatches on `data.kind` to
- * the four layouts, NFC-normalises every string, sets the PDF metadata (with the creation date
+ * the layouts, NFC-normalises every string, sets the PDF metadata (with the creation date
  * fixed from the document date, so the same input gives the same bytes) and renders with the
  * serif font, no URL access and local file access restricted to the font files.
  *
@@ -10,6 +10,7 @@ import pdfmake from 'pdfmake';
 import type { TDocumentDefinitions } from 'pdfmake/interfaces';
 import { appraisalReport } from './appraisal.ts';
 import { certificateDocument } from './certificate.ts';
+import { collectionForm } from './collection-form.ts';
 import { decisionDocument } from './decision.ts';
 import { configurePdfmake } from './fonts.ts';
 import { normalizeNfc, parseIsoDate, PDF_AUTHOR } from './layout.ts';
@@ -31,6 +32,11 @@ function metadata(data: DocumentData): { title: string; subject: string } {
 			};
 		case 'certificate':
 			return { title: `Giấy chứng nhận - ${data.commune.name} - Số ${data.serial}`, subject };
+		case 'collection_form':
+			return {
+				title: `Phiếu thu thập số liệu - ${data.criteriaSet.code}@${data.criteriaSet.version}${data.dossier ? ` - ${data.dossier.commune}` : ''}`,
+				subject
+			};
 	}
 }
 
@@ -50,6 +56,8 @@ function layout(data: DocumentData): TDocumentDefinitions {
 			return decisionDocument(data);
 		case 'certificate':
 			return certificateDocument(data);
+		case 'collection_form':
+			return collectionForm(data);
 		default: {
 			const unknown: never = data;
 			throw new Error(`Loại văn bản không hỗ trợ: ${(unknown as { kind: string }).kind}`);

@@ -172,4 +172,57 @@ export type CertificateDocument = {
 	emblem?: Uint8Array;
 };
 
-export type DocumentData = SelfAssessmentReport | AppraisalReport | DecisionDocument | CertificateDocument;
+/** One thing to write down on the collection form: a figure (with room to write it) and, below it, a hint. */
+export type FormFigure = {
+	/** e.g. "Tử số: Số trẻ em dưới 1 tuổi được tiêm chủng đầy đủ" */
+	label: string;
+	/** e.g. "bằng số trẻ em dưới 1 tuổi ở Phần I"; null when none */
+	hint: string | null;
+	/** "%", "trẻ em", "điểm"…: printed at the end of the writing space; null when none */
+	unit: string | null;
+	/** a taller space (a written explanation rather than a number) */
+	tall?: boolean;
+};
+
+/** One indicator on the collection form: what is measured and where to write the figures. */
+export type FormIndicator = {
+	code: string;
+	title: string;
+	/** The indicator kind in words, e.g. "Tỷ lệ (%)" */
+	kindLabel: string;
+	measure: string;
+	guidance: string;
+	/** Numbers to collect (numerator/denominator, count/population, a percentage, points…). */
+	figures: FormFigure[];
+	/** Boxes to tick, one to be chosen ("Có", "Không", or the levels) with their points in words; empty when none. */
+	options: { label: string; points: string | null }[];
+	/** The points scale in short, e.g. "≥ 98%: 50 điểm; ≥ 95%: 40 điểm"; printed small. */
+	scale: string;
+	maxPoints: number;
+};
+
+export type FormCriterion = { code: string; title: string; maxPoints: number; indicators: FormIndicator[] };
+
+/**
+ * 5. Phiếu thu thập số liệu: a blank form per criteria set, printed to collect the figures on
+ * paper (health station, police, schools…) before they are entered. For a dossier it names the
+ * commune (its People's Committee in the header) and the round; from the criteria set page the
+ * commune is left blank to be written in.
+ */
+export type CollectionForm = {
+	kind: 'collection_form';
+	marks: Marks;
+	/** The commune's People's Committee, or null: blank lines to write the commune in. */
+	issuer: Issuer | null;
+	/** The day it was printed (PDF metadata); the form's own date line is left blank. */
+	date: string;
+	/** For a dossier: the commune and the round, printed in the general information. */
+	dossier: { commune: string; province: string; round: string } | null;
+	criteriaSet: { code: string; version: number; name: string; legalReference: string };
+	/** The base counts (số trẻ em dùng chung), first section of the form. */
+	baseCounts: { label: string; usedBy: string[] }[];
+	criteria: FormCriterion[];
+	maxTotal: number;
+};
+
+export type DocumentData = SelfAssessmentReport | AppraisalReport | DecisionDocument | CertificateDocument | CollectionForm;

@@ -5,16 +5,18 @@ import { authorize } from '#lib/server/auth/guard.ts';
 import { db } from '#lib/server/app.ts';
 import { importCriteriaSet, previewImport } from '#lib/server/criteria/index.ts';
 import type { ValidationError } from '#lib/domain/criteria/schema.ts';
+import { QD06_2019_V2 } from '#lib/domain/criteria/index.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 const failure = (status: number, message: string, errors: ValidationError[] = []) => fail(status, { message, errors });
 
 const MAX_BYTES = 400_000; // below adapter-node's default body limit of 512 KB
+const BUNDLED_KEY = `${QD06_2019_V2.code}@${QD06_2019_V2.version}`;
 
 export const load: PageServerLoad = (event) =>
 	page(event, async (actor) => {
 		authorize(actor, 'criteria.manage');
-		return {};
+		return { bundled: { key: BUNDLED_KEY, name: QD06_2019_V2.name } };
 	});
 
 /** The JSON text of the upload (a file) or of the pasted/carried-over text. */
@@ -23,6 +25,8 @@ async function readInput(request: Request): Promise<{ text: string } | { message
 	if (!data) return { message: 'Không đọc được dữ liệu gửi lên.' };
 	const file = data.get('file');
 	const pasted = data.get('json');
+	// the versions the software ships besides the active default (reviewed here like any file)
+	if (data.get('bundled') === BUNDLED_KEY) return { text: JSON.stringify(QD06_2019_V2) };
 	let text = '';
 	if (file instanceof File && file.size > 0) {
 		if (file.size > MAX_BYTES) return { message: `Tệp quá lớn (tối đa ${MAX_BYTES / 1000} KB).` };
