@@ -132,7 +132,9 @@ describe('every page, every role, desktop and phone: axe-core finds nothing, not
 		expect(
 			await walk('province', 'tinh@demo.vn', [
 				['rounds', () => '/rounds'],
-				['board', () => '/review']
+				['board', () => '/review'],
+				['dashboard', () => '/dashboard'],
+				['search', () => '/search?q=phu']
 			])
 		).toEqual([]);
 		expect(

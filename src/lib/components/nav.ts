@@ -8,6 +8,7 @@ const ITEMS: NavItem[] = [
 	{ href: '/', label: 'Trang chủ', action: 'home.view' },
 	{ href: '/assessments', label: 'Hồ sơ đánh giá', action: 'assessment.read' },
 	{ href: '/review', label: 'Tiến độ thẩm định', action: 'assessment.read' },
+	{ href: '/dashboard', label: 'Tổng hợp', action: 'dashboard.read' },
 	{ href: '/decisions', label: 'Quyết định công nhận', action: 'decision.read' },
 	{ href: '/rounds', label: 'Đợt đánh giá', action: 'round.read' },
 	{ href: '/units', label: 'Đơn vị', action: 'unit.read' },

@@ -82,6 +82,8 @@ export const MATRIX = {
 	'round.read': { commune_officer: 'all', commune_chair: 'all', reviewer: 'all', approver: 'all', province_officer: 'all', admin: 'all' },
 	'assessment.submit': { commune_chair: 'unit' },
 	'review.read': { reviewer: 'area', approver: 'area', province_officer: 'area', admin: 'all' },
+	/** The province dashboard (issue 13): the figures of the communes in the area; administrators choose the province. */
+	'dashboard.read': { reviewer: 'area', approver: 'area', province_officer: 'area', admin: 'all' },
 	'review.perform': { reviewer: 'area' },
 	'review.comment': { commune_officer: 'unit', commune_chair: 'unit', reviewer: 'area' },
 	'decision.read': { reviewer: 'area', approver: 'area', province_officer: 'area', admin: 'all' },

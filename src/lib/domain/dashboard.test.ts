@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import {
+	bucketOf,
+	countByState,
+	criteriaBreakdown,
+	criterionLevel,
+	mostHeldBack,
+	percentOf,
+	recognisedShares,
+	totalsAgainstThreshold,
+	type DashboardAssessment
+} from './dashboard.ts';
+
+const row = (over: Partial<DashboardAssessment>): DashboardAssessment => ({
+	state: 'draft',
+	category: 'standard',
+	total: 0,
+	verdict: 'incomplete',
+	threshold: 850,
+	...over
+});
+
+describe('dashboard aggregation', () => {
+	it('counts every state, in the workflow order, with its label', () => {
+		const s = countByState([row({ state: 'recognised' }), row({ state: 'recognised' }), row({ state: 'submitted' })]);
+		expect(s).toHaveLength(8);
+		expect(s[0]).toEqual({ state: 'draft', label: 'Đang lập', count: 0 });
+		expect(s.find((x) => x.state === 'recognised')).toEqual({ state: 'recognised', label: 'Được công nhận', count: 2 });
+		expect(s.find((x) => x.state === 'submitted')?.count).toBe(1);
+	});
+
+	it('gives the recognised share overall and by category, against 65% (2025) and 75% (2030)', () => {
+		const rows = [
+			row({ state: 'recognised', category: 'urban_ward' }),
+			row({ state: 'recognised', category: 'urban_ward' }),
+			row({ state: 'draft', category: 'urban_ward' }),
+			row({ state: 'recognised', category: 'disadvantaged' }),
+			row({ state: 'not_recognised', category: 'standard' })
+		];
+		const [all, urban, disadvantaged, standard] = recognisedShares(rows);
+		expect(all).toMatchObject({ key: 'all', communes: 5, recognised: 3, percent: 60 });
+		expect(all.targets).toEqual([
+			{ year: 2025, percent: 65, reached: false },
+			{ year: 2030, percent: 75, reached: false }
+		]);
+		expect(urban).toMatchObject({ key: 'urban_ward', communes: 3, recognised: 2, percent: 66.7 });
+		expect(urban.targets.map((t) => t.reached)).toEqual([true, false]);
+		expect(disadvantaged).toMatchObject({ communes: 1, recognised: 1, percent: 100 });
+		expect(standard).toMatchObject({ communes: 1, recognised: 0, percent: 0 });
+		expect(recognisedShares([])[0]).toMatchObject({ communes: 0, percent: null });
+		expect(recognisedShares([])[0].targets[0].reached).toBeNull();
+	});
+
+	it('puts totals in buckets against the threshold, leaving incomplete dossiers aside', () => {
+		expect(bucketOf(850, 850)).toBe('reached');
+		expect(bucketOf(900, 850)).toBe('reached');
+		expect(bucketOf(849, 850)).toBe('near100');
+		expect(bucketOf(750, 850)).toBe('near100');
+		expect(bucketOf(749, 850)).toBe('near200');
+		expect(bucketOf(650, 850)).toBe('near200');
+		expect(bucketOf(649, 850)).toBe('far');
+		const t = totalsAgainstThreshold([
+			row({ category: 'urban_ward', threshold: 900, total: 880, verdict: 'fail' }),
+			row({ category: 'urban_ward', threshold: 900, total: 950, verdict: 'pass' }),
+			row({ category: 'urban_ward', threshold: 900, total: 100, verdict: 'incomplete' }),
+			row({ category: 'disadvantaged', threshold: 800, total: 500, verdict: 'fail' })
+		]);
+		expect(t.map((x) => x.category)).toEqual(['urban_ward', 'disadvantaged', 'standard']);
+		const counts = (i: number) => Object.fromEntries(t[i].buckets.map((b) => [b.bucket, b.count]));
+		expect(counts(0)).toEqual({ far: 0, near200: 0, near100: 1, reached: 1 });
+		expect(t[0]).toMatchObject({ incomplete: 1, communes: 3, thresholds: [900] });
+		expect(counts(1)).toEqual({ far: 1, near200: 0, near100: 0, reached: 0 });
+		expect(t[2]).toMatchObject({ communes: 0, incomplete: 0, thresholds: [] });
+	});
+
+	it('places each commune at 0, below or at the maximum of each criterion, or pending without a score', () => {
+		expect(criterionLevel({ points: 0, maxPoints: 50, complete: true })).toBe('zero');
+		expect(criterionLevel({ points: 20, maxPoints: 50, complete: true })).toBe('below');
+		expect(criterionLevel({ points: 50, maxPoints: 50, complete: true })).toBe('max');
+		expect(criterionLevel({ points: 50, maxPoints: 100, complete: false })).toBe('pending');
+		const defs = [
+			{ code: 'TC01', title: 'Nguồn lực', maxPoints: 100 },
+			{ code: 'TC02', title: 'Khai sinh', maxPoints: 50 }
+		];
+		const rows = criteriaBreakdown(defs, [
+			[
+				{ code: 'TC01', points: 100, maxPoints: 100, complete: true },
+				{ code: 'TC02', points: 0, maxPoints: 50, complete: true }
+			],
+			[
+				{ code: 'TC01', points: 65, maxPoints: 100, complete: true },
+				{ code: 'TC02', points: 10, maxPoints: 50, complete: false }
+			],
+			[{ code: 'TC01', points: 0, maxPoints: 100, complete: true }]
+		]);
+		expect(rows[0]).toMatchObject({ code: 'TC01', scored: 3, zero: 1, below: 1, max: 1, pending: 0, zeroPercent: 33.3, maxPercent: 33.3 });
+		expect(rows[1]).toMatchObject({ code: 'TC02', scored: 1, zero: 1, below: 0, max: 0, pending: 2, zeroPercent: 100, belowPercent: 0 });
+		expect(mostHeldBack(rows).map((r) => r.code)).toEqual(['TC01', 'TC02']);
+		expect(criteriaBreakdown(defs, [])[0]).toMatchObject({ scored: 0, pending: 0, zeroPercent: null });
+	});
+
+	it('rounds shares to one decimal', () => {
+		expect(percentOf(1, 3)).toBe(33.3);
+		expect(percentOf(2, 3)).toBe(66.7);
+		expect(percentOf(0, 0)).toBeNull();
+	});
+});

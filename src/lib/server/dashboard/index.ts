@@ -1,0 +1,227 @@
+/**
+ * The province dashboard (issue 13): for one round and one area (the actor's, or for an
+ * administrator a chosen province), the communes by state and the recognised share against the
+ * national targets, overall and by category, the distribution of totals against each
+ * category's threshold and which criteria hold communes back.
+ *
+ * Agreement with the board (/review) by construction: the rounds, the chosen round and the counts
+ * by state come from the board's own `reviewQueue` for the same area (an administrator's chosen
+ * province is read as that province's officer would read it). The totals and verdicts are the
+ * figures stored on each assessment's row (kept by every save: nothing is re-scored for them).
+ * The per-criterion points are not stored: they are computed once per request, for the chosen
+ * round and area only, from one query of the stored answers (and the reviewer's points) scored in
+ * memory by the domain's scoring engine.
+ *
+ * Server module: takes `db` as a parameter, no `$app/*`.
+ */
+import { sql } from 'kysely';
+import type { DB } from '../db/index.ts';
+import type { ActorUnit, Role, RuleActor } from '../../domain/access.ts';
+import type { AssessmentState } from '../../domain/workflow.ts';
+import type { CommuneCategory } from '../../domain/units.ts';
+import type { CriteriaSet } from '../../domain/criteria/index.ts';
+import { criteriaIndex } from '../../domain/criteria/criteria-index.ts';
+import { readStoredAnswers, score } from '../../domain/scoring/index.ts';
+import { reviewedPoints } from '../../domain/dossier.ts';
+import {
+	countByState,
+	criteriaBreakdown,
+	DASHBOARD_TARGETS,
+	mostHeldBack,
+	recognisedShares,
+	totalsAgainstThreshold,
+	type CriterionPoints,
+	type CriterionRow,
+	type DashboardAssessment,
+	type RecognisedShare,
+	type StateCount,
+	type TotalsRow
+} from '../../domain/dashboard.ts';
+import { criteriaSetOf } from '../criteria/index.ts';
+import { communeScope } from '../units/read.ts';
+import { reviewQueue, vnDate, type QueueRound, type QueueSummary } from '../reviews/queue.ts';
+
+export type DashboardOptions = { roundId?: number; provinceId?: number };
+
+const idOf = (raw: string | null): number | undefined => {
+	const n = Number(raw);
+	return Number.isInteger(n) && n > 0 && n <= 2_147_483_647 ? n : undefined;
+};
+
+/** Reads the dashboard's query string (?round=…&province=…); anything else is ignored. */
+export function parseDashboardQuery(params: URLSearchParams): DashboardOptions {
+	return { roundId: idOf(params.get('round')), provinceId: idOf(params.get('province')) };
+}
+
+export type DashboardProvince = { id: number; code: string; name: string };
+
+export type Dashboard = {
+	/** Administrators: the provinces to choose from (those with assessments); null for the others. */
+	provinces: DashboardProvince[] | null;
+	/** The area shown (the chosen province, or the actor's unit). */
+	area: { id: number; name: string } | null;
+	rounds: QueueRound[];
+	round: QueueRound | null;
+	/** The board's summary for the same round and area (counts by state, recognised share). */
+	summary: QueueSummary | null;
+	byState: StateCount[];
+	shares: RecognisedShare[];
+	totals: TotalsRow[];
+	criteria: CriterionRow[];
+	heldBack: CriterionRow[];
+	targets: typeof DASHBOARD_TARGETS;
+	/** The criteria set of the round still has items not checked against the gazetted text. */
+	unverified: boolean;
+	/** How the per-criterion points were obtained: communes scored, milliseconds spent scoring. */
+	scoring: { communes: number; ms: number };
+};
+
+type DashboardActor = { role: Role; unit: Pick<ActorUnit, 'id' | 'level' | 'name'> | null };
+
+const EMPTY = (provinces: DashboardProvince[] | null, area: Dashboard['area']): Dashboard => ({
+	provinces,
+	area,
+	rounds: [],
+	round: null,
+	summary: null,
+	byState: countByState([]),
+	shares: recognisedShares([]),
+	totals: totalsAgainstThreshold([]),
+	criteria: [],
+	heldBack: [],
+	targets: DASHBOARD_TARGETS,
+	unverified: false,
+	scoring: { communes: 0, ms: 0 }
+});
+
+/** The provinces (of either era) that have assessments, by code. */
+export async function provincesWithAssessments(db: DB): Promise<DashboardProvince[]> {
+	return db
+		.selectFrom('admin_unit as p')
+		.select(['p.id', 'p.code', 'p.name'])
+		.where('p.level', '=', 'province')
+		.where((eb) =>
+			eb.exists(
+				eb
+					.selectFrom('assessment as a')
+					.select(sql`1`.as('x'))
+					.whereRef('a.province_id', '=', 'p.id')
+			)
+		)
+		.orderBy('p.code')
+		.execute();
+}
+
+type AnswersRow = {
+	id: number;
+	state: AssessmentState;
+	category: CommuneCategory;
+	criteria_set_id: number;
+	reviewed_total: number;
+	reviewed_verdict: 'pass' | 'fail' | 'incomplete';
+	answers: Record<string, unknown> | string;
+	review: { indicatorCode: string; points: number | null }[] | string;
+};
+
+const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
+
+/** The column of the assessment holding the scope's unit (the commune's area is stored on the row). */
+const SCOPE_COLUMN = { id: 'commune_id', province_id: 'province_id', district_id: 'district_id' } as const;
+
+/**
+ * The dashboard for `actor`. Queries: the board's (rounds in scope, the round's summary, one page
+ * of its rows), then one query for the round's assessments in the area with their stored figures,
+ * answers and reviewer's points, and the criteria sets (cached). `today` is for the tests.
+ */
+export async function provinceDashboard(
+	db: DB,
+	actor: DashboardActor,
+	opts: DashboardOptions = {},
+	today: string = vnDate(new Date())
+): Promise<Dashboard> {
+	const scope = communeScope(actor, 'dashboard.read');
+	if (scope.kind === 'none') return EMPTY(null, null);
+	let provinces: DashboardProvince[] | null = null;
+	let boardActor: RuleActor;
+	let area: Dashboard['area'];
+	if (scope.kind === 'all') {
+		provinces = await provincesWithAssessments(db);
+		const p = provinces.find((x) => x.id === opts.provinceId) ?? provinces[0];
+		if (!p) return EMPTY(provinces, null);
+		// the chosen province read exactly as its officer reads it (the board's own scope rule)
+		boardActor = { role: 'province_officer', unit: { id: p.id, level: 'province' } };
+		area = { id: p.id, name: p.name };
+	} else {
+		boardActor = actor;
+		area = actor.unit ? { id: actor.unit.id, name: actor.unit.name } : null;
+	}
+	const areaScope = communeScope(boardActor, 'dashboard.read');
+	if (areaScope.kind === 'none') return EMPTY(provinces, area);
+
+	const board = await reviewQueue(db, boardActor, { roundId: opts.roundId }, today);
+	if (!board.round) return { ...EMPTY(provinces, area), rounds: board.rounds };
+	const round = board.round;
+
+	let q = sql`a.round_id = ${round.id}`;
+	if (areaScope.kind === 'match') q = sql`${q} and ${sql.ref(`a.${SCOPE_COLUMN[areaScope.column]}`)} = ${areaScope.value}`;
+	const rows = (
+		await sql<AnswersRow>`
+			select a.id, a.state, a.category, a.criteria_set_id, a.reviewed_total, a.reviewed_verdict,
+				coalesce((select json_object_agg(x.indicator_code, x.answer) from assessment_answer x where x.assessment_id = a.id), '{}') as answers,
+				coalesce((select json_agg(json_build_object('indicatorCode', v.indicator_code, 'points', v.points))
+					from review_item v where v.assessment_id = a.id and v.points is not null), '[]') as review
+			from assessment a
+			where ${q}`.execute(db)
+	).rows;
+
+	const setIds = [...new Set(rows.map((r) => r.criteria_set_id))];
+	const stamps = setIds.length
+		? await db.selectFrom('criteria_set').select(['id', 'status', 'updated_at']).where('id', 'in', setIds).execute()
+		: [];
+	const sets = new Map<number, CriteriaSet>();
+	for (const s of stamps)
+		sets.set(s.id, await criteriaSetOf(db, { id: s.id, status: s.status, updatedAt: s.updated_at, confirmedAt: null, confirmedBy: null }));
+
+	const started = performance.now();
+	const assessments: DashboardAssessment[] = [];
+	const perCommune: CriterionPoints[][] = [];
+	let unverified = false;
+	for (const r of rows) {
+		const set = sets.get(r.criteria_set_id)!;
+		assessments.push({
+			state: r.state,
+			category: r.category,
+			total: r.reviewed_total,
+			verdict: r.reviewed_verdict,
+			threshold: criteriaIndex(set).threshold(r.category)
+		});
+		const answers = readStoredAnswers(set, json(r.answers));
+		const result = score(set, r.category, answers, reviewedPoints(json(r.review)));
+		unverified ||= result.unverified;
+		perCommune.push(result.criteria.map((c) => ({ code: c.code, points: c.points, maxPoints: c.maxPoints, complete: c.complete })));
+	}
+	const ms = Math.round((performance.now() - started) * 10) / 10;
+
+	// the criteria in the order of the round's own set (else of the first set met)
+	const roundSetId = (await db.selectFrom('round').select('criteria_set_id').where('id', '=', round.id).executeTakeFirst())
+		?.criteria_set_id;
+	const defsSet = (roundSetId !== undefined ? sets.get(roundSetId) : undefined) ?? sets.values().next().value;
+	const defs = (defsSet?.criteria ?? []).map((c) => ({ code: c.code, title: c.title, maxPoints: c.maxPoints }));
+	const criteria = criteriaBreakdown(defs, perCommune);
+
+	return {
+		provinces,
+		area,
+		rounds: board.rounds,
+		round,
+		summary: board.summary,
+		byState: countByState(assessments),
+		shares: recognisedShares(assessments),
+		totals: totalsAgainstThreshold(assessments),
+		criteria,
+		heldBack: mostHeldBack(criteria),
+		targets: DASHBOARD_TARGETS,
+		unverified,
+		scoring: { communes: rows.length, ms }
+	};
+}

@@ -1,0 +1,176 @@
+/**
+ * The province dashboard (issue 13) against figures computed independently here: every dossier of
+ * the round read through the dossier module (its reviewed per-criterion score, its row's state and
+ * category), then counted by hand; and against the board's summary for the same round. An officer
+ * of another province sees none of these communes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDb, usingPostgres, type TestDb } from '../helpers/db.ts';
+import { actorOf, completeDossier, seedRound } from '../helpers/fixtures.ts';
+import { provinceDashboard } from '#lib/server/dashboard/index.ts';
+import { reviewQueue } from '#lib/server/reviews/queue.ts';
+import { loadDossierById, refreshFigures } from '#lib/server/dossier/index.ts';
+import { createAccount } from '#lib/server/accounts/index.ts';
+import { BUNDLED_UNIT_FILES, importUnits, readUnitFile } from '#lib/server/units/import.ts';
+import { ASSESSMENT_STATES } from '#lib/domain/workflow.ts';
+import { COMMUNE_CATEGORIES } from '#lib/domain/units.ts';
+import { DEMO_PASSWORD } from '#lib/server/seed/demo.ts';
+
+let t: TestDb;
+let f: Awaited<ReturnType<typeof seedRound>>;
+let outsideOfficer: number;
+let provinceOfficer: number;
+
+const TODAY = '2026-06-10';
+
+beforeAll(async () => {
+	t = await freshDb();
+	f = await seedRound(t);
+	await importUnits(t.db, readUnitFile(BUNDLED_UNIT_FILES.post2025), ['48']);
+	await createAccount(
+		t.db,
+		t.config,
+		{ email: 'tinh.dn@demo.vn', fullName: 'Lê Văn Hải', role: 'province_officer', unitCode: '48', password: DEMO_PASSWORD },
+		{ id: null, email: 'test' }
+	);
+	const id = async (email: string) =>
+		(await t.db.selectFrom('account').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
+	outsideOfficer = await id('tinh.dn@demo.vn');
+	provinceOfficer = await id('tinh@demo.vn');
+	// A: full marks, recognised. B: full answers, but the reviewer set TC01.1 to 20 (TC01 below its
+	// maximum) and TC07.1 to 0 (TC07 at 0 points); appraised.
+	await completeDossier(t, f.assessmentA, f.officerA);
+	await completeDossier(t, f.assessmentB, f.officerB);
+	await t.db
+		.insertInto('review_item')
+		.values([
+			{
+				assessment_id: f.assessmentB,
+				indicator_code: 'TC01.1',
+				points: 20,
+				reason: 'Chưa đủ',
+				updated_by: f.reviewer,
+				updated_at: new Date()
+			},
+			{
+				assessment_id: f.assessmentB,
+				indicator_code: 'TC07.1',
+				points: 0,
+				reason: 'Sai số liệu',
+				updated_by: f.reviewer,
+				updated_at: new Date()
+			}
+		])
+		.execute();
+	await refreshFigures(t.db, f.assessmentB);
+	await t.db.updateTable('assessment').set({ state: 'recognised' }).where('id', '=', f.assessmentA).execute();
+	await t.db.updateTable('assessment').set({ state: 'appraised' }).where('id', '=', f.assessmentB).execute();
+}, 180_000);
+afterAll(async () => t?.drop());
+
+/** The figures computed here, from the dossiers one by one (not the dashboard's query). */
+async function expected() {
+	const rows = await t.db
+		.selectFrom('assessment')
+		.select(['id', 'state', 'category', 'reviewed_total', 'reviewed_verdict'])
+		.where('round_id', '=', f.roundId)
+		.execute();
+	const byState = Object.fromEntries(ASSESSMENT_STATES.map((s) => [s, rows.filter((r) => r.state === s).length]));
+	const byCategory = Object.fromEntries(
+		COMMUNE_CATEGORIES.map((c) => {
+			const mine = rows.filter((r) => r.category === c);
+			return [c, { communes: mine.length, recognised: mine.filter((r) => r.state === 'recognised').length }];
+		})
+	);
+	const criteria: Record<string, { zero: number; below: number; max: number; pending: number }> = {};
+	let thresholdOf: Record<number, number> = {};
+	for (const r of rows) {
+		const d = (await loadDossierById(t.db, r.id))!;
+		thresholdOf = { ...thresholdOf, [r.id]: d.reviewed.threshold };
+		for (const c of d.reviewed.criteria) {
+			const e = (criteria[c.code] ??= { zero: 0, below: 0, max: 0, pending: 0 });
+			if (!c.complete) e.pending++;
+			else if (c.points === 0) e.zero++;
+			else if (c.points < c.maxPoints) e.below++;
+			else e.max++;
+		}
+	}
+	const reached = rows.filter((r) => r.reviewed_verdict !== 'incomplete' && r.reviewed_total >= thresholdOf[r.id]).length;
+	return { rows, byState, byCategory, criteria, reached };
+}
+
+describe(`province dashboard on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, () => {
+	it('agrees with the figures computed from each dossier, and with the board', async () => {
+		const e = await expected();
+		expect(e.rows).toHaveLength(2);
+		for (const account of [f.reviewer, f.approver, provinceOfficer, f.admin]) {
+			const actor = await actorOf(t, account);
+			const d = await provinceDashboard(t.db, actor, {}, TODAY);
+			expect(d.round?.id, actor.email).toBe(f.roundId);
+			expect(Object.fromEntries(d.byState.map((s) => [s.state, s.count]))).toEqual(e.byState);
+			for (const s of d.shares.slice(1)) {
+				expect({ communes: s.communes, recognised: s.recognised }).toEqual(e.byCategory[s.key]);
+			}
+			expect(d.shares[0]).toMatchObject({ communes: 2, recognised: 1, percent: 50 });
+			expect(d.shares[0].targets.map((x) => [x.year, x.percent, x.reached])).toEqual([
+				[2025, 65, false],
+				[2030, 75, false]
+			]);
+			expect(d.criteria).toHaveLength(13);
+			expect(Object.fromEntries(d.criteria.map((c) => [c.code, { zero: c.zero, below: c.below, max: c.max, pending: c.pending }]))).toEqual(
+				e.criteria
+			);
+			expect(d.totals.reduce((n, r) => n + (r.buckets.find((b) => b.bucket === 'reached')?.count ?? 0), 0)).toBe(e.reached);
+			expect(d.totals.reduce((n, r) => n + r.communes, 0)).toBe(2);
+			expect(d.scoring.communes).toBe(2);
+
+			// the board's summary for the same round and area: the same counts
+			const board = await reviewQueue(
+				t.db,
+				actor.role === 'admin' ? { role: 'province_officer', unit: { id: d.area!.id, level: 'province' } } : actor,
+				{ roundId: f.roundId },
+				TODAY
+			);
+			expect(d.byState.map((s) => s.count)).toEqual(board.summary.byState.map((s) => s.count));
+			expect(d.shares[0].percent).toBe(board.summary.recognisedPercent);
+			expect(d.summary).toEqual(board.summary);
+		}
+		// what the scenario was built to show: TC07 held at 0 and TC01 below its maximum by the review
+		const d = await provinceDashboard(t.db, await actorOf(t, f.reviewer), {}, TODAY);
+		const byCode = Object.fromEntries(d.criteria.map((c) => [c.code, c]));
+		expect(byCode.TC07).toMatchObject({ scored: 2, zero: 1, max: 1, zeroPercent: 50 });
+		expect(byCode.TC01).toMatchObject({ scored: 2, below: 1, max: 1, belowPercent: 50 });
+		expect(d.heldBack.map((c) => c.code)).toEqual(['TC07', 'TC01']);
+	});
+
+	it('lets an administrator choose among the provinces with assessments (the first by default)', async () => {
+		const admin = await actorOf(t, f.admin);
+		const d = await provinceDashboard(t.db, admin, {}, TODAY);
+		expect(d.provinces?.map((p) => p.code)).toEqual(['46']);
+		expect(d.area?.id).toBe(d.provinces![0].id);
+		const dn = await t.db
+			.selectFrom('admin_unit')
+			.select('id')
+			.where('code', '=', '48')
+			.where('level', '=', 'province')
+			.executeTakeFirstOrThrow();
+		// a province without assessments is not offered: the default is shown
+		expect((await provinceDashboard(t.db, admin, { provinceId: dn.id }, TODAY)).area?.id).toBe(d.provinces![0].id);
+	});
+
+	it('shows an officer of another province none of these communes', async () => {
+		const d = await provinceDashboard(t.db, await actorOf(t, outsideOfficer), { roundId: f.roundId }, TODAY);
+		expect(d.round).toBeNull();
+		expect(d.rounds).toEqual([]);
+		expect(d.byState.every((s) => s.count === 0)).toBe(true);
+		expect(d.criteria).toEqual([]);
+		expect(d.scoring.communes).toBe(0);
+		expect(d.provinces).toBeNull();
+	});
+
+	it('refuses roles without the dashboard', async () => {
+		const d = await provinceDashboard(t.db, await actorOf(t, f.officerA), {}, TODAY);
+		expect(d.round).toBeNull();
+		expect(d.area).toBeNull();
+	});
+});
