@@ -197,9 +197,12 @@ export function mostHeldBack(rows: readonly CriterionRow[], limit = 3): Criterio
 		.slice(0, limit);
 }
 
-/** Vietnamese number formatting for the dashboard (one decimal at most). */
+// built once: `toLocaleString` with options builds a formatter on every call (see dates.ts)
+const VI_NUMBER = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 });
+
+/** Vietnamese number formatting for the dashboard and its charts (one decimal at most). */
 export function viNumber(n: number): string {
-	return n.toLocaleString('vi-VN', { maximumFractionDigits: 1 });
+	return VI_NUMBER.format(n);
 }
 
 /** "12,5%" or "—" when there is no share. */

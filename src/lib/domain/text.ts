@@ -55,3 +55,8 @@ export function sortKey(name: string): string {
 	}
 	return `${letters.join('')}\u0001${tones.join('')}`;
 }
+
+/** `s` as a literal inside a LIKE pattern: `%`, `_` and the escape character itself escaped (PostgreSQL's default escape `\`). */
+export function escapeLike(s: string): string {
+	return s.replace(/[%_\\]/g, (m) => '\\' + m);
+}

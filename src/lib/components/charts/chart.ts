@@ -19,4 +19,4 @@ export function fits(text: string, width: number): boolean {
 	return width >= text.length * 7.5 + 8;
 }
 
-export const viNum = (n: number) => n.toLocaleString('vi-VN', { maximumFractionDigits: 1 });
+export { viNumber as viNum } from '../../domain/dashboard.ts';

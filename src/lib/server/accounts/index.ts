@@ -14,6 +14,7 @@ import { dummyHash, hashPassword, PASSWORD_MIN_LENGTH, verifyPassword } from '..
 import { accountKey, loginLimits, passwordKey, releaseAttempt, reserveAttempt } from '../auth/rate-limit.ts';
 import { ACTOR_COLUMNS, createSession, invalidateAccountSessions, toActor } from '../auth/session.ts';
 import { eraForReviewLevel } from '../../domain/units.ts';
+import { escapeLike } from '../../domain/text.ts';
 
 export const emailSchema = z
 	.string({ error: 'Vui lòng nhập email.' })
@@ -295,7 +296,7 @@ export async function listAccounts(db: DB, q: string) {
 		.select(['a.id', 'a.email', 'a.full_name', 'a.role', 'a.active', 'u.name as unit_name', 'u.code as unit_code'])
 		.orderBy('a.email')
 		.limit(200);
-	const text = q.replace(/[%_\\]/g, (m) => '\\' + m);
+	const text = escapeLike(q);
 	if (text) query = query.where((eb) => eb.or([eb('a.email', 'ilike', `%${text}%`), eb('a.full_name', 'ilike', `%${text}%`)]));
 	return query.execute();
 }

@@ -5,8 +5,8 @@
  * category's threshold and which criteria hold communes back.
  *
  * Agreement with the board (/review) by construction: the rounds, the chosen round and the counts
- * by state come from the board's own `reviewQueue` for the same area (an administrator's chosen
- * province is read as that province's officer would read it). The totals and verdicts are the
+ * by state come from the board's own queries (`roundOverview`) for the same area (an
+ * administrator's chosen province is read as that province's officer would read it). The totals and verdicts are the
  * figures stored on each assessment's row (kept by every save: nothing is re-scored for them).
  * The per-criterion points are not stored: they are computed once per request, for the chosen
  * round and area only, from one query of the stored answers (and the reviewer's points) scored in
@@ -39,7 +39,7 @@ import {
 } from '../../domain/dashboard.ts';
 import { criteriaSetOf } from '../criteria/index.ts';
 import { communeScope } from '../units/read.ts';
-import { reviewQueue, vnDate, type QueueRound, type QueueSummary } from '../reviews/queue.ts';
+import { roundOverview, vnDate, type QueueRound, type QueueSummary } from '../reviews/queue.ts';
 
 export type DashboardOptions = { roundId?: number; provinceId?: number };
 
@@ -129,9 +129,9 @@ const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as
 const SCOPE_COLUMN = { id: 'commune_id', province_id: 'province_id', district_id: 'district_id' } as const;
 
 /**
- * The dashboard for `actor`. Queries: the board's (rounds in scope, the round's summary, one page
- * of its rows), then one query for the round's assessments in the area with their stored figures,
- * answers and reviewer's points, and the criteria sets (cached). `today` is for the tests.
+ * The dashboard for `actor`. Queries: the board's (rounds in scope, the round's summary), then
+ * one query for the round's assessments in the area with their stored figures, answers and
+ * reviewer's points, and the criteria sets (cached). `today` is for the tests.
  */
 export async function provinceDashboard(
 	db: DB,
@@ -158,7 +158,7 @@ export async function provinceDashboard(
 	const areaScope = communeScope(boardActor, 'dashboard.read');
 	if (areaScope.kind === 'none') return EMPTY(provinces, area);
 
-	const board = await reviewQueue(db, boardActor, { roundId: opts.roundId }, today);
+	const board = await roundOverview(db, boardActor, { roundId: opts.roundId }, today);
 	if (!board.round) return { ...EMPTY(provinces, area), rounds: board.rounds };
 	const round = board.round;
 

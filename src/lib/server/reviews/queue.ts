@@ -14,7 +14,7 @@ import { vnDate as vnDateOf, viDate } from '../../domain/dates.ts';
 import type { DB } from '../db/index.ts';
 import type { RuleActor } from '../../domain/access.ts';
 import { criteriaIndex } from '../../domain/criteria/criteria-index.ts';
-import { fold } from '../../domain/text.ts';
+import { escapeLike, fold } from '../../domain/text.ts';
 import { ASSESSMENT_STATES, STATE_LABELS, type AssessmentState } from '../../domain/workflow.ts';
 import { VERDICT_LABELS, type Verdict } from '../../domain/scoring/index.ts';
 import type { CommuneCategory } from '../../domain/units.ts';
@@ -246,7 +246,7 @@ async function matchingRows(
 	let rowsQ = inScope(db, r).innerJoin('admin_unit as c', 'c.id', 'a.commune_id').where('c.level', '=', 'commune');
 	if (opts.state) rowsQ = rowsQ.where('a.state', '=', opts.state);
 	const needle = fold(opts.q ?? '');
-	if (needle) rowsQ = rowsQ.where('c.search_name', 'like', `%${needle.replace(/[%_\\]/g, (m) => '\\' + m)}%`);
+	if (needle) rowsQ = rowsQ.where('c.search_name', 'like', `%${escapeLike(needle)}%`);
 	const name = sql`(c.sort_key collate "C")`;
 	// what needs action first: submitted and resubmitted (the oldest first), then under review,
 	// then those past their deadline (the commune's, or the extension it was given), then the rest
@@ -397,6 +397,18 @@ export async function reviewQueue(
 		options,
 		slaDays: REVIEW_SLA_DAYS
 	};
+}
+
+/** The board's rounds, chosen round and summary without its rows (the dashboards: the same figures, by construction). */
+export async function roundOverview(
+	db: DB,
+	actor: RuleActor,
+	opts: Pick<QueueOptions, 'roundId'> = {},
+	today: string = vnDate(new Date())
+): Promise<{ rounds: QueueRound[]; round: QueueRound | null; summary: QueueSummary }> {
+	const { rounds, resolved } = await resolveRound(db, actor, opts);
+	if (!resolved) return { rounds, round: null, summary: EMPTY_SUMMARY };
+	return { rounds, round: resolved.round, summary: await roundSummary(db, resolved, today) };
 }
 
 /** Every row of the board that matches the filters, in the board's order (the exports). */

@@ -13,7 +13,7 @@
 import { sql, type Expression } from 'kysely';
 import { z } from 'zod';
 import { can, type Action, type Actor } from '../../domain/access.ts';
-import { fold } from '../../domain/text.ts';
+import { escapeLike, fold } from '../../domain/text.ts';
 import type { UnitEra } from '../../domain/units.ts';
 import { STATE_LABELS } from '../../domain/workflow.ts';
 import { ROLE_LABELS } from '../../domain/access.ts';
@@ -50,8 +50,6 @@ export type SearchResults = { q: string; groups: SearchGroup[]; total: number };
 // ---------------------------------------------------------------------------------------------
 // Matching (pure)
 // ---------------------------------------------------------------------------------------------
-
-const escapeLike = (s: string) => s.replace(/[%_\\]/g, (m) => '\\' + m);
 
 /** Vietnamese letters with diacritics (both cases) and what `fold` makes of each, for SQL `translate()`. */
 const VI_LETTERS = 'àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ';

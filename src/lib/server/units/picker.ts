@@ -6,7 +6,7 @@
  */
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { fold } from '../../domain/text.ts';
+import { escapeLike, fold } from '../../domain/text.ts';
 import type { UnitEra } from '../../domain/units.ts';
 import type { DB } from '../db/index.ts';
 
@@ -30,8 +30,6 @@ export type UnitSearchResult = { items: UnitOption[]; total: number; limit: numb
 /** The unit kinds as typed without diacritics (longest first: "thi xa" before "xa"). */
 const KIND_WORDS = ['thanh pho', 'thi tran', 'thi xa', 'dac khu', 'phuong', 'huyen', 'quan', 'xa'];
 
-const like = (s: string) => s.replace(/[%_\\]/g, (m) => '\\' + m);
-
 export type SearchCondition =
 	| { code: string }
 	/** `words`: a word of the name (its kind left out) starts with the text; `kind`: or the text began with a kind ("xa phu") and the rest does so within units of that kind. */
@@ -49,8 +47,8 @@ export function searchCondition(q: string): SearchCondition | null {
 	if (/^\d+$/.test(needle)) return { code: `${needle}%` };
 	const kind = KIND_WORDS.find((k) => needle === k || needle.startsWith(`${k} `));
 	return {
-		words: `% ${like(needle)}%`,
-		kind: kind ? { name: `${kind} %`, words: `% ${like(needle.slice(kind.length).trim())}%` } : null
+		words: `% ${escapeLike(needle)}%`,
+		kind: kind ? { name: `${kind} %`, words: `% ${escapeLike(needle.slice(kind.length).trim())}%` } : null
 	};
 }
 

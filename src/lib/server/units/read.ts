@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Action, RuleActor, UnitPlace } from '../../domain/access.ts';
 import { scopeOf } from '../../domain/access.ts';
 import type { UnitEra } from '../../domain/units.ts';
+import { escapeLike } from '../../domain/text.ts';
 import type { DB } from '../db/index.ts';
 
 export async function unitPlace(db: DB, unitId: number): Promise<(UnitPlace & { level: string }) | undefined> {
@@ -81,7 +82,7 @@ export async function listCommunesInScope(
 		.where('c.level', '=', 'commune')
 		.where('c.era', '=', era);
 	if (scope.kind === 'match') query = query.where(`c.${scope.column}`, '=', scope.value);
-	if (opts.q) query = query.where(sql<boolean>`c.name ilike ${'%' + opts.q.replace(/[%_\\]/g, (m) => '\\' + m) + '%'}`);
+	if (opts.q) query = query.where(sql<boolean>`c.name ilike ${'%' + escapeLike(opts.q) + '%'}`);
 	return query
 		.orderBy('c.code')
 		.limit(opts.limit ?? 50)
