@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useBrowserServer } from '../helpers/browser.ts';
+import ExcelJS from 'exceljs';
 import { QD06_2019 } from '#lib/domain/criteria/index.ts';
 
 const env = useBrowserServer();
@@ -41,7 +42,7 @@ describe('criteria sets in the browser', () => {
 		bad.version = 2;
 		bad.criteria[6].indicators[0].maxPoints = 'năm mươi';
 		fs.writeFileSync(path.join(tmp, 'bad.json'), JSON.stringify(bad));
-		await page.getByLabel('Tệp bộ tiêu chí (.json)').setInputFiles(path.join(tmp, 'bad.json'));
+		await page.getByLabel(/Tệp bộ tiêu chí/).setInputFiles(path.join(tmp, 'bad.json'));
 		await page.getByRole('button', { name: 'Kiểm tra và xem trước' }).click();
 		const alert = page.getByRole('alert');
 		await alert.waitFor();
@@ -52,7 +53,7 @@ describe('criteria sets in the browser', () => {
 		const tc07 = good.criteria[6].indicators[0];
 		tc07.bands[tc07.bands.length - 1].min = 97;
 		fs.writeFileSync(path.join(tmp, 'good.json'), JSON.stringify(good));
-		await page.getByLabel('Tệp bộ tiêu chí (.json)').setInputFiles(path.join(tmp, 'good.json'));
+		await page.getByLabel(/Tệp bộ tiêu chí/).setInputFiles(path.join(tmp, 'good.json'));
 		await page.getByRole('button', { name: 'Kiểm tra và xem trước' }).click();
 		await page.getByRole('heading', { name: 'Xem trước: QD06-2019@2' }).waitFor();
 		expect(await page.locator('main').innerText()).toContain('TC07.1');
@@ -68,6 +69,65 @@ describe('criteria sets in the browser', () => {
 		await page.context().close();
 	});
 
+	it('an administrator downloads the set as Excel, edits it, and imports it back: errors name sheet, row and column', async () => {
+		for (const viewport of [
+			{ width: 1366, height: 900 },
+			{ width: 390, height: 844 }
+		]) {
+			const page = await signedIn('quantri@demo.vn', viewport);
+			const wide = viewport.width > 400;
+			await page.goto(`${env.server.url}/criteria`);
+			await page.getByRole('link', { name: 'QD06-2019@1' }).click();
+			const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /Tải về Excel/ }).click()]);
+			expect(download.suggestedFilename()).toBe('QD06-2019@1.xlsx');
+			const file = path.join(tmp, `tai-ve-${viewport.width}.xlsx`);
+			await download.saveAs(file);
+
+			// the official's edits, as Excel would save them
+			const wb = new ExcelJS.Workbook();
+			await wb.xlsx.readFile(file);
+			const head = (ws: ExcelJS.Worksheet, name: string) => {
+				let at = 0;
+				ws.getRow(1).eachCell((c, k) => (at = c.value === name ? k : at));
+				return at;
+			};
+			wb.getWorksheet('Bộ tiêu chí')!.eachRow((row) => {
+				if (row.getCell(1).value === 'Phiên bản') row.getCell(2).value = wide ? 8 : 9;
+			});
+			const indicators = wb.getWorksheet('Chỉ số')!;
+			indicators.getCell(2, head(indicators, 'Nguồn (Điều, khoản, điểm, trang)')).value = 'Quyết định 06/QĐ-TTg, Điều 2 khoản 2, trang 3';
+			const bands = wb.getWorksheet('Mức điểm')!;
+			const points = head(bands, 'Điểm');
+			const keep = bands.getCell(5, points).value;
+			bands.getCell(5, points).value = 'năm';
+			const bad = path.join(tmp, `sai-${viewport.width}.xlsx`);
+			await wb.xlsx.writeFile(bad);
+			bands.getCell(5, points).value = keep;
+			const good = path.join(tmp, `sua-${viewport.width}.xlsx`);
+			await wb.xlsx.writeFile(good);
+
+			await page.goto(`${env.server.url}/criteria/import`);
+			await page.getByLabel(/Tệp bộ tiêu chí/).setInputFiles(bad);
+			await page.getByRole('button', { name: 'Kiểm tra và xem trước' }).click();
+			const alert = page.getByRole('alert');
+			await alert.waitFor();
+			expect(await alert.innerText()).toContain('Trang "Mức điểm", dòng 5, cột "Điểm": "năm" không phải là số.');
+			await page.screenshot({ path: `test-results/bo-tieu-chi-excel-loi-${viewport.width}.png`, fullPage: true });
+
+			await page.getByLabel(/Tệp bộ tiêu chí/).setInputFiles(good);
+			await page.getByRole('button', { name: 'Kiểm tra và xem trước' }).click();
+			const version = wide ? 8 : 9;
+			await page.getByRole('heading', { name: `Xem trước: QD06-2019@${version}` }).waitFor();
+			await page.screenshot({ path: `test-results/bo-tieu-chi-excel-xem-truoc-${viewport.width}.png`, fullPage: true });
+			await page.getByRole('button', { name: 'Nhập phiên bản này' }).click();
+			await page.waitForURL(/\/criteria\/\d+$/);
+			// the indicator's source sits in its folded 'Hướng dẫn và nguồn'
+			expect(await page.locator('main').textContent()).toContain('Quyết định 06/QĐ-TTg, Điều 2 khoản 2, trang 3');
+			expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
+			await page.context().close();
+		}
+	});
+
 	it('refuses the import page and the export to a non-administrator', async () => {
 		const page = await signedIn('thamdinh@demo.vn');
 		const res = await page.goto(`${env.server.url}/criteria/import`);
@@ -75,6 +135,7 @@ describe('criteria sets in the browser', () => {
 		expect(await page.locator('main').innerText()).toContain('Bạn không có quyền thực hiện thao tác này.');
 		const exp = await page.request.get(`${env.server.url}/criteria/1/export`);
 		expect(exp.status()).toBe(403);
+		expect((await page.request.get(`${env.server.url}/criteria/1/export.xlsx`)).status()).toBe(403);
 		await page.context().close();
 	});
 });

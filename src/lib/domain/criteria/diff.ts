@@ -5,7 +5,7 @@
  */
 import { COMMUNE_CATEGORIES, COMMUNE_CATEGORY_LABELS } from '../units.ts';
 import type { CriteriaSet, Criterion, Indicator } from './schema.ts';
-import { totalMaxPoints } from './schema.ts';
+import { CRITERIA_SET_STATUS_LABELS, totalMaxPoints, type CriteriaSetStatus } from './schema.ts';
 import { formatNumberVi } from './format-vi.ts';
 
 export interface FieldChange {
@@ -141,6 +141,10 @@ function asRecord(x: object): Record<string, unknown> {
 	return x as unknown as Record<string, unknown>;
 }
 
+/** A set field's value as the message shows it: the status by its Vietnamese label. */
+const shown = (field: string, value: unknown): string =>
+	field === 'status' ? (CRITERIA_SET_STATUS_LABELS[value as CriteriaSetStatus] ?? String(value)) : String(value);
+
 /** Differences from set `a` (before) to set `b` (after). */
 export function diffCriteriaSets(a: CriteriaSet, b: CriteriaSet): CriteriaSetDiff {
 	const messages: string[] = [];
@@ -166,7 +170,7 @@ export function diffCriteriaSets(a: CriteriaSet, b: CriteriaSet): CriteriaSetDif
 	}
 	for (const c of set) {
 		if (!c.field.startsWith('passRule.')) {
-			messages.unshift(`Bộ tiêu chí: ${FIELD_LABELS_VI[c.field] ?? c.field} «${String(c.before)}» → «${String(c.after)}»`);
+			messages.unshift(`Bộ tiêu chí: ${FIELD_LABELS_VI[c.field] ?? c.field} «${shown(c.field, c.before)}» → «${shown(c.field, c.after)}»`);
 		}
 	}
 

@@ -6,6 +6,8 @@ import { db } from '#lib/server/app.ts';
 import { importCriteriaSet, previewImport } from '#lib/server/criteria/index.ts';
 import type { ValidationError } from '#lib/domain/criteria/schema.ts';
 import { QD06_2019_V2 } from '#lib/domain/criteria/index.ts';
+import { workbookErrorLocation } from '#lib/domain/criteria/workbook.ts';
+import { looksLikeWorkbook, readCriteriaWorkbook } from '#lib/server/criteria/xlsx.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 const failure = (status: number, message: string, errors: ValidationError[] = []) => fail(status, { message, errors });
@@ -19,8 +21,11 @@ export const load: PageServerLoad = (event) =>
 		return { bundled: { key: BUNDLED_KEY, name: QD06_2019_V2.name } };
 	});
 
-/** The JSON text of the upload (a file) or of the pasted/carried-over text. */
-async function readInput(request: Request): Promise<{ text: string } | { message: string }> {
+/**
+ * The JSON text of the upload (a JSON file, or an Excel workbook read back into the set's JSON,
+ * told apart by content) or of the pasted/carried-over text.
+ */
+async function readInput(request: Request): Promise<{ text: string } | { message: string; errors?: ValidationError[] }> {
 	const data = await readForm(request, MAX_BYTES + 100_000);
 	if (!data) return { message: 'Không đọc được dữ liệu gửi lên.' };
 	const file = data.get('file');
@@ -30,9 +35,19 @@ async function readInput(request: Request): Promise<{ text: string } | { message
 	let text = '';
 	if (file instanceof File && file.size > 0) {
 		if (file.size > MAX_BYTES) return { message: `Tệp quá lớn (tối đa ${MAX_BYTES / 1000} KB).` };
-		text = await file.text();
+		const bytes = new Uint8Array(await file.arrayBuffer());
+		if (looksLikeWorkbook(bytes)) {
+			const r = await readCriteriaWorkbook(bytes);
+			if (!r.ok)
+				return {
+					message: `Bảng tính có ${r.errors.length} lỗi. Không có gì được nhập.`,
+					errors: r.errors.map((e) => ({ path: '', location: workbookErrorLocation(e), message: e.message }))
+				};
+			return { text: JSON.stringify(r.value, null, 2) };
+		}
+		text = new TextDecoder().decode(bytes);
 	} else if (typeof pasted === 'string') text = pasted;
-	if (!text.trim()) return { message: 'Vui lòng chọn tệp JSON của bộ tiêu chí.' };
+	if (!text.trim()) return { message: 'Vui lòng chọn tệp bộ tiêu chí (Excel hoặc JSON).' };
 	if (text.includes('\0') || /\\u0000/i.test(text)) return { message: NUL_MESSAGE };
 	return { text };
 }
@@ -50,7 +65,7 @@ export const actions: Actions = {
 		action(event, async (actor) => {
 			authorize(actor, 'criteria.manage');
 			const input = await readInput(event.request);
-			if ('message' in input) return failure(400, input.message);
+			if ('message' in input) return failure(400, input.message, input.errors);
 			const parsed = parse(input.text);
 			if ('message' in parsed) return failure(400, parsed.message);
 			const p = await previewImport(db(), parsed.value);
@@ -75,7 +90,7 @@ export const actions: Actions = {
 		action(event, async (actor) => {
 			const a = authorize(actor, 'criteria.manage');
 			const input = await readInput(event.request);
-			if ('message' in input) return failure(400, input.message);
+			if ('message' in input) return failure(400, input.message, input.errors);
 			const parsed = parse(input.text);
 			if ('message' in parsed) return failure(400, parsed.message);
 			const r = await importCriteriaSet(db(), parsed.value, a);
