@@ -59,6 +59,35 @@ const baseCount = () =>
 			'Mẫu số (rate) hoặc số trẻ em (incidence) là số trẻ em nào của xã: "under1" (dưới 1 tuổi), "under5" (dưới 5 tuổi), "under16" (dưới 16 tuổi); null (mặc định): không gắn với số trẻ em dùng chung. Dùng để điền sẵn mẫu số và kiểm tra số liệu thống nhất giữa các tiêu chí'
 	});
 
+/**
+ * Where in the gazetted text an item comes from (issue 14): Điều, khoản, điểm and the page of the
+ * official text. Optional: absent when no one has recorded it.
+ */
+const citationPart = () =>
+	z.string().normalize('NFC').trim().min(1, { error: 'Không được để trống' }).max(60, { error: 'Tối đa 60 ký tự' });
+export const CitationSchema = z
+	.strictObject({
+		article: citationPart().optional().meta({ description: 'Điều, ví dụ "Điều 2"' }),
+		clause: citationPart().optional().meta({ description: 'Khoản, ví dụ "khoản 2"' }),
+		point: citationPart().optional().meta({ description: 'Điểm, ví dụ "điểm a"' }),
+		page: z
+			.number()
+			.int({ error: 'Số trang phải là số nguyên' })
+			.min(1, { error: 'Số trang phải lớn hơn 0' })
+			.max(10_000, { error: 'Số trang quá lớn' })
+			.optional()
+			.meta({ description: 'Trang của văn bản gốc' })
+	})
+	.refine((c) => Object.values(c).some((v) => v !== undefined), { error: 'Trích dẫn cần ít nhất một trong: Điều, khoản, điểm, trang' })
+	.meta({ title: 'Trích dẫn văn bản gốc' });
+export type Citation = z.output<typeof CitationSchema>;
+
+/** "Điều 2, khoản 2, điểm a, trang 3" */
+export function formatCitation(c: Citation | undefined): string {
+	if (!c) return '';
+	return [c.article, c.clause, c.point, c.page !== undefined ? `trang ${c.page}` : undefined].filter(Boolean).join(', ');
+}
+
 // ---------------------------------------------------------------------------------------------
 // Indicators (chỉ số)
 // ---------------------------------------------------------------------------------------------
@@ -73,6 +102,7 @@ const indicatorBase = {
 	guidance: text().meta({ description: 'Hướng dẫn: ý nghĩa của tử số/mẫu số, nguồn số liệu' }),
 	maxPoints: positivePoints().meta({ description: 'Điểm tối đa của chỉ số' }),
 	source: text().meta({ description: 'Nguồn của thang điểm (văn bản, nguồn thứ cấp, hay tạm thời)' }),
+	citation: CitationSchema.optional(),
 	verified: z.boolean().meta({ description: 'true khi thang điểm đã được đối chiếu với văn bản gốc' })
 };
 
@@ -213,6 +243,7 @@ export const CriterionSchema = z
 		guidance: text().meta({ description: 'Hướng dẫn chung cho tiêu chí' }),
 		metRule: MetRuleSchema,
 		source: text().meta({ description: 'Nguồn của điểm tối đa và điều kiện đạt' }),
+		citation: CitationSchema.optional(),
 		verified: z.boolean().meta({ description: 'true khi đã đối chiếu với văn bản gốc' }),
 		indicators: z.array(IndicatorSchema).min(1, { error: 'Tiêu chí cần ít nhất một chỉ số' })
 	})

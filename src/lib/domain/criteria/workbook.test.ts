@@ -140,3 +140,22 @@ describe('criteria set as workbook tables', () => {
 		expect(r.ok && r.value).toEqual(set);
 	});
 });
+
+describe('citations in the workbook', () => {
+	it('round-trips citations, partial ones included, and reports a bad page at its cell', () => {
+		const set = parsed(QD06_2019);
+		set.criteria[0].citation = { article: 'Điều 2', clause: 'khoản 2', page: 3 };
+		set.criteria[0].indicators[0].citation = { point: 'điểm a' };
+		const t = setToTables(set);
+		const r = tablesToSet(t);
+		expect(r.ok && r.value).toEqual(set);
+		expect(r.ok && r.value.criteria[1].citation).toBeUndefined();
+
+		const { row, index } = cellAt(t, SHEET_INDICATORS, 2, 'Trích dẫn: Trang');
+		row[index] = 0;
+		const bad = tablesToSet(t);
+		expect(!bad.ok && bad.errors).toEqual([
+			{ sheet: SHEET_INDICATORS, row: 2, column: 'Trích dẫn: Trang', message: 'Số trang phải lớn hơn 0' }
+		]);
+	});
+});

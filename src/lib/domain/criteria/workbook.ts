@@ -23,6 +23,7 @@ import {
 	CRITERIA_SET_STATUS_LABELS,
 	CRITERIA_SET_STATUSES,
 	validateCriteriaSet,
+	type Citation,
 	type CriteriaSet,
 	type CriteriaSetStatus
 } from './schema.ts';
@@ -123,6 +124,21 @@ const SET_FIELDS: readonly SetField[] = [
 	{ key: 'confirmation.at', label: 'Xác nhận lúc (ISO 8601)', type: 'text', optional: true }
 ];
 
+/** Where in the gazetted text an item comes from (all blank: not recorded). */
+const CITATION_COLUMNS = [
+	col('citation.article', 'Trích dẫn: Điều', 12, 'text', { note: 'Ví dụ: Điều 2' }),
+	col('citation.clause', 'Trích dẫn: Khoản', 12, 'text', { note: 'Ví dụ: khoản 2' }),
+	col('citation.point', 'Trích dẫn: Điểm', 12, 'text', { note: 'Ví dụ: điểm a' }),
+	col('citation.page', 'Trích dẫn: Trang', 10, 'integer', { note: 'Trang của văn bản gốc' })
+] as const;
+
+const citationCells = (c: Citation | undefined): Row => ({
+	'citation.article': c?.article ?? null,
+	'citation.clause': c?.clause ?? null,
+	'citation.point': c?.point ?? null,
+	'citation.page': c?.page ?? null
+});
+
 const CRITERION_COLUMNS = [
 	col('code', 'Mã tiêu chí', 12, 'text'),
 	col('title', 'Tên tiêu chí', 48, 'text'),
@@ -130,7 +146,8 @@ const CRITERION_COLUMNS = [
 	col('guidance', 'Hướng dẫn', 48, 'text'),
 	col('metRule', 'Điều kiện đạt', 24, 'choice', { choices: Object.values(MET_RULE_LABELS) }),
 	col('metPoints', 'Số điểm tối thiểu để đạt', 14, 'integer', { note: 'Chỉ điền khi điều kiện đạt là "Đạt số điểm tối thiểu".' }),
-	col('source', 'Nguồn (Điều, khoản, điểm, trang)', 40, 'text'),
+	col('source', 'Nguồn', 40, 'text'),
+	...CITATION_COLUMNS,
 	col('verified', 'Đã đối chiếu văn bản gốc', 14, 'choice', { choices: YES_NO })
 ] as const;
 
@@ -142,7 +159,8 @@ const INDICATOR_COLUMNS = [
 	col('measure', 'Cách đo', 36, 'text'),
 	col('guidance', 'Hướng dẫn', 40, 'text'),
 	col('maxPoints', 'Điểm tối đa', 12, 'integer'),
-	col('source', 'Nguồn (Điều, khoản, điểm, trang)', 36, 'text'),
+	col('source', 'Nguồn', 36, 'text'),
+	...CITATION_COLUMNS,
 	col('verified', 'Đã đối chiếu văn bản gốc', 14, 'choice', { choices: YES_NO }),
 	col('numeratorLabel', 'Tử số (chỉ số tỷ lệ)', 30, 'text'),
 	col('denominatorLabel', 'Mẫu số (chỉ số tỷ lệ)', 30, 'text'),
@@ -200,6 +218,7 @@ export function setToTables(set: CriteriaSet): WorkbookTables {
 				metRule: MET_RULE_LABELS[c.metRule.kind],
 				metPoints: c.metRule.kind === 'minPoints' ? c.metRule.points : null,
 				source: c.source,
+				...citationCells(c.citation),
 				verified: yesNo(c.verified)
 			})
 		);
@@ -213,6 +232,7 @@ export function setToTables(set: CriteriaSet): WorkbookTables {
 				guidance: i.guidance,
 				maxPoints: i.maxPoints,
 				source: i.source,
+				...citationCells(i.citation),
 				verified: yesNo(i.verified)
 			};
 			const band = (extra: Row, points: number, provisional: boolean) =>
@@ -334,6 +354,19 @@ class Reader {
 		return n;
 	}
 
+	/** The four citation cells: absent when all are blank. */
+	citation(sheet: string, row: number, columns: readonly Column[], cells: Row): Record<string, unknown> | undefined {
+		const at = (key: string) => columns.find((c) => c.key === key)!;
+		const parts: Record<string, unknown> = {};
+		for (const key of ['article', 'clause', 'point'] as const) {
+			const v = this.text(sheet, row, at(`citation.${key}`), cells[`citation.${key}`], false);
+			if (v !== null) parts[key] = v;
+		}
+		const page = this.number(sheet, row, at('citation.page'), cells['citation.page'], false);
+		if (page !== null) parts.page = page;
+		return Object.keys(parts).length > 0 ? parts : undefined;
+	}
+
 	choice<K extends string>(sheet: string, row: number, column: Column, v: Cell, labels: Record<K, string>, required = true): K | null {
 		if (v === null) {
 			if (required) this.error(sheet, row, column.header, `Không được để trống; chọn một trong: ${Object.values(labels).join('; ')}.`);
@@ -445,6 +478,7 @@ export function tablesToSet(tables: WorkbookTables): WorkbookResult {
 			guidance: r.text(SHEET_CRITERIA, row, c('guidance'), cells.guidance),
 			metRule: metKind === 'minPoints' ? { kind: metKind, points: metPoints } : { kind: metKind },
 			source: r.text(SHEET_CRITERIA, row, c('source'), cells.source),
+			citation: r.citation(SHEET_CRITERIA, row, CRITERION_COLUMNS, cells),
 			verified: verified === null ? null : verified === 'true',
 			indicators: []
 		});
@@ -471,6 +505,7 @@ export function tablesToSet(tables: WorkbookTables): WorkbookResult {
 			guidance: r.text(SHEET_INDICATORS, row, c('guidance'), cells.guidance),
 			maxPoints: r.number(SHEET_INDICATORS, row, c('maxPoints'), cells.maxPoints),
 			source: r.text(SHEET_INDICATORS, row, c('source'), cells.source),
+			citation: r.citation(SHEET_INDICATORS, row, INDICATOR_COLUMNS, cells),
 			verified: verified === null ? null : verified === 'true'
 		};
 		const only = (keys: string[]) => {
@@ -621,7 +656,14 @@ function locate(path: string, message: string, origins: Map<string, Origin>): Wo
 					: origin.sheet === SHEET_BANDS
 						? FIELD_COLUMN[field]
 						: field;
-		const metKey = field === 'metRule' ? (parts[n + 1] === 'points' ? 'metPoints' : 'metRule') : key;
+		const metKey =
+			field === 'metRule'
+				? parts[n + 1] === 'points'
+					? 'metPoints'
+					: 'metRule'
+				: field === 'citation' && parts[n + 1]
+					? `citation.${parts[n + 1]}`
+					: key;
 		const c = origin.columns.find((x) => x.key === metKey);
 		return { sheet: origin.sheet, row: origin.row, column: c?.header ?? null, message };
 	}
@@ -653,7 +695,7 @@ export const WORKBOOK_INSTRUCTIONS: readonly string[] = [
 	`3. Trang "${SHEET_INDICATORS}": mỗi dòng một chỉ số, ghi mã tiêu chí chứa nó. Mã chỉ số có dạng <mã tiêu chí>.<số>, ví dụ TC07.1. Chỉ điền các cột dành cho loại chỉ số đã chọn (tỷ lệ: tử số, mẫu số, khi mẫu số bằng 0; tỷ suất: số trường hợp, số trẻ em làm mẫu số, tính trên … trẻ em); các cột khác để trống.`,
 	`4. Trang "${SHEET_BANDS}": mỗi dòng một mức điểm, ghi mã tiêu chí và mã chỉ số. Tỷ lệ, khảo sát: "Từ … % trở lên", các mức tăng dần; tỷ suất: "Không quá …", các mức tăng dần, điểm giảm dần; mức độ: mã mức (chữ thường không dấu) và tên mức, ít nhất hai mức. Chỉ số Có/Không và chấm điểm trực tiếp không có dòng ở trang này.`,
 	'5. Các cột có danh sách chọn (loại chỉ số, Có/Không, điều kiện đạt, số trẻ em dùng chung): chọn trong danh sách, không gõ khác đi.',
-	'6. Cột "Nguồn": ghi nơi trích trong văn bản gốc (Điều, khoản, điểm, trang). "Đã đối chiếu văn bản gốc" chỉ chọn "Có" khi đã so với văn bản được công bố chính thức. "Tạm tính" là mức điểm chưa có nguồn.',
+	'6. Cột "Nguồn": văn bản hay nguồn của mục. Các cột "Trích dẫn" (Điều, khoản, điểm, trang): nơi của mục trong văn bản gốc. "Đã đối chiếu văn bản gốc": chọn "Có" khi bạn đã so với văn bản được công bố chính thức; khi nhập, mục mới hay đã sửa vẫn chờ một quản trị viên khác xác nhận (nguyên tắc bốn mắt). "Tạm tính" là mức điểm chưa có nguồn.',
 	'7. Không thêm công thức: chỉ nhập giá trị. Khi nhập, mọi lỗi được báo kèm tên trang, số dòng và tên cột; có lỗi thì không có gì được ghi.'
 ];
 

@@ -10,10 +10,14 @@ import type { Actor, SystemActor } from '../../domain/access.ts';
 import type { DB } from '../db/index.ts';
 import type { Database } from '../db/schema.ts';
 import { by, recordAudit } from '../audit/index.ts';
-import { conflict, invalid, notFound } from '../errors.ts';
+import { conflict, forbidden, invalid, notFound } from '../errors.ts';
+import { can } from '../../domain/access.ts';
 import {
+	changedItems,
 	diffCriteriaSets,
 	listUnverifiedItems,
+	markVerified,
+	withFourEyes,
 	QD06_2019,
 	totalMaxPoints,
 	validateCriteriaSet,
@@ -188,6 +192,12 @@ export type ImportPreview =
 			against: { id: number; code: string; version: number; status: string } | null;
 			diff: CriteriaSetDiff | null;
 			unverified: string[];
+			/**
+			 * Items the file says were checked against the gazetted text that are new or changed
+			 * since the version compared with: imported by an administrator, they wait for another
+			 * administrator's confirmation (four eyes) and are stored unverified.
+			 */
+			awaiting: string[];
 	  };
 
 export async function previewImport(db: DB, input: unknown): Promise<ImportPreview> {
@@ -222,7 +232,8 @@ export async function previewImport(db: DB, input: unknown): Promise<ImportPrevi
 		reason,
 		against: base ? { id: base.row.id, code: base.row.code, version: base.row.version, status: base.row.status } : null,
 		diff,
-		unverified: listUnverifiedItems(set)
+		unverified: listUnverifiedItems(set),
+		awaiting: withFourEyes(set, base?.set ?? null).awaiting
 	};
 }
 
@@ -239,19 +250,23 @@ export async function importCriteriaSet(db: DB, input: unknown, actor: Actor | S
 		const preview = await previewImport(trx, input);
 		if (!preview.ok) return preview;
 		if (preview.outcome === 'refused') return { ok: false, errors: [{ path: 'version', location: 'version', message: preview.reason! }] };
-		const { set } = preview;
+		if (preview.outcome === 'unchanged') {
+			const id = (await findCriteriaSet(trx, `${preview.set.code}@${preview.set.version}`))!.row.id;
+			return { ok: true, id, outcome: 'unchanged', preview };
+		}
+		// four eyes: an administrator's claims of "checked against the gazetted text" on new or
+		// changed items wait for another administrator; the deployment's own files are trusted
+		const base = preview.against ? await findCriteriaSet(trx, preview.against.id) : undefined;
+		const set = actor.id === null ? preview.set : withFourEyes(preview.set, base?.set ?? null).stored;
 		const values = {
 			name: set.name,
 			definition: JSON.stringify({ ...set, status: 'draft', confirmation: null }),
 			total_points: totalMaxPoints(set),
-			unverified_items: preview.unverified.length,
+			unverified_items: listUnverifiedItems(set).length,
+			edited_by: actor.id,
 			updated_at: new Date()
 		};
 		let id: number;
-		if (preview.outcome === 'unchanged') {
-			id = (await findCriteriaSet(trx, `${set.code}@${set.version}`))!.row.id;
-			return { ok: true, id, outcome: 'unchanged', preview };
-		}
 		if (preview.outcome === 'replace-draft') {
 			const r = await trx
 				.updateTable('criteria_set')
@@ -262,6 +277,10 @@ export async function importCriteriaSet(db: DB, input: unknown, actor: Actor | S
 				.returning('id')
 				.executeTakeFirstOrThrow();
 			id = r.id;
+			// a confirmation holds for the content confirmed: changed items lose theirs
+			const changed = base ? changedItems(base.set, set) : [];
+			if (changed.length)
+				await trx.deleteFrom('criteria_item_check').where('criteria_set_id', '=', id).where('item_code', 'in', changed).execute();
 		} else {
 			const r = await trx
 				.insertInto('criteria_set')
@@ -269,6 +288,18 @@ export async function importCriteriaSet(db: DB, input: unknown, actor: Actor | S
 				.returning('id')
 				.executeTakeFirstOrThrow();
 			id = r.id;
+		}
+		if (actor.id !== null && preview.awaiting.length) {
+			const now = new Date();
+			await trx
+				.insertInto('criteria_item_check')
+				.values(preview.awaiting.map((code) => ({ criteria_set_id: id, item_code: code, claimed_by: actor.id, claimed_at: now })))
+				.onConflict((oc) =>
+					oc
+						.columns(['criteria_set_id', 'item_code'])
+						.doUpdateSet({ claimed_by: actor.id, claimed_at: now, confirmed_by: null, confirmed_at: null })
+				)
+				.execute();
 		}
 		await recordAudit(trx, {
 			...by(actor),
@@ -334,6 +365,92 @@ export async function confirmCriteriaSet(db: DB, id: number, actor: Actor, note:
 			objectId: id,
 			details: { code: s.code, version: s.version, unverifiedItems: s.unverified_items, note }
 		});
+	});
+}
+
+export type ItemCheck = {
+	code: string;
+	claimedBy: string | null;
+	claimedAt: Date | null;
+	confirmedBy: string | null;
+	confirmedAt: Date | null;
+};
+
+/** The four-eyes state of a set: who last edited it, and each item's claim and confirmation. */
+export async function itemChecks(db: DB, id: number): Promise<{ editedBy: { id: number; name: string } | null; items: ItemCheck[] }> {
+	const s = await db
+		.selectFrom('criteria_set as s')
+		.leftJoin('account as a', 'a.id', 's.edited_by')
+		.select(['s.edited_by', 'a.full_name'])
+		.where('s.id', '=', id)
+		.executeTakeFirst();
+	if (!s) throw notFound('Không tìm thấy bộ tiêu chí.');
+	const rows = await db
+		.selectFrom('criteria_item_check as k')
+		.leftJoin('account as c', 'c.id', 'k.claimed_by')
+		.leftJoin('account as f', 'f.id', 'k.confirmed_by')
+		.select(['k.item_code', 'k.claimed_at', 'k.confirmed_at', 'c.full_name as claimer', 'f.full_name as confirmer'])
+		.where('k.criteria_set_id', '=', id)
+		.execute();
+	return {
+		editedBy: s.edited_by === null ? null : { id: s.edited_by, name: s.full_name ?? '' },
+		items: rows.map((r) => ({
+			code: r.item_code,
+			claimedBy: r.claimer,
+			claimedAt: r.claimed_at,
+			confirmedBy: r.confirmer,
+			confirmedAt: r.confirmed_at
+		}))
+	};
+}
+
+/**
+ * Four eyes (issue 14): an administrator other than the one who last edited the set confirms
+ * that items match the gazetted text, item by item or all the unverified ones at once. Each
+ * confirmed item is recorded (who, when) and marked verified in the set; the set's count of
+ * unverified items follows, and with it the provisional notice. Scoring is not touched, so an
+ * active version may be confirmed too. Returns the codes confirmed.
+ */
+export async function confirmItems(db: DB, id: number, codes: string[] | 'all', actor: Actor): Promise<string[]> {
+	if (!can(actor.role, 'criteria.confirm')) throw forbidden();
+	return db.transaction().execute(async (trx) => {
+		const s = await trx
+			.selectFrom('criteria_set')
+			.select(['id', 'code', 'version', 'status', 'edited_by', 'updated_at'])
+			.where('id', '=', id)
+			.forUpdate()
+			.executeTakeFirst();
+		if (!s) throw notFound('Không tìm thấy bộ tiêu chí.');
+		if (s.status === 'retired') throw conflict('Phiên bản đã ngừng áp dụng: không xác nhận thêm.');
+		if (s.edited_by === actor.id)
+			throw forbidden('Bạn là người sửa bộ tiêu chí này gần nhất: cần một quản trị viên khác đối chiếu và xác nhận (nguyên tắc bốn mắt).');
+		const d = await trx.selectFrom('criteria_set').select('definition').where('id', '=', id).executeTakeFirstOrThrow();
+		const set = d.definition as CriteriaSet;
+		const unverified = listUnverifiedItems(set);
+		const chosen = codes === 'all' ? unverified : [...new Set(codes)];
+		const unknown = chosen.filter((c) => !unverified.includes(c));
+		if (unknown.length) throw invalid(`Không có mục chưa đối chiếu nào mang mã: ${unknown.join(', ')}.`);
+		if (chosen.length === 0) throw invalid('Chọn ít nhất một mục để xác nhận.');
+		const next = markVerified(set, new Set(chosen));
+		const now = new Date();
+		await trx
+			.updateTable('criteria_set')
+			.set({ definition: JSON.stringify(next), unverified_items: listUnverifiedItems(next).length, updated_at: now })
+			.where('id', '=', id)
+			.execute();
+		await trx
+			.insertInto('criteria_item_check')
+			.values(chosen.map((code) => ({ criteria_set_id: id, item_code: code, confirmed_by: actor.id, confirmed_at: now })))
+			.onConflict((oc) => oc.columns(['criteria_set_id', 'item_code']).doUpdateSet({ confirmed_by: actor.id, confirmed_at: now }))
+			.execute();
+		await recordAudit(trx, {
+			...by(actor),
+			action: 'criteria.verify_items',
+			objectType: 'criteria_set',
+			objectId: id,
+			details: { code: s.code, version: s.version, items: chosen, remaining: listUnverifiedItems(next).length }
+		});
+		return chosen;
 	});
 }
 

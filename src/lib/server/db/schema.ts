@@ -115,8 +115,22 @@ export interface CriteriaSetTable {
 	confirmed_by: number | null;
 	confirmed_at: Date | null;
 	created_by: number | null;
+	/** Who last edited the set (imported it, or saved the draft): not the one to confirm its items. */
+	edited_by: number | null;
+	/** The official text (a PDF) attached to the version. */
+	official_text_file_id: number | null;
 	created_at: Timestamp;
 	updated_at: Timestamp;
+}
+
+/** Four eyes per item of a set: who said it was checked against the gazetted text, who confirmed it. */
+export interface CriteriaItemCheckTable {
+	criteria_set_id: number;
+	item_code: string;
+	claimed_by: number | null;
+	claimed_at: Date | null;
+	confirmed_by: number | null;
+	confirmed_at: Date | null;
 }
 
 export type AssessmentState = import('../../domain/workflow.ts').AssessmentState;
@@ -373,6 +387,7 @@ export interface Database {
 	evidence: EvidenceTable;
 	evidence_link: EvidenceLinkTable;
 	criteria_set: CriteriaSetTable;
+	criteria_item_check: CriteriaItemCheckTable;
 	admin_unit: AdminUnitTable;
 	unit_lineage: UnitLineageTable;
 	account: AccountTable;
