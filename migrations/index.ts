@@ -11,6 +11,9 @@ import * as m007 from './2026-11-29-007-dossier-facts.ts';
 import * as m008 from './2026-11-29-008-audit-chains.ts';
 import * as m009 from './2026-11-29-009-job-heartbeat.ts';
 import * as m010 from './2026-11-29-010-settings.ts';
+import * as m011 from './2026-11-30-011-ministry-role.ts';
+import * as m012 from './2026-11-30-012-reminders.ts';
+import * as m013 from './2026-11-30-013-criteria-four-eyes.ts';
 
 export const migrations: Record<string, Migration> = {
 	'2026-11-23-001-foundation': m001,
@@ -22,5 +25,8 @@ export const migrations: Record<string, Migration> = {
 	'2026-11-29-007-dossier-facts': m007,
 	'2026-11-29-008-audit-chains': m008,
 	'2026-11-29-009-job-heartbeat': m009,
-	'2026-11-29-010-settings': m010
+	'2026-11-29-010-settings': m010,
+	'2026-11-30-011-ministry-role': m011,
+	'2026-11-30-012-reminders': m012,
+	'2026-11-30-013-criteria-four-eyes': m013
 };

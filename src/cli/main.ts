@@ -21,6 +21,8 @@ import { findCriteriaSet, importCriteriaSet } from '../lib/server/criteria/index
 import { OPS_USAGE, runOpsCommand } from './ops.ts';
 import { ownerOnlyUmask } from '../lib/server/storage/index.ts';
 import { AUDIT_USAGE, runAuditCommand } from './audit.ts';
+import { REPORT_USAGE, ReportUsageError, runReportCommand } from './report.ts';
+import { REMINDERS_USAGE, runRemindersCommand } from './reminders.ts';
 import {
 	generateSigningKey,
 	loadSigningKey,
@@ -39,15 +41,17 @@ ${OPS_USAGE}
                                                tạo tài khoản (vai trò: ${ROLES.join(', ')}); không có --password thì sinh ngẫu nhiên
   user reset-password --email E [--password P] đặt lại mật khẩu, kết thúc mọi phiên đăng nhập
 ${AUDIT_USAGE}
-  criteria validate <tệp>                      kiểm tra tệp bộ tiêu chí (JSON); mã thoát 0 nếu hợp lệ
+${REMINDERS_USAGE}
+  criteria validate <tệp>                      kiểm tra tệp bộ tiêu chí (.json hoặc .xlsx); mã thoát 0 nếu hợp lệ
   criteria schema [tệp]                        JSON Schema của định dạng bộ tiêu chí (sinh từ schema zod)
-  criteria import <tệp>                        nhập một phiên bản bộ tiêu chí (ở trạng thái dự thảo)
-  criteria export <id|MÃ@phiên_bản> [tệp]      xuất bộ tiêu chí ra JSON (mặc định ra màn hình)
+  criteria import <tệp>                        nhập một phiên bản bộ tiêu chí (.json hoặc .xlsx; ở trạng thái dự thảo)
+  criteria export <id|MÃ@phiên_bản> [tệp]      xuất bộ tiêu chí ra JSON (mặc định ra màn hình); tệp .xlsx: bảng tính Excel
   criteria form <id|MÃ@phiên_bản> --out <tệp.pdf>  in phiếu thu thập số liệu (PDF, để trống tên xã)
   certificate keygen [--force]                 tạo khóa Ed25519 ký mã QR của giấy chứng nhận (SIGNING_KEY_FILE)
   certificate public-key                       in khóa công khai (PEM) để kiểm tra ngoại tuyến
   certificate verify <mã|URL> [--public-key tệp]
                                                kiểm tra chữ ký của mã trong QR; mã thoát 0 nếu hợp lệ, 1 nếu không
+${REPORT_USAGE}
   score --criteria <tệp|MÃ@phiên_bản> --category <${COMMUNE_CATEGORIES.join('|')}> <answers.json>
                                                chấm điểm một bộ câu trả lời, in kết quả JSON
 
@@ -76,6 +80,26 @@ function readJson(file: string): unknown {
 	}
 }
 
+/** A criteria set file: an Excel workbook (told by its content) or JSON; the workbook is validated here. */
+async function readSetFile(file: string): Promise<unknown> {
+	const { looksLikeWorkbook, readCriteriaWorkbook } = await import('../lib/server/criteria/xlsx.ts');
+	let bytes: Buffer;
+	try {
+		bytes = fs.readFileSync(file);
+	} catch (e) {
+		throw new UsageError(`Không đọc được tệp ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+	}
+	if (!looksLikeWorkbook(bytes)) return readJson(file);
+	const { workbookErrorLocation } = await import('../lib/domain/criteria/workbook.ts');
+	const r = await readCriteriaWorkbook(bytes);
+	if (!r.ok)
+		throw new InputError(
+			`Bảng tính ${file} có ${r.errors.length} lỗi, không có gì được ghi:`,
+			r.errors.map((e) => ({ path: '', location: workbookErrorLocation(e), message: e.message }))
+		);
+	return r.value;
+}
+
 const isSetRef = (s: string) => /^\d{1,9}$|^[A-Z0-9._-]+@\d{1,9}$/.test(s) && !fs.existsSync(s);
 
 const CLI_ACTOR: SystemActor = { id: null, email: `cli:${process.env.USER ?? 'unknown'}` };
@@ -96,6 +120,8 @@ async function withDb<T>(cfg: Config, fn: (db: DB) => Promise<T>): Promise<T> {
 
 export async function run(argv: string[], cfg: Config = loadConfig()): Promise<void> {
 	const [group, command, ...rest] = argv;
+	if (group === 'report') return runReportCommand(argv.slice(1), cfg, withDb);
+	if (await runRemindersCommand(argv, cfg)) return;
 	const { values, positionals } = parseArgs({
 		args: group === 'score' ? [] : rest,
 		allowPositionals: true,
@@ -160,7 +186,7 @@ export async function run(argv: string[], cfg: Config = loadConfig()): Promise<v
 			const role = values.role as Role | undefined;
 			if (!role || !ROLES.includes(role)) throw new UsageError(`Cần --role, một trong: ${ROLES.join(', ')}.`);
 			if (!values.email) throw new UsageError('Cần --email.');
-			if (role !== 'admin' && !values.unit) throw new UsageError('Cần --unit (mã đơn vị hành chính).');
+			if (role !== 'admin' && role !== 'ministry_officer' && !values.unit) throw new UsageError('Cần --unit (mã đơn vị hành chính).');
 			const password = values.password ?? generatedPassword();
 			return withDb(cfg, async (db) => {
 				const row = await createAccount(
@@ -219,7 +245,7 @@ export async function run(argv: string[], cfg: Config = loadConfig()): Promise<v
 		}
 		case 'criteria validate': {
 			if (positionals.length !== 1) throw new UsageError('Cần đúng một tệp: criteria validate <tệp>.');
-			const v = validateCriteriaSet(readJson(positionals[0]));
+			const v = validateCriteriaSet(await readSetFile(positionals[0]));
 			if (!v.ok) throw new InputError(`Bộ tiêu chí không hợp lệ (${v.errors.length} lỗi):`, v.errors);
 			console.log(`Hợp lệ: ${v.value.code}@${v.value.version}, ${v.value.criteria.length} tiêu chí.`);
 			return;
@@ -234,7 +260,7 @@ export async function run(argv: string[], cfg: Config = loadConfig()): Promise<v
 		}
 		case 'criteria import': {
 			if (positionals.length !== 1) throw new UsageError('Cần đúng một tệp: criteria import <tệp>.');
-			const input = readJson(positionals[0]);
+			const input = await readSetFile(positionals[0]);
 			return withDb(cfg, async (db) => {
 				const r = await importCriteriaSet(db, input, CLI_ACTOR);
 				if (!r.ok) throw new InputError(`Không nhập được bộ tiêu chí (${r.errors.length} lỗi), không có gì được ghi:`, r.errors);
@@ -248,9 +274,16 @@ export async function run(argv: string[], cfg: Config = loadConfig()): Promise<v
 			return withDb(cfg, async (db) => {
 				const found = await findCriteriaSet(db, positionals[0]);
 				if (!found) throw notFound(`Không có bộ tiêu chí ${positionals[0]}.`);
+				const out = positionals[1];
+				if (out?.toLowerCase().endsWith('.xlsx')) {
+					const { criteriaWorkbook } = await import('../lib/server/criteria/xlsx.ts');
+					fs.writeFileSync(out, await criteriaWorkbook(found.set));
+					console.log(`Đã xuất ${found.row.code}@${found.row.version} ra bảng tính ${out}.`);
+					return;
+				}
 				const text = JSON.stringify(found.set, null, 2) + '\n';
-				if (positionals[1]) {
-					fs.writeFileSync(positionals[1], text);
+				if (out) {
+					fs.writeFileSync(out, text);
 					console.log(`Đã xuất ${found.row.code}@${found.row.version} ra ${positionals[1]}.`);
 				} else process.stdout.write(text);
 			});
@@ -307,7 +340,7 @@ export async function run(argv: string[], cfg: Config = loadConfig()): Promise<v
 
 function describe(e: unknown): string {
 	if (e instanceof ZodError) return e.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ` : '') + i.message).join('\n');
-	if (e instanceof UsageError) return `${e.message}\n\n${USAGE}`;
+	if (e instanceof UsageError || e instanceof ReportUsageError) return `${e.message}\n\n${USAGE}`;
 	if (e instanceof Error) return e.message;
 	return String(e);
 }
@@ -323,7 +356,12 @@ if (import.meta.main) {
 			await run(argv);
 		} catch (e) {
 			const known =
-				e instanceof UsageError || e instanceof InputError || isAppError(e) || e instanceof ZodError || e instanceof ConfigError;
+				e instanceof UsageError ||
+				e instanceof ReportUsageError ||
+				e instanceof InputError ||
+				isAppError(e) ||
+				e instanceof ZodError ||
+				e instanceof ConfigError;
 			console.error(`Lỗi: ${describe(e)}`);
 			if (!known && process.env.DEBUG) console.error(e);
 			process.exitCode = known ? 2 : 1;

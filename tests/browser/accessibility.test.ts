@@ -144,6 +144,8 @@ describe('every page, every role, desktop and phone: axe-core finds nothing, not
 				['settings', () => '/admin/settings'],
 				['criteria', () => '/criteria'],
 				['criteria-import', () => '/criteria/import'],
+				['criteria-set', () => '/criteria/1'],
+				['criteria-verify', () => '/criteria/1/verify'],
 				['units', () => '/units'],
 				['rounds', () => '/rounds']
 			])

@@ -11,6 +11,7 @@ const HOME_TITLES: Record<string, string> = {
 	reviewer: 'Trang của cán bộ thẩm định',
 	approver: 'Trang của lãnh đạo ra quyết định',
 	province_officer: 'Trang của cán bộ cấp tỉnh',
+	ministry_officer: 'Trang của cán bộ Bộ',
 	admin: 'Trang quản trị'
 };
 

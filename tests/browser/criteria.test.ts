@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { useBrowserServer } from '../helpers/browser.ts';
 import ExcelJS from 'exceljs';
 import { QD06_2019 } from '#lib/domain/criteria/index.ts';
+import { pdf } from '../helpers/files.ts';
 
 const env = useBrowserServer();
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xa-criteria-ui-'));
@@ -95,7 +96,9 @@ describe('criteria sets in the browser', () => {
 				if (row.getCell(1).value === 'Phiên bản') row.getCell(2).value = wide ? 8 : 9;
 			});
 			const indicators = wb.getWorksheet('Chỉ số')!;
-			indicators.getCell(2, head(indicators, 'Nguồn (Điều, khoản, điểm, trang)')).value = 'Quyết định 06/QĐ-TTg, Điều 2 khoản 2, trang 3';
+			indicators.getCell(2, head(indicators, 'Trích dẫn: Điều')).value = 'Điều 2';
+			indicators.getCell(2, head(indicators, 'Trích dẫn: Khoản')).value = 'khoản 2';
+			indicators.getCell(2, head(indicators, 'Trích dẫn: Trang')).value = 3;
 			const bands = wb.getWorksheet('Mức điểm')!;
 			const points = head(bands, 'Điểm');
 			const keep = bands.getCell(5, points).value;
@@ -122,7 +125,83 @@ describe('criteria sets in the browser', () => {
 			await page.getByRole('button', { name: 'Nhập phiên bản này' }).click();
 			await page.waitForURL(/\/criteria\/\d+$/);
 			// the indicator's source sits in its folded 'Hướng dẫn và nguồn'
-			expect(await page.locator('main').textContent()).toContain('Quyết định 06/QĐ-TTg, Điều 2 khoản 2, trang 3');
+			expect(await page.locator('main').textContent()).toContain('Trích dẫn văn bản gốc: Điều 2, khoản 2, trang 3');
+			expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
+			await page.context().close();
+		}
+	});
+
+	it('four eyes: the last editor cannot confirm; another administrator confirms items and attaches the official text', async () => {
+		for (const viewport of [
+			{ width: 1366, height: 900 },
+			{ width: 390, height: 844 }
+		]) {
+			const wide = viewport.width > 400;
+			// the Excel import above made quantri@demo.vn the last editor of version 8 (and 9)
+			const editor = await signedIn('quantri@demo.vn', viewport);
+			await editor.goto(`${env.server.url}/criteria`);
+			await editor.getByRole('link', { name: `QD06-2019@${wide ? 8 : 9}` }).click();
+			await editor.getByRole('link', { name: /Đối chiếu từng mục với văn bản gốc/ }).click();
+			await editor.waitForURL(/\/verify$/);
+			await editor.getByRole('heading', { name: 'Đối chiếu với văn bản gốc', exact: true }).waitFor();
+			expect(await editor.getByRole('note').innerText()).toContain('Bạn là người sửa bộ tiêu chí này gần nhất');
+			expect(await editor.getByRole('checkbox').count()).toBe(0);
+			const url = editor.url();
+
+			// the official text: a PDF by content, not a renamed file
+			fs.writeFileSync(path.join(tmp, 'khong-phai.pdf'), 'không phải PDF');
+			await editor.getByLabel(/Đính kèm văn bản gốc/).setInputFiles(path.join(tmp, 'khong-phai.pdf'));
+			await editor.getByRole('button', { name: 'Tải lên' }).click();
+			await editor.getByRole('alert').waitFor();
+			expect(await editor.getByRole('alert').innerText()).toContain('Văn bản gốc phải là tệp PDF');
+			fs.writeFileSync(path.join(tmp, 'qd06.pdf'), pdf('Quyết định 06/QĐ-TTg'));
+			await editor.getByLabel(/Đính kèm văn bản gốc/).setInputFiles(path.join(tmp, 'qd06.pdf'));
+			await editor.getByRole('button', { name: 'Tải lên' }).click();
+			await editor.getByRole('status').waitFor();
+			expect(await editor.getByRole('status').innerText()).toBe('Đã đính kèm văn bản gốc.');
+			await editor.context().close();
+
+			// a second administrator, created through the accounts page, confirms one item, then the rest
+			const other = `quantri${viewport.width}@demo.vn`;
+			const admin = await signedIn('quantri@demo.vn');
+			await admin.goto(`${env.server.url}/admin/accounts`);
+			await admin.getByLabel('Email').fill(other);
+			await admin.getByLabel('Họ tên').fill('Trần Văn Đối Chiếu');
+			await admin.getByLabel('Vai trò').selectOption('admin');
+			await admin.getByLabel('Mật khẩu ban đầu').fill('mat-khau-ban-dau');
+			await admin.getByRole('button', { name: 'Tạo tài khoản' }).click();
+			await admin.getByRole('status').waitFor();
+			await admin.context().close();
+			const page = await env.signIn(other, { viewport, password: 'mat-khau-ban-dau' });
+			await page.waitForURL((u) => u.pathname === '/');
+			await page.goto(url);
+			const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /Tải văn bản gốc/ }).click()]);
+			expect(
+				fs
+					.readFileSync(await download.path())
+					.subarray(0, 5)
+					.toString()
+			).toBe('%PDF-');
+			const before = await page.getByRole('checkbox', { name: /^TC/ }).count();
+			expect(before).toBeGreaterThan(2);
+			await page.getByRole('checkbox', { name: /^TC01\.1\./ }).check();
+			await page.getByRole('checkbox', { name: /Tôi đã đối chiếu/ }).check();
+			await page.getByRole('button', { name: 'Xác nhận các mục đã chọn' }).click();
+			await page.getByRole('status').waitFor();
+			expect(await page.getByRole('status').innerText()).toBe('Đã xác nhận 1 mục đối chiếu với văn bản gốc.');
+			expect(await page.getByRole('checkbox', { name: /^TC/ }).count()).toBe(before - 1);
+			const row = page.getByRole('row', { name: /TC01\.1\./ });
+			expect(await row.innerText()).toContain('Đã đối chiếu');
+			await page.screenshot({ path: `test-results/bo-tieu-chi-doi-chieu-${viewport.width}.png`, fullPage: true });
+			await page.getByRole('checkbox', { name: /Tôi đã đối chiếu/ }).check();
+			await page.getByRole('button', { name: /Xác nhận tất cả/ }).click();
+			await page
+				.getByRole('status')
+				.filter({ hasText: `Đã xác nhận ${before - 1} mục` })
+				.waitFor();
+			expect(await page.getByRole('checkbox', { name: /^TC/ }).count()).toBe(0);
+			await page.goto(url.replace(/\/verify$/, ''));
+			expect(await page.locator('main').innerText()).not.toContain('Thang điểm chưa được đối chiếu với văn bản gốc');
 			expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
 			await page.context().close();
 		}

@@ -14,12 +14,66 @@ import os from 'node:os';
 import { axeViolations, useBrowserServer } from '../helpers/browser.ts';
 import { prepareReviewScenario, OUTSIDE_PROVINCE_OFFICER } from '../helpers/review-scenario.ts';
 import { DEMO_PASSWORD } from '#lib/server/seed/demo.ts';
+import { withDataDir } from '../helpers/db.ts';
+import { createAccount } from '#lib/server/accounts/index.ts';
+import { openRound } from '#lib/server/rounds/index.ts';
+import { BUNDLED_UNIT_FILES, importUnits, readUnitFile } from '#lib/server/units/import.ts';
 
 const shotsDir = path.resolve(import.meta.dirname, '../../test-results/screenshots');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xa-dashboard-'));
 // Phú Xuân submitted, Kim Long recognised (decision 7/QĐ-UBND); an officer of Đà Nẵng
+/** A ministry officer (read-only, no unit) and an earlier round across two provinces for the national view. */
+const MINISTRY = 'bo.kiemthu@demo.vn';
+const NATIONAL_ROUND = 'Đợt toàn quốc thử';
 const env = useBrowserServer(async () => {
 	await prepareReviewScenario(dataDir, { b: 'decided' });
+	await withDataDir(dataDir, async (t) => {
+		const system = { id: null, email: 'scenario' };
+		// a province no account of the scenario belongs to: Quảng Ngãi
+		await importUnits(t.db, readUnitFile(BUNDLED_UNIT_FILES.post2025), ['51']);
+		await createAccount(
+			t.db,
+			t.config,
+			{ email: MINISTRY, fullName: 'Vũ Thị Lan', role: 'ministry_officer', password: DEMO_PASSWORD },
+			system
+		);
+		const set = await t.db.selectFrom('round').select('criteria_set_id').orderBy('id').executeTakeFirstOrThrow();
+		// the year before the scenario's round: the scenario's stays the default
+		const year = new Date().getFullYear() - 1;
+		const { roundId } = await openRound(
+			t.db,
+			'post2025',
+			{
+				name: NATIONAL_ROUND,
+				year,
+				criteriaSetId: set.criteria_set_id,
+				opensOn: `${year}-01-01`,
+				closesOn: `${year + 2}-12-31`,
+				communeCodes: ['19753', '19774'],
+				provinceCodes: ['51']
+			},
+			system
+		);
+		const ids = async (code: string) =>
+			(
+				await t.db
+					.selectFrom('assessment as a')
+					.innerJoin('admin_unit as p', 'p.id', 'a.province_id')
+					.select('a.id')
+					.where('a.round_id', '=', roundId)
+					.where('p.code', '=', code)
+					.orderBy('a.id')
+					.execute()
+			).map((r) => r.id);
+		const [hue, qn] = [await ids('46'), await ids('51')];
+		// Huế: one of two recognised; Quảng Ngãi: three recognised, two submitted
+		await t.db
+			.updateTable('assessment')
+			.set({ state: 'recognised' })
+			.where('id', 'in', [hue[0], ...qn.slice(0, 3)])
+			.execute();
+		await t.db.updateTable('assessment').set({ state: 'submitted' }).where('id', 'in', qn.slice(3, 5)).execute();
+	});
 	return { DATA_DIR: dataDir, REVIEW_LEVEL: 'province' };
 });
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
@@ -144,4 +198,95 @@ describe('province dashboard', () => {
 			await context.close();
 		}
 	});
+
+	for (const screen of SCREENS) {
+		it(`ministry officer at ${screen.viewport.width}×${screen.viewport.height}: the nation, one row per province, axe clean`, async () => {
+			const { context, page } = await contextAs(MINISTRY, screen.viewport);
+			try {
+				expect(await page.locator('nav a[href="/dashboard"]').count()).toBeGreaterThan(0);
+				// no way to change anything from the menu
+				for (const href of ['/admin/accounts', '/admin/settings', '/admin/audit'])
+					expect(await page.locator(`nav a[href="${href}"]`).count()).toBe(0);
+				await page.goto(`${env.server.url}/dashboard`, { waitUntil: 'networkidle' });
+				expect(await page.locator('select[name="province"] option:checked').innerText()).toBe('Toàn quốc');
+				// choose the national round with the form (works without JavaScript: a GET form)
+				const option = page.locator('select[name="round"] option', { hasText: NATIONAL_ROUND });
+				const roundId = await option.getAttribute('value');
+				await page.locator('select[name="round"]').selectOption(roundId!);
+				await page.getByRole('button', { name: 'Xem', exact: true }).click();
+				await page.waitForURL((u) => u.searchParams.get('round') === roundId);
+				const main = page.locator('main');
+				const text = await main.innerText();
+				expect(text).toContain('Toàn quốc ·');
+				expect(text).toContain('Chỉ số nhiều đơn vị chưa đạt nhất');
+				const table = page.getByRole('region', { name: 'Bảng tổng hợp theo tỉnh, thành phố' });
+				expect(await table.getAttribute('tabindex')).toBe('0');
+				const rows = table.locator('tbody tr');
+				expect(await rows.count()).toBe(2);
+				expect(await rows.nth(0).locator('th').innerText()).toMatch(/Huế/);
+				expect(await rows.nth(1).locator('th').innerText()).toMatch(/Quảng Ngãi/);
+				// Huế: 2 communes, 1 recognised (50%)
+				expect(
+					await rows
+						.nth(0)
+						.locator('td')
+						.evaluateAll((cells) => cells.slice(1, 5).map((c) => (c as HTMLElement).innerText))
+				).toEqual(['2', '1', '1', '50%']);
+				expect(await table.locator('th[aria-sort="ascending"]').innerText()).toMatch(/^Mã/);
+				// the downloads keep the round
+				const downloads = page.getByRole('navigation', { name: 'Tải về' });
+				for (const [name, file] of [
+					['Bảng số liệu (Excel)', 'dashboard.xlsx'],
+					['Ma trận điểm (Excel)', 'score-matrix.xlsx'],
+					['Báo cáo (PDF)', 'report.pdf'],
+					['Báo cáo (Word)', 'report.docx']
+				]) {
+					const href = await downloads.getByRole('link', { name }).getAttribute('href');
+					expect(href).toBe(`dashboard/${file}?round=${roundId}`);
+				}
+				const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+				expect(overflow).toBeLessThanOrEqual(0);
+				const violations = await axeViolations(page);
+				expect(violations.map((v) => `${v.id}: ${v.help} ${v.nodes.map((x) => x.target.join(' ')).join(', ')}`)).toEqual([]);
+				fs.mkdirSync(shotsDir, { recursive: true });
+				await page.screenshot({ path: path.join(shotsDir, `dashboard-national-${screen.name}.png`), fullPage: true });
+
+				// sorted on the server: by the number of communes, largest first, then back
+				await table.getByRole('link', { name: /^Số đơn vị/ }).click();
+				await page.waitForURL((u) => u.searchParams.get('sort') === '-communes');
+				expect(await table.locator('th[aria-sort="descending"]').innerText()).toMatch(/^Số đơn vị/);
+				expect(await table.locator('th[aria-sort]').count()).toBe(1);
+				expect(await rows.nth(0).locator('th').innerText()).toMatch(/Quảng Ngãi/);
+				await table.getByRole('link', { name: /^Số đơn vị/ }).click();
+				await page.waitForURL((u) => u.searchParams.get('sort') === 'communes');
+				expect(await table.locator('th[aria-sort="ascending"]').innerText()).toMatch(/^Số đơn vị/);
+				expect(await rows.nth(0).locator('th').innerText()).toMatch(/Huế/);
+				expect(new URL(page.url()).searchParams.get('round')).toBe(roundId);
+
+				// a province's link opens that province's dashboard for the same round
+				await table.getByRole('link', { name: /Quảng Ngãi/ }).click();
+				await page.waitForURL((u) => u.searchParams.has('province') && u.searchParams.get('round') === roundId);
+				await page.getByRole('heading', { name: 'Tổng hợp kết quả đánh giá', level: 1 }).waitFor();
+				expect(await page.locator('select[name="province"] option:checked').innerText()).toMatch(/Quảng Ngãi/);
+				expect(await page.locator('main').innerText()).not.toContain('Toàn quốc ·');
+				expect(await page.getByRole('region', { name: 'Bảng tổng hợp theo tỉnh, thành phố' }).count()).toBe(0);
+				const states = page.getByRole('region', { name: 'Bảng số đơn vị theo trạng thái' });
+				expect(
+					await states
+						.getByRole('row', { name: /^Được công nhận/ })
+						.locator('td')
+						.first()
+						.innerText()
+				).toBe('3');
+				const province = new URL(page.url()).searchParams.get('province');
+				expect(
+					await page.getByRole('navigation', { name: 'Tải về' }).getByRole('link', { name: 'Báo cáo (PDF)' }).getAttribute('href')
+				).toBe(`dashboard/report.pdf?round=${roundId}&province=${province}`);
+				fs.mkdirSync(shotsDir, { recursive: true });
+				await page.screenshot({ path: path.join(shotsDir, `dashboard-ministry-province-${screen.name}.png`), fullPage: true });
+			} finally {
+				await context.close();
+			}
+		});
+	}
 });

@@ -72,7 +72,10 @@ const TABLES = [
 	'audit_anchored_head',
 	'audit_anchor',
 	'setting',
-	'decision_wording'
+	'decision_wording',
+	'reminder',
+	'scheduler_lease',
+	'criteria_item_check'
 ];
 /** Never backed up nor restored (issue 12: a cookie from before a backup must not work after its restore). */
 const EXCLUDED = ['session', 'login_attempt'];

@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDb, usingPostgres, type TestDb } from '../helpers/db.ts';
 import { actorOf, completeDossier, seedRound } from '../helpers/fixtures.ts';
-import { provinceDashboard } from '#lib/server/dashboard/index.ts';
+import { parseDashboardQuery, provinceDashboard } from '#lib/server/dashboard/index.ts';
+import { openRound } from '#lib/server/rounds/index.ts';
 import { reviewQueue } from '#lib/server/reviews/queue.ts';
 import { loadDossierById, refreshFigures } from '#lib/server/dossier/index.ts';
 import { createAccount } from '#lib/server/accounts/index.ts';
@@ -83,6 +84,7 @@ async function expected() {
 		})
 	);
 	const criteria: Record<string, { zero: number; below: number; max: number; pending: number }> = {};
+	const indicators: Record<string, { scored: number; below: number; zero: number }> = {};
 	let thresholdOf: Record<number, number> = {};
 	for (const r of rows) {
 		const d = (await loadDossierById(t.db, r.id))!;
@@ -93,10 +95,22 @@ async function expected() {
 			else if (c.points === 0) e.zero++;
 			else if (c.points < c.maxPoints) e.below++;
 			else e.max++;
+			for (const i of c.indicators) {
+				if (i.points === null) continue;
+				const n = (indicators[i.code] ??= { scored: 0, below: 0, zero: 0 });
+				n.scored++;
+				if (i.points < i.maxPoints) n.below++;
+				if (i.points === 0) n.zero++;
+			}
 		}
 	}
+	const unmet = Object.entries(indicators)
+		.filter(([, n]) => n.below > 0)
+		.sort(([a, x], [b, y]) => y.below - x.below || y.zero - x.zero || a.localeCompare(b))
+		.slice(0, 10)
+		.map(([code, n]) => ({ code, ...n }));
 	const reached = rows.filter((r) => r.reviewed_verdict !== 'incomplete' && r.reviewed_total >= thresholdOf[r.id]).length;
-	return { rows, byState, byCategory, criteria, reached };
+	return { rows, byState, byCategory, criteria, reached, unmet };
 }
 
 describe(`province dashboard on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, () => {
@@ -123,14 +137,11 @@ describe(`province dashboard on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlit
 			expect(d.totals.reduce((n, r) => n + (r.buckets.find((b) => b.bucket === 'reached')?.count ?? 0), 0)).toBe(e.reached);
 			expect(d.totals.reduce((n, r) => n + r.communes, 0)).toBe(2);
 			expect(d.scoring.communes).toBe(2);
+			expect(d.unmet.map((u) => ({ code: u.code, scored: u.scored, below: u.below, zero: u.zero }))).toEqual(e.unmet);
 
-			// the board's summary for the same round and area: the same counts
-			const board = await reviewQueue(
-				t.db,
-				actor.role === 'admin' ? { role: 'province_officer', unit: { id: d.area!.id, level: 'province' } } : actor,
-				{ roundId: f.roundId },
-				TODAY
-			);
+			// the board's summary for the same round and area (the nation for an administrator): the same counts
+			expect(d.national).toBe(actor.role === 'admin');
+			const board = await reviewQueue(t.db, actor, { roundId: f.roundId }, TODAY);
 			expect(d.byState.map((s) => s.count)).toEqual(board.summary.byState.map((s) => s.count));
 			expect(d.shares[0].percent).toBe(board.summary.recognisedPercent);
 			expect(d.summary).toEqual(board.summary);
@@ -141,12 +152,23 @@ describe(`province dashboard on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlit
 		expect(byCode.TC07).toMatchObject({ scored: 2, zero: 1, max: 1, zeroPercent: 50 });
 		expect(byCode.TC01).toMatchObject({ scored: 2, below: 1, max: 1, belowPercent: 50 });
 		expect(d.heldBack.map((c) => c.code)).toEqual(['TC07', 'TC01']);
+		// the indicators the review lowered are among the most often unmet, TC07.1 (at 0) before TC01.1
+		const codes = d.unmet.map((u) => u.code);
+		expect(codes).toContain('TC07.1');
+		expect(codes).toContain('TC01.1');
+		expect(d.unmet.find((u) => u.code === 'TC07.1')).toMatchObject({ criterionCode: 'TC07', zero: 1, below: 1 });
+		expect(codes.indexOf('TC07.1')).toBeLessThan(codes.indexOf('TC01.1'));
 	});
 
-	it('lets an administrator choose among the provinces with assessments (the first by default)', async () => {
+	it('lets an administrator choose among the provinces with assessments (the nation by default)', async () => {
 		const admin = await actorOf(t, f.admin);
-		const d = await provinceDashboard(t.db, admin, {}, TODAY);
-		expect(d.provinces?.map((p) => p.code)).toEqual(['46']);
+		const n = await provinceDashboard(t.db, admin, {}, TODAY);
+		expect(n.national).toBe(true);
+		expect(n.area).toBeNull();
+		expect(n.provinces?.map((p) => p.code)).toEqual(['46']);
+		const d = await provinceDashboard(t.db, admin, { provinceId: n.provinces![0].id }, TODAY);
+		expect(d.national).toBe(false);
+		expect(d.provinceRows).toBeNull();
 		expect(d.area?.id).toBe(d.provinces![0].id);
 		const dn = await t.db
 			.selectFrom('admin_unit')
@@ -154,8 +176,10 @@ describe(`province dashboard on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlit
 			.where('code', '=', '48')
 			.where('level', '=', 'province')
 			.executeTakeFirstOrThrow();
-		// a province without assessments is not offered: the default is shown
-		expect((await provinceDashboard(t.db, admin, { provinceId: dn.id }, TODAY)).area?.id).toBe(d.provinces![0].id);
+		// a province without assessments is not offered: the nation is shown
+		const other = await provinceDashboard(t.db, admin, { provinceId: dn.id }, TODAY);
+		expect(other.national).toBe(true);
+		expect(other.area).toBeNull();
 	});
 
 	it('shows an officer of another province none of these communes', async () => {
@@ -172,5 +196,85 @@ describe(`province dashboard on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlit
 		const d = await provinceDashboard(t.db, await actorOf(t, f.officerA), {}, TODAY);
 		expect(d.round).toBeNull();
 		expect(d.area).toBeNull();
+	});
+
+	it('shows the nation to administrators and the ministry: the same figures, one row per province, sortable', async () => {
+		// a second round: Phú Xuân (Huế) and every commune of Đà Nẵng
+		const set = await t.db.selectFrom('round').select('criteria_set_id').where('id', '=', f.roundId).executeTakeFirstOrThrow();
+		const { roundId } = await openRound(
+			t.db,
+			'post2025',
+			{
+				name: 'Đợt toàn quốc',
+				year: 2027,
+				criteriaSetId: set.criteria_set_id,
+				opensOn: '2027-01-01',
+				closesOn: '2099-12-31',
+				communeCodes: ['19753'],
+				provinceCodes: ['48']
+			},
+			{ id: null, email: 'test' }
+		);
+		const ids = (await t.db.selectFrom('assessment').select('id').where('round_id', '=', roundId).orderBy('id').execute()).map((r) => r.id);
+		expect(ids.length).toBeGreaterThan(10);
+		await t.db.updateTable('assessment').set({ state: 'recognised' }).where('id', 'in', ids.slice(0, 4)).execute();
+		await t.db.updateTable('assessment').set({ state: 'submitted' }).where('id', 'in', ids.slice(4, 7)).execute();
+
+		// computed here: by the commune's own province in the unit table
+		const rows = await t.db
+			.selectFrom('assessment as a')
+			.innerJoin('admin_unit as c', 'c.id', 'a.commune_id')
+			.innerJoin('admin_unit as p', 'p.id', 'c.province_id')
+			.select(['a.state', 'a.category', 'p.code'])
+			.where('a.round_id', '=', roundId)
+			.execute();
+		const byProvince = new Map<string, { communes: number; submitted: number; recognised: number }>();
+		for (const r of rows) {
+			const n = byProvince.get(r.code) ?? { communes: 0, submitted: 0, recognised: 0 };
+			n.communes++;
+			if (r.state !== 'draft') n.submitted++;
+			if (r.state === 'recognised') n.recognised++;
+			byProvince.set(r.code, n);
+		}
+		expect([...byProvince.keys()].sort()).toEqual(['46', '48']);
+
+		const bo = (await t.db.selectFrom('account').select('id').where('email', '=', 'bo@demo.vn').executeTakeFirstOrThrow()).id;
+		for (const account of [f.admin, bo]) {
+			const actor = await actorOf(t, account);
+			const d = await provinceDashboard(t.db, actor, { roundId }, TODAY);
+			expect(d.national, actor.email).toBe(true);
+			expect(d.round?.id).toBe(roundId);
+			expect(d.byState.reduce((n, s) => n + s.count, 0)).toBe(rows.length);
+			expect(d.byState.find((s) => s.state === 'recognised')?.count).toBe(4);
+			expect(d.shares[0]).toMatchObject({ communes: rows.length, recognised: 4 });
+			for (const s of d.shares.slice(1)) expect(s.communes).toBe(rows.filter((r) => r.category === s.key).length);
+			expect(d.criteria).toHaveLength(13);
+			expect(d.scoring.communes).toBe(rows.length);
+			expect(
+				Object.fromEntries(d.provinceRows!.map((p) => [p.code, { communes: p.communes, submitted: p.submitted, recognised: p.recognised }]))
+			).toEqual(Object.fromEntries(byProvince));
+			for (const p of d.provinceRows!) {
+				const mine = rows.filter((r) => r.code === p.code);
+				for (const c of COMMUNE_CATEGORIES)
+					expect(p.categories[c].communes, `${p.code} ${c}`).toBe(mine.filter((r) => r.category === c).length);
+			}
+			// the board's summary for the same round with the same (national) scope
+			const board = await reviewQueue(t.db, actor, { roundId }, TODAY);
+			expect(d.summary).toEqual(board.summary);
+			// sorted on the server by any column
+			expect(d.provinceRows!.map((p) => p.code)).toEqual(['46', '48']);
+			const sorted = async (sort: string) =>
+				(
+					await provinceDashboard(t.db, actor, parseDashboardQuery(new URLSearchParams({ round: String(roundId), sort })), TODAY)
+				).provinceRows!.map((p) => p.code);
+			expect(await sorted('-communes')).toEqual(['48', '46']);
+			expect(await sorted('communes')).toEqual(['46', '48']);
+			expect(await sorted('-code')).toEqual(['48', '46']);
+		}
+		// a province officer still sees only its province in that round
+		const own = await provinceDashboard(t.db, await actorOf(t, provinceOfficer), { roundId }, TODAY);
+		expect(own.national).toBe(false);
+		expect(own.provinceRows).toBeNull();
+		expect(own.scoring.communes).toBe(byProvince.get('46')!.communes);
 	});
 });

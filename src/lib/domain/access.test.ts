@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACTIONS, can, canOnUnit, MATRIX, ROLES, SCOPES, scopeOf, type RuleActor } from './access.ts';
+import { ACTIONS, can, canOnUnit, isUnitless, MATRIX, ROLE_LABELS, ROLES, SCOPES, scopeOf, type RuleActor } from './access.ts';
 
 const huế = { provinceId: 1, districtId: 10 };
 const communeA = { id: 100, ...huế };
@@ -60,5 +60,54 @@ describe('scope of a commune-level object', () => {
 	it('refuses an account without a unit anything but an `all` scope', () => {
 		expect(canOnUnit(actor('reviewer', null), 'review.perform', communeA)).toBe(false);
 		expect(canOnUnit(actor('admin', null), 'unit.read', communeC)).toBe(true);
+	});
+});
+
+describe('the ministry officer (issue 13)', () => {
+	const READS = [
+		'home.view',
+		'account.changePassword',
+		'criteria.read',
+		'round.read',
+		'dashboard.read',
+		'review.read',
+		'assessment.read',
+		'decision.read',
+		'notification.read',
+		'unit.read'
+	] as const;
+
+	it('reads the whole country and nothing else: no edit, submit, review, decision, print, management or evidence', () => {
+		const granted = ACTIONS.filter((a) => can('ministry_officer', a)).sort();
+		expect(granted).toEqual([...READS].sort());
+		for (const a of READS) {
+			const expected = a === 'home.view' || a === 'account.changePassword' || a === 'notification.read' ? 'self' : 'all';
+			expect(scopeOf('ministry_officer', a), a).toBe(expected);
+		}
+		// every action it is granted is a reading one
+		expect(granted.every((a) => /\.(read|view|changePassword)$/.test(a))).toBe(true);
+		expect(can('ministry_officer', 'evidence.read')).toBe(false);
+	});
+
+	it('is bound to no unit, like an administrator, and sees any commune with its read scope only', () => {
+		expect(isUnitless('ministry_officer')).toBe(true);
+		expect(isUnitless('admin')).toBe(true);
+		expect(ROLES.filter(isUnitless)).toEqual(['ministry_officer', 'admin']);
+		const bo = actor('ministry_officer', null);
+		expect(canOnUnit(bo, 'assessment.read', communeA)).toBe(true);
+		expect(canOnUnit(bo, 'dashboard.read', communeC)).toBe(true);
+		for (const a of [
+			'assessment.edit',
+			'evidence.upload',
+			'evidence.read',
+			'review.perform',
+			'decision.issue',
+			'certificate.print'
+		] as const)
+			expect(canOnUnit(bo, a, communeA), a).toBe(false);
+	});
+
+	it('has a Vietnamese label', () => {
+		expect(ROLE_LABELS.ministry_officer).toBe('Cán bộ Bộ (theo dõi toàn quốc, chỉ xem)');
 	});
 });

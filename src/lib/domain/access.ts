@@ -5,7 +5,7 @@
  */
 import type { UnitLevel } from './units.ts';
 
-export const ROLES = ['commune_officer', 'commune_chair', 'reviewer', 'approver', 'province_officer', 'admin'] as const;
+export const ROLES = ['commune_officer', 'commune_chair', 'reviewer', 'approver', 'province_officer', 'ministry_officer', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const ROLE_LABELS: Record<Role, string> = {
@@ -14,6 +14,7 @@ export const ROLE_LABELS: Record<Role, string> = {
 	reviewer: 'Cán bộ thẩm định',
 	approver: 'Lãnh đạo ra quyết định công nhận',
 	province_officer: 'Cán bộ cấp tỉnh (theo dõi, tổng hợp)',
+	ministry_officer: 'Cán bộ Bộ (theo dõi toàn quốc, chỉ xem)',
 	admin: 'Quản trị hệ thống'
 };
 
@@ -34,6 +35,7 @@ export const MATRIX = {
 		reviewer: 'self',
 		approver: 'self',
 		province_officer: 'self',
+		ministry_officer: 'self',
 		admin: 'self'
 	},
 	'account.changePassword': {
@@ -42,6 +44,7 @@ export const MATRIX = {
 		reviewer: 'self',
 		approver: 'self',
 		province_officer: 'self',
+		ministry_officer: 'self',
 		admin: 'self'
 	},
 	'account.manage': { admin: 'all' },
@@ -51,10 +54,13 @@ export const MATRIX = {
 		reviewer: 'area',
 		approver: 'area',
 		province_officer: 'area',
+		ministry_officer: 'all',
 		admin: 'all'
 	},
 	'unit.setCategory': { admin: 'all' },
 	'audit.read': { admin: 'all' },
+	/** What the reminders' scheduler sent to whom (issue 13). */
+	'reminder.read': { admin: 'all' },
 	/** The documents' settings: legal bases, the reviewing office, the national emblem. */
 	'settings.manage': { admin: 'all' },
 	'criteria.read': {
@@ -63,6 +69,7 @@ export const MATRIX = {
 		reviewer: 'all',
 		approver: 'all',
 		province_officer: 'all',
+		ministry_officer: 'all',
 		admin: 'all'
 	},
 	'criteria.manage': { admin: 'all' },
@@ -73,20 +80,32 @@ export const MATRIX = {
 		reviewer: 'area',
 		approver: 'area',
 		province_officer: 'area',
+		ministry_officer: 'all',
 		admin: 'all'
 	},
 	'assessment.edit': { commune_officer: 'unit', commune_chair: 'unit' },
 	'evidence.upload': { commune_officer: 'unit', commune_chair: 'unit' },
 	'evidence.read': { commune_officer: 'unit', commune_chair: 'unit', reviewer: 'area', approver: 'area', admin: 'all' },
 	'round.manage': { province_officer: 'area', admin: 'all' },
-	'round.read': { commune_officer: 'all', commune_chair: 'all', reviewer: 'all', approver: 'all', province_officer: 'all', admin: 'all' },
+	'round.read': {
+		commune_officer: 'all',
+		commune_chair: 'all',
+		reviewer: 'all',
+		approver: 'all',
+		province_officer: 'all',
+		ministry_officer: 'all',
+		admin: 'all'
+	},
 	'assessment.submit': { commune_chair: 'unit' },
-	'review.read': { reviewer: 'area', approver: 'area', province_officer: 'area', admin: 'all' },
-	/** The province dashboard (issue 13): the figures of the communes in the area; administrators choose the province. */
-	'dashboard.read': { reviewer: 'area', approver: 'area', province_officer: 'area', admin: 'all' },
+	'review.read': { reviewer: 'area', approver: 'area', province_officer: 'area', ministry_officer: 'all', admin: 'all' },
+	/**
+	 * The dashboard (issue 13): the figures of the communes in the area; with scope `all` (the
+	 * ministry, administrators) the nation, or a chosen province.
+	 */
+	'dashboard.read': { reviewer: 'area', approver: 'area', province_officer: 'area', ministry_officer: 'all', admin: 'all' },
 	'review.perform': { reviewer: 'area' },
 	'review.comment': { commune_officer: 'unit', commune_chair: 'unit', reviewer: 'area' },
-	'decision.read': { reviewer: 'area', approver: 'area', province_officer: 'area', admin: 'all' },
+	'decision.read': { reviewer: 'area', approver: 'area', province_officer: 'area', ministry_officer: 'all', admin: 'all' },
 	'decision.issue': { approver: 'area' },
 	'decision.revoke': { approver: 'area' },
 	'certificate.issue': { approver: 'area' },
@@ -97,6 +116,7 @@ export const MATRIX = {
 		reviewer: 'self',
 		approver: 'self',
 		province_officer: 'self',
+		ministry_officer: 'self',
 		admin: 'self'
 	}
 } as const satisfies Record<string, Partial<Record<Role, Scope>>>;
@@ -115,7 +135,15 @@ export function can(role: Role, action: Action): boolean {
 	return scopeOf(role, action) !== undefined;
 }
 
-/** The unit an account is bound to (none for administrators). */
+/**
+ * Roles bound to no unit: administrators, and the ministry's officers (issue 13), who read
+ * everything and change nothing. Evidence files are not theirs to read: they hold children's
+ * data, and the figures, reviews and decisions are enough to follow the programme.
+ */
+export const UNITLESS_ROLES = ['ministry_officer', 'admin'] as const satisfies readonly Role[];
+export const isUnitless = (role: Role): boolean => (UNITLESS_ROLES as readonly Role[]).includes(role);
+
+/** The unit an account is bound to (none for administrators and the ministry's officers). */
 export type ActorUnit = { id: number; code: string; name: string; level: UnitLevel; provinceId: number | null; districtId: number | null };
 
 /**

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import {
 	bucketOf,
 	countByState,
+	criteriaAndIndicators,
 	criteriaBreakdown,
+	parseProvinceSort,
+	provinceRows,
+	provinceSortParam,
+	sortProvinces,
 	criterionLevel,
 	mostHeldBack,
 	percentOf,
@@ -103,5 +108,109 @@ describe('dashboard aggregation', () => {
 		expect(percentOf(1, 3)).toBe(33.3);
 		expect(percentOf(2, 3)).toBe(66.7);
 		expect(percentOf(0, 0)).toBeNull();
+	});
+
+	it('finds the indicators most often below their maximum in the same pass as the criteria', () => {
+		const defs = [
+			{ code: 'TC01', title: 'Nguồn lực', maxPoints: 100 },
+			{ code: 'TC02', title: 'Khai sinh', maxPoints: 50 }
+		];
+		const indicatorDefs = [
+			{ code: 'TC01.1', criterionCode: 'TC01', title: 'Ngân sách', maxPoints: 60 },
+			{ code: 'TC01.2', criterionCode: 'TC01', title: 'Cán bộ', maxPoints: 40 },
+			{ code: 'TC02.1', criterionCode: 'TC02', title: 'Đăng ký khai sinh', maxPoints: 50 }
+		];
+		const commune = (a: number | null, b: number | null, c: number | null) => [
+			{
+				code: 'TC01',
+				points: (a ?? 0) + (b ?? 0),
+				maxPoints: 100,
+				complete: a !== null && b !== null,
+				indicators: [
+					{ code: 'TC01.1', points: a, maxPoints: 60 },
+					{ code: 'TC01.2', points: b, maxPoints: 40 }
+				]
+			},
+			{ code: 'TC02', points: c ?? 0, maxPoints: 50, complete: c !== null, indicators: [{ code: 'TC02.1', points: c, maxPoints: 50 }] }
+		];
+		const { criteria, unmet } = criteriaAndIndicators(defs, indicatorDefs, [
+			commune(60, 0, 50),
+			commune(30, 0, 50),
+			commune(null, 40, 0),
+			commune(60, 40, null)
+		]);
+		// TC01.2: 4 with points, 2 below (both at 0); TC01.1: 3 with points, 1 below (none at 0); TC02.1: 3, 1 below at 0
+		expect(unmet.map((u) => [u.code, u.scored, u.below, u.zero, u.belowPercent, u.zeroPercent])).toEqual([
+			['TC01.2', 4, 2, 2, 50, 50],
+			['TC02.1', 3, 1, 1, 33.3, 33.3],
+			['TC01.1', 3, 1, 0, 33.3, 0]
+		]);
+		expect(unmet[0]).toMatchObject({ criterionCode: 'TC01', title: 'Cán bộ', maxPoints: 40 });
+		// the criteria agree with criteriaBreakdown on the same results
+		expect(criteria).toEqual(
+			criteriaBreakdown(defs, [commune(60, 0, 50), commune(30, 0, 50), commune(null, 40, 0), commune(60, 40, null)])
+		);
+		expect(criteria[0]).toMatchObject({ scored: 3, below: 2, max: 1, pending: 1 });
+		// at most `limit`, none at its maximum everywhere
+		expect(criteriaAndIndicators(defs, indicatorDefs, [commune(60, 0, 50)], 1).unmet.map((u) => u.code)).toEqual(['TC01.2']);
+		expect(criteriaAndIndicators(defs, indicatorDefs, [commune(60, 40, 50)]).unmet).toEqual([]);
+		// ten at most by default
+		const many = Array.from({ length: 12 }, (_, i) => ({
+			code: `X${String(i).padStart(2, '0')}`,
+			criterionCode: 'TC01',
+			title: 'x',
+			maxPoints: 10
+		}));
+		const res = criteriaAndIndicators(defs, many, [
+			[
+				{
+					code: 'TC01',
+					points: 0,
+					maxPoints: 100,
+					complete: true,
+					indicators: many.map((m) => ({ code: m.code, points: 0, maxPoints: 10 }))
+				}
+			]
+		]);
+		expect(res.unmet).toHaveLength(10);
+	});
+
+	it('gives one row per province, sortable by any column', () => {
+		const provinces = [
+			{ id: 1, code: '01', name: 'Thành phố Hà Nội' },
+			{ id: 46, code: '46', name: 'Thành phố Huế' },
+			{ id: 48, code: '48', name: 'Thành phố Đà Nẵng' }
+		];
+		const rows = provinceRows(
+			[
+				{ provinceId: 46, state: 'recognised', category: 'standard' },
+				{ provinceId: 46, state: 'draft', category: 'disadvantaged' },
+				{ provinceId: 1, state: 'submitted', category: 'urban_ward' },
+				{ provinceId: 1, state: 'recognised', category: 'urban_ward' },
+				{ provinceId: 1, state: 'recognised', category: 'urban_ward' },
+				{ provinceId: 48, state: 'draft', category: 'standard' }
+			],
+			provinces
+		);
+		expect(rows.map((r) => r.code)).toEqual(['01', '46', '48']);
+		expect(rows[0]).toMatchObject({ communes: 3, submitted: 3, recognised: 2, percent: 66.7 });
+		expect(rows[0].categories.urban_ward).toEqual({ communes: 3, recognised: 2, percent: 66.7 });
+		expect(rows[0].categories.standard.percent).toBeNull();
+		expect(rows[1]).toMatchObject({ communes: 2, submitted: 1, recognised: 1, percent: 50 });
+		expect(rows[2]).toMatchObject({ communes: 1, submitted: 0, recognised: 0, percent: 0 });
+		const order = (sort: string) => sortProvinces(rows, parseProvinceSort(sort)).map((r) => r.code);
+		expect(order('-percent')).toEqual(['01', '46', '48']);
+		expect(order('percent')).toEqual(['48', '46', '01']);
+		expect(order('-communes')).toEqual(['01', '46', '48']);
+		expect(order('submitted')).toEqual(['48', '46', '01']);
+		// Vietnamese order of names: Đ right after D, before H (not after Z as by code points)
+		expect(order('name')).toEqual(['48', '01', '46']);
+		expect(order('-name')).toEqual(['46', '01', '48']);
+		// a missing share goes last either way
+		expect(order('standard')).toEqual(['48', '46', '01']);
+		expect(order('-standard')).toEqual(['46', '48', '01']);
+		expect(parseProvinceSort('bogus')).toEqual({ key: 'code', desc: false });
+		expect(parseProvinceSort(null)).toEqual({ key: 'code', desc: false });
+		expect(provinceSortParam(parseProvinceSort('-urban_ward'))).toBe('-urban_ward');
 	});
 });

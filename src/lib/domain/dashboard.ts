@@ -131,8 +131,18 @@ export function totalsAgainstThreshold(rows: readonly DashboardAssessment[]): To
 
 /** A criterion of the set (its code, title and maximum). */
 export type CriterionDef = { code: string; title: string; maxPoints: number };
-/** One commune's result on one criterion, as the scoring engine gives it. */
-export type CriterionPoints = { code: string; points: number; maxPoints: number; complete: boolean };
+/** An indicator of the set (its code, its criterion, title and maximum). */
+export type IndicatorDef = { code: string; criterionCode: string; title: string; maxPoints: number };
+/** One commune's points on one indicator: null while it has no (valid) answer. */
+export type IndicatorPoints = { code: string; points: number | null; maxPoints: number };
+/** One commune's result on one criterion, as the scoring engine gives it (with its indicators when they are counted). */
+export type CriterionPoints = {
+	code: string;
+	points: number;
+	maxPoints: number;
+	complete: boolean;
+	indicators?: readonly IndicatorPoints[];
+};
 
 export const CRITERION_LEVELS = ['zero', 'below', 'max', 'pending'] as const;
 export type CriterionLevel = (typeof CRITERION_LEVELS)[number];
@@ -166,17 +176,58 @@ export type CriterionRow = CriterionDef & {
 	maxPercent: number | null;
 };
 
+/** An indicator most often unmet: how many communes with points on it are below its maximum, and at 0. */
+export type UnmetIndicatorRow = IndicatorDef & {
+	/** Communes with points on the indicator (the base of the shares). */
+	scored: number;
+	/** Below the maximum (those at 0 included). */
+	below: number;
+	zero: number;
+	belowPercent: number | null;
+	zeroPercent: number | null;
+};
+
+/** How many indicators the dashboard lists as most often unmet. */
+export const UNMET_INDICATORS = 10;
+
 /**
- * For each criterion of `defs` (in their order): how many communes are at 0 points, below the
- * maximum and at the maximum, among those with a score on it; and how many have none yet.
+ * One pass over the communes' results: for each criterion of `defs` (in their order), how many
+ * communes are at 0 points, below the maximum and at the maximum among those with a score on it,
+ * and how many have none yet; and, for the indicators of `indicatorDefs`, the `limit` with the
+ * most communes below the maximum (then the most at 0, then by code), among those with points.
  */
-export function criteriaBreakdown(defs: readonly CriterionDef[], communes: readonly (readonly CriterionPoints[])[]): CriterionRow[] {
-	return defs.map((d) => {
-		const n = { zero: 0, below: 0, max: 0, pending: 0 };
-		for (const results of communes) {
-			const c = results.find((r) => r.code === d.code);
-			n[c ? criterionLevel(c) : 'pending']++;
+export function criteriaAndIndicators(
+	defs: readonly CriterionDef[],
+	indicatorDefs: readonly IndicatorDef[],
+	communes: readonly (readonly CriterionPoints[])[],
+	limit = UNMET_INDICATORS
+): { criteria: CriterionRow[]; unmet: UnmetIndicatorRow[] } {
+	const crit = new Map(defs.map((d) => [d.code, { zero: 0, below: 0, max: 0, pending: 0 }]));
+	const ind = new Map(indicatorDefs.map((d) => [d.code, { scored: 0, below: 0, zero: 0 }]));
+	for (const results of communes) {
+		let seen = 0;
+		for (const c of results) {
+			const n = crit.get(c.code);
+			if (n) {
+				n[criterionLevel(c)]++;
+				seen++;
+			}
+			for (const i of c.indicators ?? []) {
+				const m = ind.get(i.code);
+				if (!m || i.points === null) continue;
+				m.scored++;
+				if (i.points < i.maxPoints) m.below++;
+				if (i.points <= 0) m.zero++;
+			}
 		}
+		// a criterion missing from a commune's results has no score there
+		if (seen < crit.size) {
+			const mine = new Set(results.map((c) => c.code));
+			for (const [code, n] of crit) if (!mine.has(code)) n.pending++;
+		}
+	}
+	const criteria = defs.map((d) => {
+		const n = crit.get(d.code)!;
 		const scored = n.zero + n.below + n.max;
 		return {
 			...d,
@@ -187,6 +238,23 @@ export function criteriaBreakdown(defs: readonly CriterionDef[], communes: reado
 			maxPercent: percentOf(n.max, scored)
 		};
 	});
+	const unmet = indicatorDefs
+		.map((d) => {
+			const m = ind.get(d.code)!;
+			return { ...d, ...m, belowPercent: percentOf(m.below, m.scored), zeroPercent: percentOf(m.zero, m.scored) };
+		})
+		.filter((r) => r.below > 0)
+		.sort((a, b) => b.below - a.below || b.zero - a.zero || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
+		.slice(0, limit);
+	return { criteria, unmet };
+}
+
+/**
+ * For each criterion of `defs` (in their order): how many communes are at 0 points, below the
+ * maximum and at the maximum, among those with a score on it; and how many have none yet.
+ */
+export function criteriaBreakdown(defs: readonly CriterionDef[], communes: readonly (readonly CriterionPoints[])[]): CriterionRow[] {
+	return criteriaAndIndicators(defs, [], communes).criteria;
 }
 
 /** The criteria that hold the most communes back: most at 0 points, then most below the maximum. */
@@ -195,6 +263,108 @@ export function mostHeldBack(rows: readonly CriterionRow[], limit = 3): Criterio
 		.filter((r) => r.zero + r.below > 0)
 		.sort((a, b) => b.zero - a.zero || b.below - a.below || (a.code < b.code ? -1 : 1))
 		.slice(0, limit);
+}
+
+/** One assessment of the round for the national table: its province, state and category. */
+export type ProvinceAssessment = Pick<DashboardAssessment, 'state' | 'category'> & { provinceId: number | null };
+
+/** One row of the national table: a province's communes in the round. */
+export type ProvinceRow = {
+	id: number;
+	code: string;
+	name: string;
+	communes: number;
+	/** Dossiers sent at least once (every state but 'draft'). */
+	submitted: number;
+	recognised: number;
+	percent: number | null;
+	/** The recognised share within each category (null without communes of it). */
+	categories: Record<CommuneCategory, { communes: number; recognised: number; percent: number | null }>;
+};
+
+export const PROVINCE_SORTS = ['code', 'name', 'communes', 'submitted', 'recognised', 'percent', ...COMMUNE_CATEGORIES] as const;
+export type ProvinceSortKey = (typeof PROVINCE_SORTS)[number];
+export type ProvinceSort = { key: ProvinceSortKey; desc: boolean };
+export const DEFAULT_PROVINCE_SORT: ProvinceSort = { key: 'code', desc: false };
+
+/** Reads `?sort=` ("percent", "-percent" for descending); anything else gives the default (by code). */
+export function parseProvinceSort(raw: string | null): ProvinceSort {
+	const desc = raw?.startsWith('-') ?? false;
+	const key = desc ? raw!.slice(1) : raw;
+	return (PROVINCE_SORTS as readonly string[]).includes(key ?? '') ? { key: key as ProvinceSortKey, desc } : DEFAULT_PROVINCE_SORT;
+}
+
+/** The `?sort=` value of a sort. */
+export const provinceSortParam = (s: ProvinceSort): string => `${s.desc ? '-' : ''}${s.key}`;
+
+/** One row per province met in `rows` (those with communes in the round). */
+export function provinceRows(
+	rows: readonly ProvinceAssessment[],
+	provinces: readonly { id: number; code: string; name: string }[]
+): ProvinceRow[] {
+	const by = new Map<number, ProvinceRow>();
+	const known = new Map(provinces.map((p) => [p.id, p]));
+	for (const r of rows) {
+		// a commune not placed in a province (never expected) is still counted, in a row of its own
+		const id = r.provinceId ?? 0;
+		let row = by.get(id);
+		if (!row) {
+			const p = known.get(id) ?? { id, code: '', name: 'Chưa xác định tỉnh, thành phố' };
+			row = {
+				id: p.id,
+				code: p.code,
+				name: p.name,
+				communes: 0,
+				submitted: 0,
+				recognised: 0,
+				percent: null,
+				categories: Object.fromEntries(
+					COMMUNE_CATEGORIES.map((c) => [c, { communes: 0, recognised: 0, percent: null }])
+				) as ProvinceRow['categories']
+			};
+			by.set(id, row);
+		}
+		const recognised = r.state === 'recognised' ? 1 : 0;
+		row.communes++;
+		if (r.state !== 'draft') row.submitted++;
+		row.recognised += recognised;
+		row.categories[r.category].communes++;
+		row.categories[r.category].recognised += recognised;
+	}
+	for (const row of by.values()) {
+		row.percent = percentOf(row.recognised, row.communes);
+		for (const c of COMMUNE_CATEGORIES) row.categories[c].percent = percentOf(row.categories[c].recognised, row.categories[c].communes);
+	}
+	return sortProvinces([...by.values()], DEFAULT_PROVINCE_SORT);
+}
+
+const VI_COLLATOR = new Intl.Collator('vi');
+
+/** The rows sorted by `sort` (shares missing last either way; ties by code). */
+export function sortProvinces(rows: readonly ProvinceRow[], sort: ProvinceSort): ProvinceRow[] {
+	const value = (r: ProvinceRow): number | string | null => {
+		switch (sort.key) {
+			case 'code':
+				return r.code;
+			case 'name':
+				return r.name;
+			case 'communes':
+			case 'submitted':
+			case 'recognised':
+			case 'percent':
+				return r[sort.key];
+			default:
+				return r.categories[sort.key].percent;
+		}
+	};
+	const byCode = (a: ProvinceRow, b: ProvinceRow) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+	return [...rows].sort((a, b) => {
+		const x = value(a);
+		const y = value(b);
+		if (x === null || y === null) return x === y ? byCode(a, b) : x === null ? 1 : -1;
+		const c = typeof x === 'string' ? VI_COLLATOR.compare(x, y as string) : x - (y as number);
+		return (sort.desc ? -c : c) || byCode(a, b);
+	});
 }
 
 // built once: `toLocaleString` with options builds a formatter on every call (see dates.ts)

@@ -8,9 +8,11 @@ import { prepareDatabase } from './setup/index.ts';
 import { seedDemo, DEMO_ACCOUNTS, DEMO_PASSWORD } from './seed/demo.ts';
 import { generateSigningKey, loadSigningKey } from './certificates/signing.ts';
 import { usePdfWorker } from './documents/pool.ts';
+import { startReminderTimer, type ReminderTimer } from './reminders/timer.ts';
 
 let conn: Connection | undefined;
 let opening: Promise<Connection> | undefined;
+let reminders: ReminderTimer | undefined;
 
 export async function openApp(): Promise<Connection> {
 	if (conn) return conn;
@@ -33,6 +35,8 @@ export async function openApp(): Promise<Connection> {
 			throw e;
 		}
 		conn = c;
+		// the reminders' scheduler (REMINDER_INTERVAL_MINUTES; 0 disables it), stopped by closeApp
+		if (cfg.reminderIntervalMinutes > 0) reminders = startReminderTimer(() => c.db, cfg.reminderIntervalMinutes);
 		return c;
 	})();
 	return opening;
@@ -51,5 +55,9 @@ export async function closeApp(): Promise<void> {
 	const c = conn;
 	conn = undefined;
 	opening = undefined;
+	// a reminders pass under way finishes before the database closes
+	const timer = reminders;
+	reminders = undefined;
+	await timer?.stop();
 	if (c) await c.close();
 }

@@ -48,7 +48,13 @@ const schema = z.object({
 		.max(2048, 'UPLOAD_MAX_MB tối đa là 2048.')
 		.default(50),
 	REVIEW_OFFICE_NAME: z.string().trim().max(200, 'REVIEW_OFFICE_NAME tối đa 200 ký tự.').optional(),
-	PDF_WORKER: z.string().trim().optional()
+	PDF_WORKER: z.string().trim().optional(),
+	REMINDER_INTERVAL_MINUTES: z.coerce
+		.number({ error: 'REMINDER_INTERVAL_MINUTES phải là số phút (0 để tắt).' })
+		.int({ error: 'REMINDER_INTERVAL_MINUTES phải là số nguyên.' })
+		.min(0, { error: 'REMINDER_INTERVAL_MINUTES tối thiểu là 0 (tắt).' })
+		.max(1440, { error: 'REMINDER_INTERVAL_MINUTES tối đa là 1440 (một ngày).' })
+		.default(60)
 });
 
 export const STORAGE_DRIVERS = ['local'] as const;
@@ -97,6 +103,8 @@ export type Config = {
 	reviewOfficeName: string;
 	/** The worker-thread module that lays out PDFs (null: lay out in the main thread). */
 	pdfWorker: string | null;
+	/** Minutes between two passes of the reminders in the running server (0: no timer). */
+	reminderIntervalMinutes: number;
 };
 
 export class ConfigError extends Error {}
@@ -140,7 +148,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 			uploadMaxBytes: e.UPLOAD_MAX_MB * 1024 * 1024
 		},
 		reviewOfficeName: e.REVIEW_OFFICE_NAME || DEFAULT_REVIEW_OFFICE[e.REVIEW_LEVEL],
-		pdfWorker: e.PDF_WORKER ? path.resolve(e.PDF_WORKER) : null
+		pdfWorker: e.PDF_WORKER ? path.resolve(e.PDF_WORKER) : null,
+		reminderIntervalMinutes: e.REMINDER_INTERVAL_MINUTES
 	};
 }
 

@@ -37,10 +37,14 @@ export function unitLevelForRole(role: Role, reviewLevel: 'district' | 'province
 			return reviewLevel;
 		case 'province_officer':
 			return 'province';
+		case 'ministry_officer':
 		case 'admin':
 			return null;
 	}
 }
+
+/** The ministry's officers follow the whole country: a unit given for one is refused, not ignored. */
+const MINISTRY_NO_UNIT = 'Cán bộ Bộ theo dõi toàn quốc, không gắn với đơn vị: hãy bỏ chọn tỉnh, thành phố và đơn vị.';
 
 export async function findUnitByCode(db: DB, code: string, level: UnitLevel, reviewLevel: 'district' | 'province') {
 	return db
@@ -71,12 +75,17 @@ export const unitChoiceSchema = z.object({
 export type UnitChoice = z.output<typeof unitChoiceSchema>;
 
 /** The account form (the password is checked by `createAccount`). */
-export const accountFormSchema = z.object({
-	email: z.string(),
-	fullName: z.string().trim().min(2, { error: 'Hãy nhập họ tên.' }).max(200, { error: 'Họ tên quá dài (tối đa 200 ký tự).' }),
-	role: z.enum(ROLES, { error: 'Hãy chọn vai trò.' }),
-	...unitChoiceSchema.shape
-});
+export const accountFormSchema = z
+	.object({
+		email: z.string(),
+		fullName: z.string().trim().min(2, { error: 'Hãy nhập họ tên.' }).max(200, { error: 'Họ tên quá dài (tối đa 200 ký tự).' }),
+		role: z.enum(ROLES, { error: 'Hãy chọn vai trò.' }),
+		...unitChoiceSchema.shape
+	})
+	.superRefine((v, ctx) => {
+		if (v.role === 'ministry_officer' && (v.provinceCode || v.unitCode))
+			ctx.addIssue({ code: 'custom', path: [v.provinceCode ? 'provinceCode' : 'unitCode'], message: MINISTRY_NO_UNIT });
+	});
 
 /**
  * The unit a picker's choice designates for `role` (null for a role bound to no unit): the
@@ -85,6 +94,8 @@ export const accountFormSchema = z.object({
  */
 export async function resolveUnitChoice(db: DB, cfg: Pick<Config, 'reviewLevel'>, role: Role, choice: UnitChoice): Promise<number | null> {
 	const level = unitLevelForRole(role, cfg.reviewLevel);
+	if (role === 'ministry_officer' && (choice.provinceCode || choice.unitCode))
+		throw invalid(MINISTRY_NO_UNIT, { [choice.provinceCode ? 'provinceCode' : 'unitCode']: MINISTRY_NO_UNIT });
 	if (!level) return null;
 	const needProvince = 'Hãy chọn tỉnh, thành phố.';
 	if (!choice.provinceCode) throw invalid(needProvince, { provinceCode: needProvince });
@@ -129,6 +140,7 @@ export async function createAccount(db: DB, cfg: Pick<Config, 'reviewLevel'>, in
 	parseInput(passwordSchema, input.password);
 	if (!ROLES.includes(input.role)) throw invalid(`Vai trò không hợp lệ: ${input.role}. Các vai trò: ${ROLES.join(', ')}.`);
 	const level = unitLevelForRole(input.role, cfg.reviewLevel);
+	if (input.role === 'ministry_officer' && input.unitCode) throw invalid(MINISTRY_NO_UNIT, { unitCode: MINISTRY_NO_UNIT });
 	let unitId: number | null = null;
 	if (input.provinceCode !== undefined) {
 		unitId = await resolveUnitChoice(db, cfg, input.role, { provinceCode: input.provinceCode, unitCode: input.unitCode ?? null });

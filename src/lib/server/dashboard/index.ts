@@ -25,40 +25,50 @@ import { readStoredAnswers, score } from '../../domain/scoring/index.ts';
 import { reviewedPoints } from '../../domain/dossier.ts';
 import {
 	countByState,
-	criteriaBreakdown,
+	criteriaAndIndicators,
 	DASHBOARD_TARGETS,
+	DEFAULT_PROVINCE_SORT,
 	mostHeldBack,
+	parseProvinceSort,
+	provinceRows,
 	recognisedShares,
+	sortProvinces,
 	totalsAgainstThreshold,
 	type CriterionPoints,
 	type CriterionRow,
 	type DashboardAssessment,
+	type ProvinceAssessment,
+	type ProvinceRow,
+	type ProvinceSort,
 	type RecognisedShare,
 	type StateCount,
-	type TotalsRow
+	type TotalsRow,
+	type UnmetIndicatorRow
 } from '../../domain/dashboard.ts';
 import { criteriaSetOf } from '../criteria/index.ts';
 import { communeScope } from '../units/read.ts';
 import { roundOverview, vnDate, type QueueRound, type QueueSummary } from '../reviews/queue.ts';
 
-export type DashboardOptions = { roundId?: number; provinceId?: number };
+export type DashboardOptions = { roundId?: number; provinceId?: number; sort?: ProvinceSort };
 
 const idOf = (raw: string | null): number | undefined => {
 	const n = Number(raw);
 	return Number.isInteger(n) && n > 0 && n <= 2_147_483_647 ? n : undefined;
 };
 
-/** Reads the dashboard's query string (?round=…&province=…); anything else is ignored. */
+/** Reads the dashboard's query string (?round=…&province=…&sort=…); anything else is ignored. */
 export function parseDashboardQuery(params: URLSearchParams): DashboardOptions {
-	return { roundId: idOf(params.get('round')), provinceId: idOf(params.get('province')) };
+	return { roundId: idOf(params.get('round')), provinceId: idOf(params.get('province')), sort: parseProvinceSort(params.get('sort')) };
 }
 
 export type DashboardProvince = { id: number; code: string; name: string };
 
 export type Dashboard = {
-	/** Administrators: the provinces to choose from (those with assessments); null for the others. */
+	/** Scope `all` (administrators, the ministry): the provinces to choose from (those with assessments); null for the others. */
 	provinces: DashboardProvince[] | null;
-	/** The area shown (the chosen province, or the actor's unit). */
+	/** The nation is shown (scope `all` without a chosen province): `area` is then null. */
+	national: boolean;
+	/** The area shown (the chosen province, or the actor's unit); null for the nation. */
 	area: { id: number; name: string } | null;
 	rounds: QueueRound[];
 	round: QueueRound | null;
@@ -69,6 +79,11 @@ export type Dashboard = {
 	totals: TotalsRow[];
 	criteria: CriterionRow[];
 	heldBack: CriterionRow[];
+	/** The indicators with the most communes below their maximum (issue 13). */
+	unmet: UnmetIndicatorRow[];
+	/** The national view: one row per province with communes in the round, in `sort`'s order; null otherwise. */
+	provinceRows: ProvinceRow[] | null;
+	sort: ProvinceSort;
 	targets: typeof DASHBOARD_TARGETS;
 	/** The criteria set of the round still has items not checked against the gazetted text. */
 	unverified: boolean;
@@ -78,8 +93,9 @@ export type Dashboard = {
 
 type DashboardActor = { role: Role; unit: Pick<ActorUnit, 'id' | 'level' | 'name'> | null };
 
-const EMPTY = (provinces: DashboardProvince[] | null, area: Dashboard['area']): Dashboard => ({
+const EMPTY = (provinces: DashboardProvince[] | null, area: Dashboard['area'], national = false): Dashboard => ({
 	provinces,
+	national,
 	area,
 	rounds: [],
 	round: null,
@@ -89,6 +105,9 @@ const EMPTY = (provinces: DashboardProvince[] | null, area: Dashboard['area']): 
 	totals: totalsAgainstThreshold([]),
 	criteria: [],
 	heldBack: [],
+	unmet: [],
+	provinceRows: national ? [] : null,
+	sort: DEFAULT_PROVINCE_SORT,
 	targets: DASHBOARD_TARGETS,
 	unverified: false,
 	scoring: { communes: 0, ms: 0 }
@@ -114,6 +133,7 @@ export async function provincesWithAssessments(db: DB): Promise<DashboardProvinc
 
 type AnswersRow = {
 	id: number;
+	province_id: number | null;
 	state: AssessmentState;
 	category: CommuneCategory;
 	criteria_set_id: number;
@@ -132,6 +152,9 @@ const SCOPE_COLUMN = { id: 'commune_id', province_id: 'province_id', district_id
  * The dashboard for `actor`. Queries: the board's (rounds in scope, the round's summary), then
  * one query for the round's assessments in the area with their stored figures, answers and
  * reviewer's points, and the criteria sets (cached). `today` is for the tests.
+ *
+ * With scope `all` (administrators, the ministry's officers) and no province chosen: the
+ * nation, read with the actor's own scope, and one row per province from the same rows.
  */
 export async function provinceDashboard(
 	db: DB,
@@ -143,30 +166,36 @@ export async function provinceDashboard(
 	if (scope.kind === 'none') return EMPTY(null, null);
 	let provinces: DashboardProvince[] | null = null;
 	let boardActor: RuleActor;
-	let area: Dashboard['area'];
+	let area: Dashboard['area'] = null;
+	let national = false;
 	if (scope.kind === 'all') {
 		provinces = await provincesWithAssessments(db);
-		const p = provinces.find((x) => x.id === opts.provinceId) ?? provinces[0];
-		if (!p) return EMPTY(provinces, null);
-		// the chosen province read exactly as its officer reads it (the board's own scope rule)
-		boardActor = { role: 'province_officer', unit: { id: p.id, level: 'province' } };
-		area = { id: p.id, name: p.name };
+		const p = provinces.find((x) => x.id === opts.provinceId);
+		if (p) {
+			// the chosen province read exactly as its officer reads it (the board's own scope rule)
+			boardActor = { role: 'province_officer', unit: { id: p.id, level: 'province' } };
+			area = { id: p.id, name: p.name };
+		} else {
+			// the nation, read with the actor's own scope (`all`)
+			boardActor = actor;
+			national = true;
+		}
 	} else {
 		boardActor = actor;
 		area = actor.unit ? { id: actor.unit.id, name: actor.unit.name } : null;
 	}
 	const areaScope = communeScope(boardActor, 'dashboard.read');
-	if (areaScope.kind === 'none') return EMPTY(provinces, area);
+	if (areaScope.kind === 'none') return EMPTY(provinces, area, national);
 
 	const board = await roundOverview(db, boardActor, { roundId: opts.roundId }, today);
-	if (!board.round) return { ...EMPTY(provinces, area), rounds: board.rounds };
+	if (!board.round) return { ...EMPTY(provinces, area, national), rounds: board.rounds };
 	const round = board.round;
 
 	let q = sql`a.round_id = ${round.id}`;
 	if (areaScope.kind === 'match') q = sql`${q} and ${sql.ref(`a.${SCOPE_COLUMN[areaScope.column]}`)} = ${areaScope.value}`;
 	const rows = (
 		await sql<AnswersRow>`
-			select a.id, a.state, a.category, a.criteria_set_id, a.reviewed_total, a.reviewed_verdict,
+			select a.id, a.province_id, a.state, a.category, a.criteria_set_id, a.reviewed_total, a.reviewed_verdict,
 				coalesce((select json_object_agg(x.indicator_code, x.answer) from assessment_answer x where x.assessment_id = a.id), '{}') as answers,
 				coalesce((select json_agg(json_build_object('indicatorCode', v.indicator_code, 'points', v.points))
 					from review_item v where v.assessment_id = a.id and v.points is not null), '[]') as review
@@ -183,12 +212,13 @@ export async function provinceDashboard(
 		sets.set(s.id, await criteriaSetOf(db, { id: s.id, status: s.status, updatedAt: s.updated_at, confirmedAt: null, confirmedBy: null }));
 
 	const started = performance.now();
-	const assessments: DashboardAssessment[] = [];
+	const assessments: (DashboardAssessment & ProvinceAssessment)[] = [];
 	const perCommune: CriterionPoints[][] = [];
 	let unverified = false;
 	for (const r of rows) {
 		const set = sets.get(r.criteria_set_id)!;
 		assessments.push({
+			provinceId: r.province_id,
 			state: r.state,
 			category: r.category,
 			total: r.reviewed_total,
@@ -198,7 +228,15 @@ export async function provinceDashboard(
 		const answers = readStoredAnswers(set, json(r.answers));
 		const result = score(set, r.category, answers, reviewedPoints(json(r.review)));
 		unverified ||= result.unverified;
-		perCommune.push(result.criteria.map((c) => ({ code: c.code, points: c.points, maxPoints: c.maxPoints, complete: c.complete })));
+		perCommune.push(
+			result.criteria.map((c) => ({
+				code: c.code,
+				points: c.points,
+				maxPoints: c.maxPoints,
+				complete: c.complete,
+				indicators: c.indicators.map((i) => ({ code: i.code, points: i.points, maxPoints: i.maxPoints }))
+			}))
+		);
 	}
 	const ms = Math.round((performance.now() - started) * 10) / 10;
 
@@ -207,10 +245,14 @@ export async function provinceDashboard(
 		?.criteria_set_id;
 	const defsSet = (roundSetId !== undefined ? sets.get(roundSetId) : undefined) ?? sets.values().next().value;
 	const defs = (defsSet?.criteria ?? []).map((c) => ({ code: c.code, title: c.title, maxPoints: c.maxPoints }));
-	const criteria = criteriaBreakdown(defs, perCommune);
+	const indicatorDefs = (defsSet?.criteria ?? []).flatMap((c) =>
+		c.indicators.map((i) => ({ code: i.code, criterionCode: c.code, title: i.title, maxPoints: i.maxPoints }))
+	);
+	const { criteria, unmet } = criteriaAndIndicators(defs, indicatorDefs, perCommune);
 
 	return {
 		provinces,
+		national,
 		area,
 		rounds: board.rounds,
 		round,
@@ -220,6 +262,9 @@ export async function provinceDashboard(
 		totals: totalsAgainstThreshold(assessments),
 		criteria,
 		heldBack: mostHeldBack(criteria),
+		unmet,
+		provinceRows: national ? sortProvinces(provinceRows(assessments, provinces ?? []), opts.sort ?? DEFAULT_PROVINCE_SORT) : null,
+		sort: opts.sort ?? DEFAULT_PROVINCE_SORT,
 		targets: DASHBOARD_TARGETS,
 		unverified,
 		scoring: { communes: rows.length, ms }

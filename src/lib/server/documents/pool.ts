@@ -12,9 +12,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { DocumentData } from './types.ts';
+import type { PooledDocument } from './types.ts';
 
-type Task = { id: number; data: DocumentData; resolve: (b: Buffer) => void; reject: (e: Error) => void };
+type Task = { id: number; data: PooledDocument; resolve: (b: Buffer) => void; reject: (e: Error) => void };
 
 let configuredWorker: string | null = null;
 
@@ -50,7 +50,7 @@ export class PdfPool {
 		this.size = size;
 	}
 
-	render(data: DocumentData): Promise<Buffer> {
+	render(data: PooledDocument): Promise<Buffer> {
 		return new Promise((resolve, reject) => {
 			this.queue.push({ id: this.nextId++, data, resolve, reject });
 			this.pump();
@@ -102,7 +102,7 @@ let shared: PdfPool | null | undefined;
 let warned = false;
 
 /** Renders in the shared pool, or in this thread when the worker file is not available. */
-export async function renderInPool(data: DocumentData): Promise<Buffer> {
+export async function renderInPool(data: PooledDocument): Promise<Buffer> {
 	if (shared === undefined) {
 		const file = workerPath();
 		shared = file ? new PdfPool(file) : null;
@@ -112,6 +112,7 @@ export async function renderInPool(data: DocumentData): Promise<Buffer> {
 		warned = true;
 		console.warn('PDF worker not found (PDF_WORKER or src/lib/server/documents/worker.ts): laying out in the main thread.');
 	}
+	if (data.kind === 'summary_report') return (await import('./summary-report-layout.ts')).renderSummaryReport(data);
 	const { renderPdf } = await import('./render.ts');
 	return renderPdf(data);
 }

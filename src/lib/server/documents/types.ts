@@ -226,3 +226,69 @@ export type CollectionForm = {
 };
 
 export type DocumentData = SelfAssessmentReport | AppraisalReport | DecisionDocument | CertificateDocument | CollectionForm;
+
+/** One row of a summary report's table of communes. */
+export type SummaryCommune = {
+	code: string;
+	name: string;
+	/** Only in a national report (the province of the commune); null otherwise. */
+	province: string | null;
+	category: string;
+	selfTotal: number;
+	reviewedTotal: number;
+	/** The commune's state in the round ("Đã công nhận", "Đã thẩm định"…). */
+	result: string;
+};
+
+/** One criterion in the summary report: how many communes are at 0, below and at the maximum. */
+export type SummaryCriterion = {
+	code: string;
+	title: string;
+	maxPoints: number;
+	zero: number;
+	below: number;
+	max: number;
+	/** Communes without a score on it yet (data incomplete). */
+	pending: number;
+};
+
+/** The recognised share of a group of communes against the national targets. */
+export type SummaryShare = {
+	label: string;
+	communes: number;
+	recognised: number;
+	percent: number | null;
+	targets: { year: number; percent: number; reached: boolean | null }[];
+};
+
+/**
+ * 6. Báo cáo kết quả đánh giá, công nhận xã, phường phù hợp với trẻ em for a round and an area
+ * (a province, or the nation), from the province dashboard's figures, the board and the decisions.
+ */
+export type SummaryReportDocument = {
+	kind: 'summary_report';
+	marks: Marks;
+	issuer: Issuer;
+	number: string | null;
+	date: string;
+	/** "Thành phố Huế", or "toàn quốc" for the national report. */
+	area: string;
+	/** The province reported on; null for the nation. */
+	areaId: number | null;
+	national: boolean;
+	round: { id: number; name: string; year: number; opensOn: string; closesOn: string };
+	/** Assessments of the round in the area (every state). */
+	total: number;
+	byState: { label: string; count: number }[];
+	/** Overall first, then by category. */
+	shares: SummaryShare[];
+	communes: SummaryCommune[];
+	/** Every criterion, those holding the most communes back first. */
+	criteria: SummaryCriterion[];
+	decisions: { number: string; date: string; commune: string; result: string }[];
+	signature: Signature;
+	recipients: string[];
+};
+
+/** Everything the PDF worker pool lays out. */
+export type PooledDocument = DocumentData | SummaryReportDocument;

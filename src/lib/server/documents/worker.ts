@@ -16,7 +16,8 @@ import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { configurePdfmake } from './fonts.ts';
 import { renderPdf } from './render.ts';
-import type { DocumentData } from './types.ts';
+import { renderSummaryReport } from './summary-report-layout.ts';
+import type { PooledDocument } from './types.ts';
 
 /** The worker threads' nice value (0 normal, 19 lowest). */
 const WORKER_NICE = 10;
@@ -56,9 +57,9 @@ function transferable(pdf: Buffer): Uint8Array<ArrayBuffer> {
 	return copy;
 }
 
-parentPort!.on('message', async (msg: { id: number; data: DocumentData }) => {
+parentPort!.on('message', async (msg: { id: number; data: PooledDocument }) => {
 	try {
-		const pdf = transferable(await renderPdf(msg.data));
+		const pdf = transferable(await (msg.data.kind === 'summary_report' ? renderSummaryReport(msg.data) : renderPdf(msg.data)));
 		parentPort!.postMessage({ id: msg.id, pdf }, [pdf.buffer]);
 	} catch (e) {
 		parentPort!.postMessage({ id: msg.id, error: String((e as Error)?.stack ?? e) });

@@ -76,6 +76,50 @@ export async function notify(
 	}));
 }
 
+/** One in-app notification for one account, whatever the workflow step (e.g. a reminder). */
+export type AccountNotice = { accountId: number; assessmentId: number | null; kind: string; message: string; link: string };
+
+/** The email of a notification (the same text and link as the in-app one). */
+function emailOf(to: string, message: string, link: string): Email {
+	const base = config().publicUrl ?? '';
+	return {
+		to,
+		subject: message,
+		text: `${message}\n\n${base}${link}\n\n(Thư tự động từ hệ thống đánh giá xã, phường phù hợp với trẻ em.)`
+	};
+}
+
+/**
+ * Writes one notification per notice (in the caller's transaction) and returns, for each notice
+ * in order, the email to send after commit: null without SMTP, or for an inactive account.
+ */
+export async function notifyAccounts(trx: DB, notices: AccountNotice[]): Promise<(Email | null)[]> {
+	if (notices.length === 0) return [];
+	const ids = [...new Set(notices.map((n) => n.accountId))];
+	const accounts = await trx.selectFrom('account').select(['id', 'email', 'active']).where('id', 'in', ids).execute();
+	const byId = new Map(accounts.map((a) => [a.id, a]));
+	// in slices: a national pass may write thousands (PostgreSQL takes at most 65,535 parameters)
+	for (let i = 0; i < notices.length; i += 2000) {
+		await trx
+			.insertInto('notification')
+			.values(
+				notices.slice(i, i + 2000).map((n) => ({
+					account_id: n.accountId,
+					assessment_id: n.assessmentId,
+					kind: n.kind,
+					message: n.message,
+					link: n.link
+				}))
+			)
+			.execute();
+	}
+	const smtp = config().smtp;
+	return notices.map((n) => {
+		const a = byId.get(n.accountId);
+		return smtp && a?.active ? emailOf(a.email, n.message, n.link) : null;
+	});
+}
+
 let transport: Transporter | undefined;
 
 /** Sends emails one by one after the step committed; logs, never throws. */
@@ -93,6 +137,20 @@ export async function sendEmails(emails: Email[]): Promise<number> {
 		}
 	}
 	return sent;
+}
+
+/** Sends one email now; whether the mail server accepted it (logs a failure, never throws). */
+export async function deliverEmail(e: Email): Promise<boolean> {
+	const smtp = config().smtp;
+	if (!smtp) return false;
+	transport ??= nodemailer.createTransport(smtp.url);
+	try {
+		await transport.sendMail({ from: smtp.from, to: e.to, subject: e.subject, text: e.text });
+		return true;
+	} catch (err) {
+		console.error(`notification email to ${e.to} failed:`, (err as Error).message);
+		return false;
+	}
 }
 
 /** Test hook: forget the transport (e.g. after the configuration changed). */

@@ -23,6 +23,7 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
 	{ email: 'thamdinh@demo.vn', fullName: 'Lê Thị Thu Hương', role: 'reviewer', unit: { district: '474', province: '46' } },
 	{ email: 'lanhdao@demo.vn', fullName: 'Phạm Quốc Việt', role: 'approver', unit: { district: '474', province: '46' } },
 	{ email: 'tinh@demo.vn', fullName: 'Hoàng Minh Tuấn', role: 'province_officer', unit: { district: '46', province: '46' } },
+	{ email: 'bo@demo.vn', fullName: 'Vũ Thị Lan', role: 'ministry_officer', unit: { district: null, province: null } },
 	{ email: 'quantri@demo.vn', fullName: 'Quản trị hệ thống', role: 'admin', unit: { district: null, province: null } }
 ];
 

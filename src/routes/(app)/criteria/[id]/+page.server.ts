@@ -3,6 +3,8 @@ import { action, page, readForm } from '#lib/edge/index.ts';
 import { authorize, parseId } from '#lib/server/auth/guard.ts';
 import { db } from '#lib/server/app.ts';
 import { activateCriteriaSet, confirmCriteriaSet, findCriteriaSet } from '#lib/server/criteria/index.ts';
+import { startDraft } from '#lib/server/criteria/draft.ts';
+import { redirect } from '@sveltejs/kit';
 import { invalid, notFound, parseInput } from '#lib/server/errors.ts';
 import { can } from '#lib/domain/access.ts';
 import type { Actions, PageServerLoad } from './$types';
@@ -41,5 +43,14 @@ export const actions: Actions = {
 			if (data?.get('attest') !== 'yes') throw invalid('Cần đánh dấu xác nhận đã đối chiếu với văn bản gốc.');
 			await confirmCriteriaSet(db(), found.row.id, a, text);
 			return { done: 'Đã ghi nhận xác nhận bộ tiêu chí.' };
-		})
+		}),
+	startDraft: async (event) => {
+		const r = await action(event, async (actor) => {
+			const a = authorize(actor, 'criteria.manage');
+			const found = await setOf(event.params.id);
+			return startDraft(db(), found.row.id, a);
+		});
+		if (r && 'id' in r) redirect(303, `/criteria/${r.id}/edit`);
+		return r;
+	}
 };

@@ -4,6 +4,15 @@ import { authorize, parseId } from '#lib/server/auth/guard.ts';
 import { db } from '#lib/server/app.ts';
 import { confirmItems, findCriteriaSet, itemChecks } from '#lib/server/criteria/index.ts';
 import { invalid, notFound, parseInput } from '#lib/server/errors.ts';
+import { appConfig } from '#lib/server/app.ts';
+import { fileStore } from '#lib/server/storage/index.ts';
+import {
+	attachOfficialText,
+	officialTextOf,
+	OFFICIAL_TEXT_EMPTY_MESSAGE,
+	OFFICIAL_TEXT_MAX_BYTES
+} from '#lib/server/criteria/official-text.ts';
+import { can } from '#lib/domain/access.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 const NOT_FOUND = 'Không tìm thấy bộ tiêu chí.';
@@ -25,7 +34,10 @@ export const load: PageServerLoad = (event) =>
 			set: found.set,
 			checks: checks.items,
 			editedBy: checks.editedBy?.name ?? null,
-			isLastEditor: checks.editedBy?.id === a.id
+			isLastEditor: checks.editedBy?.id === a.id,
+			officialText: await officialTextOf(db(), found.row.id),
+			canAttach: can(a.role, 'criteria.manage'),
+			maxMb: OFFICIAL_TEXT_MAX_BYTES / 1024 / 1024
 		};
 	});
 
@@ -42,5 +54,17 @@ export const actions: Actions = {
 			const chosen = all ? 'all' : parseInput(codes, data.getAll('item'));
 			const done = await confirmItems(db(), found.row.id, chosen, a);
 			return { done: `Đã xác nhận ${done.length} mục đối chiếu với văn bản gốc.` };
+		}),
+	attach: (event) =>
+		action(event, async (actor) => {
+			const a = authorize(actor, 'criteria.manage');
+			const found = await setOf(event.params.id);
+			const data = await readForm(event.request, OFFICIAL_TEXT_MAX_BYTES + 100_000);
+			const file = data?.get('official');
+			if (!(file instanceof File) || file.size === 0) throw invalid(OFFICIAL_TEXT_EMPTY_MESSAGE, { official: OFFICIAL_TEXT_EMPTY_MESSAGE });
+			await attachOfficialText(db(), fileStore(), a, found.row.id, new Uint8Array(await file.arrayBuffer()), {
+				tmpDir: appConfig().storage.tmpDir
+			});
+			return { done: 'Đã đính kèm văn bản gốc.' };
 		})
 };
