@@ -97,6 +97,13 @@ const REVIEW_LEVEL = ERA === 'pre2025' ? 'district' : 'province';
 
 /** p95 aim of every route in a mix of `users` (issue 11: < 100 ms at 200 users, < 200 ms at 500). */
 const aimP95 = (users: number) => (users <= 200 ? 100 : 200);
+/**
+ * Routes with an aim of their own in the mix (issue 13: the province dashboard p95 < 200 ms in the
+ * 200-user mix) and alone (the national dashboard < 500 ms on the national seed).
+ */
+const ROUTE_AIM_P95: Partial<Record<string, number>> = { 'GET /dashboard': 200 };
+const aimOf = (route: string, users: number) => Math.max(aimP95(users), ROUTE_AIM_P95[route] ?? 0);
+const AIM_NATIONAL_DASHBOARD_MS = 500;
 /** The pages whose capacity alone must reach this share of /healthz's (the ceiling of the stack). */
 const AIM_CEILING_RATIO = 0.25;
 const UPLOAD_BYTES = 50 * 1024;
@@ -112,7 +119,9 @@ const R = {
 	board: 'GET /review',
 	boardNational: 'GET /review (quản trị, toàn quốc)',
 	review: 'GET /review/[id]',
-	verify: 'GET /verify/[code]'
+	verify: 'GET /verify/[code]',
+	dashboard: 'GET /dashboard',
+	dashboardNational: 'GET /dashboard (quản trị, toàn quốc)'
 } as const;
 type RouteName = (typeof R)[keyof typeof R];
 
@@ -603,6 +612,16 @@ try {
 		await upload(warm, o, CRITERIA[i].indicators[0].code);
 		await hit(warm, R.board, 'GET', '/review', reviewerHeaders(v), undefined, [200]);
 		await hit(warm, R.review, 'GET', `/review/${v.assessmentIds[0]}`, reviewerHeaders(v), undefined, [200]);
+		await hit(warm, R.dashboard, 'GET', '/dashboard', reviewerHeaders(v), undefined, [200]);
+		await hit(
+			warm,
+			R.dashboardNational,
+			'GET',
+			'/dashboard',
+			{ cookie: adminCookie, accept: 'text/html', 'x-forwarded-for': address(0x040000) },
+			undefined,
+			[200]
+		);
 		await hit(
 			warm,
 			R.verify,
@@ -643,6 +662,26 @@ try {
 					[200]
 				),
 			Math.min(PROBE_CONNS, 8)
+		],
+		[
+			R.dashboard,
+			(c) => hit(probe, R.dashboard, 'GET', '/dashboard', reviewerHeaders(reviewers[c % reviewers.length]), undefined, [200]),
+			PROBE_CONNS
+		],
+		[
+			// alone: one administrator at a time (the aim is a latency, not a throughput)
+			R.dashboardNational,
+			() =>
+				hit(
+					probe,
+					R.dashboardNational,
+					'GET',
+					'/dashboard',
+					{ cookie: adminCookie, accept: 'text/html', 'x-forwarded-for': address(0x040000) },
+					undefined,
+					[200]
+				),
+			1
 		],
 		[
 			R.review,
@@ -825,6 +864,10 @@ try {
 							[200]
 						);
 						await think(rng);
+						if (running() && rng() < 0.15) {
+							await hit(mixed, R.dashboard, 'GET', '/dashboard', reviewerHeaders(v), undefined, [200]);
+							await think(rng);
+						}
 					}
 				})()
 			);
@@ -890,7 +933,19 @@ try {
 	for (const users of USER_COUNTS) mixes.push(await runMix(users));
 
 	// 8. the report
-	const order = [R.health, R.entry, R.dossier, R.save, R.upload, R.board, R.boardNational, R.review, R.verify];
+	const order = [
+		R.health,
+		R.entry,
+		R.dossier,
+		R.save,
+		R.upload,
+		R.board,
+		R.boardNational,
+		R.review,
+		R.dashboard,
+		R.dashboardNational,
+		R.verify
+	];
 	const ceiling = rps(statsOf(probe, R.health), probeSeconds.get(R.health)!);
 	const lines: string[] = [];
 	const out = (s = '') => lines.push(s);
@@ -909,7 +964,8 @@ try {
 		`Đăng nhập ${emails.length} tài khoản: ${fmt(signInMs / 1000, 1)} s (${fmt(signInMs / emails.length, 0)} ms/tài khoản, argon2id, 4 song song)`
 	);
 	out();
-	const table = (phase: Phase, seconds: (r: RouteName) => number, aim: number | null) => {
+	const table = (phase: Phase, seconds: (r: RouteName) => number, users: number | null) => {
+		const aim = users === null ? null : aimP95(users);
 		const head = [
 			'route',
 			'req/s',
@@ -944,9 +1000,13 @@ try {
 						: `${fmt((100 * r) / ceiling, 1)}% of ceiling`
 					: route === R.health
 						? ''
-						: p95 < aim
-							? 'PASS'
-							: 'MISS'
+						: p95 < aimOf(route, users!)
+							? aimOf(route, users!) === aim
+								? 'PASS'
+								: `PASS (<${aimOf(route, users!)})`
+							: aimOf(route, users!) === aim
+								? 'MISS'
+								: `MISS (<${aimOf(route, users!)})`
 			]);
 		}
 		const w = head.map((x, i) => Math.max(x.length, ...rows.map((row) => row[i].length)));
@@ -959,6 +1019,17 @@ try {
 		`Công suất từng route riêng lẻ (${PROBE_CONNS} kết nối liên tục, không nghỉ; /review toàn quốc: ${Math.min(PROBE_CONNS, 8)}; ${PROBE_SECONDS} s mỗi route):`
 	);
 	table(probe, (r) => probeSeconds.get(r) ?? PROBE_SECONDS, null);
+	const national = statsOf(probe, R.dashboardNational);
+	out(
+		`${R.dashboardNational} một mình: p50 ${fmt(national.pct(50), 1)} ms, p95 ${fmt(national.pct(95), 1)} ms (mục tiêu < ${AIM_NATIONAL_DASHBOARD_MS} ms: ${national.pct(95) < AIM_NATIONAL_DASHBOARD_MS ? 'ĐẠT' : 'CHƯA ĐẠT'})`
+	);
+	figures.push({
+		name: `${R.dashboardNational} alone p95`,
+		value: Math.round(national.pct(95) * 10) / 10,
+		unit: 'ms',
+		aim: { op: '<', value: AIM_NATIONAL_DASHBOARD_MS },
+		note: `p50 ${fmt(national.pct(50), 1)} ms, ${national.lat.length} requests`
+	});
 	figures.push({ name: `capacity ${R.health}`, value: ceiling, unit: 'req/s', note: 'the ceiling' });
 	const ratioAimed: RouteName[] = [R.board, R.review, R.entry];
 	for (const route of order.filter((r) => r !== R.health)) {
@@ -979,7 +1050,7 @@ try {
 		out(
 			`Tải hỗn hợp ngày cuối trước hạn: ${m.users} người dùng đồng thời (${m.nOfficers} cán bộ xã, ${m.nReviewers} cán bộ thẩm định, ${m.nCitizens} người tra cứu) + kiểm tra /healthz mỗi giây, ${fmt(m.mixedSeconds, 1)} s, nghỉ ${THINK_MS / 2}–${THINK_MS * 1.5} ms giữa các thao tác:`
 		);
-		table(m.mixed, () => m.mixedSeconds, aim);
+		table(m.mixed, () => m.mixedSeconds, m.users);
 		const totalMixed = [...m.mixed.stats.values()].reduce((n, s) => n + s.lat.length, 0);
 		out(`Tổng: ${totalMixed} yêu cầu, ${fmt(totalMixed / m.mixedSeconds, 1)} req/s.`);
 		const pctCpu = (ms: number) => `${fmt((100 * ms) / (m.mixedSeconds * 1000), 0)}%`;
@@ -998,7 +1069,11 @@ try {
 		const lockWaits = (prefix: string) => perSample([...m.waits].filter(([w]) => w.startsWith(prefix)).reduce((n, [, x]) => n + x, 0));
 		out(`Chờ khóa: advisory ${fmt(lockWaits('Lock:advisory'), 2)} phiên, mọi khóa (Lock:*) ${fmt(lockWaits('Lock:'), 2)} phiên trung bình`);
 		const routes = order.filter((r) => r !== R.health && (m.mixed.stats.get(r)?.lat.length ?? 0) > 0);
-		const worst = routes.map((r) => m.mixed.stats.get(r)!.pct(95)).reduce((x, y) => Math.max(x, y), 0);
+		// the worst of the routes held to the mix's common aim (a route with its own aim has its own figure)
+		const worst = routes
+			.filter((r) => ROUTE_AIM_P95[r] === undefined)
+			.map((r) => m.mixed.stats.get(r)!.pct(95))
+			.reduce((x, y) => Math.max(x, y), 0);
 		const errors = [...m.mixed.stats.values()].reduce((n, s) => n + s.errors, 0);
 		for (const route of routes) {
 			const st = m.mixed.stats.get(route)!;
@@ -1006,7 +1081,7 @@ try {
 				name: `mix ${m.users} users: ${route} p95`,
 				value: Math.round(st.pct(95) * 10) / 10,
 				unit: 'ms',
-				aim: { op: '<', value: aim },
+				aim: { op: '<', value: aimOf(route, m.users) },
 				note: `${fmt(rps(st, m.mixedSeconds), 1)} req/s, p50 ${fmt(st.pct(50), 1)} ms`
 			});
 		}

@@ -6,6 +6,7 @@
  * answers with a Vietnamese message. Screenshots: test-results/screenshots/criteria-impact-*.png.
  */
 import fs from 'node:fs';
+import ExcelJS from 'exceljs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -99,10 +100,7 @@ describe('impact of a draft criteria set, in the browser', () => {
 				await page.getByRole('button', { name: 'Xem tác động' }).click();
 				await page.waitForURL(/\?round=\d+/);
 				await changed.waitFor();
-				const [download] = await Promise.all([
-					page.waitForEvent('download'),
-					page.getByRole('link', { name: 'Tải bảng so sánh từng xã (CSV)' }).click()
-				]);
+				const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'CSV', exact: true }).click()]);
 				const csv = fs.readFileSync((await download.path())!, 'utf8');
 				const lines = csv
 					.replace(/^\uFEFF/, '')
@@ -113,6 +111,22 @@ describe('impact of a draft criteria set, in the browser', () => {
 				);
 				expect(lines).toHaveLength(3);
 				expect(lines.find((l) => l.includes('Phường Kim Long'))).toMatch(/,Đạt chuẩn,\d+,Chưa đạt chuẩn,-10,Có$/);
+
+				// the same rows as a workbook, with the change by criterion on its own sheet
+				const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Excel', exact: true }).click()]);
+				const wb = new ExcelJS.Workbook();
+				await wb.xlsx.readFile((await xlsx.path())!);
+				const communes = wb.getWorksheet('Đơn vị')!;
+				expect(communes.getRow(1).getCell(1).value).toBe('Mã xã');
+				const kimLong = communes.getRows(2, communes.rowCount - 1)!.find((r) => r.getCell(2).value === 'Phường Kim Long')!;
+				expect([kimLong.getCell(5).value, kimLong.getCell(7).value, kimLong.getCell(8).value, kimLong.getCell(9).value]).toEqual([
+					'Đạt chuẩn',
+					'Chưa đạt chuẩn',
+					-10,
+					'Có'
+				]);
+				const byCriterion = wb.getWorksheet('Theo tiêu chí')!;
+				expect(byCriterion.rowCount).toBeGreaterThan(1);
 			}
 			await page.context().close();
 		});
@@ -123,6 +137,7 @@ describe('impact of a draft criteria set, in the browser', () => {
 		const res = await reviewer.goto(`${env.server.url}/criteria/${draftId}/impact`);
 		expect(res?.status()).toBe(403);
 		expect((await reviewer.request.get(`${env.server.url}/criteria/${draftId}/impact/impact.csv`)).status()).toBe(403);
+		expect((await reviewer.request.get(`${env.server.url}/criteria/${draftId}/impact/impact.xlsx`)).status()).toBe(403);
 		await reviewer.context().close();
 
 		const admin = await signedIn('quantri@demo.vn', { width: 1366, height: 900 });

@@ -9,7 +9,7 @@ import type { Actor } from '../../domain/access.ts';
 import type { DB } from '../db/index.ts';
 import { conflict, invalid, notFound } from '../errors.ts';
 import { validateCriteriaSet, type CriteriaSet } from '../../domain/criteria/index.ts';
-import { findCriteriaSet, importCriteriaSet } from './index.ts';
+import { findCriteriaSet, importCriteriaSet, importWithin } from './index.ts';
 
 const NOT_FOUND = 'Không tìm thấy bộ tiêu chí.';
 export const NOT_A_DRAFT = 'Phiên bản này không phải bản nháp nên không sửa được; hãy tạo bản nháp mới từ phiên bản này.';
@@ -60,9 +60,8 @@ export async function saveDraft(db: DB, id: number, input: unknown, expectedUpda
 	const v = validateCriteriaSet(set);
 	if (!v.ok) throw invalid(`Bộ tiêu chí chưa hợp lệ (${v.errors.length} lỗi) nên chưa được lưu.`, {}, { errors: v.errors });
 
-	// Claim the draft atomically: still a draft, and still the version the editor started from.
-	const claimedAt = new Date();
-	await db.transaction().execute(async (trx) => {
+	// One transaction: still a draft, still the version the editor started from, then the import
+	return db.transaction().execute(async (trx) => {
 		const current = await trx
 			.selectFrom('criteria_set')
 			.select(['status', 'updated_at'])
@@ -73,14 +72,12 @@ export async function saveDraft(db: DB, id: number, input: unknown, expectedUpda
 		if (current.status !== 'draft') throw conflict(NOT_A_DRAFT, { notDraft: true });
 		if (new Date(current.updated_at).getTime() !== expected.getTime())
 			throw conflict(STALE_DRAFT, { conflict: true, updatedAt: new Date(current.updated_at).toISOString() });
-		await trx.updateTable('criteria_set').set({ updated_at: claimedAt }).where('id', '=', id).execute();
+		const r = await importWithin(trx, v.value, actor);
+		if (!r.ok) throw invalid(`Bộ tiêu chí chưa hợp lệ (${r.errors.length} lỗi) nên chưa được lưu.`, {}, { errors: r.errors });
+		if (r.outcome === 'create') throw conflict(NOT_A_DRAFT); // unreachable: the draft exists with this code@version
+		const after = await trx.selectFrom('criteria_set').select('updated_at').where('id', '=', id).executeTakeFirstOrThrow();
+		return { id, updatedAt: new Date(after.updated_at).toISOString(), outcome: r.outcome };
 	});
-
-	const r = await importCriteriaSet(db, v.value, actor);
-	if (!r.ok) throw invalid(`Bộ tiêu chí chưa hợp lệ (${r.errors.length} lỗi) nên chưa được lưu.`, {}, { errors: r.errors });
-	if (r.outcome === 'create') throw conflict(NOT_A_DRAFT); // unreachable: the draft exists with this code@version
-	const after = await db.selectFrom('criteria_set').select('updated_at').where('id', '=', id).executeTakeFirstOrThrow();
-	return { id, updatedAt: new Date(after.updated_at).toISOString(), outcome: r.outcome };
 }
 
 /**

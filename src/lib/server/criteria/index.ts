@@ -246,7 +246,12 @@ export type ImportResult =
  * arrives as a draft; activation and confirmation are separate, audited steps.
  */
 export async function importCriteriaSet(db: DB, input: unknown, actor: Actor | SystemActor): Promise<ImportResult> {
-	return db.transaction().execute(async (trx) => {
+	return db.transaction().execute((trx) => importWithin(trx, input, actor));
+}
+
+/** `importCriteriaSet` inside the caller's transaction (the editor's save checks and writes in one). */
+export async function importWithin(trx: DB, input: unknown, actor: Actor | SystemActor): Promise<ImportResult> {
+	{
 		const preview = await previewImport(trx, input);
 		if (!preview.ok) return preview;
 		if (preview.outcome === 'refused') return { ok: false, errors: [{ path: 'version', location: 'version', message: preview.reason! }] };
@@ -309,7 +314,7 @@ export async function importCriteriaSet(db: DB, input: unknown, actor: Actor | S
 			details: { code: set.code, version: set.version, changes: preview.diff?.messages.slice(0, 200) ?? [] }
 		});
 		return { ok: true, id, outcome: preview.outcome, preview };
-	});
+	}
 }
 
 /** Make a version the active one of its code; the previously active version is retired. */
