@@ -122,13 +122,14 @@ describe('province dashboard', () => {
 					expect(text).toContain('Mục tiêu 2030 (75%)');
 					expect(text).toContain('Tiêu chí còn hạn chế');
 					expect(text).toContain('Tổng điểm so với ngưỡng công nhận');
-					// four charts, each an image with a summary, each followed by its table
+					// five charts (the trend across rounds among them), each an image with a summary, each followed by its table
 					const charts = page.locator('svg[role="img"]');
-					expect(await charts.count()).toBe(4);
-					for (let i = 0; i < 4; i++) expect(await charts.nth(i).getAttribute('aria-label')).toMatch(/^Biểu đồ/);
+					expect(await charts.count()).toBe(5);
+					for (let i = 0; i < 5; i++) expect(await charts.nth(i).getAttribute('aria-label')).toMatch(/^Biểu đồ/);
 					for (const name of [
 						'Bảng số đơn vị theo trạng thái',
 						'Bảng tỷ lệ được công nhận theo nhóm đơn vị',
+						'Bảng tỷ lệ được công nhận qua các đợt đánh giá',
 						'Bảng mức điểm theo tiêu chí',
 						'Bảng phân bố tổng điểm so với ngưỡng'
 					]) {

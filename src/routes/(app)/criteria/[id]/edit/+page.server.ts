@@ -4,6 +4,7 @@ import { authorize, parseId } from '#lib/server/auth/guard.ts';
 import { db } from '#lib/server/app.ts';
 import { findCriteriaSet } from '#lib/server/criteria/index.ts';
 import { draftBase, draftUpdatedAt, saveDraft } from '#lib/server/criteria/draft.ts';
+import { officialTextOf } from '#lib/server/criteria/official-text.ts';
 import { invalid, notFound, parseInput } from '#lib/server/errors.ts';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -16,7 +17,14 @@ export const load: PageServerLoad = (event) =>
 		if (!found) throw notFound(NOT_FOUND);
 		if (found.row.status !== 'draft') return { draft: false as const, row: found.row };
 		const base = await draftBase(db(), found.row.id);
-		return { draft: true as const, row: found.row, set: found.set, updatedAt: await draftUpdatedAt(db(), found.row.id), base };
+		return {
+			draft: true as const,
+			row: found.row,
+			set: found.set,
+			updatedAt: await draftUpdatedAt(db(), found.row.id),
+			base,
+			officialText: (await officialTextOf(db(), found.row.id)) !== null
+		};
 	});
 
 /** The editor posts the whole set as JSON text, with the `updated_at` it was edited on. */
