@@ -4,6 +4,10 @@
  * rows; the score matrix and the dashboard's tables come as streamed spreadsheets with a
  * Vietnamese file name; a commune officer may export none of them.
  */
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import os from 'node:os';
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { useBrowserServer } from '../helpers/browser.ts';
@@ -54,8 +58,21 @@ describe('xlsx exports', () => {
 			const wb = await open(await r.body());
 			expect(wb.worksheets.length, url).toBeGreaterThan(1);
 		}
+		// the summary report, as PDF (its text) and as Word (a zip holding the document)
+		const pdf = await page.request.get(`${env.server.url}/dashboard/report.pdf`);
+		expect(pdf.status()).toBe(200);
+		expect(pdf.headers()['content-type']).toBe('application/pdf');
+		const pdfFile = path.join(os.tmpdir(), `bao-cao-${process.pid}.pdf`);
+		fs.writeFileSync(pdfFile, await pdf.body());
+		const text = execFileSync('pdftotext', ['-layout', pdfFile, '-'], { encoding: 'utf8' });
+		fs.rmSync(pdfFile);
+		expect(text).toContain('BÁO CÁO');
+		const docx = await page.request.get(`${env.server.url}/dashboard/report.docx`);
+		expect(docx.status()).toBe(200);
+		expect(docx.headers()['content-type']).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+		expect((await docx.body()).subarray(0, 2).toString()).toBe('PK');
 		const commune = await signedIn('canbo.xa@demo.vn');
-		for (const url of ['/dashboard/score-matrix.xlsx', '/dashboard/dashboard.xlsx'])
+		for (const url of ['/dashboard/score-matrix.xlsx', '/dashboard/dashboard.xlsx', '/dashboard/report.pdf', '/dashboard/report.docx'])
 			expect((await commune.request.get(`${env.server.url}${url}`)).status(), url).toBe(403);
 	});
 });

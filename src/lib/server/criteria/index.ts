@@ -159,6 +159,13 @@ export async function findCriteriaSet(db: DB, ref: string | number): Promise<{ r
 	return { row, set };
 }
 
+/** The set of `id` for a page about it: its row and definition, or not found (in Vietnamese). */
+export async function criteriaSetPage(db: DB, id: number): Promise<{ row: CriteriaSetRow; set: CriteriaSet }> {
+	const found = await findCriteriaSet(db, id);
+	if (!found) throw notFound('Không tìm thấy bộ tiêu chí.');
+	return found;
+}
+
 /** The active versions (what a new round may use). */
 export async function activeCriteriaSets(db: DB) {
 	return db.selectFrom('criteria_set').select(['id', 'code', 'version']).where('status', '=', 'active').execute();

@@ -2,20 +2,16 @@ import { z } from 'zod';
 import { action, page, readForm } from '#lib/edge/index.ts';
 import { authorize, parseId } from '#lib/server/auth/guard.ts';
 import { db } from '#lib/server/app.ts';
-import { activateCriteriaSet, confirmCriteriaSet, findCriteriaSet } from '#lib/server/criteria/index.ts';
+import { activateCriteriaSet, confirmCriteriaSet, criteriaSetPage } from '#lib/server/criteria/index.ts';
 import { startDraft } from '#lib/server/criteria/draft.ts';
 import { redirect } from '@sveltejs/kit';
-import { invalid, notFound, parseInput } from '#lib/server/errors.ts';
+import { invalid, parseInput } from '#lib/server/errors.ts';
 import { can } from '#lib/domain/access.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 const NOT_FOUND = 'Không tìm thấy bộ tiêu chí.';
 
-async function setOf(raw: string) {
-	const found = await findCriteriaSet(db(), parseId(raw, NOT_FOUND));
-	if (!found) throw notFound(NOT_FOUND);
-	return found;
-}
+const setOf = (raw: string) => criteriaSetPage(db(), parseId(raw, NOT_FOUND));
 
 export const load: PageServerLoad = (event) =>
 	page(event, async (actor) => {

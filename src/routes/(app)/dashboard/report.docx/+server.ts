@@ -2,27 +2,14 @@ import { page } from '#lib/edge/index.ts';
 import { authorize } from '#lib/server/auth/guard.ts';
 import { db } from '#lib/server/app.ts';
 import { parseDashboardQuery } from '#lib/server/dashboard/index.ts';
-import { summaryReportData, summaryReportFileName } from '#lib/server/documents/summary-report.ts';
-import { summaryReportDocxFrom } from '#lib/server/documents/summary-report-docx.ts';
+import { summaryReportFile } from '#lib/server/documents/summary-report-file.ts';
 import { documentResponse } from '#lib/server/documents/http.ts';
-import { by, recordAudit } from '#lib/server/audit/index.ts';
 import type { RequestHandler } from './$types';
-
-const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
 // The summary report of a round (?round=&province=) as .docx, to be edited before signing.
 export const GET: RequestHandler = (event) =>
 	page(event, async (actor) => {
 		const a = authorize(actor, 'dashboard.read');
-		const data = await summaryReportData(db(), a, parseDashboardQuery(event.url.searchParams));
-		const docx = await summaryReportDocxFrom(data);
-		await recordAudit(db(), {
-			...by(a),
-			action: 'document.summary_report',
-			objectType: 'round',
-			objectId: data.round.id,
-			unitId: data.areaId,
-			details: { round: data.round.name, area: data.area, format: 'docx', communes: data.communes.length, bytes: docx.length }
-		});
-		return documentResponse(docx, summaryReportFileName(data, 'docx'), { mime: DOCX });
+		const f = await summaryReportFile(db(), a, parseDashboardQuery(event.url.searchParams), 'docx');
+		return documentResponse(f.bytes, f.fileName, { mime: f.mime });
 	});

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { action, page, readForm } from '#lib/edge/index.ts';
 import { authorize, parseId } from '#lib/server/auth/guard.ts';
 import { db } from '#lib/server/app.ts';
-import { confirmItems, findCriteriaSet, itemChecks } from '#lib/server/criteria/index.ts';
-import { invalid, notFound, parseInput } from '#lib/server/errors.ts';
+import { confirmItems, criteriaSetPage, itemChecks } from '#lib/server/criteria/index.ts';
+import { invalid, parseInput } from '#lib/server/errors.ts';
 import { appConfig } from '#lib/server/app.ts';
 import { fileStore } from '#lib/server/storage/index.ts';
 import {
@@ -17,11 +17,7 @@ import type { Actions, PageServerLoad } from './$types';
 
 const NOT_FOUND = 'Không tìm thấy bộ tiêu chí.';
 
-async function setOf(raw: string) {
-	const found = await findCriteriaSet(db(), parseId(raw, NOT_FOUND));
-	if (!found) throw notFound(NOT_FOUND);
-	return found;
-}
+const setOf = (raw: string) => criteriaSetPage(db(), parseId(raw, NOT_FOUND));
 
 /** Four eyes (issue 14): each item with its citation, who claimed it checked, who confirmed it. */
 export const load: PageServerLoad = (event) =>
