@@ -11,6 +11,7 @@ import {
 	type WorkbookTables
 } from './workbook.ts';
 import { SMALL_CRITERIA_SET as SMALL_SET } from '../../../../tests/helpers/small-criteria.ts';
+import { MINI_SET } from '../../../../tests/helpers/scoring-fixtures.ts';
 
 const parsed = (input: unknown) => {
 	const v = validateCriteriaSet(input);
@@ -32,6 +33,19 @@ describe('criteria set as workbook tables', () => {
 		const set = parsed(input);
 		const r = tablesToSet(setToTables(set));
 		expect(r.ok && r.value).toEqual(set);
+	});
+
+	it('every indicator kind: export → import → export gives byte-identical JSON', () => {
+		const set = parsed(MINI_SET);
+		expect(new Set(set.criteria.flatMap((c) => c.indicators.map((i) => i.kind)))).toEqual(
+			new Set(['check', 'rate', 'incidence', 'level', 'survey', 'manual'])
+		);
+		const once = tablesToSet(setToTables(set));
+		if (!once.ok) throw new Error(JSON.stringify(once.errors));
+		const twice = tablesToSet(setToTables(once.value));
+		if (!twice.ok) throw new Error(JSON.stringify(twice.errors));
+		expect(JSON.stringify(once.value)).toBe(JSON.stringify(set));
+		expect(JSON.stringify(twice.value)).toBe(JSON.stringify(set));
 	});
 
 	it('carries a confirmation and every indicator kind', () => {
