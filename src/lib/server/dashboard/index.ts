@@ -131,7 +131,7 @@ export async function provincesWithAssessments(db: DB): Promise<DashboardProvinc
 		.execute();
 }
 
-type AnswersRow = {
+type StampRow = {
 	id: number;
 	province_id: number | null;
 	state: AssessmentState;
@@ -139,9 +139,27 @@ type AnswersRow = {
 	criteria_set_id: number;
 	reviewed_total: number;
 	reviewed_verdict: 'pass' | 'fail' | 'incomplete';
-	answers: Record<string, unknown> | string;
-	review: { indicatorCode: string; points: number | null }[] | string;
+	/** count:sum(revision):max(updated_at) of the answers: any write changes it (each moves updated_at) */
+	answers_stamp: string;
+	/** the same over the review items */
+	review_stamp: string;
 };
+
+type AnswersRow = { id: number; answers: string; review: string };
+
+/**
+ * Each assessment's per-criterion points, by the stamp of what they are computed from (the set's
+ * version, the category, the answers' and the review items' stamps): a dashboard scores only the
+ * dossiers changed since it last saw them. Bounded; a miss only costs the scoring.
+ */
+type KnownPoints = { stamp: string; unverified: boolean; points: CriterionPoints[] };
+const pointsCache = new Map<number, KnownPoints>();
+const POINTS_CACHE_MAX = 20_000;
+function remember(id: number, known: KnownPoints): void {
+	pointsCache.delete(id);
+	if (pointsCache.size >= POINTS_CACHE_MAX) pointsCache.delete(pointsCache.keys().next().value!);
+	pointsCache.set(id, known);
+}
 
 const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
 
@@ -193,12 +211,15 @@ export async function provinceDashboard(
 
 	let q = sql`a.round_id = ${round.id}`;
 	if (areaScope.kind === 'match') q = sql`${q} and ${sql.ref(`a.${SCOPE_COLUMN[areaScope.column]}`)} = ${areaScope.value}`;
+	// First the assessments with a stamp of their answers and review items (cheap aggregates);
+	// then the answers of only those whose points are not already known for that stamp.
 	const rows = (
-		await sql<AnswersRow>`
+		await sql<StampRow>`
 			select a.id, a.province_id, a.state, a.category, a.criteria_set_id, a.reviewed_total, a.reviewed_verdict,
-				coalesce((select json_object_agg(x.indicator_code, x.answer) from assessment_answer x where x.assessment_id = a.id), '{}') as answers,
-				coalesce((select json_agg(json_build_object('indicatorCode', v.indicator_code, 'points', v.points))
-					from review_item v where v.assessment_id = a.id and v.points is not null), '[]') as review
+				(select count(*) || ':' || coalesce(sum(x.revision), 0) || ':' || coalesce(max(x.updated_at)::text, '')
+					from assessment_answer x where x.assessment_id = a.id) as answers_stamp,
+				(select count(*) || ':' || coalesce(sum(v.revision), 0) || ':' || coalesce(max(v.updated_at)::text, '')
+					from review_item v where v.assessment_id = a.id) as review_stamp
 			from assessment a
 			where ${q}`.execute(db)
 	).rows;
@@ -208,10 +229,52 @@ export async function provinceDashboard(
 		? await db.selectFrom('criteria_set').select(['id', 'status', 'updated_at']).where('id', 'in', setIds).execute()
 		: [];
 	const sets = new Map<number, CriteriaSet>();
-	for (const s of stamps)
+	const setStamp = new Map<number, string>();
+	for (const s of stamps) {
 		sets.set(s.id, await criteriaSetOf(db, { id: s.id, status: s.status, updatedAt: s.updated_at, confirmedAt: null, confirmedBy: null }));
+		setStamp.set(s.id, new Date(s.updated_at).toISOString());
+	}
+	const stampOf = (r: StampRow) =>
+		`${r.criteria_set_id}@${setStamp.get(r.criteria_set_id)}|${r.category}|${r.answers_stamp}|${r.review_stamp}`;
 
 	const started = performance.now();
+	const missing = rows.filter((r) => pointsCache.get(r.id)?.stamp !== stampOf(r)).map((r) => r.id);
+	const byId = new Map(rows.map((r) => [r.id, r]));
+	for (let i = 0; i < missing.length; i += 2000) {
+		const ids = missing.slice(i, i + 2000);
+		const fetched = (
+			await sql<AnswersRow>`
+				select a.id,
+					coalesce((select json_object_agg(x.indicator_code, x.answer) from assessment_answer x where x.assessment_id = a.id), '{}')::text as answers,
+					coalesce((select json_agg(json_build_object('indicatorCode', v.indicator_code, 'points', v.points))
+						from review_item v where v.assessment_id = a.id and v.points is not null), '[]')::text as review
+				from assessment a
+				where a.id in (${sql.join(ids)})`.execute(db)
+		).rows;
+		for (const f of fetched) {
+			const r = byId.get(f.id)!;
+			const set = sets.get(r.criteria_set_id)!;
+			const answers = json<Record<string, unknown>>(f.answers);
+			const result = score(
+				set,
+				r.category,
+				readStoredAnswers(set, answers),
+				reviewedPoints(json<{ indicatorCode: string; points: number | null }[]>(f.review))
+			);
+			remember(r.id, {
+				stamp: stampOf(r),
+				unverified: result.unverified,
+				points: result.criteria.map((c) => ({
+					code: c.code,
+					points: c.points,
+					maxPoints: c.maxPoints,
+					complete: c.complete,
+					indicators: c.indicators.map((i) => ({ code: i.code, points: i.points, maxPoints: i.maxPoints }))
+				}))
+			});
+		}
+	}
+
 	const assessments: (DashboardAssessment & ProvinceAssessment)[] = [];
 	const perCommune: CriterionPoints[][] = [];
 	let unverified = false;
@@ -225,18 +288,10 @@ export async function provinceDashboard(
 			verdict: r.reviewed_verdict,
 			threshold: criteriaIndex(set).threshold(r.category)
 		});
-		const answers = readStoredAnswers(set, json(r.answers));
-		const result = score(set, r.category, answers, reviewedPoints(json(r.review)));
-		unverified ||= result.unverified;
-		perCommune.push(
-			result.criteria.map((c) => ({
-				code: c.code,
-				points: c.points,
-				maxPoints: c.maxPoints,
-				complete: c.complete,
-				indicators: c.indicators.map((i) => ({ code: i.code, points: i.points, maxPoints: i.maxPoints }))
-			}))
-		);
+		// (a dossier removed between the two queries has no points: it counts as none)
+		const known = pointsCache.get(r.id);
+		unverified ||= known?.unverified ?? false;
+		perCommune.push(known?.points ?? []);
 	}
 	const ms = Math.round((performance.now() - started) * 10) / 10;
 
