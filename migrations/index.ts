@@ -14,6 +14,7 @@ import * as m010 from './2026-11-29-010-settings.ts';
 import * as m011 from './2026-11-30-011-ministry-role.ts';
 import * as m012 from './2026-11-30-012-reminders.ts';
 import * as m013 from './2026-11-30-013-criteria-four-eyes.ts';
+import * as m014 from './2026-11-30-014-surveys.ts';
 
 export const migrations: Record<string, Migration> = {
 	'2026-11-23-001-foundation': m001,
@@ -28,5 +29,6 @@ export const migrations: Record<string, Migration> = {
 	'2026-11-29-010-settings': m010,
 	'2026-11-30-011-ministry-role': m011,
 	'2026-11-30-012-reminders': m012,
-	'2026-11-30-013-criteria-four-eyes': m013
+	'2026-11-30-013-criteria-four-eyes': m013,
+	'2026-11-30-014-surveys': m014
 };

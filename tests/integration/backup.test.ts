@@ -75,7 +75,11 @@ const TABLES = [
 	'decision_wording',
 	'reminder',
 	'scheduler_lease',
-	'criteria_item_check'
+	'criteria_item_check',
+	'survey_template',
+	'survey_campaign',
+	'survey_slip',
+	'survey_response'
 ];
 /** Never backed up nor restored (issue 12: a cookie from before a backup must not work after its restore). */
 const EXCLUDED = ['session', 'login_attempt'];

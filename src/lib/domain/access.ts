@@ -85,6 +85,8 @@ export const MATRIX = {
 	},
 	'assessment.edit': { commune_officer: 'unit', commune_chair: 'unit' },
 	'evidence.upload': { commune_officer: 'unit', commune_chair: 'unit' },
+	/** Running the commune's satisfaction survey for criterion 13 (issue 15); reading it is `assessment.read`. */
+	'survey.manage': { commune_officer: 'unit', commune_chair: 'unit' },
 	'evidence.read': { commune_officer: 'unit', commune_chair: 'unit', reviewer: 'area', approver: 'area', admin: 'all' },
 	'round.manage': { province_officer: 'area', admin: 'all' },
 	'round.read': {

@@ -366,7 +366,70 @@ export interface DocumentJobTable {
 	heartbeat_at: Timestamp;
 }
 
+export type SurveyGroupColumn = 'children' | 'children_young' | 'residents';
+
+/** A survey questionnaire (issue 15): versioned data, `definition` as domain/surveys/templates.ts's SurveyTemplate. */
+export interface SurveyTemplateTable {
+	id: Generated<number>;
+	code: string;
+	version: number;
+	group: SurveyGroupColumn;
+	status: Generated<'draft' | 'active' | 'retired'>;
+	definition: ColumnType<unknown, string, string>;
+	created_at: Timestamp;
+}
+
+/** One satisfaction survey per assessment. Dates as 'YYYY-MM-DD' strings. */
+export interface SurveyCampaignTable {
+	id: Generated<number>;
+	assessment_id: number;
+	commune_id: number;
+	opened_by: number;
+	opened_at: Timestamp;
+	opens_on: ColumnType<string, string, string>;
+	closes_on: ColumnType<string, string, string>;
+	target_children: number;
+	target_residents: number;
+	/** The pinned templates: { group: { code, version } }. */
+	templates: ColumnType<Partial<Record<SurveyGroupColumn, { code: string; version: number }>>, string, string>;
+	open_token: string | null;
+	state: Generated<'open' | 'closed'>;
+	closed_at: Date | null;
+	closed_by: number | null;
+}
+
+/** A single-use code printed on a slip. */
+export interface SurveySlipTable {
+	id: Generated<number>;
+	campaign_id: number;
+	code: string;
+	group: SurveyGroupColumn;
+	created_at: Timestamp;
+	used_at: Date | null;
+}
+
+/** One respondent's answers: nothing that identifies anyone. */
+export interface SurveyResponseTable {
+	id: Generated<number>;
+	campaign_id: number;
+	group: SurveyGroupColumn;
+	channel: 'slip' | 'open' | 'paper';
+	template_code: string;
+	template_version: number;
+	answers: ColumnType<Record<string, number>, string, string>;
+	age_group: string | null;
+	sex: string | null;
+	submitted_at: Timestamp;
+	flag: 'duplicate' | 'burst' | null;
+	accepted: Generated<boolean>;
+	entered_by: number | null;
+}
+
 export interface Database {
+	survey_template: SurveyTemplateTable;
+	survey_campaign: SurveyCampaignTable;
+	survey_slip: SurveySlipTable;
+	survey_response: SurveyResponseTable;
 	certificate: CertificateTable;
 	certificate_print: CertificatePrintTable;
 	review_participant: ReviewParticipantTable;

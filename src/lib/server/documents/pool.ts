@@ -113,6 +113,7 @@ export async function renderInPool(data: PooledDocument): Promise<Buffer> {
 		console.warn('PDF worker not found (PDF_WORKER or src/lib/server/documents/worker.ts): laying out in the main thread.');
 	}
 	if (data.kind === 'summary_report') return (await import('./summary-report-layout.ts')).renderSummaryReport(data);
+	if (data.kind === 'survey_report') return (await import('./survey-report.ts')).renderSurveyReport(data);
 	const { renderPdf } = await import('./render.ts');
 	return renderPdf(data);
 }

@@ -290,5 +290,45 @@ export type SummaryReportDocument = {
 	recipients: string[];
 };
 
+/** One group's results in the survey report (issue 15). */
+export type SurveyReportGroup = {
+	label: string;
+	template: string;
+	/** Valid responses, satisfied among them, and the share (e.g. "82,50%"). */
+	base: number;
+	satisfied: number;
+	percent: string;
+	byChannel: { label: string; count: number }[];
+	excluded: number;
+	questions: { code: string; text: string; counts: { label: string; count: number }[]; satisfiedPercent: string }[];
+	breakdowns: { title: string; rows: { label: string; base: number; percent: string }[] }[];
+};
+
+/**
+ * 7. Báo cáo kết quả khảo sát mức độ hài lòng (criterion 13): the method, the dates, the sample
+ * against the target, the results per group and question, the flags and how they were treated,
+ * and the provisional-questionnaire notice.
+ */
+export type SurveyReportDocument = {
+	kind: 'survey_report';
+	marks: Marks;
+	issuer: Issuer;
+	date: string;
+	commune: string;
+	round: string;
+	opensOn: string;
+	closesOn: string;
+	method: string[];
+	/** The notice that the questionnaires are provisional; null when every one is official. */
+	provisionalNotice: string | null;
+	sampleRule: string;
+	figures: { indicator: string; title: string; base: number; satisfied: number; percent: string; target: number; suggested: number }[];
+	groups: SurveyReportGroup[];
+	flags: { label: string; flagged: number; accepted: number; excluded: number }[];
+	flagRule: string;
+	signature: Signature;
+	recipients: string[];
+};
+
 /** Everything the PDF worker pool lays out. */
-export type PooledDocument = DocumentData | SummaryReportDocument;
+export type PooledDocument = DocumentData | SummaryReportDocument | SurveyReportDocument;

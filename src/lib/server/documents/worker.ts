@@ -17,6 +17,7 @@ import { parentPort } from 'node:worker_threads';
 import { configurePdfmake } from './fonts.ts';
 import { renderPdf } from './render.ts';
 import { renderSummaryReport } from './summary-report-layout.ts';
+import { renderSurveyReport } from './survey-report.ts';
 import type { PooledDocument } from './types.ts';
 
 /** The worker threads' nice value (0 normal, 19 lowest). */
@@ -59,7 +60,14 @@ function transferable(pdf: Buffer): Uint8Array<ArrayBuffer> {
 
 parentPort!.on('message', async (msg: { id: number; data: PooledDocument }) => {
 	try {
-		const pdf = transferable(await (msg.data.kind === 'summary_report' ? renderSummaryReport(msg.data) : renderPdf(msg.data)));
+		const data = msg.data;
+		const pdf = transferable(
+			await (data.kind === 'summary_report'
+				? renderSummaryReport(data)
+				: data.kind === 'survey_report'
+					? renderSurveyReport(data)
+					: renderPdf(data))
+		);
 		parentPort!.postMessage({ id: msg.id, pdf }, [pdf.buffer]);
 	} catch (e) {
 		parentPort!.postMessage({ id: msg.id, error: String((e as Error)?.stack ?? e) });
