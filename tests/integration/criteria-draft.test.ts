@@ -9,7 +9,8 @@ import type { Actor } from '#lib/domain/access.ts';
 import { AppError } from '#lib/server/errors.ts';
 import { freshDb, usingPostgres, type TestDb } from '../helpers/db.ts';
 import { findCriteriaSet } from '#lib/server/criteria/index.ts';
-import { draftBase, draftUpdatedAt, saveDraft, startDraft } from '#lib/server/criteria/draft.ts';
+import { draftBase, draftUpdatedAt, saveDraft, startBlankDraft, startDraft } from '#lib/server/criteria/draft.ts';
+import { validateCriteriaSet } from '#lib/domain/criteria/index.ts';
 import { diffCriteriaSets, type CriteriaSet } from '#lib/domain/criteria/index.ts';
 import { createAccount, loadActor } from '#lib/server/accounts/index.ts';
 
@@ -151,5 +152,57 @@ describe(`criteria drafts on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}
 		expect((await findCriteriaSet(t.db, activeId))!.set).toEqual(active.set);
 		expect(await draftUpdatedAt(t.db, activeId)).toBe(current);
 		expect((await audits(activeId)).length).toBe(auditsBefore);
+	});
+});
+
+describe(`a criteria set from scratch on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, () => {
+	it('creates version 1 as a draft with one placeholder criterion TC01 and check indicator TC01.1, audited', async () => {
+		const r = await startBlankDraft(t.db, { code: ' thu-2026 ', name: 'Bộ tiêu chí thử', legalReference: 'Quyết định thử' }, ADMIN);
+		expect(r.version).toBe(1);
+		const found = (await findCriteriaSet(t.db, r.id))!;
+		expect(found.row).toMatchObject({ code: 'THU-2026', version: 1, status: 'draft', name: 'Bộ tiêu chí thử' });
+		expect(found.set.legalReference).toBe('Quyết định thử');
+		expect(found.set.passRule.thresholds).toEqual({ urban_ward: 0, disadvantaged: 0, standard: 0 });
+		expect(found.set.criteria.map((c) => c.code)).toEqual(['TC01']);
+		const [ind] = found.set.criteria[0].indicators;
+		expect(found.set.criteria[0].indicators).toHaveLength(1);
+		expect(ind).toMatchObject({ kind: 'check', code: 'TC01.1', verified: false });
+		expect(found.set.criteria[0].verified).toBe(false);
+		expect(ind.title).toMatch(/Chưa nhập/);
+		expect(validateCriteriaSet(found.set).ok).toBe(true);
+		expect((await audits(r.id)).map((a) => a.action)).toEqual(['criteria.import']);
+		// nothing to compare with, and the editor can save it
+		expect(await draftBase(t.db, r.id)).toBeNull();
+		const edited = structuredClone(found.set);
+		edited.criteria[0].title = 'Tiêu chí đã chép';
+		await saveDraft(t.db, r.id, edited, await draftUpdatedAt(t.db, r.id), ADMIN);
+		expect((await findCriteriaSet(t.db, r.id))!.set.criteria[0].title).toBe('Tiêu chí đã chép');
+	});
+
+	it('refuses a code that exists (any version) and a code against the schema rule, writing nothing', async () => {
+		const count = async () =>
+			Number(
+				(
+					await t.db
+						.selectFrom('criteria_set')
+						.select((eb) => eb.fn.countAll().as('n'))
+						.executeTakeFirstOrThrow()
+				).n
+			);
+		const before = await count();
+		for (const code of ['THU-2026', 'QD06-2019']) {
+			const e = await refusal(startBlankDraft(t.db, { code, name: 'Trùng', legalReference: 'Căn cứ' }, ADMIN));
+			expect(e.kind).toBe('invalid');
+			expect(e.message).toContain(`Mã bộ tiêu chí ${code} đã có`);
+			expect(e.fieldErrors.code).toBeTruthy();
+		}
+		const bad = await refusal(startBlankDraft(t.db, { code: 'Bộ mới', name: 'Tên', legalReference: 'Căn cứ' }, ADMIN));
+		expect(bad.kind).toBe('invalid');
+		expect(bad.fieldErrors.code).toMatch(/Mã bộ tiêu chí chỉ gồm chữ in hoa không dấu/);
+		const empty = await refusal(startBlankDraft(t.db, { code: 'MOI-1', name: '  ', legalReference: '' }, ADMIN));
+		expect(empty.fieldErrors.name).toBe('Vui lòng nhập tên bộ tiêu chí.');
+		expect(empty.fieldErrors.legalReference).toBe('Vui lòng nhập căn cứ pháp lý.');
+		expect(await count()).toBe(before);
+		expect(await findCriteriaSet(t.db, 'MOI-1@1')).toBeUndefined();
 	});
 });

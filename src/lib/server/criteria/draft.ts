@@ -7,8 +7,9 @@
  */
 import type { Actor } from '../../domain/access.ts';
 import type { DB } from '../db/index.ts';
-import { conflict, invalid, notFound } from '../errors.ts';
-import { validateCriteriaSet, type CriteriaSet } from '../../domain/criteria/index.ts';
+import { z } from 'zod';
+import { conflict, invalid, notFound, parseInput } from '../errors.ts';
+import { CriteriaSetSchema, validateCriteriaSet, type CriteriaSet } from '../../domain/criteria/index.ts';
 import { findCriteriaSet, importCriteriaSet, importWithin } from './index.ts';
 
 const NOT_FOUND = 'Không tìm thấy bộ tiêu chí.';
@@ -33,6 +34,81 @@ export async function startDraft(db: DB, fromId: number, actor: Actor): Promise<
 	if (!r.ok)
 		throw invalid('Không tạo được bản nháp: ' + r.errors.map((e) => `${e.location}: ${e.message}`).join('; '), {}, { errors: r.errors });
 	return { id: r.id, version };
+}
+
+/** What "Tạo bộ tiêu chí mới" asks for: the code (the schema's own rule), the name and the legal reference. */
+export const BlankDraftInput = z.object({
+	code: z.string({ error: 'Vui lòng nhập mã bộ tiêu chí.' }).trim().toUpperCase().pipe(CriteriaSetSchema.shape.code),
+	name: z
+		.string({ error: 'Vui lòng nhập tên bộ tiêu chí.' })
+		.normalize('NFC')
+		.trim()
+		.min(1, 'Vui lòng nhập tên bộ tiêu chí.')
+		.max(500, 'Tên quá dài.'),
+	legalReference: z
+		.string({ error: 'Vui lòng nhập căn cứ pháp lý.' })
+		.normalize('NFC')
+		.trim()
+		.min(1, 'Vui lòng nhập căn cứ pháp lý.')
+		.max(1000, 'Căn cứ pháp lý quá dài.')
+});
+
+/** Placeholder texts of a set started from scratch: the administrator replaces them in the editor. */
+const PLACEHOLDER = '(Chưa nhập — hãy chép từ văn bản gốc)';
+
+/** The blank set "Tạo bộ tiêu chí mới" creates: one criterion TC01 with one Có/Không indicator TC01.1, nothing verified. */
+export function blankCriteriaSet(input: { code: string; name: string; legalReference: string }): CriteriaSet {
+	return {
+		code: input.code,
+		name: input.name,
+		legalReference: input.legalReference,
+		version: 1,
+		status: 'draft',
+		confirmation: null,
+		passRule: { thresholds: { urban_ward: 0, disadvantaged: 0, standard: 0 }, requireAllCriteriaMet: false, forbidZeroCriterion: false },
+		criteria: [
+			{
+				code: 'TC01',
+				title: PLACEHOLDER,
+				maxPoints: 1,
+				guidance: PLACEHOLDER,
+				metRule: { kind: 'positive' },
+				source: PLACEHOLDER,
+				verified: false,
+				indicators: [
+					{
+						kind: 'check',
+						code: 'TC01.1',
+						title: PLACEHOLDER,
+						measure: PLACEHOLDER,
+						guidance: PLACEHOLDER,
+						maxPoints: 1,
+						source: PLACEHOLDER,
+						verified: false
+					}
+				]
+			}
+		]
+	};
+}
+
+/**
+ * A new criteria set from scratch: version 1 of a code not used yet, as a draft holding one
+ * placeholder criterion and indicator, created (validated and audited) by the import. A code that
+ * already exists is refused: start a draft from one of its versions instead.
+ */
+export async function startBlankDraft(db: DB, input: unknown, actor: Actor): Promise<{ id: number; version: number }> {
+	const form = parseInput(BlankDraftInput, input);
+	const taken = await db.selectFrom('criteria_set').select('id').where('code', '=', form.code).executeTakeFirst();
+	if (taken)
+		throw invalid(
+			`Mã bộ tiêu chí ${form.code} đã có; hãy chọn mã khác, hoặc mở bộ tiêu chí đó và tạo bản nháp mới từ một phiên bản của nó.`,
+			{ code: `Mã ${form.code} đã được dùng.` }
+		);
+	const r = await importCriteriaSet(db, blankCriteriaSet(form), actor);
+	if (!r.ok)
+		throw invalid('Không tạo được bộ tiêu chí: ' + r.errors.map((e) => `${e.location}: ${e.message}`).join('; '), {}, { errors: r.errors });
+	return { id: r.id, version: 1 };
 }
 
 export type SavedDraft = { id: number; updatedAt: string; outcome: 'replace-draft' | 'unchanged' };

@@ -3,6 +3,7 @@ import { authorize, authorizeAssessment, parseId } from '#lib/server/auth/guard.
 import { db } from '#lib/server/app.ts';
 import { authorizeRound, extendRound, reopenForCommune } from '#lib/server/rounds/index.ts';
 import { listAssessments } from '#lib/server/assessments/index.ts';
+import { findCriteriaSet } from '#lib/server/criteria/index.ts';
 import { notFound } from '#lib/server/errors.ts';
 import { can } from '#lib/domain/access.ts';
 import type { Actions, PageServerLoad } from './$types';
@@ -14,7 +15,9 @@ export const load: PageServerLoad = (event) =>
 		const { actor: a, round } = await authorizeRound(db(), actor, 'round.read', parseId(event.params.id, NOT_FOUND));
 		// only the assessments this account may see
 		const assessments = await listAssessments(db(), a, { roundId: round.id, limit: 5000 });
-		return { round, assessments, manage: can(a.role, 'round.manage') };
+		const found = await findCriteriaSet(db(), round.criteria_set_id);
+		const set = found ? { id: found.row.id, code: found.row.code, version: found.row.version } : null;
+		return { round, set, assessments, manage: can(a.role, 'round.manage') };
 	});
 
 export const actions: Actions = {
