@@ -127,7 +127,16 @@ export type Action = keyof typeof MATRIX;
 export const ACTIONS = Object.keys(MATRIX) as Action[];
 
 /** Routes reachable without signing in. Every other server route must call the guard. */
-export const PUBLIC_ROUTES = ['/login', '/logout', '/healthz', '/verify', '/verify/[code]', '/verify/public-key.pem'] as const;
+export const PUBLIC_ROUTES = [
+	'/login',
+	'/logout',
+	'/healthz',
+	'/verify',
+	'/verify/[code]',
+	'/verify/public-key.pem',
+	'/khao-sat',
+	'/khao-sat/[token]'
+] as const;
 
 export function scopeOf(role: Role, action: Action): Scope | undefined {
 	return (MATRIX[action] as Partial<Record<Role, Scope>>)[role];

@@ -114,6 +114,8 @@ export async function renderInPool(data: PooledDocument): Promise<Buffer> {
 	}
 	if (data.kind === 'summary_report') return (await import('./summary-report-layout.ts')).renderSummaryReport(data);
 	if (data.kind === 'survey_report') return (await import('./survey-report.ts')).renderSurveyReport(data);
+	if (data.kind === 'survey_slips' || data.kind === 'survey_poster' || data.kind === 'survey_paper_form')
+		return (await import('./survey-print.ts')).renderSurveyPrint(data);
 	const { renderPdf } = await import('./render.ts');
 	return renderPdf(data);
 }

@@ -331,4 +331,40 @@ export type SurveyReportDocument = {
 };
 
 /** Everything the PDF worker pool lays out. */
-export type PooledDocument = DocumentData | SummaryReportDocument | SurveyReportDocument;
+/** The printed matter of a satisfaction survey (laid out by survey-print.ts). */
+export type SurveySlipsDocument = {
+	kind: 'survey_slips';
+	date: string;
+	commune: string;
+	groupLabel: string;
+	/** Each slip: its code and the full link its QR code opens. */
+	slips: { code: string; url: string }[];
+	/** The page to type a code by hand, e.g. "https://…/khao-sat". */
+	manualUrl: string;
+	closesOn: string;
+};
+
+export type SurveyPosterDocument = {
+	kind: 'survey_poster';
+	date: string;
+	commune: string;
+	url: string;
+	opensOn: string;
+	closesOn: string;
+	groups: string[];
+};
+
+export type SurveyPaperQuestion = { code: string; text: string; options: string[] };
+
+export type SurveyPaperFormDocument = {
+	kind: 'survey_paper_form';
+	date: string;
+	commune: string;
+	round: string;
+	provisionalNotice: string | null;
+	forms: { group: string; name: string; intro: string; questions: SurveyPaperQuestion[]; ageGroups: string[]; sex: string[] }[];
+};
+
+export type SurveyPrintDocument = SurveySlipsDocument | SurveyPosterDocument | SurveyPaperFormDocument;
+
+export type PooledDocument = DocumentData | SummaryReportDocument | SurveyReportDocument | SurveyPrintDocument;

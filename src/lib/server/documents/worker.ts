@@ -18,6 +18,7 @@ import { configurePdfmake } from './fonts.ts';
 import { renderPdf } from './render.ts';
 import { renderSummaryReport } from './summary-report-layout.ts';
 import { renderSurveyReport } from './survey-report.ts';
+import { renderSurveyPrint } from './survey-print.ts';
 import type { PooledDocument } from './types.ts';
 
 /** The worker threads' nice value (0 normal, 19 lowest). */
@@ -66,7 +67,9 @@ parentPort!.on('message', async (msg: { id: number; data: PooledDocument }) => {
 				? renderSummaryReport(data)
 				: data.kind === 'survey_report'
 					? renderSurveyReport(data)
-					: renderPdf(data))
+					: data.kind === 'survey_slips' || data.kind === 'survey_poster' || data.kind === 'survey_paper_form'
+						? renderSurveyPrint(data)
+						: renderPdf(data))
 		);
 		parentPort!.postMessage({ id: msg.id, pdf }, [pdf.buffer]);
 	} catch (e) {

@@ -1004,3 +1004,82 @@ export function profileLabels(template: SurveyTemplate): { ageGroups: Record<str
 		sex: template.profile.sex ? Object.fromEntries(SEX_OPTIONS.map((s) => [s.code, s.label])) : {}
 	};
 }
+
+// ---------------------------------------------------------------------------------------------
+// Slip batches (added with the pages: printing a batch again)
+// ---------------------------------------------------------------------------------------------
+
+export type SlipBatch = { batch: number; group: SurveyGroup; label: string; count: number; used: number; issuedAt: string };
+
+/**
+ * The slip batches of a campaign, newest first: one `issueSlips` call is one batch (its slips
+ * share their `created_at`, the transaction's time), named by its first slip's id.
+ * `survey.manage` on the campaign (the codes are the commune's to hand out, not the reviewer's).
+ */
+export async function slipBatches(db: DB, actor: Actor, campaignId: number): Promise<SlipBatch[]> {
+	const { campaign } = await authorizeCampaign(db, actor, 'survey.manage', campaignId);
+	const rows = await db
+		.selectFrom('survey_slip')
+		.select([
+			'group',
+			'created_at',
+			sql<number>`min(id)::int`.as('batch'),
+			sql<number>`count(*)::int`.as('count'),
+			sql<number>`count(used_at)::int`.as('used')
+		])
+		.where('campaign_id', '=', campaign.id)
+		.groupBy(['group', 'created_at'])
+		.orderBy('batch', 'desc')
+		.execute();
+	return rows.map((r) => ({
+		batch: Number(r.batch),
+		group: r.group,
+		label: SURVEY_GROUP_LABELS[r.group],
+		count: Number(r.count),
+		used: Number(r.used),
+		issuedAt: vnDateTime(new Date(r.created_at))
+	}));
+}
+
+/** The codes of one batch (see `slipBatches`), in issue order, for printing; "not found" for a batch of another campaign. */
+export async function slipBatchCodes(
+	db: DB,
+	actor: Actor,
+	campaignId: number,
+	batch: number
+): Promise<{ group: SurveyGroup; codes: string[]; communeName: string }> {
+	const { campaign, assessment } = await authorizeCampaign(db, actor, 'survey.manage', campaignId);
+	const first = positiveId.safeParse(batch).success
+		? await db
+				.selectFrom('survey_slip')
+				.select(['group', 'created_at'])
+				.where('id', '=', batch)
+				.where('campaign_id', '=', campaign.id)
+				.executeTakeFirst()
+		: undefined;
+	if (!first) throw notFound('Không tìm thấy lần in phiếu này.');
+	const rows = await db
+		.selectFrom('survey_slip')
+		.select('code')
+		.where('campaign_id', '=', campaign.id)
+		.where('group', '=', first.group)
+		.where('created_at', '=', first.created_at)
+		.where('id', '>=', batch)
+		.orderBy('id')
+		.execute();
+	return { group: first.group, codes: rows.map((r) => r.code), communeName: assessment.commune.name };
+}
+
+/**
+ * What the officer's page shows before a campaign is opened: the suggested minimum samples from
+ * the assessment's base counts and the rule behind them. `assessment.read` on the assessment.
+ */
+export async function surveySuggestion(
+	db: DB,
+	actor: Actor,
+	assessmentId: number
+): Promise<{ suggested: { children: number; residents: number }; sampleRule: string }> {
+	const { assessment } = await authorizeAssessmentId(db, actor, 'assessment.read', assessmentId);
+	const base = await db.selectFrom('assessment').select('base_counts').where('id', '=', assessment.id).executeTakeFirstOrThrow();
+	return { suggested: suggestedSamples(toBaseCounts(base.base_counts)), sampleRule: SAMPLE_RULE_TEXT };
+}

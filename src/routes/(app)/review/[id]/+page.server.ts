@@ -13,6 +13,7 @@ import {
 	startReview
 } from '#lib/server/reviews/index.ts';
 import { reviewWorkspace } from '#lib/server/reviews/workspace.ts';
+import { surveyCampaign } from '#lib/server/surveys/index.ts';
 import { invalid, parseInput } from '#lib/server/errors.ts';
 import { AppraisalInputSchema, ReviewItemInputSchema, RECOMMENDATION_LABELS, REVIEW_ITEM_STATUS_LABELS } from '#lib/domain/review.ts';
 import { STATE_LABELS } from '#lib/domain/workflow.ts';
@@ -45,6 +46,8 @@ export const load: PageServerLoad = (event) =>
 				submittedAt: assessment.submittedAt
 			},
 			...workspace,
+			// the TC13 satisfaction survey, when the commune ran one in the product (issue 15)
+			survey: allowedOn(a, 'assessment.read', placeOf(assessment)) ? await surveyCampaign(db(), a, assessment.id) : null,
 			canPerform: mayPerform,
 			canComment: mayPerform,
 			statusLabels: REVIEW_ITEM_STATUS_LABELS,

@@ -1,0 +1,30 @@
+/**
+ * Per-address limit of the public survey's answers (issue 15), kept in the database like the
+ * sign-in and /verify limits, WITHOUT storing the address: the key is an HMAC of the address
+ * under a key drawn at start-up and never stored, so a row cannot be traced back to an address
+ * (not even by whoever reads the database), and the rows go with the other attempts' pruning.
+ */
+import crypto from 'node:crypto';
+import type { DB } from '../db/index.ts';
+
+export const SURVEY_LIMIT = { maxRequests: 30, windowMs: 60_000 };
+
+const SECRET = crypto.randomBytes(32);
+
+/** The stored key for an address: not reversible, changes at every start. */
+export const surveyAddressKey = (ip: string): string =>
+	`survey:${crypto.createHmac('sha256', SECRET).update(ip).digest('base64url').slice(0, 22)}`;
+
+/** True when the address has already sent SURVEY_LIMIT answers within the window; else counts this one. */
+export async function surveyRateLimited(db: DB, ip: string, now = new Date()): Promise<boolean> {
+	const key = surveyAddressKey(ip);
+	const row = await db
+		.selectFrom('login_attempt')
+		.select((eb) => eb.fn.countAll<string>().as('n'))
+		.where('key', '=', key)
+		.where('at', '>', new Date(now.getTime() - SURVEY_LIMIT.windowMs))
+		.executeTakeFirstOrThrow();
+	if (Number(row.n) >= SURVEY_LIMIT.maxRequests) return true;
+	await db.insertInto('login_attempt').values({ key, at: now }).execute();
+	return false;
+}
