@@ -87,6 +87,8 @@ export const MATRIX = {
 	'evidence.upload': { commune_officer: 'unit', commune_chair: 'unit' },
 	/** Running the commune's satisfaction survey for criterion 13 (issue 15); reading it is `assessment.read`. */
 	'survey.manage': { commune_officer: 'unit', commune_chair: 'unit' },
+	/** Replacing the survey questionnaires (import, preview, activate a new version; issue 15). */
+	'survey.template.manage': { admin: 'all' },
 	'evidence.read': { commune_officer: 'unit', commune_chair: 'unit', reviewer: 'area', approver: 'area', admin: 'all' },
 	'round.manage': { province_officer: 'area', admin: 'all' },
 	'round.read': {
