@@ -35,10 +35,22 @@
  *    at 200 users and < 200 ms at 500 on every route, no error, no advisory lock wait, the board,
  *    the review page and the data-entry page alone at ≥ 25% of /healthz. `--json <file>` writes
  *    the same figures as JSON.
+ * 8. The public survey page (issue 15), after the mixes: before the server starts, the seed opens
+ *    survey campaigns in `--survey-campaigns` communes (scripts/seed/surveys.ts: through the module,
+ *    as each commune's officer, on a draft or returned dossier, open link on, single-use slips for
+ *    the children issued with `issueSlips`). Then `--survey-users` respondents answer at once for
+ *    `--seconds`: each loop is a new person with an address of their own (x-forwarded-for, never
+ *    reused, so the 30-a-minute limit per address is not what is measured) who opens
+ *    /khao-sat/<slip code> (or, for a quarter of them, the open link with the residents' group;
+ *    the first arrivals spread over the mix's ramp),
+ *    reads the questionnaire from the page, answers every question after `--think-ms` (½–1½×), sends
+ *    the form as the browser does and follows the redirect to /khao-sat/cam-on. Aims: p95 < 200 ms
+ *    for the page and for the answer, no error; a used code (409) or a 429 counts as an error and
+ *    is also shown in its own column. A check afterwards shows the per-address limit still works.
  * The database is dropped at the end, also on failure (unless --keep-db).
  *
  *   node scripts/bench-load.ts [--seconds 60] [--users 200,500] [--era post2025|pre2025] [--json out.json]
- *        [--think-ms 1000] [--probe-seconds 5] [--probe-conns 32] [--keep-db]
+ *        [--think-ms 1000] [--probe-seconds 5] [--probe-conns 32] [--survey-users 200] [--survey-campaigns 20] [--keep-db]
  *
  * The load generator, the server and PostgreSQL share this machine's CPUs: the figures are
  * what this machine does with all three on it, not the server alone.
@@ -61,6 +73,8 @@ import { prepareDatabase } from '#lib/server/setup/index.ts';
 import { localFileStore } from '#lib/server/storage/index.ts';
 import { makeRng, samplePdf, scaleAnswer, scaleEmail, seedScale, SCALE_PASSWORD, type Rng, type ScaleReport } from './seed/scale.ts';
 import { QD06_2019, type Indicator } from '#lib/domain/criteria/index.ts';
+import { SURVEY_LIMIT } from '#lib/server/surveys/rate-limit.ts';
+import { seedSurveyCampaigns, type SeededCampaign } from './seed/surveys.ts';
 import { figureLines, jsonPathFromArgs, writeBenchJson, type Figure } from './bench-report.ts';
 import type { UnitEra } from '#lib/domain/units.ts';
 
@@ -75,6 +89,8 @@ const { values: args } = parseArgs({
 		'think-ms': { type: 'string', default: '1000' },
 		'probe-seconds': { type: 'string', default: '5' },
 		'probe-conns': { type: 'string', default: '32' },
+		'survey-users': { type: 'string', default: '200' },
+		'survey-campaigns': { type: 'string', default: '20' },
 		'keep-db': { type: 'boolean', default: false },
 		json: { type: 'string' }
 	}
@@ -94,6 +110,13 @@ const THINK_MS = Math.max(0, Number(args['think-ms']));
 const PROBE_SECONDS = Math.max(1, Number(args['probe-seconds']));
 const PROBE_CONNS = Math.max(1, Number(args['probe-conns']));
 const REVIEW_LEVEL = ERA === 'pre2025' ? 'district' : 'province';
+/** Respondents of the public survey answering at once, and the communes whose campaigns they answer. */
+const SURVEY_USERS = Math.max(1, Math.round(Number(args['survey-users'])));
+const SURVEY_CAMPAIGNS = Math.max(1, Math.round(Number(args['survey-campaigns'])));
+/** The share of respondents coming through a campaign's open link (the others have a slip). */
+const SURVEY_OPEN_SHARE = 0.25;
+/** p95 aim of the public survey page and of sending an answer with 200 respondents at once (issue 15). */
+const AIM_SURVEY_P95 = 200;
 
 /** p95 aim of every route in a mix of `users` (issue 11: < 100 ms at 200 users, < 200 ms at 500). */
 const aimP95 = (users: number) => (users <= 200 ? 100 : 200);
@@ -121,7 +144,10 @@ const R = {
 	review: 'GET /review/[id]',
 	verify: 'GET /verify/[code]',
 	dashboard: 'GET /dashboard',
-	dashboardNational: 'GET /dashboard (quản trị, toàn quốc)'
+	dashboardNational: 'GET /dashboard (quản trị, toàn quốc)',
+	surveyPage: 'GET /khao-sat/[token]',
+	surveySend: 'POST /khao-sat/[token]',
+	surveyThanks: 'GET /khao-sat/cam-on'
 } as const;
 type RouteName = (typeof R)[keyof typeof R];
 
@@ -217,7 +243,12 @@ async function hit(
 		if (expect.includes(r.status)) return r;
 		if (r.status === 429 && route === R.verify) s.limited++;
 		else if (r.status === 409 && route === R.save) s.conflicts++;
-		else s.error(`HTTP ${r.status}`, `${method} ${url}: ${r.body.toString('utf8').replace(/\s+/g, ' ')}`);
+		else if ((r.status === 429 || r.status === 409) && route === R.surveySend) {
+			// the public survey: a 429 (limit per address) or a used code (409) is an error, also counted apart
+			if (r.status === 429) s.limited++;
+			else s.conflicts++;
+			s.error(`HTTP ${r.status}`, `${method} ${url}: ${r.body.toString('utf8').replace(/\s+/g, ' ')}`);
+		} else s.error(`HTTP ${r.status}`, `${method} ${url}: ${r.body.toString('utf8').replace(/\s+/g, ' ')}`);
 		return r;
 	} catch (e) {
 		s.error('network', `${method} ${url}: ${(e as Error).message}`);
@@ -356,6 +387,41 @@ function boardQuery(rng: Rng): string {
 	return variants[Math.floor(rng() * variants.length)];
 }
 
+// --- the public survey (issue 15) ---------------------------------------------------------------------
+
+/**
+ * The answers a respondent sends, read from the questionnaire page as a browser would: the hidden
+ * `group`, one value for each `q.<code>` radio group (mostly the higher ones, as real answers are),
+ * and now and then an age group and a sex. Null when the page holds no questionnaire form.
+ */
+function surveyAnswers(html: string, rng: Rng): URLSearchParams | null {
+	if (!/<form\b[^>]*method="POST"/i.test(html)) return null;
+	const fields = new Map<string, string[]>();
+	let group: string | null = null;
+	const attr = (tag: string, name: string) => new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1];
+	for (const m of html.matchAll(/<input\b[^>]*>/g)) {
+		const name = attr(m[0], 'name');
+		const value = attr(m[0], 'value') ?? '';
+		if (!name) continue;
+		if (name === 'group') group = value;
+		else if (/type="radio"/.test(m[0])) fields.set(name, [...(fields.get(name) ?? []), value]);
+	}
+	const questions = [...fields].filter(([name]) => name.startsWith('q.'));
+	if (!group || questions.length === 0) return null;
+	const body = new URLSearchParams({ group });
+	for (const [name, values] of questions) {
+		const sorted = values.filter((v) => v !== '').sort((a, b) => Number(a) - Number(b));
+		// the top two values most of the time, anything else sometimes
+		const top = sorted.slice(-2);
+		body.set(name, rng() < 0.8 ? top[Math.floor(rng() * top.length)] : sorted[Math.floor(rng() * sorted.length)]);
+	}
+	for (const name of ['ageGroup', 'sex']) {
+		const values = fields.get(name);
+		if (values?.length && rng() < 0.7) body.set(name, values[Math.floor(rng() * values.length)]);
+	}
+	return body;
+}
+
 // --- the benchmark ---------------------------------------------------------------------------------
 
 const baseDbUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -476,6 +542,7 @@ try {
 	const officers: Officer[] = [];
 	const reviewers: Reviewer[] = [];
 	let codes: string[] = [];
+	let campaigns: SeededCampaign[] = [];
 	const nOfficers = Math.round(USERS * 0.7);
 	const nReviewers = Math.round(USERS * 0.2);
 	const nCitizens = USERS - nOfficers - nReviewers;
@@ -535,6 +602,18 @@ try {
 			reviewers.push({ email: scaleEmail.reviewer(code), cookie: '', assessmentIds: byArea.get(code)!, address: address(0x020000 + i) });
 		}
 		codes = (await db.selectFrom('certificate').select('code').execute()).map((r) => r.code);
+		// survey campaigns of the public survey phase, with enough slips for every loop of every respondent
+		const t0 = performance.now();
+		const loops = Math.ceil((SECONDS * 1000) / Math.max(100, THINK_MS));
+		const slipsPerCampaign = Math.ceil((SURVEY_USERS * loops * (1 - SURVEY_OPEN_SHARE) * 1.1) / SURVEY_CAMPAIGNS) + 5;
+		campaigns = await seedSurveyCampaigns(db, {
+			campaigns: SURVEY_CAMPAIGNS,
+			slipsPerCampaign,
+			excludeAssessments: officers.map((o) => o.assessmentId)
+		});
+		console.log(
+			`  khảo sát: ${campaigns.length} đợt khảo sát mở (đường dẫn mở bật), ${campaigns.length * slipsPerCampaign} phiếu mã dùng một lần, ${fmt((performance.now() - t0) / 1000, 1)} s`
+		);
 	} finally {
 		await conn.close();
 	}
@@ -932,6 +1011,115 @@ try {
 	const mixes: Awaited<ReturnType<typeof runMix>>[] = [];
 	for (const users of USER_COUNTS) mixes.push(await runMix(users));
 
+	// 8. the public survey page: SURVEY_USERS respondents answering at once, each from an address of their own
+	const survey: Phase = { name: 'survey', seconds: SECONDS, stats: new Map() };
+	const slipQueue: string[] = [];
+	for (let k = 0; campaigns.some((c) => k < c.slips.length); k++)
+		for (const c of campaigns) if (k < c.slips.length) slipQueue.push(c.slips[k]);
+	let respondentNo = 0;
+	let slipsOut = 0;
+	const surveyCounts = { slip: 0, open: 0, sent: 0 };
+	/** One person: opens the page, answers, sends, lands on the thank-you page. */
+	const respond = async (p: Phase, rng: Rng, think: () => Promise<unknown>): Promise<void> => {
+		const addr = address(0x100000 + respondentNo++); // 10.16.0.0 on: never reused
+		const wantsSlip = rng() >= SURVEY_OPEN_SHARE;
+		const slip = wantsSlip ? slipQueue.shift() : undefined;
+		if (wantsSlip && !slip) slipsOut++; // no slip left: this one takes the open link
+		const c = campaigns[Math.floor(rng() * campaigns.length)];
+		const url = slip ? `/khao-sat/${slip}` : `/khao-sat/${c.openToken}?nhom=residents`;
+		surveyCounts[slip ? 'slip' : 'open']++;
+		const pageReply = await hit(p, R.surveyPage, 'GET', url, { accept: 'text/html', 'x-forwarded-for': addr }, undefined, [200]);
+		if (!pageReply || pageReply.status !== 200) return;
+		const form = surveyAnswers(pageReply.body.toString('utf8'), rng);
+		if (!form) {
+			statsOf(p, R.surveyPage).error('no form', `${url}: ${pageReply.body.toString('utf8').replace(/\s+/g, ' ').slice(0, 300)}`);
+			return;
+		}
+		await think();
+		const sent = await hit(
+			p,
+			R.surveySend,
+			'POST',
+			url,
+			{ origin: baseUrl, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': addr },
+			Buffer.from(form.toString()),
+			[303]
+		);
+		if (!sent || sent.status !== 303) return;
+		const location = String(sent.headers.location ?? '');
+		if (location !== '/khao-sat/cam-on') {
+			statsOf(p, R.surveySend).error('redirect', `${url} → ${location}`);
+			return;
+		}
+		surveyCounts.sent++;
+		await hit(p, R.surveyThanks, 'GET', location, { accept: 'text/html', 'x-forwarded-for': addr }, undefined, [200]);
+	};
+	// warm-up of the survey routes (not measured): three respondents
+	const surveyWarm: Phase = { name: 'survey warm-up', seconds: 1, stats: new Map() };
+	for (let i = 0; i < 3; i++) await respond(surveyWarm, makeRng(5000 + i), async () => {});
+	const surveyWarmErrors = [...surveyWarm.stats.values()].flatMap((x) => x.samples);
+	if (surveyWarmErrors.length) {
+		for (const x of surveyWarmErrors) console.error(`  warm-up khảo sát: ${x}`);
+		throw new Error('survey warm-up requests failed');
+	}
+	// one respondent at a time, no pause: what a page and an answer cost without queueing
+	const surveyAlone: Phase = { name: 'survey alone', seconds: 1, stats: new Map() };
+	for (let i = 0; i < 20; i++) await respond(surveyAlone, makeRng(5100 + i), async () => {});
+	Object.assign(surveyCounts, { slip: 0, open: 0, sent: 0 });
+	const surveyServerPid = listenerPid(Number(new URL(baseUrl).port));
+	const surveyPgPids = backendPids(dbName);
+	const surveyCpuBefore = {
+		server: surveyServerPid ? (cpuMsOf(surveyServerPid) ?? 0) : NaN,
+		pg: new Map(surveyPgPids.map((p) => [p, cpuMsOf(p) ?? 0])),
+		self: process.cpuUsage(),
+		machine: machineCpu()
+	};
+	console.log(
+		`Khảo sát công khai: ${SURVEY_USERS} người trả lời cùng lúc (${campaigns.length} xã, ${Math.round(SURVEY_OPEN_SHARE * 100)}% qua đường dẫn mở), ${SECONDS} s…`
+	);
+	const startSurvey = performance.now();
+	const endSurvey = startSurvey + SECONDS * 1000;
+	await Promise.all(
+		Array.from({ length: SURVEY_USERS }, async (_, i) => {
+			const rng = makeRng(6000 + i);
+			const think = () => sleep(THINK_MS * (0.5 + rng()));
+			// arrivals spread as in the mix (the first page loads within min(5 s, seconds/10)), then all answering at once
+			await sleep(rng() * Math.min(5000, SECONDS * 100));
+			while (performance.now() < endSurvey) {
+				await respond(survey, rng, think);
+				await think();
+			}
+		})
+	);
+	const surveySeconds = (performance.now() - startSurvey) / 1000;
+	const surveyCpu = (() => {
+		const self = process.cpuUsage(surveyCpuBefore.self);
+		const machine = machineCpu();
+		let pgMs = 0;
+		for (const p of new Set([...surveyPgPids, ...backendPids(dbName)])) pgMs += (cpuMsOf(p) ?? 0) - (surveyCpuBefore.pg.get(p) ?? 0);
+		const pct = (ms: number) => (100 * ms) / (surveySeconds * 1000);
+		return {
+			server: pct(surveyServerPid ? (cpuMsOf(surveyServerPid) ?? NaN) - surveyCpuBefore.server : NaN),
+			pg: pct(pgMs),
+			self: pct((self.user + self.system) / 1000),
+			machine: (100 * (machine.busy - surveyCpuBefore.machine.busy)) / (machine.total - surveyCpuBefore.machine.total)
+		};
+	})();
+	// the per-address limit of the answers still works: 31 sends from one address within a minute (empty forms, nothing stored)
+	let surveyLimitAt = 0;
+	for (let i = 1; i <= SURVEY_LIMIT.maxRequests + 1; i++) {
+		const r = await send(
+			'POST',
+			`/khao-sat/${campaigns[0].openToken}`,
+			{ origin: baseUrl, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '192.0.2.2' },
+			Buffer.from('')
+		);
+		if (r.status === 429) {
+			surveyLimitAt = i;
+			break;
+		}
+	}
+
 	// 8. the report
 	const order = [
 		R.health,
@@ -944,7 +1132,10 @@ try {
 		R.review,
 		R.dashboard,
 		R.dashboardNational,
-		R.verify
+		R.verify,
+		R.surveyPage,
+		R.surveySend,
+		R.surveyThanks
 	];
 	const ceiling = rps(statsOf(probe, R.health), probeSeconds.get(R.health)!);
 	const lines: string[] = [];
@@ -964,8 +1155,10 @@ try {
 		`Đăng nhập ${emails.length} tài khoản: ${fmt(signInMs / 1000, 1)} s (${fmt(signInMs / emails.length, 0)} ms/tài khoản, argon2id, 4 song song)`
 	);
 	out();
-	const table = (phase: Phase, seconds: (r: RouteName) => number, users: number | null) => {
-		const aim = users === null ? null : aimP95(users);
+	/** `aimMs`: one aim for every route of the phase (the public survey), instead of the mix's. */
+	const table = (phase: Phase, seconds: (r: RouteName) => number, users: number | null, aimMs?: number) => {
+		const aim = users === null ? null : (aimMs ?? aimP95(users));
+		const aimOfRoute = (route: RouteName) => aimMs ?? aimOf(route, users!);
 		const head = [
 			'route',
 			'req/s',
@@ -1000,13 +1193,13 @@ try {
 						: `${fmt((100 * r) / ceiling, 1)}% of ceiling`
 					: route === R.health
 						? ''
-						: p95 < aimOf(route, users!)
-							? aimOf(route, users!) === aim
+						: p95 < aimOfRoute(route)
+							? aimOfRoute(route) === aim
 								? 'PASS'
-								: `PASS (<${aimOf(route, users!)})`
-							: aimOf(route, users!) === aim
+								: `PASS (<${aimOfRoute(route)})`
+							: aimOfRoute(route) === aim
 								? 'MISS'
-								: `MISS (<${aimOf(route, users!)})`
+								: `MISS (<${aimOfRoute(route)})`
 			]);
 		}
 		const w = head.map((x, i) => Math.max(x.length, ...rows.map((row) => row[i].length)));
@@ -1124,7 +1317,55 @@ try {
 		for (const x of scanRows.filter((y) => y.name === 'assessment' || y.name === 'decision_item'))
 			figures.push({ name: `mix ${m.users} users: seq scans on ${x.name}`, value: x.seq, unit: '', note: `${x.read} rows read` });
 	}
-	const allErrors = [...mixes.flatMap((m) => [...m.mixed.stats.values()]), ...probe.stats.values()].reduce((n, s) => n + s.errors, 0);
+	// the public survey
+	out();
+	out(
+		`Khảo sát công khai: ${SURVEY_USERS} người trả lời cùng lúc, mỗi người một địa chỉ riêng (${surveyCounts.slip} người dùng mã phiếu, ${surveyCounts.open} người dùng đường dẫn mở${slipsOut ? `, trong đó ${slipsOut} vì hết mã phiếu` : ''}; ${campaigns.length} xã), ${fmt(surveySeconds, 1)} s, nghỉ ${THINK_MS / 2}–${THINK_MS * 1.5} ms để trả lời:`
+	);
+	table(survey, () => surveySeconds, SURVEY_USERS, AIM_SURVEY_P95);
+	const alonePage = statsOf(surveyAlone, R.surveyPage);
+	const aloneSend = statsOf(surveyAlone, R.surveySend);
+	out(
+		`Một người trả lời một lúc (${aloneSend.lat.length} lần, không nghỉ, trước pha này): ${R.surveyPage} p50 ${fmt(alonePage.pct(50), 1)} ms, p95 ${fmt(alonePage.pct(95), 1)} ms; ${R.surveySend} p50 ${fmt(aloneSend.pct(50), 1)} ms, p95 ${fmt(aloneSend.pct(95), 1)} ms`
+	);
+	out(
+		`CPU trong pha khảo sát (100% = một CPU): máy chủ Node ${fmt(surveyCpu.server, 0)}%, PostgreSQL ${fmt(surveyCpu.pg, 0)}%, trình tạo tải ${fmt(surveyCpu.self, 0)}%; cả máy ${fmt(surveyCpu.machine, 0)}% bận trên ${os.cpus().length} CPU`
+	);
+	const surveyErrors = [...survey.stats.values()].reduce((n, s) => n + s.errors, 0);
+	const surveyUsed = statsOf(survey, R.surveySend).conflicts;
+	const surveyLimited = statsOf(survey, R.surveySend).limited;
+	out(
+		`${surveyCounts.sent} phiếu trả lời được nhận (${fmt(surveyCounts.sent / surveySeconds, 1)} phiếu/s). Lỗi: ${surveyErrors} (trong đó mã phiếu đã dùng hoặc không nhận — cột 409: ${surveyUsed}; bị giới hạn theo địa chỉ — cột 429: ${surveyLimited}; cả hai đều tính là lỗi).`
+	);
+	for (const route of [R.surveyPage, R.surveySend]) {
+		const st = statsOf(survey, route);
+		figures.push({
+			name: `survey ${SURVEY_USERS} respondents: ${route} p95`,
+			value: Math.round(st.pct(95) * 10) / 10,
+			unit: 'ms',
+			aim: { op: '<', value: AIM_SURVEY_P95 },
+			note: `${fmt(rps(st, surveySeconds), 1)} req/s, p50 ${fmt(st.pct(50), 1)} ms, p99 ${fmt(st.pct(99), 1)} ms`
+		});
+	}
+	figures.push({
+		name: `survey ${SURVEY_USERS} respondents: errors`,
+		value: surveyErrors,
+		unit: '',
+		aim: { op: '<=', value: 0 },
+		note: `${surveyUsed} used code or closed (409), ${surveyLimited} rate-limited (429), ${surveyCounts.sent} answers received`
+	});
+	figures.push({
+		name: `survey: answer no. ${SURVEY_LIMIT.maxRequests + 1} of one address within a minute gets 429`,
+		value: surveyLimitAt === SURVEY_LIMIT.maxRequests + 1 ? 1 : 0,
+		unit: '',
+		aim: { op: '>=', value: 1 },
+		note: surveyLimitAt ? `429 at answer ${surveyLimitAt}` : 'no 429'
+	});
+
+	const allErrors = [...mixes.flatMap((m) => [...m.mixed.stats.values()]), ...probe.stats.values(), ...survey.stats.values()].reduce(
+		(n, s) => n + s.errors,
+		0
+	);
 	const limited = [...mixes.flatMap((m) => [...m.mixed.stats.values()]), ...probe.stats.values()].reduce((n, s) => n + s.limited, 0);
 	const conflicts = [...mixes.flatMap((m) => [...m.mixed.stats.values()]), ...probe.stats.values()].reduce((n, s) => n + s.conflicts, 0);
 	figures.push({
@@ -1146,6 +1387,9 @@ try {
 	out(
 		`Giới hạn tra cứu công khai: yêu cầu thứ ${limitAt || '—'} liên tiếp từ một địa chỉ nhận 429 ${limitAt === 31 ? '(đúng: 30/phút)' : '(KHÔNG như mong đợi)'}`
 	);
+	out(
+		`Giới hạn gửi phiếu khảo sát: lần gửi thứ ${surveyLimitAt || '—'} liên tiếp từ một địa chỉ nhận 429 ${surveyLimitAt === SURVEY_LIMIT.maxRequests + 1 ? `(đúng: ${SURVEY_LIMIT.maxRequests}/phút)` : '(KHÔNG như mong đợi)'}`
+	);
 	if (JSON_FILE) {
 		writeBenchJson(JSON_FILE, {
 			benchmark: 'bench:load',
@@ -1156,13 +1400,45 @@ try {
 				users: USER_COUNTS,
 				thinkMs: THINK_MS,
 				probe: { seconds: PROBE_SECONDS, conns: PROBE_CONNS },
+				survey: {
+					respondents: SURVEY_USERS,
+					campaigns: campaigns.length,
+					openShare: SURVEY_OPEN_SHARE,
+					seconds: Math.round(surveySeconds * 10) / 10,
+					viaSlip: surveyCounts.slip,
+					viaOpenLink: surveyCounts.open,
+					answersReceived: surveyCounts.sent,
+					alone: {
+						pageP50: Math.round(alonePage.pct(50) * 10) / 10,
+						sendP50: Math.round(aloneSend.pct(50) * 10) / 10,
+						errors: [...surveyAlone.stats.values()].reduce((n, s) => n + s.errors, 0)
+					},
+					cpuPercent: Object.fromEntries(Object.entries(surveyCpu).map(([k, v]) => [k, Math.round(v)])),
+					routes: Object.fromEntries(
+						[R.surveyPage, R.surveySend, R.surveyThanks].map((r) => {
+							const st = statsOf(survey, r);
+							return [
+								r,
+								{
+									requests: st.lat.length,
+									p50: Math.round(st.pct(50) * 10) / 10,
+									p95: Math.round(st.pct(95) * 10) / 10,
+									p99: Math.round(st.pct(99) * 10) / 10,
+									errors: st.errors,
+									usedCode409: st.conflicts,
+									limited429: st.limited
+								}
+							];
+						})
+					)
+				},
 				data: { communes: report.communes, accounts: report.accounts, auditRecords: report.auditRecords }
 			}
 		});
 		out(`JSON: ${JSON_FILE}`);
 	}
-	const samples = [...mixes.flatMap((m) => [...m.mixed.stats]), ...probe.stats].flatMap(([route, s]) =>
-		s.samples.map((x) => `  ${route}: ${x}`)
+	const samples = [...mixes.flatMap((m) => [...m.mixed.stats]), ...probe.stats, ...survey.stats, ...surveyAlone.stats].flatMap(
+		([route, s]) => s.samples.map((x) => `  ${route}: ${x}`)
 	);
 	if (samples.length) {
 		out();
