@@ -10,7 +10,7 @@
  * laid out in the PDF worker thread like the summary report.
  */
 import pdfmake from 'pdfmake';
-import type { Content, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces';
+import type { Content, ContentTable, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces';
 import { configurePdfmake } from './fonts.ts';
 import {
 	BASE_FONT_SIZE,
@@ -32,6 +32,9 @@ import {
 import type { SurveyReportDocument, SurveyReportGroup } from './types.ts';
 
 const TABLE_FONT_SIZE = 10;
+
+/** A table whose header row never stands alone at the foot of a page. */
+const keptWithHeader = (t: ContentTable): ContentTable => ({ ...t, table: { ...t.table, keepWithHeaderRows: 1 } });
 export const SURVEY_REPORT_TITLE = 'BÁO CÁO';
 export const SURVEY_REPORT_SUBJECT = 'Kết quả khảo sát mức độ hài lòng của trẻ em và người dân về việc thực hiện quyền trẻ em';
 
@@ -67,27 +70,31 @@ function groupSection(g: SurveyReportGroup, index: number): Content[] {
 	];
 	if (g.questions.length) {
 		out.push(
-			gridTable(
-				[28, '*', ...scale.map(() => 38), 44],
-				['Câu', 'Nội dung', ...scale, 'Tỷ lệ hài lòng'],
-				g.questions.map((q): TableCell[] => [
-					{ text: q.code, bold: true },
-					q.text,
-					...q.counts.map((c) => right(formatNumber(c.count))),
-					right(q.satisfiedPercent)
-				]),
-				TABLE_FONT_SIZE - 1
+			keptWithHeader(
+				gridTable(
+					[28, '*', ...scale.map(() => 38), 44],
+					['Câu', 'Nội dung', ...scale, 'Tỷ lệ hài lòng'],
+					g.questions.map((q): TableCell[] => [
+						{ text: q.code, bold: true },
+						q.text,
+						...q.counts.map((c) => right(formatNumber(c.count))),
+						right(q.satisfiedPercent)
+					]),
+					TABLE_FONT_SIZE - 1
+				)
 			)
 		);
 	}
 	for (const b of g.breakdowns) {
 		if (!b.rows.length) continue;
 		out.push(
-			gridTable(
-				['*', 70, 70],
-				[b.title, 'Số phiếu hợp lệ', 'Tỷ lệ hài lòng'],
-				b.rows.map((r): TableCell[] => [r.label, right(formatNumber(r.base)), right(r.percent)]),
-				TABLE_FONT_SIZE
+			keptWithHeader(
+				gridTable(
+					['*', 70, 70],
+					[b.title, 'Số phiếu hợp lệ', 'Tỷ lệ hài lòng'],
+					b.rows.map((r): TableCell[] => [r.label, right(formatNumber(r.base)), right(r.percent)]),
+					TABLE_FONT_SIZE
+				)
 			)
 		);
 	}
