@@ -104,13 +104,20 @@ type TrendRow = {
  * The recognised share per round in the actor's area (administrators: `provinceId`, or the
  * nation without it). One query, grouped by round.
  */
-export async function recognisedTrend(db: DB, actor: TrendActor, opts: { provinceId?: number } = {}): Promise<RecognisedTrend> {
+export async function recognisedTrend(
+	db: DB,
+	actor: TrendActor,
+	opts: {
+		provinceId?: number;
+		/** the provinces the dashboard already read (not read again) */ provinces?: DashboardProvince[] | null;
+	} = {}
+): Promise<RecognisedTrend> {
 	const scope = communeScope(actor, 'dashboard.read');
 	if (scope.kind === 'none') return EMPTY_TREND(null, null);
 	let provinces: DashboardProvince[] | null = null;
 	let area: TrendArea | null = null;
 	if (scope.kind === 'all') {
-		provinces = await provincesWithAssessments(db);
+		provinces = opts.provinces ?? (await provincesWithAssessments(db));
 		if (opts.provinceId !== undefined) {
 			const p = await unitArea(db, opts.provinceId);
 			if (p && p.level === 'province') area = p;

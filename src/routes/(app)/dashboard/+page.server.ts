@@ -10,5 +10,5 @@ export const load: PageServerLoad = (event) =>
 		const a = authorize(actor, 'dashboard.read');
 		const dashboard = await provinceDashboard(db(), a, parseDashboardQuery(event.url.searchParams));
 		// the trend of the same area: the chosen province, or the nation
-		return { dashboard, trend: await recognisedTrend(db(), a, { provinceId: dashboard.area?.id }) };
+		return { dashboard, trend: await recognisedTrend(db(), a, { provinceId: dashboard.area?.id, provinces: dashboard.provinces }) };
 	});
