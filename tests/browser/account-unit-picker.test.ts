@@ -169,6 +169,53 @@ describe('choosing the unit of a new account', () => {
 		await context.close();
 	});
 
+	it('on a slow link: what is typed and chosen before the script arrives is kept when the page comes alive', async () => {
+		const context = await env.browser.newContext({ bypassCSP: true, viewport: PHONE });
+		const page = await context.newPage();
+		// hold the page's JavaScript back, as a slow connection does, while the user fills the form
+		let release = () => {};
+		const holdScripts = async () => {
+			const arrived = new Promise<void>((resolve) => (release = resolve));
+			await page.unrouteAll();
+			await page.route('**/_app/immutable/**/*.js', async (route) => {
+				await arrived;
+				await route.continue();
+			});
+		};
+
+		// signing in: the email typed before hydration is still there after it
+		await holdScripts();
+		await page.goto(`${env.server.url}/login`, { waitUntil: 'domcontentloaded' });
+		await page.getByLabel('Email').fill('quantri@demo.vn');
+		await page.getByLabel('Mật khẩu').fill(DEMO_PASSWORD);
+		release();
+		await page.waitForLoadState('networkidle');
+		expect(await page.getByLabel('Email').inputValue()).toBe('quantri@demo.vn');
+		await page.getByRole('button', { name: 'Đăng nhập' }).click();
+		await page.waitForURL((u) => u.pathname === '/');
+
+		await holdScripts();
+		await page.goto(`${env.server.url}/admin/accounts`, { waitUntil: 'domcontentloaded' });
+		const form = createForm(page);
+		await form.getByLabel('Email').fill('tinh.cham@demo.vn');
+		await form.getByLabel('Họ tên').fill('Trần Văn Chậm');
+		await form.getByLabel('Vai trò').selectOption('province_officer');
+		await form.getByLabel('Tỉnh, thành phố').selectOption({ label: 'Thành phố Đà Nẵng' });
+		// before hydration the commune search rendered for the default role is still there
+		expect(await form.getByLabel('Tìm xã, phường theo tên hoặc mã').count()).toBe(1);
+		release();
+		// alive: the picker follows the kept role (province only), and both choices are still made
+		await expect.poll(() => form.getByLabel('Tìm xã, phường theo tên hoặc mã').count(), { timeout: 15_000 }).toBe(0);
+		expect(await form.getByLabel('Vai trò').inputValue()).toBe('province_officer');
+		expect(await form.getByLabel('Tỉnh, thành phố').inputValue()).toBe('48');
+		expect(await form.getByLabel('Email').inputValue()).toBe('tinh.cham@demo.vn');
+		await form.getByLabel('Mật khẩu ban đầu').fill('mat-khau-ban-dau');
+		await form.getByRole('button', { name: 'Tạo tài khoản' }).click();
+		await expect.poll(() => page.getByRole('status').innerText()).toBe('Đã tạo tài khoản tinh.cham@demo.vn.');
+		expect(await openAccountDetails(page, 'tinh.cham@demo.vn')).toContain('Cán bộ cấp tỉnh (theo dõi, tổng hợp) · Thành phố Đà Nẵng');
+		await context.close();
+	});
+
 	it('without JavaScript: "Tìm" lists the communes, and a commune outside the chosen province is refused at the field', async () => {
 		const { context, page } = await signedIn('quantri@demo.vn', { viewport: PHONE, javaScriptEnabled: false });
 		await page.goto(`${env.server.url}/admin/accounts`);

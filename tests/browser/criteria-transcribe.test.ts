@@ -493,7 +493,7 @@ describe('a criteria set transcribed from scratch in the editor', () => {
 	it('another administrator confirms every item, the first activates the set, and a round opens on it', async () => {
 		// the second administrator, created through the accounts page
 		const admin = await signedIn({ width: 1366, height: 900 });
-		await admin.goto(`${env.server.url}/admin/accounts`);
+		await admin.goto(`${env.server.url}/admin/accounts`, { waitUntil: 'networkidle' });
 		await admin.getByLabel('Email').fill(SECOND_ADMIN);
 		await admin.getByLabel('Họ tên').fill('Lê Thị Đối Chiếu');
 		await admin.getByLabel('Vai trò').selectOption('admin');
