@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import os from 'node:os';
 import { axeViolations, useBrowserServer } from '../helpers/browser.ts';
-import { prepareReviewScenario, OUTSIDE_PROVINCE_OFFICER } from '../helpers/review-scenario.ts';
+import { prepareReviewScenario, OUTSIDE_PROVINCE_OFFICER, type ReviewScenario } from '../helpers/review-scenario.ts';
 import { DEMO_PASSWORD } from '#lib/server/seed/demo.ts';
 import { withDataDir } from '../helpers/db.ts';
 import { createAccount } from '#lib/server/accounts/index.ts';
@@ -25,8 +25,9 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xa-dashboard-'));
 /** A ministry officer (read-only, no unit) and an earlier round across two provinces for the national view. */
 const MINISTRY = 'bo.kiemthu@demo.vn';
 const NATIONAL_ROUND = 'Đợt toàn quốc thử';
+let scenario: ReviewScenario;
 const env = useBrowserServer(async () => {
-	await prepareReviewScenario(dataDir, { b: 'decided' });
+	scenario = await prepareReviewScenario(dataDir, { b: 'decided' });
 	await withDataDir(dataDir, async (t) => {
 		const system = { id: null, email: 'scenario' };
 		// a province no account of the scenario belongs to: Quảng Ngãi
@@ -285,6 +286,39 @@ describe('province dashboard', () => {
 				).toBe(`dashboard/report.pdf?round=${roundId}&province=${province}`);
 				fs.mkdirSync(shotsDir, { recursive: true });
 				await page.screenshot({ path: path.join(shotsDir, `dashboard-ministry-province-${screen.name}.png`), fullPage: true });
+			} finally {
+				await context.close();
+			}
+		});
+	}
+
+	// read-only roles meet no link to a file they may not open (evidence.read is the commune's and
+	// the reviewing level's): every link on the pages they read answers them
+	for (const [role, email] of [
+		['ministry', MINISTRY],
+		['province', 'tinh@demo.vn']
+	] as const) {
+		it(`${role} officer reads a dossier and its review without a dead link`, async () => {
+			const { context, page } = await contextAs(email, { width: 390, height: 844 });
+			try {
+				for (const url of [`/assessments/${scenario.assessmentB}`, `/review/${scenario.assessmentB}`]) {
+					await page.goto(`${env.server.url}${url}`, { waitUntil: 'networkidle' });
+					const main = page.locator('main');
+					expect(await main.innerText()).toContain('chỉ xã và cơ quan thẩm định mở được');
+					expect(await main.locator('a[href*="/evidence"], a[href$="dossier.zip"], iframe, img.viewer').count()).toBe(0);
+					const hrefs = await main.locator('a[href^="/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')!));
+					expect(hrefs.length).toBeGreaterThan(0);
+					const refused: string[] = [];
+					for (const href of new Set(hrefs)) {
+						const res = await page.request.get(`${env.server.url}${href}`, { maxRedirects: 0 });
+						if (res.status() >= 400) refused.push(`${href}: ${res.status()}`);
+					}
+					expect(refused).toEqual([]);
+					const violations = await axeViolations(page);
+					expect(violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+				}
+				// the review page still names the documents and the evidence it cannot open
+				expect(await page.locator('main').innerText()).toMatch(/\.pdf/);
 			} finally {
 				await context.close();
 			}

@@ -35,6 +35,9 @@ export const VIEWABLE_TYPES: ReadonlySet<string> = new Set(['application/pdf', '
 
 export const EVIDENCE_FIELDS = ['kind', 'indicator', 'doc_number', 'issued_on', 'issuer', 'summary'] as const;
 export const MAX_INDICATORS = 40;
+/** Said where a role that reads the dossier (province, ministry) would otherwise meet links to files it may not open. */
+export const EVIDENCE_CLOSED_NOTICE =
+	'Tài liệu minh chứng và văn bản trong hồ sơ chỉ xã và cơ quan thẩm định mở được; vai trò của anh/chị xem được điểm, nhận xét và kết quả.';
 
 export const EVIDENCE_KIND_LABELS = {
 	evidence: 'Tài liệu minh chứng',

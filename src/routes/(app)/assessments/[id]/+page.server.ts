@@ -39,6 +39,8 @@ export const load: PageServerLoad = (event) =>
 			blockers: dossier.blockers,
 			documents: DOSSIER_DOCUMENTS.map((d) => ({ ...d, count: count(d.kind) })),
 			evidenceCount: count('evidence'),
+			// province and ministry officers read the dossier but not its files (evidence.read)
+			canOpenEvidence: allowedOn(a, 'evidence.read', placeOf(assessment)),
 			editable: isCommuneEditable(assessment.state) && allowedOn(a, 'assessment.edit', placeOf(assessment)),
 			canSubmit: can(a.role, 'assessment.submit') && (assessment.state === 'draft' || assessment.state === 'returned'),
 			withinDeadline: canSubmitOn(

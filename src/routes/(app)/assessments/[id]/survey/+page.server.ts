@@ -45,6 +45,7 @@ export const load: PageServerLoad = (event) =>
 			survey,
 			suggestion: survey ? null : await surveySuggestion(db(), a, assessment.id),
 			mayManage,
+			canOpenEvidence: allowedOn(a, 'evidence.read', placeOf(assessment)),
 			editable,
 			openUrl,
 			openQr: openUrl
