@@ -1,7 +1,8 @@
 /**
  * The home page's "Việc cần làm" from the real state, in Chromium against the demo: the commune
  * officer is told how many items still block the dossier, as a link to it; the administrator is
- * asked to confirm the provisional criteria set; the approver is told who can. Screenshots at
+ * asked to confirm the provisional criteria set; the approver is told who can; the ministry's
+ * officer is pointed to the national dashboard. Screenshots at
  * 1366×900 and 390×844 in test-results/screenshots/home-*.png.
  */
 import fs from 'node:fs';
@@ -41,6 +42,17 @@ describe('the home page lists the next steps from the real state', () => {
 			const text = await approver.locator('.tasks').innerText();
 			expect(text).toContain('chưa được quản trị viên xác nhận');
 			await approver.context().close();
+
+			// the ministry (read-only, the whole country) is pointed to the national dashboard
+			const ministry = await env.signIn('bo@demo.vn', { viewport: screen.viewport });
+			await ministry.waitForURL((u) => u.pathname === '/');
+			const overview = ministry.getByRole('link', { name: /^Tổng hợp toàn quốc: \d+ xã được công nhận, \d+ hồ sơ chờ thẩm định\./ });
+			await overview.waitFor();
+			await ministry.screenshot({ path: path.join(shots, `home-ministry-${screen.name}.png`) });
+			await overview.click();
+			await ministry.waitForURL((u) => u.pathname === '/dashboard');
+			await ministry.getByRole('heading', { level: 1 }).waitFor();
+			await ministry.context().close();
 		});
 	}
 });

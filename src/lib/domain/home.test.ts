@@ -55,4 +55,18 @@ describe('home tasks from the real state', () => {
 	it('writes dates as dd/mm/yyyy', () => {
 		expect(viDate('2026-01-09')).toBe('09/01/2026');
 	});
+	it('points the province and the ministry to where their area stands', () => {
+		const inArea = { recognised: 1234, submitted: 5, resubmitted: 2, draft: 9 };
+		const ministry = homeTasks({ ...base, role: 'ministry_officer', inArea });
+		expect(ministry).toEqual([
+			{
+				text: 'Tổng hợp toàn quốc: 1.234 xã được công nhận, 7 hồ sơ chờ thẩm định. Xem tỷ lệ so với mục tiêu, các tiêu chí còn yếu và tải báo cáo.',
+				href: '/dashboard',
+				urgent: false
+			}
+		]);
+		const province = homeTasks({ ...base, role: 'province_officer', inArea });
+		expect(province.map((t) => t.href)).toEqual(['/rounds', '/rounds', '/dashboard']);
+		expect(province[2].text).toMatch(/^Tổng hợp của tỉnh: 1\.234 xã được công nhận, 7 hồ sơ chờ thẩm định\./);
+	});
 });

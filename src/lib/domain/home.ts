@@ -91,6 +91,16 @@ export function homeTasks(f: HomeFacts): HomeTask[] {
 		if (open) tasks.push({ text: `${plural(open, 'xã')} đang lập hoặc bổ sung hồ sơ.`, href: '/rounds', urgent: false });
 		if (waiting) tasks.push({ text: `${plural(waiting, 'hồ sơ')} chờ thẩm định.`, href: '/rounds', urgent: false });
 	}
+	// the oversight roles (issue 13): where their area stands, on the dashboard
+	if (f.role === 'province_officer' || f.role === 'ministry_officer') {
+		const where = f.role === 'ministry_officer' ? 'toàn quốc' : 'của tỉnh';
+		const recognised = f.inArea.recognised ?? 0;
+		tasks.push({
+			text: `Tổng hợp ${where}: ${plural(recognised, 'xã')} được công nhận, ${plural(waiting, 'hồ sơ')} chờ thẩm định. Xem tỷ lệ so với mục tiêu, các tiêu chí còn yếu và tải báo cáo.`,
+			href: '/dashboard',
+			urgent: false
+		});
+	}
 	// a recognition can be decided only once the set's unverified items are confirmed
 	for (const s of f.unconfirmedSets) {
 		if (f.role === 'admin')
