@@ -217,7 +217,7 @@ describe(`summary report on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`
 		expect(one).toContain('GIÁM ĐỐC');
 		// the first pages, to look at
 		fs.writeFileSync(path.join(tmp, 'province.pdf'), pdf);
-		execFileSync('pdftoppm', ['-r', '60', '-png', '-f', '1', '-l', '3', path.join(tmp, 'province.pdf'), '/work/notes/h2-province']);
+		execFileSync('pdftoppm', ['-r', '60', '-png', '-f', '1', '-l', '3', path.join(tmp, 'province.pdf'), path.join(tmp, 'province')]);
 	}, 120_000);
 
 	it("gives a province officer of another province only that province's communes", async () => {
@@ -259,7 +259,7 @@ describe(`summary report on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`
 		// by province: Huế (46) before Đà Nẵng (48)
 		expect(national.communes.map((c) => c.code)).toEqual([COMMUNE_B, COMMUNE_A, COMMUNE_C, COMMUNE_D]);
 		fs.writeFileSync(path.join(tmp, 'national.pdf'), await summaryReportPdf(t.db, admin, { roundId }, TODAY));
-		execFileSync('pdftoppm', ['-r', '60', '-png', '-f', '1', '-l', '3', path.join(tmp, 'national.pdf'), '/work/notes/h2-national']);
+		execFileSync('pdftoppm', ['-r', '60', '-png', '-f', '1', '-l', '3', path.join(tmp, 'national.pdf'), path.join(tmp, 'national')]);
 
 		const chosen = await summaryReportData(t.db, admin, { roundId, provinceId: (await unitId('48'))! }, TODAY);
 		expect(chosen.area).toBe('Thành phố Đà Nẵng');
