@@ -4,7 +4,8 @@
  * Vietnamese page that says what to do (never "Internal Error"); leaving with such edits asks
  * first; when the connection returns every figure is saved by itself, also those of a page that
  * was left or closed; a figure typed on a page closed offline comes back into its form and is
- * saved on the next visit. Screenshots at 1366×900 and 390×844 in test-results/screenshots.
+ * saved on the next visit; a level, a source and a period chosen before the page's script arrives
+ * (a slow link) are kept and saved. Screenshots at 1366×900 and 390×844 in test-results/screenshots.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -138,5 +139,39 @@ describe('editing on a bad connection', () => {
 		const s = await readStored(again, 'TC07.1');
 		expect(s.inputs).toContain('93');
 		await context.close();
+	});
+
+	it("on a slow link, a level, a source and a period chosen before the page's script arrives are kept and saved once it does", async () => {
+		const page = await env.signIn('canbo.xa@demo.vn', { viewport: { width: 390, height: 844 } });
+		await page.waitForURL((u) => u.pathname === '/');
+		let release = () => {};
+		const arrived = new Promise<void>((resolve) => (release = resolve));
+		await page.route('**/_app/immutable/**/*.js', async (route) => {
+			await arrived;
+			await route.continue();
+		});
+		await page.goto(`${env.server.url}/assessments/${ids.assessmentA}/criteria/TC12`, { waitUntil: 'domcontentloaded' });
+		const tc121 = box(page, 'TC12.1');
+		await tc121.getByLabel('Mức đạt được').selectOption({ index: 2 });
+		const level = await tc121.getByLabel('Mức đạt được').inputValue();
+		await tc121.getByLabel('Nguồn số liệu').selectOption({ index: 1 });
+		const source = await tc121.getByLabel('Nguồn số liệu').inputValue();
+		await tc121.getByLabel('Kỳ số liệu').fill('năm 2026');
+		expect(level).not.toBe('');
+		expect(source).not.toBe('');
+		release();
+		await page.waitForLoadState('networkidle');
+		await page.unrouteAll();
+		// alive: the choices are still made, and saved by themselves as if just made
+		expect(await tc121.getByLabel('Mức đạt được').inputValue()).toBe(level);
+		expect(await tc121.getByLabel('Nguồn số liệu').inputValue()).toBe(source);
+		expect(await tc121.getByLabel('Kỳ số liệu').inputValue()).toBe('năm 2026');
+		await expect.poll(() => status(page, 'TC12.1').innerText(), { timeout: 15_000 }).toMatch(/^Đã lưu lúc/);
+		const fresh = await page.context().newPage();
+		await fresh.goto(`${env.server.url}/assessments/${ids.assessmentA}/criteria/TC12`, { waitUntil: 'networkidle' });
+		expect(await box(fresh, 'TC12.1').getByLabel('Mức đạt được').inputValue()).toBe(level);
+		expect(await box(fresh, 'TC12.1').getByLabel('Nguồn số liệu').inputValue()).toBe(source);
+		expect(await box(fresh, 'TC12.1').getByLabel('Kỳ số liệu').inputValue()).toBe('năm 2026');
+		await page.context().close();
 	});
 });
