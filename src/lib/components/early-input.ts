@@ -9,11 +9,16 @@
  * was typed. So a role, a level, a reviewer's verdict or a comment entered in those seconds was
  * silently undone.
  *
- * `rememberEarlyInput` runs in the root layout's script, before any field is hydrated: it notes
- * every field whose state differs from what the server rendered (the user changed it). The
- * function it returns, called once hydration is over, puts those back and sends the events a
- * user's edit sends (`input`, `change`), so bound state, autosave and dependent parts of the
- * page follow as if the user had just made the change.
+ * A small inline script in `app.html` collects the fields that receive an `input` or `change`
+ * event from the first moment (`window.__earlyInput`). `rememberEarlyInput` runs in the root
+ * layout's script, before any field is hydrated: of those fields, it notes each one whose state
+ * differs from what the server rendered. The function it returns, called once hydration is over,
+ * puts those back and sends the events a user's edit sends (`input`, `change`), so bound state,
+ * autosave and dependent parts of the page follow as if the user had just made the change.
+ *
+ * Only fields the user edited on this page count: a value the browser restored by itself on a
+ * reload or a return to the page (its form restoration) is not an edit, and is not put back over
+ * the server's newer figures.
  */
 type Field = HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
 type Kept =
@@ -63,10 +68,25 @@ function restore(kept: Kept): void {
 	field.dispatchEvent(new Event('change', { bubbles: true }));
 }
 
-/** Notes the fields the user changed before hydration; the returned function puts them back. */
-export function rememberEarlyInput(root: ParentNode): () => void {
+declare global {
+	interface Window {
+		/** Fields that received an `input` or `change` event before hydration (set in app.html). */
+		__earlyInput?: Set<EventTarget> | null;
+	}
+}
+
+/** The fields edited so far; collecting stops here (hydration is about to start). */
+export function takeEarlyEdits(w: Window): Set<EventTarget> {
+	const edited = w.__earlyInput ?? new Set<EventTarget>();
+	w.__earlyInput = null;
+	return edited;
+}
+
+/** Notes the `edited` fields the user changed before hydration; the returned function puts them back. */
+export function rememberEarlyInput(edited: ReadonlySet<EventTarget>): () => void {
 	const kept: Kept[] = [];
-	for (const field of root.querySelectorAll<Field>('input, textarea, select')) {
+	for (const field of edited) {
+		if (!(field instanceof HTMLInputElement || field instanceof HTMLTextAreaElement || field instanceof HTMLSelectElement)) continue;
 		const k = changedByUser(field);
 		if (k) kept.push(k);
 	}
