@@ -4,10 +4,13 @@
  * An empty variable counts as unset (DATABASE_URL= in a shell or a unit file).
  */
 import { z } from 'zod';
+import os from 'node:os';
 import path from 'node:path';
 import { REVIEW_LEVELS, type ReviewLevel } from '../domain/units.ts';
 
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+
+const PROCESSES_MESSAGE = 'SERVER_PROCESSES phải là số tiến trình từ 1 đến 64, hoặc auto (bằng số CPU).';
 
 const schema = z.object({
 	DATABASE_URL: z.string().trim().min(1).optional(),
@@ -54,7 +57,21 @@ const schema = z.object({
 		.int({ error: 'REMINDER_INTERVAL_MINUTES phải là số nguyên.' })
 		.min(0, { error: 'REMINDER_INTERVAL_MINUTES tối thiểu là 0 (tắt).' })
 		.max(1440, { error: 'REMINDER_INTERVAL_MINUTES tối đa là 1440 (một ngày).' })
-		.default(60)
+		.default(60),
+	SERVER_PROCESSES: z
+		.union(
+			[
+				z.literal('auto'),
+				z.coerce.number().int({ error: PROCESSES_MESSAGE }).min(1, { error: PROCESSES_MESSAGE }).max(64, { error: PROCESSES_MESSAGE })
+			],
+			{ error: PROCESSES_MESSAGE }
+		)
+		.default(1),
+	SURVEY_ADDRESS_KEY: z
+		.string()
+		.trim()
+		.regex(/^[A-Za-z0-9_-]{43}$/, 'SURVEY_ADDRESS_KEY phải là 32 byte ngẫu nhiên viết theo base64url (43 ký tự).')
+		.optional()
 });
 
 export const STORAGE_DRIVERS = ['local'] as const;
@@ -105,6 +122,16 @@ export type Config = {
 	pdfWorker: string | null;
 	/** Minutes between two passes of the reminders in the running server (0: no timer). */
 	reminderIntervalMinutes: number;
+	/**
+	 * Server processes `npm start` runs on the one port (node:cluster): 1, or more with PostgreSQL
+	 * (the embedded database lives in one process).
+	 */
+	serverProcesses: number;
+	/**
+	 * The key of the survey's per-address limit (never stored): drawn by `npm start` and shared
+	 * by its processes; null: each process draws its own.
+	 */
+	surveyAddressKey: Buffer | null;
 };
 
 export class ConfigError extends Error {}
@@ -123,6 +150,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 	const dataDir = e.DATA_DIR.startsWith('memory://') ? e.DATA_DIR : path.resolve(e.DATA_DIR);
 	const production = e.NODE_ENV === 'production';
 	const local = (p: string) => path.resolve(dataDir.startsWith('memory://') ? '.' : dataDir, p);
+	const serverProcesses = e.SERVER_PROCESSES === 'auto' ? os.availableParallelism() : e.SERVER_PROCESSES;
+	if (serverProcesses > 1 && !e.DATABASE_URL)
+		throw new ConfigError(
+			'Cấu hình không hợp lệ / invalid configuration:\nSERVER_PROCESSES: nhiều tiến trình cần DATABASE_URL (PostgreSQL); cơ sở dữ liệu nhúng chỉ mở được trong một tiến trình.'
+		);
 	return {
 		databaseUrl: e.DATABASE_URL,
 		databasePoolMax: e.DATABASE_POOL_MAX,
@@ -149,7 +181,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		},
 		reviewOfficeName: e.REVIEW_OFFICE_NAME || DEFAULT_REVIEW_OFFICE[e.REVIEW_LEVEL],
 		pdfWorker: e.PDF_WORKER ? path.resolve(e.PDF_WORKER) : null,
-		reminderIntervalMinutes: e.REMINDER_INTERVAL_MINUTES
+		reminderIntervalMinutes: e.REMINDER_INTERVAL_MINUTES,
+		serverProcesses,
+		surveyAddressKey: e.SURVEY_ADDRESS_KEY ? Buffer.from(e.SURVEY_ADDRESS_KEY, 'base64url') : null
 	};
 }
 

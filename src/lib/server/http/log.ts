@@ -1,6 +1,6 @@
 /**
  * Structured logs: one JSON line per request (id, method, path without the query string, status,
- * duration, account id) and per error, so that a request can be followed across instances.
+ * duration, account id, and the process) and per error, so that a request can be followed across instances.
  * The request id comes from a trusted proxy's X-Request-Id when it looks like one, else a UUID.
  */
 import crypto from 'node:crypto';
@@ -13,7 +13,8 @@ export function requestId(headers: Headers): string {
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
 
 export function log(level: 'info' | 'warn' | 'error', msg: string, fields: LogFields = {}): void {
-	const line = JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields });
+	// pid: which of the server's processes (SERVER_PROCESSES) wrote it
+	const line = JSON.stringify({ time: new Date().toISOString(), level, msg, pid: process.pid, ...fields });
 	if (level === 'error') console.error(line);
 	else console.log(line);
 }
