@@ -51,6 +51,7 @@
  *
  *   node scripts/bench-load.ts [--seconds 60] [--users 200,500] [--era post2025|pre2025] [--json out.json]
  *        [--think-ms 1000] [--probe-seconds 5] [--probe-conns 32] [--survey-users 200] [--survey-campaigns 20] [--keep-db]
+ *        [--processes auto|N]   (SERVER_PROCESSES of the server: `auto`, one per CPU, by default)
  *
  * The load generator, the server and PostgreSQL share this machine's CPUs: the figures are
  * what this machine does with all three on it, not the server alone.
@@ -92,6 +93,7 @@ const { values: args } = parseArgs({
 		'survey-users': { type: 'string', default: '200' },
 		'survey-campaigns': { type: 'string', default: '20' },
 		'keep-db': { type: 'boolean', default: false },
+		processes: { type: 'string', default: 'auto' },
 		json: { type: 'string' }
 	}
 });
@@ -107,6 +109,8 @@ const JSON_FILE = jsonPathFromArgs();
 const ERA = args.era as UnitEra;
 if (ERA !== 'post2025' && ERA !== 'pre2025') throw new Error('--era post2025|pre2025');
 const THINK_MS = Math.max(0, Number(args['think-ms']));
+/** SERVER_PROCESSES of the server under load (`auto`: one per CPU, as a deployment on this machine would run). */
+const PROCESSES = String(args.processes);
 const PROBE_SECONDS = Math.max(1, Number(args['probe-seconds']));
 const PROBE_CONNS = Math.max(1, Number(args['probe-conns']));
 const REVIEW_LEVEL = ERA === 'pre2025' ? 'district' : 'province';
@@ -490,7 +494,27 @@ function cpuMsOf(pid: number): number | undefined {
 	}
 }
 
-/** The process listening on 127.0.0.1:<port> (the server: scripts/start.ts imports the build in-process). */
+/** The processes whose parent is `pid` (SERVER_PROCESSES > 1: the cluster's server processes). */
+function childPids(pid: number): number[] {
+	const out: number[] = [];
+	for (const d of fs.readdirSync('/proc')) {
+		if (!/^\d+$/.test(d)) continue;
+		try {
+			const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+			if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(d));
+		} catch {
+			/* gone */
+		}
+	}
+	return out;
+}
+
+/** CPU of the server: the listening process and its server processes (a replaced one's time is lost). */
+function serverCpuMs(pid: number): number {
+	return [pid, ...childPids(pid)].reduce((sum, p) => sum + (cpuMsOf(p) ?? 0), 0);
+}
+
+/** The process listening on 127.0.0.1:<port> (the server: scripts/start.ts imports the build in-process, or is the cluster's primary). */
 function listenerPid(port: number): number | undefined {
 	try {
 		const m = /pid=(\d+)/.exec(execFileSync('ss', ['-Hltnp', `sport = :${port}`], { encoding: 'utf8' }));
@@ -627,7 +651,8 @@ try {
 		STORAGE_DIR: filesDir,
 		REVIEW_LEVEL,
 		ADDRESS_HEADER: 'x-forwarded-for',
-		UPLOAD_MAX_MB: '5'
+		UPLOAD_MAX_MB: '5',
+		SERVER_PROCESSES: PROCESSES
 	});
 	baseUrl = server.url;
 
@@ -668,6 +693,18 @@ try {
 	const jsGzip = [...js.values()].reduce((n, x) => n + x.gzip, 0);
 	const jsRaw = [...js.values()].reduce((n, x) => n + x.raw, 0);
 	const listedGzip = [...listed].reduce((n, u) => n + (js.get(u)?.gzip ?? 0), 0);
+	// the criteria set the page preloads (src/lib/criteria-set-ref.ts): once per browser and version
+	const setHref = /<link rel="preload" href="([^"]+\/set\.json\?v=[^"]+)"/.exec(html)?.[1];
+	const setFile = setHref
+		? await send('GET', new URL(setHref, pageUrl).href, { ...officerHeaders(officers[0]), 'accept-encoding': 'gzip' })
+		: null;
+	if (setFile && setFile.status !== 200) throw new Error(`criteria set ${setHref}: HTTP ${setFile.status}`);
+	const setBytes = setFile
+		? {
+				wire: setFile.body.length,
+				raw: (setFile.headers['content-encoding'] === 'gzip' ? zlib.gunzipSync(setFile.body) : setFile.body).length
+			}
+		: null;
 
 	// 5. the verification rate limit still works (one address, 31 requests in a row)
 	let limitAt = 0;
@@ -870,10 +907,19 @@ try {
 		const serverPid = listenerPid(Number(new URL(baseUrl).port));
 		const pgPids = backendPids(dbName);
 		const cpuBefore = {
-			server: serverPid ? (cpuMsOf(serverPid) ?? 0) : NaN,
+			server: serverPid ? serverCpuMs(serverPid) : NaN,
 			pg: new Map(pgPids.map((p) => [p, cpuMsOf(p) ?? 0])),
 			self: process.cpuUsage(),
 			machine: machineCpu()
+		};
+		// the CPU of each backend as last seen: the pool closes idle sessions during the mix, and a
+		// backend gone by the end must still count what it used until then (sampled every 500 ms)
+		const pgSeen = new Map(cpuBefore.pg);
+		const trackPg = () => {
+			for (const p of new Set([...pgPids, ...backendPids(dbName)])) {
+				const c = cpuMsOf(p);
+				if (c !== undefined) pgSeen.set(p, c);
+			}
 		};
 		// what the database sessions of the server are doing, sampled every 50 ms (pg_stat_activity)
 		const waits = new Map<string, number>();
@@ -889,6 +935,7 @@ try {
 					 from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and backend_type = 'client backend' group by 1`
 				);
 				waitSamples++;
+				if (waitSamples % 10 === 0) trackPg();
 				for (const x of r.rows) waits.set(x.w, (waits.get(x.w) ?? 0) + x.n);
 				await sleep(50);
 			}
@@ -985,9 +1032,10 @@ try {
 		const mixedSeconds = (performance.now() - startMixed) / 1000;
 		const self = process.cpuUsage(cpuBefore.self);
 		const machine = machineCpu();
-		const serverCpu = serverPid ? (cpuMsOf(serverPid) ?? NaN) - cpuBefore.server : NaN;
+		const serverCpu = serverPid ? serverCpuMs(serverPid) - cpuBefore.server : NaN;
+		trackPg();
 		let pgCpu = 0;
-		for (const p of new Set([...pgPids, ...backendPids(dbName)])) pgCpu += (cpuMsOf(p) ?? 0) - (cpuBefore.pg.get(p) ?? 0);
+		for (const [p, c] of pgSeen) pgCpu += c - (cpuBefore.pg.get(p) ?? 0);
 		const scansAfter = await tableScans();
 		return {
 			users,
@@ -1069,7 +1117,7 @@ try {
 	const surveyServerPid = listenerPid(Number(new URL(baseUrl).port));
 	const surveyPgPids = backendPids(dbName);
 	const surveyCpuBefore = {
-		server: surveyServerPid ? (cpuMsOf(surveyServerPid) ?? 0) : NaN,
+		server: surveyServerPid ? serverCpuMs(surveyServerPid) : NaN,
 		pg: new Map(surveyPgPids.map((p) => [p, cpuMsOf(p) ?? 0])),
 		self: process.cpuUsage(),
 		machine: machineCpu()
@@ -1096,10 +1144,13 @@ try {
 		const self = process.cpuUsage(surveyCpuBefore.self);
 		const machine = machineCpu();
 		let pgMs = 0;
-		for (const p of new Set([...surveyPgPids, ...backendPids(dbName)])) pgMs += (cpuMsOf(p) ?? 0) - (surveyCpuBefore.pg.get(p) ?? 0);
+		for (const p of new Set([...surveyPgPids, ...backendPids(dbName)])) {
+			const c = cpuMsOf(p); // a backend gone by now is not counted (rather than counted negative)
+			if (c !== undefined) pgMs += c - (surveyCpuBefore.pg.get(p) ?? 0);
+		}
 		const pct = (ms: number) => (100 * ms) / (surveySeconds * 1000);
 		return {
-			server: pct(surveyServerPid ? (cpuMsOf(surveyServerPid) ?? NaN) - surveyCpuBefore.server : NaN),
+			server: pct(surveyServerPid ? serverCpuMs(surveyServerPid) - surveyCpuBefore.server : NaN),
 			pg: pct(pgMs),
 			self: pct((self.user + self.system) / 1000),
 			machine: (100 * (machine.busy - surveyCpuBefore.machine.busy)) / (machine.total - surveyCpuBefore.machine.total)
@@ -1141,7 +1192,7 @@ try {
 	const lines: string[] = [];
 	const out = (s = '') => lines.push(s);
 	out(
-		`bench:load — ${ERA === 'post2025' ? 'danh mục từ 07/2025, thẩm định cấp tỉnh' : 'danh mục 03/2025, thẩm định cấp huyện'}; node ${process.version}, ${os.cpus().length} CPU; máy chủ, PostgreSQL và trình tạo tải trên cùng máy`
+		`bench:load — ${ERA === 'post2025' ? 'danh mục từ 07/2025, thẩm định cấp tỉnh' : 'danh mục 03/2025, thẩm định cấp huyện'}; node ${process.version}, ${os.cpus().length} CPU; máy chủ (SERVER_PROCESSES=${PROCESSES}), PostgreSQL và trình tạo tải trên cùng máy`
 	);
 	out(
 		`Dữ liệu: ${report.communes} xã, ${report.accounts} tài khoản, ${report.answers} câu trả lời, ${report.evidence} tài liệu, ${report.submissions} lần gửi, ${report.reviewItems} mục thẩm định, ${report.certificates} giấy chứng nhận, ${report.auditRecords} bản ghi nhật ký; nạp trong ${fmt(report.ms / 1000, 1)} s (mục tiêu < 180 s: ${report.ms < 180_000 ? 'ĐẠT' : 'CHƯA ĐẠT'})`
@@ -1377,12 +1428,22 @@ try {
 	});
 	figures.push({ name: 'seed of the national data', value: Math.round(report.ms / 100) / 10, unit: 's', aim: { op: '<', value: 180 } });
 	figures.push({ name: 'data-entry page JavaScript (gzip)', value: Math.round(jsGzip / 102.4) / 10, unit: 'KB' });
+	figures.push({ name: 'data-entry page HTML', value: Math.round(page.body.length / 102.4) / 10, unit: 'KB' });
+	if (setBytes)
+		figures.push({
+			name: 'criteria set, once per browser and version (as sent)',
+			value: Math.round(setBytes.wire / 102.4) / 10,
+			unit: 'KB'
+		});
 	out();
 	out('Mục tiêu (PASS = đạt, MISS = chưa đạt):');
 	for (const l of figureLines(figures.filter((f) => f.aim))) out(`  ${l}`);
 	out();
 	out(
-		`JavaScript cán bộ xã tải cho trang nhập liệu /assessments/<id>/criteria/TC01: ${js.size} tệp, ${fmt(jsRaw / 1024, 1)} KB, gzip ${fmt(jsGzip / 1024, 1)} KB (${[...js.values()].every((x) => x.served) ? 'gzip do máy chủ gửi' : 'gzip -9 tính tại chỗ cho tệp máy chủ không nén'}; riêng ${listed.size} tệp nêu trong HTML: ${fmt(listedGzip / 1024, 1)} KB); HTML ${fmt(page.body.length / 1024, 1)} KB`
+		`JavaScript cán bộ xã tải cho trang nhập liệu /assessments/<id>/criteria/TC01: ${js.size} tệp, ${fmt(jsRaw / 1024, 1)} KB, gzip ${fmt(jsGzip / 1024, 1)} KB (${[...js.values()].every((x) => x.served) ? 'gzip do máy chủ gửi' : 'gzip -9 tính tại chỗ cho tệp máy chủ không nén'}; riêng ${listed.size} tệp nêu trong HTML: ${fmt(listedGzip / 1024, 1)} KB); HTML ${fmt(page.body.length / 1024, 1)} KB` +
+			(setBytes
+				? `; bộ tiêu chí (một lần cho mỗi trình duyệt và phiên bản, trình duyệt giữ lại) ${fmt(setBytes.raw / 1024, 1)} KB, gửi ${fmt(setBytes.wire / 1024, 1)} KB`
+				: '')
 	);
 	out(
 		`Giới hạn tra cứu công khai: yêu cầu thứ ${limitAt || '—'} liên tiếp từ một địa chỉ nhận 429 ${limitAt === 31 ? '(đúng: 30/phút)' : '(KHÔNG như mong đợi)'}`
@@ -1396,6 +1457,7 @@ try {
 			figures,
 			extra: {
 				era: ERA,
+				serverProcesses: PROCESSES,
 				seconds: SECONDS,
 				users: USER_COUNTS,
 				thinkMs: THINK_MS,

@@ -3,6 +3,7 @@
  * workflow state. Runs on PGlite, or PostgreSQL with TEST_DATABASE_URL (where the two concurrent
  * saves really race on two connections).
  */
+import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDb, usingPostgres, type TestDb } from '../helpers/db.ts';
 import { seedRound } from '../helpers/fixtures.ts';
@@ -18,7 +19,7 @@ import {
 } from '#lib/server/dossier/index.ts';
 import type { Action, Actor } from '#lib/domain/access.ts';
 import { verifyAuditChain } from '#lib/server/audit/index.ts';
-import { entryView, MAX_SAVE_BYTES, parseSaveRequest, save } from '#lib/server/answers/index.ts';
+import { entryCriteriaSetFile, entryView, MAX_SAVE_BYTES, parseSaveRequest, save } from '#lib/server/answers/index.ts';
 import { endpoint, httpStatus, isSameOrigin, readJson } from '#lib/edge/index.ts';
 import { isAppError } from '#lib/server/errors.ts';
 import { parseAnswers } from '#lib/domain/scoring/answers.ts';
@@ -65,8 +66,7 @@ const saveFromJson = (db: TestDb['db'], ctx: EditContext, json: unknown) =>
 	respond(ctx, () => save(db, ctx.actor, ctx.assessment, parseSaveRequest(json)));
 const saveFromRequest = (db: TestDb['db'], ctx: EditContext, request: Request) =>
 	respond(ctx, async () => save(db, ctx.actor, ctx.assessment, parseSaveRequest(await readJson(request, MAX_SAVE_BYTES))));
-const loadEntryView = async (db: TestDb['db'], ctx: EditContext, criterion: string | null = null) =>
-	entryView(await loadDossier(db, ctx.assessment), ctx.actor, criterion);
+const loadEntryView = async (db: TestDb['db'], ctx: EditContext) => entryView(await loadDossier(db, ctx.assessment), ctx.actor);
 
 const body = (r: EndpointResult) => r.body;
 
@@ -374,19 +374,27 @@ describe(`saving answers on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`
 });
 
 describe('what the data-entry pages load', () => {
-	it('answers with revisions and savers, base counts, who may edit, and a slim set (long texts of the other criteria left out)', async () => {
+	it('answers with revisions and savers, base counts, who may edit, and the set by reference (the file the browser gets is that set)', async () => {
 		const officer = await authorizeAs(ids.officerA, 'assessment.read', ids.assessmentA);
-		const view = await loadEntryView(t.db, officer, 'TC07');
+		const view = await loadEntryView(t.db, officer);
 		expect(view.editable).toBe(true);
 		expect(view.readOnlyReason).toBeNull();
 		expect(view.assessment).toMatchObject({ id: ids.assessmentA, state: 'draft', stateLabel: 'Đang lập' });
 		expect(view.stored['TC07.1']).toMatchObject({ revision: 2, updatedBy: { id: ids.officerA } });
-		const tc07 = view.set.criteria.find((c) => c.code === 'TC07')!;
+		// the whole set, long texts included (the browser downloads it once per version)
 		const tc03 = view.set.criteria.find((c) => c.code === 'TC03')!;
-		expect(tc07.indicators[0].guidance).not.toBe('');
-		expect(tc03.indicators[0].guidance).toBe('');
+		expect(tc03.indicators[0].guidance).not.toBe('');
 		expect(tc03.indicators[0]).toMatchObject({ kind: 'incidence', baseCount: 'under16', maxPoints: 100 });
-		// the slim set scores exactly like the full one
+		// one object per version for every page and request, named by a hash of its content
+		const again = await loadEntryView(t.db, officer);
+		expect(again.set).toBe(view.set);
+		expect(again.setRef).toEqual(view.setRef);
+		expect(view.setRef.id).toBe(officer.assessment.criteriaSet.id);
+		const file = await entryCriteriaSetFile(t.db, view.setRef.id);
+		expect(file.ref).toEqual(view.setRef);
+		expect(JSON.parse(file.json)).toEqual(view.set);
+		expect(view.setRef.v).toBe(crypto.createHash('sha256').update(file.json).digest('base64url').slice(0, 22));
+		// it scores exactly like the set the server scores with
 		const full = await assessmentCriteriaSet(t.db, officer.assessment);
 		const answers = Object.fromEntries(
 			Object.entries(view.stored)

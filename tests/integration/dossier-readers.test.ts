@@ -61,7 +61,7 @@ describe(`one dossier, every reader (${usingPostgres ? 'PostgreSQL' : 'embedded 
 		const expected = dossier.blockers.map(key);
 
 		// the officer's data-entry page, and what the browser recomputes from what the page received
-		const view = entryView(dossier, await actorOf(t, f.officerA), 'TC03');
+		const view = entryView(dossier, await actorOf(t, f.officerA));
 		expect(view.blockers.map(key)).toEqual(expected);
 		const live = assessDossier({ set: view.set, category: view.assessment.category, answers: view.answers, evidence: view.evidence });
 		expect(live.blockers.map(key)).toEqual(expected);

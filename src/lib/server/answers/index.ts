@@ -13,6 +13,8 @@
  * Routes authorize (`authorizeAssessment(db, actor, 'assessment.edit', id)`), parse the JSON body
  * with `SaveRequestSchema`, then call `saveAnswer` or `saveBaseCounts`.
  */
+import crypto from 'node:crypto';
+import zlib from 'node:zlib';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { DB } from '../db/index.ts';
@@ -25,7 +27,9 @@ import { communeMayChange, NOT_FLAGGED_MESSAGE } from '../../domain/review.ts';
 import type { Blocker, EvidenceSummary, Stored } from '../../domain/dossier.ts';
 import { canOnUnit } from '../../domain/access.ts';
 import { by, recordAudit } from '../audit/index.ts';
-import { AppError, conflict } from '../errors.ts';
+import { AppError, conflict, notFound } from '../errors.ts';
+import { criteriaSetOf } from '../criteria/index.ts';
+import { keepCriteriaSet, type CriteriaSetRef } from '../../criteria-set-ref.ts';
 import {
 	assessmentCriteriaSet,
 	figureInputs,
@@ -293,46 +297,63 @@ export async function saveBaseCounts(
 // What the data-entry pages show
 // ---------------------------------------------------------------------------------------------
 
+type SetStamp = Dossier['assessment']['criteriaSet'];
+
 /**
- * The set without the long texts (guidance, measure, source) of the criteria not shown, for small
- * page payloads: the browser only needs the scales to score. `keep`: the criterion on the page.
+ * The set as the data-entry pages read it: once an administrator confirmed it against the
+ * gazetted text, every item counts as checked.
  */
-export function slimCriteriaSet(set: CriteriaSet, keep: string | null): CriteriaSet {
-	// once an administrator confirmed the set against the gazetted text, its items are checked
-	const checked = set.confirmation ? { verified: true } : {};
+function entryCriteriaSet(set: CriteriaSet): CriteriaSet {
+	if (!set.confirmation) return set;
+	const checked = { verified: true };
 	return {
 		...set,
-		criteria: set.criteria.map((c) =>
-			c.code === keep
-				? { ...c, ...checked, indicators: c.indicators.map((i) => ({ ...i, ...checked })) }
-				: {
-						...c,
-						...checked,
-						guidance: '',
-						source: '',
-						indicators: c.indicators.map((i) => ({ ...i, ...checked, guidance: '', measure: '', source: '' }))
-					}
-		)
+		criteria: set.criteria.map((c) => ({ ...c, ...checked, indicators: c.indicators.map((i) => ({ ...i, ...checked })) }))
 	};
 }
 
-const slimSets = new Map<string, CriteriaSet>();
+type EntrySet = { set: CriteriaSet; ref: CriteriaSetRef; json: string; gzip?: Buffer };
+const entrySets = new Map<string, EntrySet>();
 
 /**
- * The slim set of a dossier's criteria-set version for one page, built once per version, status,
- * confirmation and criterion (the same object each time: see $lib/packed.ts, which serializes
- * it once). Not to be changed by callers.
+ * The data-entry set of a set version, status and confirmation, built once (the same object each
+ * time, with its JSON and the reference the pages carry: see $lib/criteria-set-ref.ts). Not to be
+ * changed by callers.
  */
-function entrySet(dossier: Dossier, criterion: string | null): CriteriaSet {
-	const s = dossier.assessment.criteriaSet;
+function entrySetOf(stamp: SetStamp, set: CriteriaSet): EntrySet {
 	const time = (d: Date | string | null) => (d === null ? '' : new Date(d).getTime());
-	const key = `${s.id}@${time(s.updatedAt)}:${s.status}:${time(s.confirmedAt)}:${s.confirmedBy ?? ''}:${criterion ?? ''}`;
-	let set = slimSets.get(key);
-	if (!set) {
-		if (slimSets.size >= 200) slimSets.clear();
-		slimSets.set(key, (set = slimCriteriaSet(dossier.set, criterion)));
+	const key = `${stamp.id}@${time(stamp.updatedAt)}:${stamp.status}:${time(stamp.confirmedAt)}:${stamp.confirmedBy ?? ''}`;
+	let e = entrySets.get(key);
+	if (!e) {
+		const entrySet = entryCriteriaSet(set);
+		const json = JSON.stringify(entrySet);
+		const v = crypto.createHash('sha256').update(json).digest('base64url').slice(0, 22);
+		e = { set: entrySet, ref: { id: stamp.id, v }, json };
+		if (entrySets.size >= 200) entrySets.clear();
+		entrySets.set(key, e);
 	}
-	return set;
+	// kept for the page's universal load in this process (see $lib/criteria-set-ref.ts)
+	keepCriteriaSet(e.ref, e.set);
+	return e;
+}
+
+/**
+ * The data-entry set of criteria set `id` as a file for the browser: its JSON (and that JSON
+ * gzipped, made once per version) and reference (the page asked for version `v`; another `v`
+ * means the set changed since).
+ */
+export async function entryCriteriaSetFile(db: DB, id: number): Promise<{ json: string; gzip: Buffer; ref: CriteriaSetRef }> {
+	const r = await db
+		.selectFrom('criteria_set as s')
+		.leftJoin('account as c', 'c.id', 's.confirmed_by')
+		.select(['s.id', 's.status', 's.updated_at', 's.confirmed_at', 'c.full_name'])
+		.where('s.id', '=', id)
+		.executeTakeFirst();
+	if (!r) throw notFound('Không tìm thấy bộ tiêu chí.');
+	const stamp = { id: r.id, status: r.status, updatedAt: r.updated_at, confirmedAt: r.confirmed_at, confirmedBy: r.full_name };
+	const e = entrySetOf(stamp, await criteriaSetOf(db, stamp));
+	e.gzip ??= zlib.gzipSync(e.json, { level: 9 });
+	return { json: e.json, gzip: e.gzip, ref: e.ref };
 }
 
 export type EntryView = {
@@ -346,6 +367,8 @@ export type EntryView = {
 		roundYear: number;
 	};
 	set: CriteriaSet;
+	/** The reference of `set` that the pages carry instead of the set itself. */
+	setRef: CriteriaSetRef;
 	stored: Record<string, Stored<Answer>>;
 	/** The answers as read (the dossier's single reading of the stored ones): what the live score starts from. */
 	answers: AnswersInput;
@@ -366,10 +389,11 @@ export type EntryView = {
 
 /**
  * Everything the data-entry pages need, from the dossier, for an actor already authorized to read
- * the assessment. `criterion`: the one shown in full (the others are slimmed, see slimCriteriaSet).
+ * the assessment. The pages carry `setRef`, not `set` (see $lib/criteria-set-ref.ts).
  */
-export function entryView(dossier: Dossier, actor: Actor, criterion: string | null = null): EntryView {
+export function entryView(dossier: Dossier, actor: Actor): EntryView {
 	const { assessment } = dossier;
+	const entrySet = entrySetOf(assessment.criteriaSet, dossier.set);
 	const mayEdit = canOnUnit(actor, 'assessment.edit', placeOf(assessment));
 	const editable = mayEdit && isCommuneEditable(assessment.state);
 	const flagged = assessment.state === 'returned' ? dossier.flagged : null;
@@ -383,7 +407,8 @@ export function entryView(dossier: Dossier, actor: Actor, criterion: string | nu
 			roundName: assessment.round.name,
 			roundYear: assessment.round.year
 		},
-		set: entrySet(dossier, criterion),
+		set: entrySet.set,
+		setRef: entrySet.ref,
 		stored: dossier.stored,
 		answers: dossier.answers,
 		baseCounts: dossier.baseCounts,

@@ -52,7 +52,10 @@ export function applySecurityHeaders(response: Response, opts: { https: boolean;
 	setIfAbsent('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()');
 	setIfAbsent('Content-Security-Policy', STRICT_CSP);
 	if (opts.https) setIfAbsent('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
-	// signed-in pages and every download are never stored by a browser or a proxy
-	if (opts.signedIn || (h.get('content-disposition') ?? '').length > 0) h.set('Cache-Control', 'no-store');
+	// signed-in pages and every download are never stored by a browser or a proxy, except what a
+	// route marks as content-addressed and the same for everyone (`private, …, immutable`: the
+	// data-entry pages' criteria set, see $lib/criteria-set-ref.ts), which this browser may keep
+	const keepable = /^private, max-age=\d+, immutable$/.test(h.get('cache-control') ?? '') && !h.has('content-disposition');
+	if ((opts.signedIn || (h.get('content-disposition') ?? '').length > 0) && !keepable) h.set('Cache-Control', 'no-store');
 	return response;
 }

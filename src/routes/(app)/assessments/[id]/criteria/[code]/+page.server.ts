@@ -6,7 +6,6 @@ import { entryView } from '#lib/server/answers/index.ts';
 import { addComment, DISCUSSION_STATES, loadComments } from '#lib/server/reviews/index.ts';
 import { notFound } from '#lib/server/errors.ts';
 import { REVIEW_ITEM_STATUS_LABELS } from '#lib/domain/review.ts';
-import { pack } from '#lib/packed.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 // Data entry for one criterion, in the decision's order (prev/next), with what the reviewing
@@ -16,7 +15,7 @@ export const load: PageServerLoad = (event) =>
 		const { actor: a, assessment } = await authorizeAssessment(db(), actor, 'assessment.read', event.params.id);
 		const code = event.params.code.toUpperCase();
 		const dossier = await loadDossier(db(), assessment);
-		const view = entryView(dossier, a, code);
+		const view = entryView(dossier, a);
 		const criteria = view.set.criteria;
 		const i = criteria.findIndex((c) => c.code === code);
 		if (i < 0) throw notFound('Không tìm thấy tiêu chí này trong bộ tiêu chí của hồ sơ.');
@@ -41,10 +40,10 @@ export const load: PageServerLoad = (event) =>
 		// the page scores the whole dossier live from `answers`, and edits only this criterion's
 		// indicators: their revisions and savers are all it needs of `stored`, and it derives the
 		// blockers itself (a lighter page on a slow link)
-		const { blockers: _blockers, stored, ...rest } = view;
+		// the set travels by reference (see $lib/criteria-set-ref.ts)
+		const { blockers: _blockers, stored, set: _set, ...rest } = view;
 		return {
 			...rest,
-			set: pack(view.set), // serialized once per set version and criterion (see $lib/packed.ts)
 			stored: Object.fromEntries(criteria[i].indicators.flatMap((ind) => (stored[ind.code] ? [[ind.code, stored[ind.code]]] : []))),
 			code: criteria[i].code,
 			prev: link(i - 1),
