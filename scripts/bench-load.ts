@@ -67,7 +67,7 @@ import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { ensureBuilt, requireNode, root } from './runtime.ts';
-import { startServer, type RunningServer } from '../tests/helpers/server.ts';
+import { childProcesses, startServer, type RunningServer } from '../tests/helpers/server.ts';
 import { loadConfig } from '#lib/server/config.ts';
 import { connect } from '#lib/server/db/index.ts';
 import { prepareDatabase } from '#lib/server/setup/index.ts';
@@ -494,24 +494,9 @@ function cpuMsOf(pid: number): number | undefined {
 	}
 }
 
-/** The processes whose parent is `pid` (SERVER_PROCESSES > 1: the cluster's server processes). */
-function childPids(pid: number): number[] {
-	const out: number[] = [];
-	for (const d of fs.readdirSync('/proc')) {
-		if (!/^\d+$/.test(d)) continue;
-		try {
-			const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
-			if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(d));
-		} catch {
-			/* gone */
-		}
-	}
-	return out;
-}
-
 /** CPU of the server: the listening process and its server processes (a replaced one's time is lost). */
 function serverCpuMs(pid: number): number {
-	return [pid, ...childPids(pid)].reduce((sum, p) => sum + (cpuMsOf(p) ?? 0), 0);
+	return [pid, ...childProcesses(pid)].reduce((sum, p) => sum + (cpuMsOf(p) ?? 0), 0);
 }
 
 /** The process listening on 127.0.0.1:<port> (the server: scripts/start.ts imports the build in-process, or is the cluster's primary). */

@@ -94,6 +94,21 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
 	};
 }
 
+/** The processes whose parent is `pid` (Linux /proc): a SERVER_PROCESSES server's processes. */
+export function childProcesses(pid: number): number[] {
+	const out: number[] = [];
+	for (const d of fs.readdirSync('/proc')) {
+		if (!/^\d+$/.test(d)) continue;
+		try {
+			const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+			if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(d));
+		} catch {
+			/* gone */
+		}
+	}
+	return out.sort((a, b) => a - b);
+}
+
 /** Chromium as Debian installs it; never a downloaded browser. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [

@@ -12,23 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '#lib/server/config.ts';
 import { freshDb, usingPostgres, type TestDb } from '../helpers/db.ts';
 import { DEMO_PASSWORD } from '#lib/server/seed/demo.ts';
-import { startServer, type RunningServer } from '../helpers/server.ts';
-
-/** The processes whose parent is `pid` (Linux /proc). */
-function childrenOf(pid: number): number[] {
-	const out: number[] = [];
-	for (const d of fs.readdirSync('/proc')) {
-		if (!/^\d+$/.test(d)) continue;
-		try {
-			const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
-			const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-			if (ppid === pid) out.push(Number(d));
-		} catch {
-			/* gone */
-		}
-	}
-	return out.sort();
-}
+import { childProcesses, startServer, type RunningServer } from '../helpers/server.ts';
 
 const alive = (pid: number) => fs.existsSync(`/proc/${pid}`);
 
@@ -103,8 +87,8 @@ describe.skipIf(!usingPostgres)('two server processes on PostgreSQL', () => {
 		const ids = Array.from({ length: 16 }, (_, i) => `probe-${Date.now()}-${i}`);
 		for (const id of ids) await send(`${server.url}/healthz`, { headers: { 'x-request-id': id } });
 		await new Promise((r) => setTimeout(r, 100));
-		const pids = [...new Set(pidsOf(server.log(), ids).values())].sort();
-		return JSON.stringify(pids) === JSON.stringify(childrenOf(server.process.pid!));
+		const pids = [...new Set(pidsOf(server.log(), ids).values())].sort((a, b) => a - b);
+		return JSON.stringify(pids) === JSON.stringify(childProcesses(server.process.pid!));
 	};
 
 	beforeAll(async () => {
@@ -116,7 +100,7 @@ describe.skipIf(!usingPostgres)('two server processes on PostgreSQL', () => {
 			ADDRESS_HEADER: 'x-forwarded-for',
 			REMINDER_INTERVAL_MINUTES: '0'
 		});
-		await waitFor('two server processes', () => childrenOf(server.process.pid!).length === 2);
+		await waitFor('two server processes', () => childProcesses(server.process.pid!).length === 2);
 		await waitFor('both processes answering', bothAnswer);
 	}, 180_000);
 
@@ -139,7 +123,7 @@ describe.skipIf(!usingPostgres)('two server processes on PostgreSQL', () => {
 		expect(statuses.every((s) => s === 200)).toBe(true); // a session unknown to a process would be a redirect to /login
 		await new Promise((r) => setTimeout(r, 200));
 		const pids = new Set(pidsOf(server.log(), ids).values());
-		expect([...pids].sort()).toEqual(childrenOf(server.process.pid!));
+		expect([...pids].sort((a, b) => a - b)).toEqual(childProcesses(server.process.pid!));
 	});
 
 	it("counts one address's survey answers whichever process takes them", async () => {
@@ -168,15 +152,15 @@ describe.skipIf(!usingPostgres)('two server processes on PostgreSQL', () => {
 	});
 
 	it('replaces a process that dies, and stops them all on SIGTERM', async () => {
-		const before = childrenOf(server.process.pid!);
+		const before = childProcesses(server.process.pid!);
 		process.kill(before[0], 'SIGKILL');
 		await waitFor('a replacement', () => {
-			const now = childrenOf(server.process.pid!);
+			const now = childProcesses(server.process.pid!);
 			return now.length === 2 && !now.includes(before[0]);
 		});
 		expect(server.log()).toContain(`Tiến trình máy chủ ${before[0]} dừng (SIGKILL); khởi động lại.`);
 		await waitFor('the replacement answering', bothAnswer);
-		const children = childrenOf(server.process.pid!);
+		const children = childProcesses(server.process.pid!);
 		await server.stop();
 		expect(server.process.exitCode).toBe(0);
 		for (const pid of children) expect(alive(pid)).toBe(false);

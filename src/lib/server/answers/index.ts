@@ -28,7 +28,7 @@ import type { Blocker, EvidenceSummary, Stored } from '../../domain/dossier.ts';
 import { canOnUnit } from '../../domain/access.ts';
 import { by, recordAudit } from '../audit/index.ts';
 import { AppError, conflict, notFound } from '../errors.ts';
-import { criteriaSetOf } from '../criteria/index.ts';
+import { criteriaSetOf, criteriaSetStamp } from '../criteria/index.ts';
 import { keepCriteriaSet, type CriteriaSetRef } from '../../criteria-set-ref.ts';
 import {
 	assessmentCriteriaSet,
@@ -343,14 +343,8 @@ function entrySetOf(stamp: SetStamp, set: CriteriaSet): EntrySet {
  * means the set changed since).
  */
 export async function entryCriteriaSetFile(db: DB, id: number): Promise<{ json: string; gzip: Buffer; ref: CriteriaSetRef }> {
-	const r = await db
-		.selectFrom('criteria_set as s')
-		.leftJoin('account as c', 'c.id', 's.confirmed_by')
-		.select(['s.id', 's.status', 's.updated_at', 's.confirmed_at', 'c.full_name'])
-		.where('s.id', '=', id)
-		.executeTakeFirst();
-	if (!r) throw notFound('Không tìm thấy bộ tiêu chí.');
-	const stamp = { id: r.id, status: r.status, updatedAt: r.updated_at, confirmedAt: r.confirmed_at, confirmedBy: r.full_name };
+	const stamp = await criteriaSetStamp(db, id);
+	if (!stamp) throw notFound('Không tìm thấy bộ tiêu chí.');
 	const e = entrySetOf(stamp, await criteriaSetOf(db, stamp));
 	e.gzip ??= zlib.gzipSync(e.json, { level: 9 });
 	return { json: e.json, gzip: e.gzip, ref: e.ref };

@@ -122,15 +122,22 @@ export async function criteriaSetOf(db: DB, stamp: CriteriaSetStamp): Promise<Cr
 	};
 }
 
-/** The set of one id (its row and, from the cache, its definition); throws when there is none. */
-export async function criteriaSetById(db: DB, id: number): Promise<CriteriaSet> {
+/** What the row of set `id` says beside its definition, or undefined when there is no such set. */
+export async function criteriaSetStamp(db: DB, id: number): Promise<CriteriaSetStamp | undefined> {
 	const r = await db
 		.selectFrom('criteria_set as s')
 		.leftJoin('account as c', 'c.id', 's.confirmed_by')
 		.select(['s.id', 's.status', 's.updated_at', 's.confirmed_at', 'c.full_name'])
 		.where('s.id', '=', id)
-		.executeTakeFirstOrThrow();
-	return criteriaSetOf(db, { id: r.id, status: r.status, updatedAt: r.updated_at, confirmedAt: r.confirmed_at, confirmedBy: r.full_name });
+		.executeTakeFirst();
+	return r && { id: r.id, status: r.status, updatedAt: r.updated_at, confirmedAt: r.confirmed_at, confirmedBy: r.full_name };
+}
+
+/** The set of one id (its row and, from the cache, its definition); throws when there is none. */
+export async function criteriaSetById(db: DB, id: number): Promise<CriteriaSet> {
+	const stamp = await criteriaSetStamp(db, id);
+	if (!stamp) throw new Error(`no criteria set ${id}`);
+	return criteriaSetOf(db, stamp);
 }
 
 /** `id` (digits) or `code@version`. */
