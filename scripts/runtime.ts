@@ -38,6 +38,9 @@ export function ensureBuilt(force = false): void {
 	console.log('Đang biên dịch ứng dụng (vite build)…');
 	const r = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
 		cwd: root,
+		// always the production build: started from a test runner (NODE_ENV=test) Vite would make
+		// a development one (Svelte's dev checks, larger scripts), and every later start would use it
+		env: { ...process.env, NODE_ENV: 'production' },
 		stdio: ['inherit', 'pipe', 'inherit'],
 		encoding: 'utf8'
 	});
