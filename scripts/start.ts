@@ -84,6 +84,8 @@ async function serve(): Promise<void> {
 	else process.once('sveltekit:shutdown' as 'exit', () => cluster.worker?.disconnect());
 }
 
+const RESTART_DELAY_MS = 1000;
+
 /** The cluster's primary: starts `n` server processes, the first alone, and keeps them running. */
 function runPrimary(n: number): void {
 	process.env.SURVEY_ADDRESS_KEY ??= crypto.randomBytes(32).toString('base64url');
@@ -112,7 +114,11 @@ function runPrimary(n: number): void {
 			process.exit(1);
 		}
 		console.error(`Tiến trình máy chủ ${w.process.pid} dừng (${signal ?? code}); khởi động lại.`);
-		start(w.id === timerWorker);
+		// a second apart, so that a process failing at once (its database gone) does not spin
+		const withTimer = w.id === timerWorker;
+		setTimeout(() => {
+			if (!stopping) start(withTimer);
+		}, RESTART_DELAY_MS);
 	});
 	for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 		process.on(sig, () => {

@@ -34,12 +34,9 @@ export function keepCriteriaSet(ref: CriteriaSetRef, set: CriteriaSet): void {
 	kept.set(key, set);
 }
 
-export const LOAD_FAILED_MESSAGE =
-	'Không tải được bộ tiêu chí của hồ sơ (đường truyền bị gián đoạn). Số liệu đã lưu không mất: hãy tải lại trang khi có mạng.';
-
 /**
  * The set of `ref`: kept, or (in the browser) downloaded with `fetch`, three tries a second apart.
- * Throws with LOAD_FAILED_MESSAGE when it cannot be had.
+ * Throws when it cannot be had.
  */
 export async function criteriaSetFor(ref: CriteriaSetRef, fetch: typeof globalThis.fetch): Promise<CriteriaSet> {
 	const known = kept.get(keyOf(ref));
@@ -63,5 +60,5 @@ export async function criteriaSetFor(ref: CriteriaSetRef, fetch: typeof globalTh
 		if (attempt >= 3) break;
 		await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
 	}
-	throw new Error(LOAD_FAILED_MESSAGE);
+	throw new Error(`criteria set ${keyOf(ref)} could not be downloaded`);
 }

@@ -5,23 +5,12 @@
  * cross-site posts, other communes and reviewers. The data directory is prepared beforehand
  * with a round for two communes (tests/helpers/fixtures.ts).
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { useBrowserServer } from '../helpers/browser.ts';
-import { seedRound } from '../helpers/fixtures.ts';
-import { withDataDir } from '../helpers/db.ts';
+import { useRoundServer } from '../helpers/browser.ts';
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xa-entry-'));
-let ids: Awaited<ReturnType<typeof seedRound>>;
-
-const env = useBrowserServer(async () => {
-	ids = await withDataDir(dataDir, seedRound);
-	return { DATA_DIR: dataDir, REVIEW_LEVEL: 'province' };
-});
-afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+const round = useRoundServer('xa-entry-');
+const env = round.env;
 
 async function signedIn(email: string, viewport?: { width: number; height: number }): Promise<Page> {
 	const page = await env.signIn(email, viewport ? { viewport } : {});
@@ -35,7 +24,7 @@ const summary = (page: Page) => page.locator('.score-panel .summary');
 const saveStatus = (page: Page) => page.locator('#f-TC07-1-status');
 
 async function openTc07(page: Page) {
-	await page.goto(`${env.server.url}/assessments/${ids.assessmentA}/criteria/TC07`, { waitUntil: 'networkidle' });
+	await page.goto(`${env.server.url}/assessments/${round.ids.assessmentA}/criteria/TC07`, { waitUntil: 'networkidle' });
 	await page.getByRole('heading', { level: 1, name: /^TC07\. Trẻ em dưới 1 tuổi/ }).waitFor();
 }
 
@@ -107,7 +96,7 @@ describe('data entry', () => {
 	});
 
 	it('the endpoint refuses cross-site posts, another commune (404) and a reviewer (403); reviewers see the figures read-only', async () => {
-		const url = `${env.server.url}/assessments/${ids.assessmentA}/answers`;
+		const url = `${env.server.url}/assessments/${round.ids.assessmentA}/answers`;
 		const data = { indicator: 'TC01.1', answer: { value: true }, expectedRevision: 0 };
 
 		const officer = await signedIn('canbo.xa@demo.vn');
@@ -121,7 +110,7 @@ describe('data entry', () => {
 		const otherCommune = await signedIn('canbo.xa2@demo.vn');
 		const refused = await otherCommune.request.put(url, { data, headers: { origin: env.server.url } });
 		expect(refused.status()).toBe(404);
-		expect((await otherCommune.goto(`${env.server.url}/assessments/${ids.assessmentA}/criteria/TC07`))?.status()).toBe(404);
+		expect((await otherCommune.goto(`${env.server.url}/assessments/${round.ids.assessmentA}/criteria/TC07`))?.status()).toBe(404);
 
 		const reviewer = await signedIn('thamdinh@demo.vn');
 		const forbidden = await reviewer.request.put(url, { data, headers: { origin: env.server.url } });
@@ -132,14 +121,14 @@ describe('data entry', () => {
 		expect(await reviewer.locator('main').innerText()).toContain('Bạn chỉ có quyền xem số liệu của hồ sơ này.');
 
 		// nothing was saved by the refused requests
-		await officer.goto(`${env.server.url}/assessments/${ids.assessmentA}/criteria/TC01`, { waitUntil: 'networkidle' });
+		await officer.goto(`${env.server.url}/assessments/${round.ids.assessmentA}/criteria/TC01`, { waitUntil: 'networkidle' });
 		expect(await officer.locator('#f-TC01-1-status').innerText()).toBe('Chưa nhập');
 		for (const p of [officer, otherCommune, reviewer]) await p.context().close();
 	});
 
 	it('base counts prefill the denominator, and a phone shows the form with the score under it, without horizontal scrolling', async () => {
 		const page = await signedIn('canbo.xa@demo.vn', { width: 390, height: 844 });
-		await page.goto(`${env.server.url}/assessments/${ids.assessmentA}/criteria`, { waitUntil: 'networkidle' });
+		await page.goto(`${env.server.url}/assessments/${round.ids.assessmentA}/criteria`, { waitUntil: 'networkidle' });
 		await page.getByLabel('Số trẻ em dưới 16 tuổi', { exact: true }).fill('2.400');
 		await page.getByLabel('Số trẻ em dưới 5 tuổi', { exact: true }).fill('3000');
 		expect(await page.locator('#base-under5-warn').innerText()).toBe(
@@ -150,7 +139,7 @@ describe('data entry', () => {
 			.poll(() => page.locator('section', { hasText: 'Số trẻ em của xã' }).getByRole('status').innerText(), { timeout: 10_000 })
 			.toMatch(/^Đã lưu lúc/);
 
-		await page.goto(`${env.server.url}/assessments/${ids.assessmentA}/criteria/TC03`, { waitUntil: 'networkidle' });
+		await page.goto(`${env.server.url}/assessments/${round.ids.assessmentA}/criteria/TC03`, { waitUntil: 'networkidle' });
 		expect(await page.getByLabel('Tổng số trẻ em dưới 16 tuổi trên địa bàn xã').inputValue()).toBe('2400');
 		expect(await page.locator('main').innerText()).toContain('Điền sẵn từ «Số trẻ em dưới 16 tuổi» (2.400)');
 		expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
@@ -162,7 +151,7 @@ describe('data entry', () => {
 
 	it('on a phone the score stays in reach: a compact bar at the bottom follows the figures and opens the full panel', async () => {
 		const page = await signedIn('canbo.xa@demo.vn', { width: 390, height: 844 });
-		await page.goto(`${env.server.url}/assessments/${ids.assessmentA}/criteria/TC07`, { waitUntil: 'networkidle' });
+		await page.goto(`${env.server.url}/assessments/${round.ids.assessmentA}/criteria/TC07`, { waitUntil: 'networkidle' });
 		const bar = page.getByRole('button', { name: /^Kết quả tạm tính/ });
 		await bar.waitFor();
 		const box = await bar.boundingBox();

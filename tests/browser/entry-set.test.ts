@@ -6,24 +6,15 @@
  * slow link the page waits for the set and comes alive; when the set cannot be had at all the
  * officer reads what happened and what to do.
  */
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page, Response } from 'playwright-core';
-import { useBrowserServer } from '../helpers/browser.ts';
-import { seedRound } from '../helpers/fixtures.ts';
-import { withDataDir } from '../helpers/db.ts';
+import { useRoundServer } from '../helpers/browser.ts';
 import type { QD06_2019 } from '#lib/domain/criteria/index.ts';
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xa-entry-set-'));
-let ids: Awaited<ReturnType<typeof seedRound>>;
-
-const env = useBrowserServer(async () => {
-	ids = await withDataDir(dataDir, seedRound);
-	return { DATA_DIR: dataDir, REVIEW_LEVEL: 'province' };
-});
-afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+const round = useRoundServer('xa-entry-set-');
+const env = round.env;
 
 const PHONE = { width: 390, height: 844 };
 const isSet = (url: string | URL) => /\/criteria\/\d+\/set\.json\?v=/.test(String(url));
@@ -49,7 +40,7 @@ describe('the criteria set of the data-entry pages', () => {
 		// what reached the server: the request log's lines for the set
 		const served = () => (env.server.log().match(/"path":"\/criteria\/\d+\/set\.json"/g) ?? []).length;
 		const servedBefore = served();
-		const html = await (await page.goto(`${env.server.url}/assessments/${ids.assessmentA}/criteria/TC07`, {
+		const html = await (await page.goto(`${env.server.url}/assessments/${round.ids.assessmentA}/criteria/TC07`, {
 			waitUntil: 'networkidle'
 		}))!.text();
 		expect(html).toMatch(/<link rel="preload" href="\/criteria\/\d+\/set\.json\?v=[\w-]+" as="fetch" crossorigin="anonymous"/);
@@ -85,13 +76,13 @@ describe('the criteria set of the data-entry pages', () => {
 		expect(served() - servedBefore).toBe(1);
 		// what a step downloads: the criterion's and the overview's data, 1–5 KB (about 16 KB with the set)
 		for (const step of ['criteria/TC08', 'criteria']) {
-			const r = await page.request.get(`${env.server.url}/assessments/${ids.assessmentA}/${step}/__data.json`);
+			const r = await page.request.get(`${env.server.url}/assessments/${round.ids.assessmentA}/${step}/__data.json`);
 			expect(r.status()).toBe(200);
 			expect((await r.body()).length, step).toBeLessThan(6_000);
 		}
 
 		// a new visit to a page: the browser's copy serves (no request reaches the server)
-		await page.goto(`${env.server.url}/assessments/${ids.assessmentA}/criteria/TC09`, { waitUntil: 'networkidle' });
+		await page.goto(`${env.server.url}/assessments/${round.ids.assessmentA}/criteria/TC09`, { waitUntil: 'networkidle' });
 		await page.getByRole('heading', { level: 1, name: /^TC09\./ }).waitFor();
 		expect(served() - servedBefore).toBe(1);
 		const fromCache = await page.evaluate(() =>
@@ -113,7 +104,7 @@ describe('the criteria set of the data-entry pages', () => {
 			await gate;
 			await route.continue();
 		});
-		await page.goto(`${env.server.url}/assessments/${ids.assessmentA}/criteria/TC07`, { waitUntil: 'domcontentloaded' });
+		await page.goto(`${env.server.url}/assessments/${round.ids.assessmentA}/criteria/TC07`, { waitUntil: 'domcontentloaded' });
 		// shown by the server at once, readable while the set is on its way
 		await page.getByRole('heading', { level: 1, name: /^TC07\./ }).waitFor();
 		expect(await page.locator('.score-panel .summary').innerText()).toMatch(/Tổng điểm 40 \//);
@@ -131,7 +122,7 @@ describe('the criteria set of the data-entry pages', () => {
 		// the set cannot be had (every try fails): the error page says so in Vietnamese
 		const cut = await officer();
 		await cut.route(isSet, (route) => route.abort('internetdisconnected'));
-		await cut.goto(`${env.server.url}/assessments/${ids.assessmentA}/criteria/TC11`, { waitUntil: 'domcontentloaded' });
+		await cut.goto(`${env.server.url}/assessments/${round.ids.assessmentA}/criteria/TC11`, { waitUntil: 'domcontentloaded' });
 		await expect
 			.poll(() => cut.locator('body').innerText(), { timeout: 15_000 })
 			.toContain(
@@ -142,12 +133,12 @@ describe('the criteria set of the data-entry pages', () => {
 	});
 
 	it('is refused to a visitor who is not signed in, and served as it is now for an old version', async () => {
-		const signedOut = await fetch(`${env.server.url}/assessments/${ids.assessmentA}/criteria/TC07`, { redirect: 'manual' });
+		const signedOut = await fetch(`${env.server.url}/assessments/${round.ids.assessmentA}/criteria/TC07`, { redirect: 'manual' });
 		expect(signedOut.status).toBe(303);
 		const anon = await fetch(`${env.server.url}/criteria/1/set.json?v=x`, { redirect: 'manual', headers: { accept: 'application/json' } });
 		expect([303, 401]).toContain(anon.status);
 		const page = await officer();
-		const html = await (await page.request.get(`${env.server.url}/assessments/${ids.assessmentA}/criteria/TC07`)).text();
+		const html = await (await page.request.get(`${env.server.url}/assessments/${round.ids.assessmentA}/criteria/TC07`)).text();
 		const href = /<link rel="preload" href="(\/criteria\/(\d+)\/set\.json)\?v=([\w-]+)"/.exec(html)!;
 		const current = await page.request.get(`${env.server.url}${href[1]}?v=${href[3]}`);
 		expect(current.headers()['cache-control']).toBe('private, max-age=31536000, immutable');

@@ -8,25 +8,16 @@
  * (a slow link) are kept and saved. Screenshots at 1366×900 and 390×844 in test-results/screenshots.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { useBrowserServer } from '../helpers/browser.ts';
-import { seedRound } from '../helpers/fixtures.ts';
-import { withDataDir } from '../helpers/db.ts';
+import { useRoundServer } from '../helpers/browser.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const shots = path.join(root, 'test-results', 'screenshots');
 fs.mkdirSync(shots, { recursive: true });
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xa-offline-'));
-let ids: Awaited<ReturnType<typeof seedRound>>;
-
-const env = useBrowserServer(async () => {
-	ids = await withDataDir(dataDir, seedRound);
-	return { DATA_DIR: dataDir, REVIEW_LEVEL: 'province' };
-});
-afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+const round = useRoundServer('xa-offline-');
+const env = round.env;
 
 const OFFLINE = 'Chưa lưu: mất kết nối mạng. Số liệu được giữ trên máy này và sẽ tự lưu khi có mạng.';
 const status = (page: Page, code: string) => page.locator(`#f-${code.replace(/\W/g, '-')}-status`);
@@ -36,7 +27,7 @@ const box = (page: Page, code: string) => page.locator(`#f-${code.replace(/\W/g,
 async function readStored(page: Page, code: string) {
 	const criterion = code.split('.')[0];
 	const fresh = await page.context().newPage();
-	await fresh.goto(`${env.server.url}/assessments/${ids.assessmentA}/criteria/${criterion}`, { waitUntil: 'networkidle' });
+	await fresh.goto(`${env.server.url}/assessments/${round.ids.assessmentA}/criteria/${criterion}`, { waitUntil: 'networkidle' });
 	const inputs = await box(fresh, code)
 		.locator('input[inputmode], input[type="number"], input[type="text"]')
 		.evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
@@ -46,7 +37,7 @@ async function readStored(page: Page, code: string) {
 }
 
 async function openCriterion(page: Page, code: string) {
-	await page.goto(`${env.server.url}/assessments/${ids.assessmentA}/criteria/${code}`, { waitUntil: 'networkidle' });
+	await page.goto(`${env.server.url}/assessments/${round.ids.assessmentA}/criteria/${code}`, { waitUntil: 'networkidle' });
 	await page.getByRole('heading', { level: 1, name: new RegExp(`^${code}\\.`) }).waitFor();
 }
 
@@ -124,11 +115,11 @@ describe('editing on a bad connection', () => {
 		await page.close();
 		await context.unroute(ANSWERS);
 		// the server does not have it (the page as served, without running it: nothing restored yet)
-		const served = await (await context.request.get(`${env.server.url}/assessments/${ids.assessmentA}/criteria/TC07`)).text();
+		const served = await (await context.request.get(`${env.server.url}/assessments/${round.ids.assessmentA}/criteria/TC07`)).text();
 		expect(served).toContain('Số trẻ em dưới 1 tuổi được tiêm chủng đầy đủ');
 		expect(served).not.toContain('value="93"');
 		// (a stored figure is in the served page: TC08's, saved by the tests above)
-		expect(await (await context.request.get(`${env.server.url}/assessments/${ids.assessmentA}/criteria/TC08`)).text()).toContain(
+		expect(await (await context.request.get(`${env.server.url}/assessments/${round.ids.assessmentA}/criteria/TC08`)).text()).toContain(
 			'value="400"'
 		);
 		// the next visit puts 93 back into the form and saves it
@@ -150,7 +141,7 @@ describe('editing on a bad connection', () => {
 			await arrived;
 			await route.continue();
 		});
-		await page.goto(`${env.server.url}/assessments/${ids.assessmentA}/criteria/TC12`, { waitUntil: 'domcontentloaded' });
+		await page.goto(`${env.server.url}/assessments/${round.ids.assessmentA}/criteria/TC12`, { waitUntil: 'domcontentloaded' });
 		const tc121 = box(page, 'TC12.1');
 		await tc121.getByLabel('Mức đạt được').selectOption({ index: 2 });
 		const level = await tc121.getByLabel('Mức đạt được').inputValue();
@@ -174,7 +165,7 @@ describe('editing on a bad connection', () => {
 		expect(await box(page, 'TC12.2').getByLabel('Nguồn số liệu').inputValue()).toBe('');
 		await expect.poll(() => status(page, 'TC12.1').innerText(), { timeout: 15_000 }).toMatch(/^Đã lưu lúc/);
 		const fresh = await page.context().newPage();
-		await fresh.goto(`${env.server.url}/assessments/${ids.assessmentA}/criteria/TC12`, { waitUntil: 'networkidle' });
+		await fresh.goto(`${env.server.url}/assessments/${round.ids.assessmentA}/criteria/TC12`, { waitUntil: 'networkidle' });
 		expect(await box(fresh, 'TC12.1').getByLabel('Mức đạt được').inputValue()).toBe(level);
 		expect(await box(fresh, 'TC12.1').getByLabel('Nguồn số liệu').inputValue()).toBe(source);
 		expect(await box(fresh, 'TC12.1').getByLabel('Kỳ số liệu').inputValue()).toBe('năm 2026');

@@ -3,11 +3,15 @@
  * form (after the page has hydrated, so the enhanced form handles the click).
  */
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startServer, CHROMIUM, CHROMIUM_ARGS, type RunningServer } from './server.ts';
 import { DEMO_PASSWORD } from '#lib/server/seed/demo.ts';
+import { withDataDir } from './db.ts';
+import { seedRound } from './fixtures.ts';
 
 export type BrowserEnv = {
 	readonly server: RunningServer;
@@ -42,6 +46,27 @@ export function useBrowserServer(env: Record<string, string> | (() => Promise<Re
 			await page.getByLabel('Mật khẩu').fill(opts.password ?? DEMO_PASSWORD);
 			await page.getByRole('button', { name: 'Đăng nhập' }).click();
 			return page;
+		}
+	};
+}
+
+/**
+ * A browser test file's server on a data directory of its own (removed afterwards) prepared with
+ * a round for two communes (`seedRound`); `ids` are the seeded rows, known once the server runs.
+ */
+export function useRoundServer(prefix: string): { env: BrowserEnv; readonly ids: Awaited<ReturnType<typeof seedRound>> } {
+	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+	let ids: Awaited<ReturnType<typeof seedRound>> | undefined;
+	const env = useBrowserServer(async () => {
+		ids = await withDataDir(dataDir, seedRound);
+		return { DATA_DIR: dataDir, REVIEW_LEVEL: 'province' };
+	});
+	afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+	return {
+		env,
+		get ids() {
+			if (!ids) throw new Error('the round is seeded when the server starts (beforeAll)');
+			return ids;
 		}
 	};
 }

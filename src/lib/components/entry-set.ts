@@ -5,8 +5,11 @@
  * could be typed before the page was shown.
  */
 import { error } from '@sveltejs/kit';
-import { criteriaSetFor, LOAD_FAILED_MESSAGE, type CriteriaSetRef } from '../criteria-set-ref.ts';
+import { criteriaSetFor, type CriteriaSetRef } from '../criteria-set-ref.ts';
 import type { CriteriaSet } from '../domain/criteria/schema.ts';
+
+const LOAD_FAILED_MESSAGE =
+	'Không tải được bộ tiêu chí của hồ sơ (đường truyền bị gián đoạn). Số liệu đã lưu không mất: hãy tải lại trang khi có mạng.';
 
 export async function withCriteriaSet<D extends { setRef: CriteriaSetRef }>(
 	data: D,
