@@ -15,6 +15,7 @@ import * as m011 from './2026-11-30-011-ministry-role.ts';
 import * as m012 from './2026-11-30-012-reminders.ts';
 import * as m013 from './2026-11-30-013-criteria-four-eyes.ts';
 import * as m014 from './2026-11-30-014-surveys.ts';
+import * as m015 from './2026-11-30-015-figures-seq.ts';
 
 export const migrations: Record<string, Migration> = {
 	'2026-11-23-001-foundation': m001,
@@ -30,5 +31,6 @@ export const migrations: Record<string, Migration> = {
 	'2026-11-30-011-ministry-role': m011,
 	'2026-11-30-012-reminders': m012,
 	'2026-11-30-013-criteria-four-eyes': m013,
-	'2026-11-30-014-surveys': m014
+	'2026-11-30-014-surveys': m014,
+	'2026-11-30-015-figures-seq': m015
 };

@@ -2,7 +2,7 @@
  * Profiling aid (not part of the test suite): starts the built server with --cpu-prof against an
  * existing database (DATABASE_URL, DATA_DIR from a `bench:load --keep-db` run), sends `--n`
  * requests to each route given (`--conns` at a time; routes: health, verify, board, national,
- * review, entry, dossier, save), and prints per route the server's and PostgreSQL's CPU per
+ * review, entry, dossier, save, dashboard), and prints per route the server's and PostgreSQL's CPU per
  * request, the transactions and the sequential scans; then where the server's CPU time went
  * (self time by function and by file, inclusive time of some SvelteKit frames). `--no-prof`:
  * without the profiler, only the per-request figures. SEMI=<MB> sets the server's semi-space.
@@ -113,6 +113,7 @@ const admin = await signIn(scaleEmail.admin);
 const routes: Record<string, () => Promise<Response>> = {
 	review: () => fetch(`${base}/review/${review.id}`, { headers: { cookie: reviewer } }),
 	board: () => fetch(`${base}/review`, { headers: { cookie: reviewer } }),
+	dashboard: () => fetch(`${base}/dashboard`, { headers: { cookie: reviewer } }),
 	entry: () => fetch(`${base}/assessments/${draft.id}/criteria/TC07`, { headers: { cookie: officer } }),
 	dossier: () => fetch(`${base}/assessments/${draft.id}`, { headers: { cookie: officer } }),
 	health: () => fetch(`${base}/healthz`),
@@ -179,12 +180,13 @@ for (const name of values.route ?? ['review']) {
 		(await stats.query(`select xact_commit from pg_stat_database where datname = current_database()`)).rows[0].xact_commit
 	);
 	let next = 0;
+	let bytes = 0;
 	const t0 = performance.now();
 	await Promise.all(
 		Array.from({ length: CONNS }, async () => {
 			while (next++ < N) {
 				const r = await fn();
-				await r.arrayBuffer();
+				bytes += (await r.arrayBuffer()).byteLength;
 				if (r.status !== 200) {
 					child.kill('SIGTERM');
 					throw new Error(
@@ -204,7 +206,9 @@ for (const name of values.route ?? ['review']) {
 	const serverCpu = cpuMs(child.pid!) - cpu0.server;
 	let pgCpu = 0;
 	for (const p of new Set([...pgPids, ...backends()])) pgCpu += cpuMs(p) - (cpu0.pg.get(p) ?? 0);
-	console.log(`  CPU per request: server ${(serverCpu / N).toFixed(2)} ms, PostgreSQL ${(pgCpu / N).toFixed(2)} ms`);
+	console.log(
+		`  CPU per request: server ${(serverCpu / N).toFixed(2)} ms, PostgreSQL ${(pgCpu / N).toFixed(2)} ms; body ${(bytes / N / 1024).toFixed(1)} KB`
+	);
 	await new Promise((r) => setTimeout(r, 600)); // the statistics collector's flush
 	const after = await seqScans();
 	const txAfter = Number(

@@ -80,9 +80,13 @@ async function auditRecords(action: string, objectId: number) {
 		.execute();
 }
 
+const figuresSeq = async (id: number) =>
+	(await t.db.selectFrom('assessment').select('figures_seq').where('id', '=', id).executeTakeFirstOrThrow()).figures_seq;
+
 describe(`saving answers on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, () => {
 	it('saves one indicator with revision 1, then 2; each save has its audit record', async () => {
 		const ctx = await authorizeAs(ids.officerA, 'assessment.edit', ids.assessmentA);
+		const seqBefore = await figuresSeq(ids.assessmentA);
 		const first = await saveFromJson(t.db, ctx, {
 			indicator: 'TC07.1',
 			answer: { numerator: 96, denominator: 100, source: ' Trạm y tế xã ', period: '2025' },
@@ -117,6 +121,8 @@ describe(`saving answers on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`
 		const commune = await t.db.selectFrom('assessment').select('commune_id').where('id', '=', ids.assessmentA).executeTakeFirstOrThrow();
 		expect(audit.every((r) => r.unit_id === commune.commune_id)).toBe(true);
 		expect((await verifyAuditChain(t.db)).ok).toBe(true);
+		// each save wrote the dossier's figures once (what the dashboard's kept points follow)
+		expect(await figuresSeq(ids.assessmentA)).toBe(seqBefore + 2);
 	});
 
 	it('two saves with the same expectedRevision: exactly one wins, the other gets both values', async () => {
@@ -128,6 +134,7 @@ describe(`saving answers on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`
 			expectedRevision: 0
 		});
 		expect(base.status).toBe(200);
+		const seqBase = await figuresSeq(ids.assessmentA);
 		const mine = { numerator: 90, denominator: 100 };
 		const theirs = { numerator: 95, denominator: 100 };
 		const results = await Promise.all([
@@ -148,11 +155,13 @@ describe(`saving answers on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`
 		expect(conflict.stored).toEqual({ value: winner.value, revision: 2, updatedAt: winner.updatedAt, updatedBy: winner.updatedBy });
 		expect(conflict.stored.updatedBy.name).not.toBe('');
 		expect((await loadStoredAnswers(t.db, ids.assessmentA))['TC09.1']).toMatchObject({ value: winner.value, revision: 2 });
-		// only the winning save is in the audit trail
+		// only the winning save is in the audit trail, and only it wrote the figures
 		const audit = (await auditRecords('assessment.answer_save', ids.assessmentA)).filter(
 			(r) => (r.details as { indicator: string }).indicator === 'TC09.1'
 		);
 		expect(audit).toHaveLength(2);
+		expect(await figuresSeq(ids.assessmentA)).toBe(seqBase + 1);
+		expect((await verifyAuditChain(t.db)).ok).toBe(true);
 
 		// the loser keeps their value by re-saving on the stored revision
 		const kept = await saveFromJson(t.db, results[0] === lost[0] ? officer : chair, {

@@ -160,22 +160,32 @@ describe(`province dashboard on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlit
 		expect(codes.indexOf('TC07.1')).toBeLessThan(codes.indexOf('TC01.1'));
 	});
 
+	/** A change of a dossier's answers or review items, then its figures written (counting the write), in one transaction. */
+	const changeDossier = (id: number, change: (trx: typeof t.db) => Promise<unknown>) =>
+		t.db.transaction().execute(async (trx) => {
+			await change(trx);
+			await refreshFigures(trx, id);
+		});
+
 	it('follows every change of the review points and the answers (its per-dossier points are never stale)', async () => {
 		const reviewer = await actorOf(t, f.reviewer);
 		const before = await provinceDashboard(t.db, reviewer, {}, TODAY);
 		expect(before.criteria.find((c) => c.code === 'TC07')).toMatchObject({ zero: 1, max: 1 });
-		// the reviewer holds A's TC07.1 at 0 too (the same write as the scenario's)
-		await t.db
-			.insertInto('review_item')
-			.values({
-				assessment_id: f.assessmentA,
-				indicator_code: 'TC07.1',
-				points: 0,
-				reason: 'Sai số liệu',
-				updated_by: f.reviewer,
-				updated_at: new Date()
-			})
-			.execute();
+		// the reviewer holds A's TC07.1 at 0 too (the same write as the scenario's, with the
+		// figures written after it in its transaction, as every writer of a dossier does)
+		await changeDossier(f.assessmentA, (trx) =>
+			trx
+				.insertInto('review_item')
+				.values({
+					assessment_id: f.assessmentA,
+					indicator_code: 'TC07.1',
+					points: 0,
+					reason: 'Sai số liệu',
+					updated_by: f.reviewer,
+					updated_at: new Date()
+				})
+				.execute()
+		);
 		const held = await provinceDashboard(t.db, reviewer, {}, TODAY);
 		expect(held.criteria.find((c) => c.code === 'TC07')).toMatchObject({ zero: 2, max: 0 });
 		expect(held.scoring.ms).toBeGreaterThanOrEqual(0);
@@ -187,22 +197,28 @@ describe(`province dashboard on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlit
 			.where('assessment_id', '=', f.assessmentB)
 			.where('indicator_code', '=', 'TC13.1')
 			.executeTakeFirstOrThrow();
-		await t.db
-			.updateTable('assessment_answer')
-			.set((eb) => ({ answer: JSON.stringify({ percent: 10 }), revision: eb('revision', '+', 1), updated_at: new Date() }))
-			.where('assessment_id', '=', f.assessmentB)
-			.where('indicator_code', '=', 'TC13.1')
-			.execute();
+		await changeDossier(f.assessmentB, (trx) =>
+			trx
+				.updateTable('assessment_answer')
+				.set((eb) => ({ answer: JSON.stringify({ percent: 10 }), revision: eb('revision', '+', 1), updated_at: new Date() }))
+				.where('assessment_id', '=', f.assessmentB)
+				.where('indicator_code', '=', 'TC13.1')
+				.execute()
+		);
 		const lowered = await provinceDashboard(t.db, reviewer, {}, TODAY);
 		expect(tc13(lowered).max).toBe(tc13(held).max - 1);
 		// and back as it was, for the tests after this one
-		await t.db.deleteFrom('review_item').where('assessment_id', '=', f.assessmentA).where('indicator_code', '=', 'TC07.1').execute();
-		await t.db
-			.updateTable('assessment_answer')
-			.set((eb) => ({ answer: JSON.stringify(original.answer), revision: eb('revision', '+', 1), updated_at: new Date() }))
-			.where('assessment_id', '=', f.assessmentB)
-			.where('indicator_code', '=', 'TC13.1')
-			.execute();
+		await changeDossier(f.assessmentA, (trx) =>
+			trx.deleteFrom('review_item').where('assessment_id', '=', f.assessmentA).where('indicator_code', '=', 'TC07.1').execute()
+		);
+		await changeDossier(f.assessmentB, (trx) =>
+			trx
+				.updateTable('assessment_answer')
+				.set((eb) => ({ answer: JSON.stringify(original.answer), revision: eb('revision', '+', 1), updated_at: new Date() }))
+				.where('assessment_id', '=', f.assessmentB)
+				.where('indicator_code', '=', 'TC13.1')
+				.execute()
+		);
 		const again = await provinceDashboard(t.db, reviewer, {}, TODAY);
 		expect(again.criteria.map((c) => [c.code, c.zero, c.below, c.max])).toEqual(
 			before.criteria.map((c) => [c.code, c.zero, c.below, c.max])

@@ -140,9 +140,13 @@ describe(`the review loop on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}
 			status: 400,
 			fieldErrors: { points: expect.any(String) }
 		});
+		const seq = () => t.db.selectFrom('assessment').select('figures_seq').where('id', '=', a.id).executeTakeFirstOrThrow();
+		const seqBefore = (await seq()).figures_seq;
 		expect(
 			await outcome(saveReviewItem(t.db, reviewer.actor, a, item(Z, { points: zMax - 5, reason: 'Sổ theo dõi thiếu 2 tháng' })))
 		).toMatchObject({ ok: true });
+		// the review item's write wrote the dossier's figures too (what the dashboard's kept points follow)
+		expect((await seq()).figures_seq).toBe(seqBefore + 1);
 		// needs supplement needs a request
 		expect(await outcome(saveReviewItem(t.db, reviewer.actor, a, item(X, { status: 'needs_supplement' })))).toMatchObject({
 			ok: false,

@@ -26,15 +26,15 @@ import { isCommuneEditable, STATE_LABELS, type AssessmentState } from '../../dom
 import { communeMayChange, NOT_FLAGGED_MESSAGE } from '../../domain/review.ts';
 import type { Blocker, EvidenceSummary, Stored } from '../../domain/dossier.ts';
 import { canOnUnit } from '../../domain/access.ts';
-import { by, recordAudit } from '../audit/index.ts';
+import { appendToChain, assertHeadMoved, by, chainOf, headLock, recordAudit, type LockedHead } from '../audit/index.ts';
 import { AppError, conflict, notFound } from '../errors.ts';
 import { criteriaSetOf, criteriaSetStamp } from '../criteria/index.ts';
 import { keepCriteriaSet, type CriteriaSetRef } from '../../criteria-set-ref.ts';
 import {
 	assessmentCriteriaSet,
 	figureInputs,
-	figuresColumns,
 	figuresFrom,
+	figuresUpdate,
 	loadStoredAnswers,
 	placeOf,
 	type AssessmentInfo,
@@ -143,10 +143,24 @@ export async function save(
  * holds off a concurrent state change (a submission) and every other change of the dossier
  * until commit: each save rewrites the figures stored on the row from every answer, so two
  * saves at once would each miss the other's (and a shared lock upgraded to write deadlocks).
+ * With `chain`, the same statement then locks the head of that audit chain (after the row, as
+ * every writer does) and returns it, for a save that writes its record in its own statement.
  */
-async function lockEditable(trx: DB, assessmentId: number, indicators: readonly string[]): Promise<FigureInputs> {
+async function lockEditable(
+	trx: DB,
+	assessmentId: number,
+	indicators: readonly string[],
+	chain?: string
+): Promise<FigureInputs & { head?: LockedHead }> {
 	// the lock alone first: a statement that waited for it would read from before the change it waited for
-	await trx.selectFrom('assessment').select('id').where('id', '=', assessmentId).forNoKeyUpdate().executeTakeFirstOrThrow();
+	const locked = chain
+		? (
+				await sql<{ seq: number; hash: string }>`
+					with a as (select id from assessment where id = ${assessmentId} for no key update), h as (${headLock(chain, 'a')})
+					select seq, hash from h`.execute(trx)
+			).rows[0]
+		: await trx.selectFrom('assessment').select('id').where('id', '=', assessmentId).forNoKeyUpdate().executeTakeFirst();
+	if (!locked) throw new Error(`assessment ${assessmentId} is missing`);
 	const a = (await figureInputs(trx, assessmentId))!;
 	// `conflict: false`: nothing to choose between, the page locks its inputs (see EntryAutosave)
 	if (!isCommuneEditable(a.state)) throw conflict(notEditableMessage(a.state), { conflict: false });
@@ -155,14 +169,16 @@ async function lockEditable(trx: DB, assessmentId: number, indicators: readonly 
 			? new Set(a.review.filter((r) => r.status === 'needs_supplement').map((r) => r.indicatorCode))
 			: new Set<string>();
 	if (!communeMayChange(a.state, flagged, indicators)) throw conflict(NOT_FLAGGED_MESSAGE, { conflict: false });
-	return a;
+	return chain && 'hash' in locked ? { ...a, head: { chain, seq: Number(locked.seq), hash: locked.hash } } : a;
 }
 
 /**
  * Saves one indicator's answer if the stored revision is still `expectedRevision`.
- * `answer` must already be validated (see `validateOneAnswer`); null clears it. Three statements
- * besides the audit record: the lock, what the figures are computed from, then the answer and the
- * dossier's new figures in one statement (the figures only if the answer was written).
+ * `answer` must already be validated (see `validateOneAnswer`); null clears it. Four statements
+ * in the transaction: the lock (of the row, then of the commune's audit chain head), what the
+ * figures are computed from, then one statement that writes the answer, the dossier's new figures
+ * and the audit record and moves the chain's head (all but the answer only if the answer was
+ * written), and the commit.
  */
 export async function saveAnswer(
 	db: DB,
@@ -171,55 +187,47 @@ export async function saveAnswer(
 	input: { indicator: string; answer: Answer | null; expectedRevision: number }
 ): Promise<{ ok: true; saved: Stored<Answer> }> {
 	const json = JSON.stringify(input.answer);
+	const entry = {
+		...by(actor),
+		action: ANSWER_SAVE_ACTION,
+		objectType: 'assessment',
+		objectId: assessment.id,
+		unitId: assessment.commune.id,
+		// the revision this save writes (the write below refuses any other)
+		details: { indicator: input.indicator, revision: input.expectedRevision + 1 }
+	};
+	const chain = chainOf(entry);
 	return db.transaction().execute(async (trx) => {
-		const inputs = await lockEditable(trx, assessment.id, [input.indicator]);
-		const figures = figuresFrom({ ...inputs, answers: { ...inputs.answers, [input.indicator]: input.answer } });
-		const write = trx.with('w', (w) =>
+		const inputs = await lockEditable(trx, assessment.id, [input.indicator], chain);
+		const figures = figuresUpdate(figuresFrom({ ...inputs, answers: { ...inputs.answers, [input.indicator]: input.answer } }));
+		const write =
 			input.expectedRevision === 0
-				? w
-						.insertInto('assessment_answer')
-						.values({
-							assessment_id: assessment.id,
-							indicator_code: input.indicator,
-							answer: json,
-							revision: 1,
-							updated_by: actor.id,
-							updated_at: sql<Date>`now()`
-						})
-						.onConflict((oc) => oc.columns(['assessment_id', 'indicator_code']).doNothing())
-						.returning(['revision', 'updated_at'])
-				: w
-						.updateTable('assessment_answer')
-						.set({ answer: json, revision: sql<number>`revision + 1`, updated_by: actor.id, updated_at: sql<Date>`now()` })
-						.where('assessment_id', '=', assessment.id)
-						.where('indicator_code', '=', input.indicator)
-						.where('revision', '=', input.expectedRevision)
-						.returning(['revision', 'updated_at'])
-		);
-		const written = await write
-			.with('f', (f) =>
-				f
+				? sql`insert into assessment_answer (assessment_id, indicator_code, answer, revision, updated_by, updated_at)
+						values (${assessment.id}, ${input.indicator}, ${json}::jsonb, 1, ${actor.id}, now())
+						on conflict (assessment_id, indicator_code) do nothing
+						returning revision, updated_at`
+				: sql`update assessment_answer set answer = ${json}::jsonb, revision = revision + 1, updated_by = ${actor.id}, updated_at = now()
+						where assessment_id = ${assessment.id} and indicator_code = ${input.indicator} and revision = ${input.expectedRevision}
+						returning revision, updated_at`;
+		const append = appendToChain(inputs.head!, entry, { record: 'r', when: 'w' });
+		const written = (
+			await sql<{ revision: number; updated_at: Date; moved: number }>`
+				with w as (${write}),
+				f as (${trx
 					.updateTable('assessment')
-					.set(figuresColumns(figures))
+					.set(figures)
 					.where('id', '=', assessment.id)
-					.where((eb) => eb.exists(eb.selectFrom('w').select(sql.lit(1).as('one'))))
-			)
-			.selectFrom('w')
-			.select(['w.revision', 'w.updated_at'])
-			.executeTakeFirst();
+					.where(sql<boolean>`exists (select 1 from w)`)}),
+				r as (${append.record}),
+				m as (${append.move})
+				select w.revision, w.updated_at, (select count(*) from m)::int as moved from w`.execute(trx)
+		).rows[0];
 		if (!written) {
 			const found = await loadStoredAnswers(trx, assessment.id, [input.indicator]);
 			const stored = found[input.indicator] ?? { value: null, revision: 0, updatedAt: null, updatedBy: null };
 			throw conflict(CONFLICT_MESSAGE, { conflict: true, yours: input.answer, stored });
 		}
-		await recordAudit(trx, {
-			...by(actor),
-			action: ANSWER_SAVE_ACTION,
-			objectType: 'assessment',
-			objectId: assessment.id,
-			unitId: assessment.commune.id,
-			details: { indicator: input.indicator, revision: written.revision }
-		});
+		assertHeadMoved(chain, written.moved);
 		return {
 			ok: true,
 			saved: {

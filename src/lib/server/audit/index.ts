@@ -61,36 +61,73 @@ async function lockHeads(trx: DB, chains: string[]): Promise<Map<string, { seq: 
 	return new Map(rows.rows.map((r) => [r.chain, { seq: Number(r.seq), hash: r.hash }]));
 }
 
+/** A chain's head as locked by the transaction that will append to it. */
+export type LockedHead = { chain: string; seq: number; hash: string };
+
 /**
- * Appends one record to its chain. Two round trips: the head row is locked (created for a new
- * chain: a concurrent first append waits for this one's commit) and read; then one statement
- * inserts the record and moves the head. Inside a transaction, in it (the head stays locked
- * until the caller commits); otherwise in a transaction of its own.
+ * The statement body that locks the head row of `chain` (created at seq 0 for a new chain: a
+ * concurrent first append waits for this one's commit) and returns its `seq` and `hash`. With
+ * `after`, the name of a common table expression of the same statement, the head is locked only
+ * once that expression's rows are there: a statement that first locks the row it changes (say an
+ * assessment) locks the head after it, in the order every other writer uses (its own rows, then
+ * the head at the end).
+ */
+export function headLock(chain: string, after?: string) {
+	const from = after ? sql` from ${sql.table(after)} limit 1` : sql``;
+	return sql<{ seq: number; hash: string }>`
+		insert into audit_chain_head (chain) select ${chain}${from}
+		on conflict (chain) do update set chain = excluded.chain
+		returning seq, hash`;
+}
+
+/**
+ * The two statement bodies that append `entry` to its chain after `head` (locked by this
+ * transaction, see `headLock`): `record` inserts the record (returning chain, seq, hash) and
+ * `move`, naming `record`'s common table expression, moves the head onto it (returning one row
+ * when it moved). With `when`, the name of another expression of the statement, the record is
+ * written only if that expression has rows (an append that depends on the write it records).
+ */
+export function appendToChain(head: LockedHead, entry: AuditEntry, names: { record: string; when?: string }, at = new Date()) {
+	const seq = Number(head.seq) + 1;
+	const row = contentOf(entry, at);
+	const hash = auditHash(head.hash, { ...row, chain: head.chain, seq });
+	const when = names.when ? sql` where exists (select 1 from ${sql.table(names.when)})` : sql``;
+	return {
+		record: sql`
+			insert into audit_log (at, actor_id, actor_label, action, object_type, object_id, unit_id, ip, details, chain, seq, prev_hash, hash)
+			select ${row.at}::timestamptz, ${row.actor_id}::int, ${row.actor_label}::text, ${row.action}::text, ${row.object_type}::text,
+				${row.object_id}::text, ${row.unit_id}::int, ${row.ip}::text, ${JSON.stringify(row.details)}::jsonb, ${head.chain}::text,
+				${seq}::bigint, ${head.hash}::text, ${hash}::text${when}
+			returning chain, seq, hash`,
+		move: sql`
+			update audit_chain_head h set seq = r.seq, hash = r.hash from ${sql.table(names.record)} r
+			where h.chain = r.chain and h.seq = r.seq - 1
+			returning 1`
+	};
+}
+
+/** Refuses a head that did not move onto its record (cannot happen while its row is locked: refuse rather than fork the chain). */
+export function assertHeadMoved(chain: string, moved: number): void {
+	if (Number(moved) !== 1) throw new Error(`audit chain ${chain}: head moved under its lock`);
+}
+
+/**
+ * Appends one record to its chain. Two round trips: the head row is locked and read (see
+ * `headLock`); then one statement inserts the record and moves the head. Inside a transaction,
+ * in it (the head stays locked until the caller commits); otherwise in a transaction of its own.
+ * A writer that already has a statement of its own to send can carry both round trips in its
+ * statements instead (`headLock` with `after`, `appendToChain` with `when`: see the answers' save).
  */
 export async function recordAudit(db: DB, entry: AuditEntry): Promise<void> {
 	const chain = chainOf(entry);
-	const run = async (trx: DB) => {
-		const head = (
-			await sql<{ seq: number; hash: string }>`
-				insert into audit_chain_head (chain) values (${chain})
-				on conflict (chain) do update set chain = excluded.chain
-				returning seq, hash`.execute(trx)
-		).rows[0];
-		const seq = Number(head.seq) + 1;
-		const row = contentOf(entry, new Date());
-		const hash = auditHash(head.hash, { ...row, chain, seq });
-		const moved = await sql`
-			with r as (
-				insert into audit_log (at, actor_id, actor_label, action, object_type, object_id, unit_id, ip, details, chain, seq, prev_hash, hash)
-				values (${row.at}, ${row.actor_id}, ${row.actor_label}, ${row.action}, ${row.object_type}, ${row.object_id}, ${row.unit_id},
-					${row.ip}, ${JSON.stringify(row.details)}::jsonb, ${chain}, ${seq}, ${head.hash}, ${hash})
-				returning chain, seq, hash
-			)
-			update audit_chain_head h set seq = r.seq, hash = r.hash from r where h.chain = r.chain and h.seq = r.seq - 1`.execute(trx);
-		// cannot happen while the head row is locked; refuse rather than fork the chain
-		if (Number(moved.numAffectedRows) !== 1) throw new Error(`audit chain ${chain}: head moved under its lock`);
-	};
-	await inTransaction(db, run);
+	await inTransaction(db, async (trx) => {
+		const head = (await headLock(chain).execute(trx)).rows[0];
+		const append = appendToChain({ chain, ...head }, entry, { record: 'r' });
+		const moved = await sql<{ n: number }>`
+			with r as (${append.record}), m as (${append.move})
+			select count(*)::int as n from m`.execute(trx);
+		assertHeadMoved(chain, moved.rows[0].n);
+	});
 }
 
 const BULK_ROWS = 1000;

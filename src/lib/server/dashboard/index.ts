@@ -139,18 +139,17 @@ type StampRow = {
 	criteria_set_id: number;
 	reviewed_total: number;
 	reviewed_verdict: 'pass' | 'fail' | 'incomplete';
-	/** count:sum(revision):max(updated_at) of the answers: any write changes it (each moves updated_at) */
-	answers_stamp: string;
-	/** the same over the review items */
-	review_stamp: string;
+	created_at: Date;
+	/** moves with every write of the figures, hence with every change of the answers and review items */
+	figures_seq: number;
 };
 
 type AnswersRow = { id: number; answers: string; review: string };
 
 /**
  * Each assessment's per-criterion points, by the stamp of what they are computed from (the set's
- * version, the category, the answers' and the review items' stamps): a dashboard scores only the
- * dossiers changed since it last saw them. Bounded; a miss only costs the scoring.
+ * version, the category, the row's creation and its count of figure writes): a dashboard scores
+ * only the dossiers changed since it last saw them. Bounded; a miss only costs the scoring.
  */
 type KnownPoints = { stamp: string; unverified: boolean; points: CriterionPoints[] };
 const pointsCache = new Map<number, KnownPoints>();
@@ -211,15 +210,13 @@ export async function provinceDashboard(
 
 	let q = sql`a.round_id = ${round.id}`;
 	if (areaScope.kind === 'match') q = sql`${q} and ${sql.ref(`a.${SCOPE_COLUMN[areaScope.column]}`)} = ${areaScope.value}`;
-	// First the assessments with a stamp of their answers and review items (cheap aggregates);
-	// then the answers of only those whose points are not already known for that stamp.
+	// First the assessments with their stored figures and the count of their figures' writes
+	// (`figures_seq`: every change of the answers or review items writes them); then the answers
+	// of only those whose points are not already known for that count.
 	const rows = (
 		await sql<StampRow>`
 			select a.id, a.province_id, a.state, a.category, a.criteria_set_id, a.reviewed_total, a.reviewed_verdict,
-				(select count(*) || ':' || coalesce(sum(x.revision), 0) || ':' || coalesce(max(x.updated_at)::text, '')
-					from assessment_answer x where x.assessment_id = a.id) as answers_stamp,
-				(select count(*) || ':' || coalesce(sum(v.revision), 0) || ':' || coalesce(max(v.updated_at)::text, '')
-					from review_item v where v.assessment_id = a.id) as review_stamp
+				a.created_at, a.figures_seq
 			from assessment a
 			where ${q}`.execute(db)
 	).rows;
@@ -235,7 +232,7 @@ export async function provinceDashboard(
 		setStamp.set(s.id, new Date(s.updated_at).toISOString());
 	}
 	const stampOf = (r: StampRow) =>
-		`${r.criteria_set_id}@${setStamp.get(r.criteria_set_id)}|${r.category}|${r.answers_stamp}|${r.review_stamp}`;
+		`${r.criteria_set_id}@${setStamp.get(r.criteria_set_id)}|${r.category}|${new Date(r.created_at).getTime()}|${r.figures_seq}`;
 
 	const started = performance.now();
 	const missing = rows.filter((r) => pointsCache.get(r.id)?.stamp !== stampOf(r)).map((r) => r.id);

@@ -77,9 +77,15 @@ const COLUMN_OF = { province: 'province_id', district: 'district_id', commune: '
 /** The same on the assessment's row. */
 const ASSESSMENT_COLUMN_OF = { province: 'province_id', district: 'district_id', commune: 'commune_id' } as const;
 
-/** Which assessments of a round (alias `a`, its round `r`) lie in `area`, in either era. */
-function inArea(area: TrendArea): RawBuilder<boolean> {
+/**
+ * Which assessments of a round (alias `a`, its round `r`) lie in `area`, in either era. Without
+ * rounds of the other era (`otherEra` false) only the area's own column is asked: the mapping
+ * through the merger would otherwise be computed for nothing, and its `or` turns the assessments'
+ * index into a scan of them all.
+ */
+function inArea(area: TrendArea, otherEra: boolean): RawBuilder<boolean> {
 	const own = sql`a.${sql.ref(ASSESSMENT_COLUMN_OF[area.level])} = ${area.id}`;
+	if (!otherEra) return sql<boolean>`(r.era = ${area.era} and ${own})`;
 	const col = sql.ref(COLUMN_OF[area.level]);
 	// the communes of the other era linked to the area's communes by the 2025 merger
 	const mapped =
@@ -126,7 +132,9 @@ export async function recognisedTrend(
 		area = (await unitArea(db, scope.value)) ?? null;
 		if (!area) return EMPTY_TREND(null, null);
 	}
-	const where = area ? inArea(area) : sql<boolean>`true`;
+	const otherEra =
+		area !== null && (await db.selectFrom('round').select('id').where('era', '<>', area.era).limit(1).executeTakeFirst()) !== undefined;
+	const where = area ? inArea(area, otherEra) : sql<boolean>`true`;
 	const rows = (
 		await sql<TrendRow>`
 			select r.id, r.name, r.year, r.era, r.opens_on::text as opens_on,

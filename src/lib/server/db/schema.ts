@@ -175,6 +175,8 @@ export interface AssessmentTable {
 	reviewed_verdict: Generated<'pass' | 'fail' | 'incomplete'>;
 	blockers: Generated<number>;
 	figures_rev: Generated<number>;
+	/** How many times the figures were written: moves with every change of what they are computed from. */
+	figures_seq: Generated<number>;
 	/** Who last saved the base counts, and when. */
 	base_updated_by: number | null;
 	base_updated_at: Date | null;

@@ -509,8 +509,11 @@ export async function refreshFigures(trx: DB, assessmentId: number): Promise<Dos
 	return figures;
 }
 
+/** The update of an assessment's row that stores `f`, counting the write (`figures_seq`: see the dashboard). */
+export const figuresUpdate = (f: DossierFigures) => ({ ...figuresColumns(f), figures_seq: sql<number>`figures_seq + 1` });
+
 export async function writeFigures(db: DB, assessmentId: number, f: DossierFigures): Promise<void> {
-	await db.updateTable('assessment').set(figuresColumns(f)).where('id', '=', assessmentId).execute();
+	await db.updateTable('assessment').set(figuresUpdate(f)).where('id', '=', assessmentId).execute();
 }
 
 /** Assessments whose stored figures come from older rules (or none yet), for start-up. */
