@@ -22,6 +22,7 @@ import { selfAssessmentData } from '#lib/server/documents/data.ts';
 import { renderPdf } from '#lib/server/documents/render.ts';
 import { assessDossier, type Blocker } from '#lib/domain/dossier.ts';
 import { isAppError } from '#lib/server/errors.ts';
+import { authorizeDossier } from '#lib/server/auth/guard.ts';
 import { refreshStaleFigures } from '#lib/server/setup/index.ts';
 
 let t: TestDb;
@@ -97,6 +98,33 @@ describe(`one dossier, every reader (${usingPostgres ? 'PostgreSQL' : 'embedded 
 		expect(text).toContain(`Tổng điểm tự đánh giá: ${dossier.self.total.toLocaleString('vi-VN')}/1.000 điểm`);
 		expect(text).toContain(`còn ${expected.length} mục cần hoàn thành`);
 		for (const b of dossier.blockers) expect(text).toContain(b.message);
+	});
+
+	it("the pages' one-query read (authorizeDossier) is the same dossier, and only for the actor's own area", async () => {
+		const a = (await loadAssessment(t.db, f.assessmentA))!;
+		const two = await loadDossier(t.db, a);
+		const officer = await actorOf(t, f.officerA);
+		const one = await authorizeDossier(t.db, officer, 'assessment.read', String(a.id));
+		expect(one.actor).toBe(officer);
+		expect(one.assessment).toEqual(a);
+		const { set: oneSet, ...oneRest } = one.dossier;
+		const { set: twoSet, ...twoRest } = two;
+		expect(oneSet).toEqual(twoSet);
+		expect(oneRest).toEqual(twoRest);
+		expect(one.dossier.evidence.length + Object.keys(one.dossier.stored).length).toBeGreaterThan(0);
+		// the reviewer reads it too; another commune's officer, a bad id and an unknown one get "not found"
+		const reviewer = await actorOf(t, f.reviewer);
+		expect((await authorizeDossier(t.db, reviewer, 'review.read', String(a.id))).dossier.blockers).toEqual(two.blockers);
+		const refusal = (p: Promise<unknown>) =>
+			p.then(
+				() => 'allowed',
+				(e: unknown) => (isAppError(e) ? `${e.kind}: ${e.message}` : String(e))
+			);
+		const notFound = 'not_found: Không tìm thấy hồ sơ đánh giá.';
+		expect(await refusal(authorizeDossier(t.db, await actorOf(t, f.officerB), 'assessment.read', String(a.id)))).toBe(notFound);
+		expect(await refusal(authorizeDossier(t.db, officer, 'assessment.read', 'abc'))).toBe(notFound);
+		expect(await refusal(authorizeDossier(t.db, officer, 'assessment.read', '2147483647'))).toBe(notFound);
+		expect(await refusal(authorizeDossier(t.db, null, 'assessment.read', String(a.id)))).toMatch(/^unauthenticated/);
 	});
 
 	it('a save moves every reader at once: one more source entered, one blocker fewer everywhere', async () => {

@@ -13,7 +13,9 @@ import {
 	percentOf,
 	recognisedShares,
 	totalsAgainstThreshold,
-	type DashboardAssessment
+	type DashboardAssessment,
+	viNumber,
+	viPercent
 } from './dashboard.ts';
 
 const row = (over: Partial<DashboardAssessment>): DashboardAssessment => ({
@@ -212,5 +214,18 @@ describe('dashboard aggregation', () => {
 		expect(parseProvinceSort('bogus')).toEqual({ key: 'code', desc: false });
 		expect(parseProvinceSort(null)).toEqual({ key: 'code', desc: false });
 		expect(provinceSortParam(parseProvinceSort('-urban_ward'))).toBe('-urban_ward');
+	});
+});
+
+describe('viNumber', () => {
+	it('writes numbers the Vietnamese way: dot for thousands, comma for the one decimal kept', () => {
+		expect([0, 7, -5, 999, -999].map(viNumber)).toEqual(['0', '7', '-5', '999', '-999']);
+		expect(viNumber(1000)).toBe('1.000');
+		expect(viNumber(3321)).toBe('3.321');
+		expect(viNumber(-1234567)).toBe('-1.234.567');
+		expect(viNumber(12.5)).toBe('12,5');
+		expect(viNumber(12.46)).toBe('12,5');
+		expect(viPercent(87.5)).toBe('87,5%');
+		expect(viPercent(null)).toBe('—');
 	});
 });

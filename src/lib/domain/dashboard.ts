@@ -372,7 +372,8 @@ const VI_NUMBER = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 });
 
 /** Vietnamese number formatting for the dashboard and its charts (one decimal at most). */
 export function viNumber(n: number): string {
-	return VI_NUMBER.format(n);
+	// whole numbers under 1,000 read the same in every locale: skip Intl (a dashboard formats hundreds)
+	return Number.isInteger(n) && n > -1000 && n < 1000 ? String(n) : VI_NUMBER.format(n);
 }
 
 /** "12,5%" or "—" when there is no share. */

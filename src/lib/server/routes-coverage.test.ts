@@ -1,6 +1,6 @@
 /**
  * Every server route file must either be one of the public routes or call the guard
- * (`authorize`, `authorizeUnit`, `authorizeAssessment`, `authorizeRound`) with actions of the
+ * (`authorize`, `authorizeUnit`, `authorizeAssessment`, `authorizeDossier`, `authorizeRound`) with actions of the
  * matrix, in the body of every handler it exports.
  */
 import fs from 'node:fs';
@@ -39,7 +39,7 @@ function handlerCount(src: string): number {
 }
 
 /** The guard calls in a piece of source, with the action each names. */
-const GUARD = /authorize(?:Unit|Assessment|Round)?\(\s*(?:db\(\)\s*,\s*)?[\w.]+\s*,\s*'([\w.]+)'/g;
+const GUARD = /authorize(?:Unit|Assessment|Dossier|Round)?\(\s*(?:db\(\)\s*,\s*)?[\w.]+\s*,\s*'([\w.]+)'/g;
 
 /** The body of each handler: what follows each `(event) =>`, up to the next one. */
 const handlerBodies = (src: string) => src.split(/\(event(?::[^)]*)?\)\s*=>/).slice(1);
@@ -54,7 +54,7 @@ describe('every server route is covered by the authorization matrix', () => {
 		it(`${path.relative(routesDir, file)} (${id})`, () => {
 			const src = fs.readFileSync(file, 'utf8');
 			if ((PUBLIC_ROUTES as readonly string[]).includes(id)) {
-				expect(src).not.toMatch(/authorize(Unit|Assessment|Round)?\(/); // a public route must not pretend
+				expect(src).not.toMatch(/authorize(Unit|Assessment|Dossier|Round)?\(/); // a public route must not pretend
 				return;
 			}
 			const bodies = handlerBodies(src);

@@ -68,8 +68,9 @@ export const placeOf = (a: Pick<AssessmentInfo, 'commune'>): UnitPlace => ({
 	provinceId: a.commune.provinceId
 });
 
-export async function loadAssessment(db: DB, id: number): Promise<AssessmentInfo | undefined> {
-	const r = await db
+/** The query of an assessment's row as AssessmentInfo reads it (its round, commune and criteria set joined). */
+const assessmentQuery = (db: DB) =>
+	db
 		.selectFrom('assessment as a')
 		.innerJoin('round as r', 'r.id', 'a.round_id')
 		.innerJoin('admin_unit as c', 'c.id', 'a.commune_id')
@@ -102,10 +103,11 @@ export async function loadAssessment(db: DB, id: number): Promise<AssessmentInfo
 			's.updated_at as set_updated_at',
 			's.confirmed_at as set_confirmed_at',
 			'sc.full_name as set_confirmed_by'
-		])
-		.where('a.id', '=', id)
-		.executeTakeFirst();
-	if (!r) return undefined;
+		]);
+
+type AssessmentRow = NonNullable<Awaited<ReturnType<ReturnType<typeof assessmentQuery>['executeTakeFirst']>>>;
+
+function toAssessmentInfo(r: AssessmentRow): AssessmentInfo {
 	return {
 		id: r.id,
 		state: r.state,
@@ -130,6 +132,11 @@ export async function loadAssessment(db: DB, id: number): Promise<AssessmentInfo
 			blockers: r.blockers
 		}
 	};
+}
+
+export async function loadAssessment(db: DB, id: number): Promise<AssessmentInfo | undefined> {
+	const r = await assessmentQuery(db).where('a.id', '=', id).executeTakeFirst();
+	return r && toAssessmentInfo(r);
 }
 
 /** The criteria set an assessment is scored against (the version it was created with). */
@@ -359,28 +366,23 @@ export type Dossier = DossierFacts & {
 	criteria: CriterionView[];
 };
 
-/**
- * Loads a dossier: one query (answers, base counts, documents and review items as JSON
- * aggregates beside the assessment's row), the criteria set from its cache.
- */
-export async function loadDossier(db: DB, assessment: AssessmentInfo): Promise<Dossier> {
-	const [set, facts] = await Promise.all([
-		assessmentCriteriaSet(db, assessment),
-		sql<BaseRow & { answers: AnswerRow[]; evidence: EvidenceRow[]; review: ReviewRow[] }>`
-			select a.base_counts, a.base_revision, a.base_updated_at, a.base_updated_by, bu.full_name as base_updated_by_name,
-				coalesce((select json_agg(x) from (
-					select x.indicator_code, x.answer, x.revision, x.updated_at, x.updated_by, u.full_name
-					from assessment_answer x left join account u on u.id = x.updated_by where x.assessment_id = a.id) x), '[]') as answers,
-				coalesce((select json_agg(e order by e.uploaded_at, e.id) from (
-					select ${EVIDENCE_COLUMNS} from ${EVIDENCE_FROM} where e.assessment_id = a.id) e), '[]') as evidence,
-				coalesce((select json_agg(r) from (
-					select ${REVIEW_COLUMNS} from review_item r join account u on u.id = r.updated_by where r.assessment_id = a.id) r), '[]') as review
-			from assessment a left join account bu on bu.id = a.base_updated_by
-			where a.id = ${assessment.id}`
-			.execute(db)
-			.then((r) => r.rows[0])
-	]);
-	if (!facts) throw new Error(`assessment ${assessment.id} is missing`);
+type FactsRow = BaseRow & { answers: AnswerRow[]; evidence: EvidenceRow[]; review: ReviewRow[] };
+
+/** The dossier's facts beside an assessment's row `a`: its answers, documents and review items as JSON aggregates. */
+const ANSWERS_JSON = sql<AnswerRow[]>`coalesce((select json_agg(x) from (
+	select x.indicator_code, x.answer, x.revision, x.updated_at, x.updated_by, u.full_name
+	from assessment_answer x left join account u on u.id = x.updated_by where x.assessment_id = a.id) x), '[]')`;
+const EVIDENCE_JSON = sql<EvidenceRow[]>`coalesce((select json_agg(e order by e.uploaded_at, e.id) from (
+	select ${EVIDENCE_COLUMNS} from ${EVIDENCE_FROM} where e.assessment_id = a.id) e), '[]')`;
+const REVIEW_JSON = sql<ReviewRow[]>`coalesce((select json_agg(r) from (
+	select ${REVIEW_COLUMNS} from review_item r join account u on u.id = r.updated_by where r.assessment_id = a.id) r), '[]')`;
+/** …and its base counts, with their saver's name (the account joined as `bu`). */
+const FACTS_COLUMNS = sql`a.base_counts, a.base_revision, a.base_updated_at, a.base_updated_by, bu.full_name as base_updated_by_name,
+	${ANSWERS_JSON} as answers, ${EVIDENCE_JSON} as evidence, ${REVIEW_JSON} as review`;
+
+/** The dossier of `assessment` from its facts (pure, but for the criteria set's cache). */
+async function dossierOf(db: DB, assessment: AssessmentInfo, facts: FactsRow, set?: CriteriaSet): Promise<Dossier> {
+	set ??= await assessmentCriteriaSet(db, assessment);
 	const stored = toStoredAnswers(facts.answers);
 	const baseCounts = toStoredBase(facts);
 	const evidence = toEvidence(facts.evidence, set);
@@ -398,6 +400,47 @@ export async function loadDossier(db: DB, assessment: AssessmentInfo): Promise<D
 		reviewItems,
 		criteria: dossierCriteria(set, derived, evidence)
 	};
+}
+
+/**
+ * Loads a dossier: one query (answers, base counts, documents and review items as JSON
+ * aggregates beside the assessment's row), the criteria set from its cache.
+ */
+export async function loadDossier(db: DB, assessment: AssessmentInfo): Promise<Dossier> {
+	const [set, facts] = await Promise.all([
+		assessmentCriteriaSet(db, assessment),
+		sql<FactsRow>`select ${FACTS_COLUMNS} from assessment a left join account bu on bu.id = a.base_updated_by where a.id = ${assessment.id}`
+			.execute(db)
+			.then((r) => r.rows[0])
+	]);
+	if (!facts) throw new Error(`assessment ${assessment.id} is missing`);
+	return dossierOf(db, assessment, facts, set);
+}
+
+/**
+ * The assessment and its dossier in one query (its row as `loadAssessment` reads it, with the
+ * facts `loadDossier` reads): for a page that reads a whole dossier, one round trip instead of
+ * two. Undefined when there is no such assessment. The caller authorizes on the assessment before
+ * using anything of the dossier (see the guard's `authorizeDossier`).
+ */
+export async function loadAssessmentDossier(db: DB, id: number): Promise<{ assessment: AssessmentInfo; dossier: Dossier } | undefined> {
+	const r = await assessmentQuery(db)
+		.leftJoin('account as bu', 'bu.id', 'a.base_updated_by')
+		.select([
+			'a.base_counts',
+			'a.base_revision',
+			'a.base_updated_at',
+			'a.base_updated_by',
+			'bu.full_name as base_updated_by_name',
+			ANSWERS_JSON.as('answers'),
+			EVIDENCE_JSON.as('evidence'),
+			REVIEW_JSON.as('review')
+		])
+		.where('a.id', '=', id)
+		.executeTakeFirst();
+	if (!r) return undefined;
+	const assessment = toAssessmentInfo(r);
+	return { assessment, dossier: await dossierOf(db, assessment, r) };
 }
 
 /** The assessment, then its dossier; undefined when there is no such assessment. */

@@ -86,7 +86,26 @@ export async function reviewWorkspace(db: DB, dossier: Dossier) {
 	const a = dossier.assessment;
 	const { comments, request, changes, appraisal, decision } = await reviewFacts(db, a.id);
 	const changed = new Set(changes?.diff.indicators ?? []);
-	const byId = new Map(dossier.evidence.map((e) => [e.id, e]));
+	// one object per document, however many indicators it backs: the page's data then carries it
+	// once (the serializer writes a repeated object as a reference)
+	const evidenceById = new Map(
+		dossier.evidence.map((e) => [
+			e.id,
+			{
+				id: e.id,
+				code: e.code,
+				name: e.originalName,
+				mime: e.mime,
+				size: e.size,
+				viewable: VIEWABLE_TYPES.has(e.mime),
+				// the document's details as the commune entered them, shown beside the file
+				docNumber: e.docNumber,
+				issuedOn: e.issuedOn,
+				issuer: e.issuer,
+				summary: e.summary
+			}
+		])
+	);
 	const criteria = dossier.criteria.map((c) => ({
 		code: c.code,
 		title: c.title,
@@ -102,9 +121,7 @@ export async function reviewWorkspace(db: DB, dossier: Dossier) {
 			return {
 				code: i.code,
 				title: i.title,
-				measure: i.measure,
 				maxPoints: i.maxPoints,
-				verified: i.verified,
 				answer: i.summary,
 				source: i.source,
 				selfPoints: i.selfPoints,
@@ -117,22 +134,7 @@ export async function reviewWorkspace(db: DB, dossier: Dossier) {
 					revision: item.revision,
 					updatedBy: item.updatedBy
 				},
-				evidence: i.evidenceIds.map((id) => {
-					const e = byId.get(id)!;
-					return {
-						id: e.id,
-						code: e.code,
-						name: e.originalName,
-						mime: e.mime,
-						size: e.size,
-						viewable: VIEWABLE_TYPES.has(e.mime),
-						// the document's details as the commune entered them, shown beside the file
-						docNumber: e.docNumber,
-						issuedOn: e.issuedOn,
-						issuer: e.issuer,
-						summary: e.summary
-					};
-				}),
+				evidence: i.evidenceIds.map((id) => evidenceById.get(id)!),
 				comments: comments.filter((m) => m.indicatorCode === i.code),
 				changed: changed.has(i.code)
 			};

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { action, page, readForm, refusal } from '#lib/edge/index.ts';
 import { db } from '#lib/server/app.ts';
-import { allowedOn, authorizeAssessment } from '#lib/server/auth/guard.ts';
-import { loadDossier, placeOf } from '#lib/server/dossier/index.ts';
+import { allowedOn, authorizeAssessment, authorizeDossier } from '#lib/server/auth/guard.ts';
+import { placeOf } from '#lib/server/dossier/index.ts';
 import { today, transition } from '#lib/server/assessments/workflow.ts';
 import { latestCorrectionRequest } from '#lib/server/reviews/index.ts';
 import { decisionOfAssessment } from '#lib/server/decisions/index.ts';
@@ -16,8 +16,7 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = (event) =>
 	page(event, async (actor) => {
-		const { actor: a, assessment } = await authorizeAssessment(db(), actor, 'assessment.read', event.params.id);
-		const dossier = await loadDossier(db(), assessment);
+		const { actor: a, assessment, dossier } = await authorizeDossier(db(), actor, 'assessment.read', event.params.id);
 		const [request, decision] =
 			assessment.state === 'draft'
 				? [null, undefined]

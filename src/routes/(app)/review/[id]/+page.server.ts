@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { action, page, readForm, refusal } from '#lib/edge/index.ts';
 import { db } from '#lib/server/app.ts';
-import { allowedOn, authorizeAssessment } from '#lib/server/auth/guard.ts';
-import { loadDossier, placeOf } from '#lib/server/dossier/index.ts';
+import { allowedOn, authorizeAssessment, authorizeDossier } from '#lib/server/auth/guard.ts';
+import { placeOf } from '#lib/server/dossier/index.ts';
 import {
 	AcceptUndecidedInputSchema,
 	acceptUndecided,
@@ -30,8 +30,8 @@ const fields = (data: FormData | null) =>
 
 export const load: PageServerLoad = (event) =>
 	page(event, async (actor) => {
-		const { actor: a, assessment } = await authorizeAssessment(db(), actor, 'review.read', event.params.id);
-		const workspace = await reviewWorkspace(db(), await loadDossier(db(), assessment));
+		const { actor: a, assessment, dossier } = await authorizeDossier(db(), actor, 'review.read', event.params.id);
+		const workspace = await reviewWorkspace(db(), dossier);
 		const mayPerform = allowedOn(a, 'review.perform', placeOf(assessment));
 		return {
 			assessment: {

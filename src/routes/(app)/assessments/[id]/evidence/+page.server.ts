@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { action, page, readForm } from '#lib/edge/index.ts';
 import { appConfig, db } from '#lib/server/app.ts';
-import { allowedOn, authorizeAssessment } from '#lib/server/auth/guard.ts';
-import { assessmentCriteriaSet, loadDossier, placeOf } from '#lib/server/dossier/index.ts';
+import { allowedOn, authorizeAssessment, authorizeDossier } from '#lib/server/auth/guard.ts';
+import { assessmentCriteriaSet, placeOf } from '#lib/server/dossier/index.ts';
 import { ACCEPT_EXTENSIONS, linkIndicator, removeEvidence, unlinkIndicator } from '#lib/server/evidence/index.ts';
 import { invalid } from '#lib/server/errors.ts';
 import { EVIDENCE_KIND_LABELS } from '#lib/domain/evidence.ts';
@@ -11,8 +11,7 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = (event) =>
 	page(event, async (actor) => {
-		const { actor: a, assessment } = await authorizeAssessment(db(), actor, 'evidence.read', event.params.id);
-		const dossier = await loadDossier(db(), assessment);
+		const { actor: a, assessment, dossier } = await authorizeDossier(db(), actor, 'evidence.read', event.params.id);
 		const items = dossier.evidence;
 		const mayUpload = allowedOn(a, 'evidence.upload', placeOf(assessment));
 		const editable = isCommuneEditable(assessment.state);

@@ -1,7 +1,7 @@
 import { action, page, readForm, refusal } from '#lib/edge/index.ts';
 import { db } from '#lib/server/app.ts';
-import { allowedOn, authorizeAssessment } from '#lib/server/auth/guard.ts';
-import { loadDossier, placeOf } from '#lib/server/dossier/index.ts';
+import { allowedOn, authorizeAssessment, authorizeDossier } from '#lib/server/auth/guard.ts';
+import { placeOf } from '#lib/server/dossier/index.ts';
 import { entryView } from '#lib/server/answers/index.ts';
 import { addComment, DISCUSSION_STATES, loadComments } from '#lib/server/reviews/index.ts';
 import { notFound } from '#lib/server/errors.ts';
@@ -12,9 +12,8 @@ import type { Actions, PageServerLoad } from './$types';
 // level said about each indicator (status, request, reviewed points) and the comment thread.
 export const load: PageServerLoad = (event) =>
 	page(event, async (actor) => {
-		const { actor: a, assessment } = await authorizeAssessment(db(), actor, 'assessment.read', event.params.id);
+		const { actor: a, assessment, dossier } = await authorizeDossier(db(), actor, 'assessment.read', event.params.id);
 		const code = event.params.code.toUpperCase();
-		const dossier = await loadDossier(db(), assessment);
 		const view = entryView(dossier, a);
 		const criteria = view.set.criteria;
 		const i = criteria.findIndex((c) => c.code === code);
