@@ -13,7 +13,7 @@ import { text } from 'node:stream/consumers';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { freshDb, usingPostgres, type TestDb } from '../helpers/db.ts';
 import { seedRound, someActor } from '../helpers/fixtures.ts';
-import { assessmentCriteriaSet, listEvidence, loadAssessment } from '#lib/server/dossier/index.ts';
+import { assessmentCriteriaSet, listEvidence, loadAssessment, loadDossierById } from '#lib/server/dossier/index.ts';
 import { AppError } from '#lib/server/errors.ts';
 import { httpStatus } from '#lib/edge/index.ts';
 import { parseEvidenceFields, type EvidenceMeta } from '#lib/domain/evidence.ts';
@@ -479,6 +479,22 @@ describe('type detection by content', () => {
 });
 
 describe('storing and recording documents', () => {
+	it("writes the dossier's stored figures with the upload: the board's blockers are the dossier's", async () => {
+		const figures = async () => ({
+			stored: (await loadAssessment(t.db, f.assessmentA))!.figures,
+			live: await loadDossierById(t.db, f.assessmentA).then((d) => ({ figures: d!.figures, blockers: d!.blockers }))
+		});
+		const before = await figures();
+		expect(before.live.blockers.map((b) => `${b.kind}:${b.code}`)).toContain('document:council_minutes');
+		expect(before.stored).toEqual(before.live.figures);
+		await upload(f.assessmentA, minimalPdf('Bien ban hop'), 'Biên bản họp hội đồng.pdf', [['kind', 'council_minutes']]);
+		const after = await figures();
+		expect(after.live.blockers.map((b) => `${b.kind}:${b.code}`)).not.toContain('document:council_minutes');
+		expect(after.live.figures.blockers).toBe(before.live.figures.blockers - 1);
+		// what the board, the dashboard and the exports read (the row) moved with it
+		expect(after.stored).toEqual(after.live.figures);
+	});
+
 	it('stores new content once, under its content address, and records the upload', async () => {
 		const pdf = minimalPdf('Lan 1');
 		const r = await upload(f.assessmentA, pdf, 'Kế hoạch.pdf', [

@@ -38,8 +38,10 @@ import { criteriaSetOf } from '../criteria/index.ts';
  * The version of the rules behind the stored figures: raise it when scoring or the blockers
  * change, and start-up recomputes the figures of every assessment stored under an older one.
  * 2: a rate's numerator above a zero denominator is invalid, not full points (zeroDenominator).
+ * 3: an upload did not write them (a dossier document or an item's evidence lifts a blocker), so
+ *    a dossier's stored blockers could lag its documents until its next save: written again.
  */
-export const FIGURES_REV = 2;
+export const FIGURES_REV = 3;
 
 export type AssessmentInfo = {
 	id: number;

@@ -95,7 +95,7 @@ export type AddedEvidence = { id: number; code: string | null; name: string; siz
  * Records a document and stores its content, atomically as far as a file system allows:
  * in one transaction the assessment is locked and checked, the content row found or created,
  * the file moved into the store (only when the content is new, or its stored copy is missing),
- * the document, its links and the audit record inserted. If anything fails, the transaction
+ * the document, its links, the dossier's stored figures and the audit record written. If anything fails, the transaction
  * rolls back and a file this call placed is removed again (unless, meanwhile, a committed row
  * refers to it), so a failed upload leaves neither row nor file. The caller removes the
  * temporary file in every case (it is already gone if it was moved).
@@ -153,6 +153,9 @@ export async function addEvidence(
 					.values(meta.indicatorCodes.map((code) => ({ evidence_id: row.id, indicator_code: code })))
 					.execute();
 			}
+			// a document can lift a blocker (a dossier document, an item's evidence): the figures
+			// on the row (the board's, the dashboard's) move with it, as with every other change
+			await refreshFigures(trx, input.assessmentId);
 			await recordAudit(trx, {
 				...by(actor),
 				action: 'evidence.upload',
