@@ -122,10 +122,19 @@ describe('limits and odd input on the built server', () => {
 			expect([413, 0], r.text).toContain(r.status);
 			if (r.status === 0) expect(r.text).toMatch(/ECONNRESET|EPIPE|closed/i);
 		}
-		expect(login.filter((r) => r.status === 413).length).toBeGreaterThan(0);
 		const rssAfter = rssMb();
 		expect(rssAfter - rssBefore, `server RSS ${rssBefore.toFixed(0)} → ${rssAfter.toFixed(0)} MB`).toBeLessThan(120);
 
+		// a body the client finishes sending before the server closes (3 MB fit the socket's buffers)
+		// reads the 413 every time; with 45 MB the reset may come first on a loaded machine, so the
+		// answer itself is checked here, not among the eight
+		const small = await postChunked(
+			'/login',
+			3 * 1024 * 1024,
+			{ 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+			'email='
+		);
+		expect(small.status).toBe(413);
 		const verify = await postChunked('/verify', 3 * 1024 * 1024, { 'content-type': 'application/x-www-form-urlencoded' }, 'code=');
 		expect(verify.status).toBe(413);
 
