@@ -378,9 +378,17 @@ const EVIDENCE_JSON = sql<EvidenceRow[]>`coalesce((select json_agg(e order by e.
 	select ${EVIDENCE_COLUMNS} from ${EVIDENCE_FROM} where e.assessment_id = a.id) e), '[]')`;
 const REVIEW_JSON = sql<ReviewRow[]>`coalesce((select json_agg(r) from (
 	select ${REVIEW_COLUMNS} from review_item r join account u on u.id = r.updated_by where r.assessment_id = a.id) r), '[]')`;
-/** …and its base counts, with their saver's name (the account joined as `bu`). */
-const FACTS_COLUMNS = sql`a.base_counts, a.base_revision, a.base_updated_at, a.base_updated_by, bu.full_name as base_updated_by_name,
-	${ANSWERS_JSON} as answers, ${EVIDENCE_JSON} as evidence, ${REVIEW_JSON} as review`;
+/** The dossier's facts as the columns of a query of `assessment as a` joined with its base counts' saver (`account as bu`). */
+const FACTS_SELECT = [
+	'a.base_counts',
+	'a.base_revision',
+	'a.base_updated_at',
+	'a.base_updated_by',
+	'bu.full_name as base_updated_by_name',
+	ANSWERS_JSON.as('answers'),
+	EVIDENCE_JSON.as('evidence'),
+	REVIEW_JSON.as('review')
+] as const;
 
 /** The dossier of `assessment` from its facts (pure, but for the criteria set's cache). */
 async function dossierOf(db: DB, assessment: AssessmentInfo, facts: FactsRow, set?: CriteriaSet): Promise<Dossier> {
@@ -411,9 +419,12 @@ async function dossierOf(db: DB, assessment: AssessmentInfo, facts: FactsRow, se
 export async function loadDossier(db: DB, assessment: AssessmentInfo): Promise<Dossier> {
 	const [set, facts] = await Promise.all([
 		assessmentCriteriaSet(db, assessment),
-		sql<FactsRow>`select ${FACTS_COLUMNS} from assessment a left join account bu on bu.id = a.base_updated_by where a.id = ${assessment.id}`
-			.execute(db)
-			.then((r) => r.rows[0])
+		db
+			.selectFrom('assessment as a')
+			.leftJoin('account as bu', 'bu.id', 'a.base_updated_by')
+			.select(FACTS_SELECT)
+			.where('a.id', '=', assessment.id)
+			.executeTakeFirst()
 	]);
 	if (!facts) throw new Error(`assessment ${assessment.id} is missing`);
 	return dossierOf(db, assessment, facts, set);
@@ -428,16 +439,7 @@ export async function loadDossier(db: DB, assessment: AssessmentInfo): Promise<D
 export async function loadAssessmentDossier(db: DB, id: number): Promise<{ assessment: AssessmentInfo; dossier: Dossier } | undefined> {
 	const r = await assessmentQuery(db)
 		.leftJoin('account as bu', 'bu.id', 'a.base_updated_by')
-		.select([
-			'a.base_counts',
-			'a.base_revision',
-			'a.base_updated_at',
-			'a.base_updated_by',
-			'bu.full_name as base_updated_by_name',
-			ANSWERS_JSON.as('answers'),
-			EVIDENCE_JSON.as('evidence'),
-			REVIEW_JSON.as('review')
-		])
+		.select(FACTS_SELECT)
 		.where('a.id', '=', id)
 		.executeTakeFirst();
 	if (!r) return undefined;

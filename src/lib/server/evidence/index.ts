@@ -95,9 +95,10 @@ export type AddedEvidence = { id: number; code: string | null; name: string; siz
  * Records a document and stores its content, atomically as far as a file system allows:
  * in one transaction the assessment is locked and checked, the content row found or created,
  * the file moved into the store (only when the content is new, or its stored copy is missing),
- * the document, its links, the dossier's stored figures and the audit record written. If anything fails, the transaction
- * rolls back and a file this call placed is removed again (unless, meanwhile, a committed row
- * refers to it), so a failed upload leaves neither row nor file. The caller removes the
+ * the document, its links, the dossier's stored figures and the audit record written. If
+ * anything fails, the transaction rolls back and a file this call placed is removed again
+ * (unless, meanwhile, a committed row refers to it), so a failed upload leaves neither row nor
+ * file. The caller removes the
  * temporary file in every case (it is already gone if it was moved).
  */
 export async function addEvidence(
