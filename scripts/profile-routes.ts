@@ -2,7 +2,7 @@
  * Profiling aid (not part of the test suite): starts the built server with --cpu-prof against an
  * existing database (DATABASE_URL, DATA_DIR from a `bench:load --keep-db` run), sends `--n`
  * requests to each route given (`--conns` at a time; routes: health, verify, board, national,
- * review, entry, dossier, save, dashboard), and prints per route the server's and PostgreSQL's CPU per
+ * review, entry, dossier, save, upload, dashboard), and prints per route the server's and PostgreSQL's CPU per
  * request, the transactions and the sequential scans; then where the server's CPU time went
  * (self time by function and by file, inclusive time of some SvelteKit frames). `--no-prof`:
  * without the profiler, only the per-request figures. SEMI=<MB> sets the server's semi-space.
@@ -16,7 +16,8 @@ import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { root } from './runtime.ts';
-import { makeRng, scaleAnswer, SCALE_PASSWORD, scaleEmail } from './seed/scale.ts';
+import crypto from 'node:crypto';
+import { makeRng, samplePdf, scaleAnswer, SCALE_PASSWORD, scaleEmail } from './seed/scale.ts';
 import { QD06_2019 } from '#lib/domain/criteria/index.ts';
 
 const { values } = parseArgs({
@@ -84,11 +85,12 @@ const review = (
 	)
 ).rows[0];
 const cert = (await c.query(`select code from certificate order by id limit 1`)).rows[0];
-const draft = (
+// the uploads go to another draft: the documents they pile up would weigh on the first one's pages
+const [draft, uploadDraft] = (
 	await c.query(
-		`select a.id, c.code from assessment a join admin_unit c on c.id = a.commune_id where a.state = 'draft' order by a.id limit 1`
+		`select a.id, c.code from assessment a join admin_unit c on c.id = a.commune_id where a.state = 'draft' order by a.id limit 2`
 	)
-).rows[0];
+).rows;
 await c.end();
 
 async function signIn(email: string): Promise<string> {
@@ -108,6 +110,7 @@ async function signIn(email: string): Promise<string> {
 }
 const reviewer = await signIn(scaleEmail.reviewer(review.code));
 const officer = await signIn(scaleEmail.officer(draft.code));
+const uploader = values.route?.includes('upload') ? await signIn(scaleEmail.officer(uploadDraft.code)) : '';
 const admin = await signIn(scaleEmail.admin);
 
 const routes: Record<string, () => Promise<Response>> = {
@@ -122,6 +125,21 @@ const routes: Record<string, () => Promise<Response>> = {
 			headers: { 'x-forwarded-for': `10.8.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}` }
 		}),
 	national: () => fetch(`${base}/review`, { headers: { cookie: admin } }),
+	// a ~50 KB PDF of new content each time, as bench:load uploads it
+	upload: async () => {
+		const form = new FormData();
+		form.set('kind', 'evidence');
+		form.set('indicator', saveIndicator.code);
+		form.set('doc_number', `${++uploads}/BC-UBND`);
+		const pdf = samplePdf(`Minh chung ${uploads} ${crypto.randomBytes(6).toString('hex')}`, 50_000);
+		form.set('file', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), `minh-chung-${uploads}.pdf`);
+		const r = await fetch(`${base}/assessments/${uploadDraft.id}/evidence/upload`, {
+			method: 'POST',
+			headers: { cookie: uploader, origin: base, accept: 'application/json' },
+			body: form
+		});
+		return new Response(await r.arrayBuffer(), { status: r.status === 201 ? 200 : r.status });
+	},
 	save: async () => {
 		const answer = scaleAnswer(saveIndicator, rng, rng(), {}, 2026);
 		const rev = await fetch(`${base}/assessments/${draft.id}/answers`, {
@@ -137,6 +155,7 @@ const routes: Record<string, () => Promise<Response>> = {
 const rng = makeRng(7);
 const saveIndicator = QD06_2019.criteria.find((c) => c.code === 'TC07')!.indicators[0];
 const revisions = new Map<string, number>();
+let uploads = 0;
 const stats = new pg.Client({ connectionString: values.db });
 await stats.connect();
 const seqScans = async () =>

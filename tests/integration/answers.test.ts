@@ -4,9 +4,11 @@
  * saves really race on two connections).
  */
 import crypto from 'node:crypto';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDb, usingPostgres, type TestDb } from '../helpers/db.ts';
-import { seedRound } from '../helpers/fixtures.ts';
+import { COMMUNE_A, COMMUNE_B, seedRound } from '../helpers/fixtures.ts';
+import { openRound } from '#lib/server/rounds/index.ts';
 import { loadActor } from '#lib/server/accounts/index.ts';
 import { authorizeAssessment } from '#lib/server/auth/guard.ts';
 import {
@@ -18,7 +20,7 @@ import {
 	type AssessmentInfo
 } from '#lib/server/dossier/index.ts';
 import type { Action, Actor } from '#lib/domain/access.ts';
-import { verifyAuditChain } from '#lib/server/audit/index.ts';
+import { by, chainOf, recordAudit, verifyAuditChain } from '#lib/server/audit/index.ts';
 import { entryCriteriaSetFile, entryView, MAX_SAVE_BYTES, parseSaveRequest, save } from '#lib/server/answers/index.ts';
 import { endpoint, httpStatus, isSameOrigin, readJson } from '#lib/edge/index.ts';
 import { isAppError } from '#lib/server/errors.ts';
@@ -463,4 +465,137 @@ describe('saving base counts', () => {
 		]);
 		expect((await loadBaseCounts(t.db, ids.assessmentA)).revision).toBe(2);
 	});
+});
+
+describe(`a save reads, then writes only if nothing moved, on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, () => {
+	// a commune no one has acted on yet: a round of its own (the round's record is the
+	// administrator's), and two accounts acting as its officer and its chair
+	let assessmentId: number;
+	let officerC: EditContext;
+	let chairC: EditContext;
+	beforeAll(async () => {
+		const commune = await t.db
+			.selectFrom('admin_unit')
+			.select(['id', 'code', 'name', 'district_id', 'province_id'])
+			.where('level', '=', 'commune')
+			.where('era', '=', 'post2025')
+			.where('code', 'not in', [COMMUNE_A, COMMUNE_B])
+			.orderBy('code')
+			.executeTakeFirstOrThrow();
+		const setId = (
+			await t.db.selectFrom('assessment').select('criteria_set_id').where('id', '=', ids.assessmentA).executeTakeFirstOrThrow()
+		).criteria_set_id;
+		const { roundId } = await openRound(
+			t.db,
+			'post2025',
+			{
+				name: 'Đợt riêng của một xã',
+				year: 2026,
+				criteriaSetId: setId,
+				opensOn: '2026-01-01',
+				closesOn: '2099-12-31',
+				communeCodes: [commune.code]
+			},
+			{ id: null, email: 'fixture' }
+		);
+		assessmentId = (await t.db.selectFrom('assessment').select('id').where('round_id', '=', roundId).executeTakeFirstOrThrow()).id;
+		const unit = {
+			id: commune.id,
+			code: commune.code,
+			name: commune.name,
+			level: 'commune' as const,
+			provinceId: commune.province_id,
+			districtId: commune.district_id
+		};
+		const asC = async (accountId: number) =>
+			authorizeAssessment(t.db, { ...(await loadActor(t.db, accountId))!, unit }, 'assessment.edit', String(assessmentId));
+		officerC = await asC(ids.officerB);
+		chairC = await asC(ids.chairA);
+	});
+
+	it("a commune's first audited action is a save: it starts the commune's audit chain under its locks, the next save appends", async () => {
+		const ctx = officerC;
+		const head = async () =>
+			(
+				await t.db
+					.selectFrom('audit_chain_head')
+					.select('seq')
+					.where('chain', '=', chainOf({ unitId: ctx.assessment.commune.id }))
+					.executeTakeFirst()
+			)?.seq;
+		expect(await head()).toBeUndefined();
+		const first = await saveFromJson(t.db, ctx, { indicator: 'TC07.1', answer: { numerator: 1, denominator: 2 }, expectedRevision: 0 });
+		expect(first.status).toBe(200);
+		expect(Number(await head())).toBe(1);
+		const second = await saveFromJson(t.db, ctx, { indicator: 'TC07.1', answer: { numerator: 2, denominator: 2 }, expectedRevision: 1 });
+		expect(second.status).toBe(200);
+		expect(Number(await head())).toBe(2);
+		expect((await auditRecords('assessment.answer_save', assessmentId)).map((r) => r.details)).toEqual([
+			{ indicator: 'TC07.1', revision: 1 },
+			{ indicator: 'TC07.1', revision: 2 }
+		]);
+		const after = (await loadDossierById(t.db, assessmentId))!;
+		expect(after.assessment.figures).toEqual(after.figures);
+		expect((await verifyAuditChain(t.db)).ok).toBe(true);
+	});
+
+	// between the officer's read and write: the chair saves another indicator (the dossier's count
+	// of figure writes and the commune's audit head both move); or only the count moves; or only the head
+	it.each([
+		['another save', 'save'],
+		['a write of the figures alone', 'figures'],
+		["another record of the commune's audit chain alone", 'audit']
+	] as const)(
+		'a save whose dossier moves between its read and its write (%s) reads again: the figures and the trail hold every change',
+		async (_, other) => {
+			const set = await assessmentCriteriaSet(t.db, officerC.assessment);
+			// two yes/no indicators not answered yet
+			const answered = await loadStoredAnswers(t.db, assessmentId);
+			const [mine, theirs] = set.criteria
+				.flatMap((c) => c.indicators)
+				.filter((i) => i.kind === 'check' && !Object.hasOwn(answered, i.code));
+			const seqBefore = await figuresSeq(assessmentId);
+			let reads = 0;
+			const interleaved = t.db.withPlugin({
+				transformQuery: (a) => a.node,
+				transformResult: async (a) => {
+					const row = a.result.rows[0] as Record<string, unknown> | undefined;
+					if (row && 'figures_seq' in row && 'beside' in row && ++reads === 1) {
+						if (other === 'save') {
+							const r = await saveFromJson(t.db, chairC, { indicator: theirs.code, answer: { value: true }, expectedRevision: 0 });
+							expect(r.status).toBe(200);
+						} else if (other === 'audit') {
+							await recordAudit(t.db, {
+								...by(chairC.actor),
+								action: 'evidence.download',
+								objectType: 'assessment',
+								objectId: assessmentId,
+								unitId: officerC.assessment.commune.id
+							});
+						} else {
+							await t.db
+								.updateTable('assessment')
+								.set({ figures_seq: sql<number>`figures_seq + 1` })
+								.where('id', '=', assessmentId)
+								.execute();
+						}
+					}
+					return a.result;
+				}
+			});
+			const r = await saveFromJson(interleaved, officerC, { indicator: mine.code, answer: { value: true }, expectedRevision: 0 });
+			expect(r.status).toBe(200);
+			// read, found the dossier moved at its write (nothing written), read again, wrote
+			expect(reads).toBe(2);
+			expect(await figuresSeq(assessmentId)).toBe(seqBefore + (other === 'audit' ? 1 : 2));
+			const after = (await loadDossierById(t.db, assessmentId))!;
+			expect(after.assessment.figures).toEqual(after.figures);
+			const stored = await loadStoredAnswers(t.db, assessmentId);
+			expect(stored[mine.code].revision).toBe(1);
+			expect(stored[theirs.code]?.revision).toBe(other === 'save' ? 1 : undefined);
+			const trail = (await auditRecords('assessment.answer_save', assessmentId)).map((x) => (x.details as { indicator: string }).indicator);
+			expect(trail.filter((c) => c === mine.code || c === theirs.code)).toEqual(other === 'save' ? [theirs.code, mine.code] : [mine.code]);
+			expect((await verifyAuditChain(t.db)).ok).toBe(true);
+		}
+	);
 });

@@ -222,7 +222,7 @@ async function upload(
 	try {
 		const type = await detectAcceptedType(file.tempPath);
 		return await addEvidence(t.db, store, set, {
-			assessmentId,
+			assessment: (await loadAssessment(t.db, assessmentId))!,
 			actor,
 			meta,
 			file: { ...file, ...type, originalName: cleanFileName(file.declaredName, type.ext) }
@@ -564,7 +564,7 @@ describe('storing and recording documents', () => {
 		fs.writeFileSync(tempPath, bytes);
 		await expect(
 			addEvidence(t.db, broken, set, {
-				assessmentId: f.assessmentA,
+				assessment: (await loadAssessment(t.db, f.assessmentA))!,
 				actor: officerA(),
 				meta: meta(),
 				file: { tempPath, sha256: sha(bytes), size: bytes.length, mime: 'application/pdf', ext: 'pdf', originalName: 'x.pdf' }

@@ -216,7 +216,7 @@ describe(`the review loop on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}
 			fs.writeFileSync(tempPath, content);
 			const sha256 = (await import('node:crypto')).createHash('sha256').update(content).digest('hex');
 			return addEvidence(t.db, store, set, {
-				assessmentId: id,
+				assessment: a,
 				actor: officer.account,
 				meta: { kind: 'evidence', indicatorCodes: indicators, docNumber: null, issuedOn: null, issuer: null, summary: note },
 				file: { tempPath, sha256, size: content.length, mime: 'application/pdf', ext: 'pdf', originalName: `${note}.pdf` }

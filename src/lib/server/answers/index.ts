@@ -26,7 +26,7 @@ import { isCommuneEditable, STATE_LABELS, type AssessmentState } from '../../dom
 import { communeMayChange, NOT_FLAGGED_MESSAGE } from '../../domain/review.ts';
 import type { Blocker, EvidenceSummary, Stored } from '../../domain/dossier.ts';
 import { canOnUnit } from '../../domain/access.ts';
-import { appendToChain, assertHeadMoved, by, chainOf, headLock, recordAudit, type LockedHead } from '../audit/index.ts';
+import { appendToChain, assertHeadMoved, by, chainOf, headHeld, headLock, headRow, recordAudit } from '../audit/index.ts';
 import { AppError, conflict, notFound } from '../errors.ts';
 import { criteriaSetOf, criteriaSetStamp } from '../criteria/index.ts';
 import { keepCriteriaSet, type CriteriaSetRef } from '../../criteria-set-ref.ts';
@@ -138,30 +138,8 @@ export async function save(
 	return saveAnswer(db, actor, assessment, { indicator: request.indicator, answer, expectedRevision: request.expectedRevision });
 }
 
-/**
- * Locks the assessment row, reads what its figures are computed from, and refuses unless the commune may change these indicators now. The lock (FOR NO KEY UPDATE)
- * holds off a concurrent state change (a submission) and every other change of the dossier
- * until commit: each save rewrites the figures stored on the row from every answer, so two
- * saves at once would each miss the other's (and a shared lock upgraded to write deadlocks).
- * With `chain`, the same statement then locks the head of that audit chain (after the row, as
- * every writer does) and returns it, for a save that writes its record in its own statement.
- */
-async function lockEditable(
-	trx: DB,
-	assessmentId: number,
-	indicators: readonly string[],
-	chain?: string
-): Promise<FigureInputs & { head?: LockedHead }> {
-	// the lock alone first: a statement that waited for it would read from before the change it waited for
-	const locked = chain
-		? (
-				await sql<{ seq: number; hash: string }>`
-					with a as (select id from assessment where id = ${assessmentId} for no key update), h as (${headLock(chain, 'a')})
-					select seq, hash from h`.execute(trx)
-			).rows[0]
-		: await trx.selectFrom('assessment').select('id').where('id', '=', assessmentId).forNoKeyUpdate().executeTakeFirst();
-	if (!locked) throw new Error(`assessment ${assessmentId} is missing`);
-	const a = (await figureInputs(trx, assessmentId))!;
+/** Refuses unless the commune may change `indicators` of a dossier in this state (with these review marks) now. */
+function assertEditable(a: Pick<FigureInputs, 'state' | 'review'>, indicators: readonly string[]): void {
 	// `conflict: false`: nothing to choose between, the page locks its inputs (see EntryAutosave)
 	if (!isCommuneEditable(a.state)) throw conflict(notEditableMessage(a.state), { conflict: false });
 	const flagged =
@@ -169,16 +147,50 @@ async function lockEditable(
 			? new Set(a.review.filter((r) => r.status === 'needs_supplement').map((r) => r.indicatorCode))
 			: new Set<string>();
 	if (!communeMayChange(a.state, flagged, indicators)) throw conflict(NOT_FLAGGED_MESSAGE, { conflict: false });
-	return chain && 'hash' in locked ? { ...a, head: { chain, seq: Number(locked.seq), hash: locked.hash } } : a;
 }
 
 /**
+ * Locks the assessment row, reads what its figures are computed from, and refuses unless the commune may change these indicators now. The lock (FOR NO KEY UPDATE)
+ * holds off a concurrent state change (a submission) and every other change of the dossier
+ * until commit: each save rewrites the figures stored on the row from every answer, so two
+ * saves at once would each miss the other's (and a shared lock upgraded to write deadlocks).
+ * With `chain`, the same statement then locks the head of that audit chain (after the row, as
+ * every writer does), creating it for a chain not yet written.
+ */
+async function lockEditable(trx: DB, assessmentId: number, indicators: readonly string[], chain?: string): Promise<FigureInputs> {
+	// the lock alone first: a statement that waited for it would read from before the change it waited for
+	const locked = chain
+		? (
+				await sql<{ seq: number }>`
+					with a as (select id from assessment where id = ${assessmentId} for no key update), h as (${headLock(chain, 'a')})
+					select seq from h`.execute(trx)
+			).rows[0]
+		: await trx.selectFrom('assessment').select('id').where('id', '=', assessmentId).forNoKeyUpdate().executeTakeFirst();
+	if (!locked) throw new Error(`assessment ${assessmentId} is missing`);
+	const a = (await figureInputs(trx, assessmentId))!;
+	assertEditable(a, indicators);
+	return a;
+}
+
+/** Reads and writes that found the dossier or its audit chain moved in between, before a save takes its locks first. */
+const SAVE_ATTEMPTS = 4;
+
+/**
  * Saves one indicator's answer if the stored revision is still `expectedRevision`.
- * `answer` must already be validated (see `validateOneAnswer`); null clears it. Four statements
- * in the transaction: the lock (of the row, then of the commune's audit chain head), what the
- * figures are computed from, then one statement that writes the answer, the dossier's new figures
- * and the audit record and moves the chain's head (all but the answer only if the answer was
- * written), and the commit.
+ * `answer` must already be validated (see `validateOneAnswer`); null clears it.
+ *
+ * Two statements and no transaction around them (a save is the most frequent request: each
+ * round trip to the database counts):
+ * 1. what the figures are computed from, with the row's count of figure writes (`figures_seq`)
+ *    and the head of the commune's audit chain (`headRow`), without locks;
+ * 2. one statement that locks the row only if its count, state, category and criteria set are
+ *    still those read, then the head only if it is still the one read (`headHeld`), and only then
+ *    writes the answer (at its revision), the figures computed from what was read, the audit
+ *    record, and moves the head. Every change of the answers, documents or review items writes
+ *    the figures and so moves the count: nothing the figures come from changed in between.
+ * If the row or the head moved in between, nothing is written and the save reads again; after
+ * `SAVE_ATTEMPTS`, or for a chain with no head yet, it locks first (`lockEditable`, in a
+ * transaction) and then runs the same two statements, which cannot miss under its locks.
  */
 export async function saveAnswer(
 	db: DB,
@@ -197,47 +209,77 @@ export async function saveAnswer(
 		details: { indicator: input.indicator, revision: input.expectedRevision + 1 }
 	};
 	const chain = chainOf(entry);
-	return db.transaction().execute(async (trx) => {
-		const inputs = await lockEditable(trx, assessment.id, [input.indicator], chain);
+	/**
+	 * Read, then write if nothing moved: the revision and time written; null if the stored
+	 * revision differs; 'moved' if the row or the head moved in between; 'unchained' for a chain
+	 * with no head yet.
+	 */
+	const attempt = async (conn: DB) => {
+		const inputs = await figureInputs(conn, assessment.id, headRow(chain));
+		if (!inputs) throw new Error(`assessment ${assessment.id} is missing`);
+		assertEditable(inputs, [input.indicator]);
+		if (!inputs.beside) return 'unchained' as const;
+		const head = { chain, seq: Number(inputs.beside.seq), hash: inputs.beside.hash };
 		const figures = figuresUpdate(figuresFrom({ ...inputs, answers: { ...inputs.answers, [input.indicator]: input.answer } }));
+		const held = sql`exists (select 1 from h)`;
 		const write =
 			input.expectedRevision === 0
 				? sql`insert into assessment_answer (assessment_id, indicator_code, answer, revision, updated_by, updated_at)
-						values (${assessment.id}, ${input.indicator}, ${json}::jsonb, 1, ${actor.id}, now())
+						select ${assessment.id}::int, ${input.indicator}::text, ${json}::jsonb, 1, ${actor.id}::int, now() where ${held}
 						on conflict (assessment_id, indicator_code) do nothing
 						returning revision, updated_at`
 				: sql`update assessment_answer set answer = ${json}::jsonb, revision = revision + 1, updated_by = ${actor.id}, updated_at = now()
-						where assessment_id = ${assessment.id} and indicator_code = ${input.indicator} and revision = ${input.expectedRevision}
+						where assessment_id = ${assessment.id} and indicator_code = ${input.indicator} and revision = ${input.expectedRevision} and ${held}
 						returning revision, updated_at`;
-		const append = appendToChain(inputs.head!, entry, { record: 'r', when: 'w' });
-		const written = (
-			await sql<{ revision: number; updated_at: Date; moved: number }>`
-				with w as (${write}),
-				f as (${trx
+		const append = appendToChain(head, entry, { record: 'r', when: 'w' });
+		const r = (
+			await sql<{ held: number; revision: number | null; updated_at: Date | null; moved: number }>`
+				with a as (
+					select id from assessment
+					where id = ${assessment.id} and figures_seq = ${inputs.figuresSeq} and state = ${inputs.state}
+						and category = ${inputs.category} and criteria_set_id = ${inputs.setId}
+					for no key update),
+				h as (${headHeld(head, 'a')}),
+				w as (${write}),
+				f as (${conn
 					.updateTable('assessment')
 					.set(figures)
 					.where('id', '=', assessment.id)
 					.where(sql<boolean>`exists (select 1 from w)`)}),
 				r as (${append.record}),
 				m as (${append.move})
-				select w.revision, w.updated_at, (select count(*) from m)::int as moved from w`.execute(trx)
+				select (select count(*) from h)::int as held, w.revision, w.updated_at, (select count(*) from m)::int as moved
+				from (select 1) one left join w on true`.execute(conn)
 		).rows[0];
-		if (!written) {
-			const found = await loadStoredAnswers(trx, assessment.id, [input.indicator]);
-			const stored = found[input.indicator] ?? { value: null, revision: 0, updatedAt: null, updatedBy: null };
-			throw conflict(CONFLICT_MESSAGE, { conflict: true, yours: input.answer, stored });
+		if (!r.held) return 'moved' as const;
+		if (r.revision === null) return null;
+		assertHeadMoved(chain, r.moved);
+		return { revision: r.revision, updatedAt: r.updated_at! };
+	};
+	let written: Awaited<ReturnType<typeof attempt>> = 'moved';
+	for (let i = 0; i < SAVE_ATTEMPTS && written === 'moved'; i++) written = await attempt(db);
+	if (written === 'moved' || written === 'unchained') {
+		// the locks first (creating the chain's head), then the same read and write
+		written = await db.transaction().execute(async (trx) => {
+			await lockEditable(trx, assessment.id, [input.indicator], chain);
+			return attempt(trx);
+		});
+		if (written === 'moved' || written === 'unchained') throw new Error(`assessment ${assessment.id}: moved under its lock`);
+	}
+	if (!written) {
+		const found = await loadStoredAnswers(db, assessment.id, [input.indicator]);
+		const stored = found[input.indicator] ?? { value: null, revision: 0, updatedAt: null, updatedBy: null };
+		throw conflict(CONFLICT_MESSAGE, { conflict: true, yours: input.answer, stored });
+	}
+	return {
+		ok: true,
+		saved: {
+			value: input.answer,
+			revision: written.revision,
+			updatedAt: iso(written.updatedAt),
+			updatedBy: { id: actor.id, name: actor.name }
 		}
-		assertHeadMoved(chain, written.moved);
-		return {
-			ok: true,
-			saved: {
-				value: input.answer,
-				revision: written.revision,
-				updatedAt: iso(written.updated_at),
-				updatedBy: { id: actor.id, name: actor.name }
-			}
-		} as const;
-	});
+	} as const;
 }
 
 /** Saves the base counts (the whole object; missing keys are cleared) if `base_revision` is still `expectedRevision`. */

@@ -81,6 +81,24 @@ export function headLock(chain: string, after?: string) {
 }
 
 /**
+ * A scalar expression reading the head of `chain` without a lock, as `{ chain, seq, hash }` (null
+ * for a chain not yet written): for a writer that reads first and then writes in one statement
+ * only if the head is still there (`headHeld`).
+ */
+export const headRow = (chain: string) =>
+	sql<LockedHead>`(select json_build_object('chain', chain, 'seq', seq, 'hash', hash) from audit_chain_head where chain = ${chain})`;
+
+/**
+ * The statement body that locks the head of `chain` only if it is still at `head` (as read by
+ * `headRow`) and, with `after`, only once that expression of the same statement has rows (the
+ * order every writer uses: its own rows, then the head). No row: the chain moved since it was read.
+ */
+export function headHeld(head: LockedHead, after?: string) {
+	const when = after ? sql` and exists (select 1 from ${sql.table(after)})` : sql``;
+	return sql`select chain from audit_chain_head where chain = ${head.chain} and seq = ${head.seq}${when} for update`;
+}
+
+/**
  * The two statement bodies that append `entry` to its chain after `head` (locked by this
  * transaction, see `headLock`): `record` inserts the record (returning chain, seq, hash) and
  * `move`, naming `record`'s common table expression, moves the head onto it (returning one row

@@ -45,7 +45,7 @@ import {
 	type TotalsRow,
 	type UnmetIndicatorRow
 } from '../../domain/dashboard.ts';
-import { criteriaSetOf } from '../criteria/index.ts';
+import { criteriaSetOf, type CriteriaSetStamp } from '../criteria/index.ts';
 import { communeScope } from '../units/read.ts';
 import { roundOverview, vnDate, type QueueRound, type QueueSummary } from '../reviews/queue.ts';
 
@@ -166,9 +166,10 @@ const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as
 const SCOPE_COLUMN = { id: 'commune_id', province_id: 'province_id', district_id: 'district_id' } as const;
 
 /**
- * The dashboard for `actor`. Queries: the board's (rounds in scope, the round's summary), then
- * one query for the round's assessments in the area with their stored figures, answers and
- * reviewer's points, and the criteria sets (cached). `today` is for the tests.
+ * The dashboard for `actor`. Queries: the board's (rounds in scope with the round's criteria set,
+ * the round's summary), then one for the round's assessments in the area with their stored
+ * figures, and the answers and reviewer's points of those changed since last seen; the criteria
+ * sets from their cache. `today` is for the tests.
  *
  * With scope `all` (administrators, the ministry's officers) and no province chosen: the
  * nation, read with the actor's own scope, and one row per province from the same rows.
@@ -207,6 +208,7 @@ export async function provinceDashboard(
 	const board = await roundOverview(db, boardActor, { roundId: opts.roundId }, today);
 	if (!board.round) return { ...EMPTY(provinces, area, national), rounds: board.rounds };
 	const round = board.round;
+	const roundSet = board.set!;
 
 	let q = sql`a.round_id = ${round.id}`;
 	if (areaScope.kind === 'match') q = sql`${q} and ${sql.ref(`a.${SCOPE_COLUMN[areaScope.column]}`)} = ${areaScope.value}`;
@@ -221,15 +223,22 @@ export async function provinceDashboard(
 			where ${q}`.execute(db)
 	).rows;
 
-	const setIds = [...new Set(rows.map((r) => r.criteria_set_id))];
-	const stamps = setIds.length
-		? await db.selectFrom('criteria_set').select(['id', 'status', 'updated_at']).where('id', 'in', setIds).execute()
-		: [];
+	// the round's own set came with the board's query; a set of another version (an assessment
+	// kept on it) is read here
+	const setIds = new Set(rows.map((r) => r.criteria_set_id));
+	const others = [...setIds].filter((id) => id !== roundSet.id);
+	const stamps: CriteriaSetStamp[] = [
+		...(setIds.has(roundSet.id) ? [roundSet] : []),
+		...(others.length
+			? await db.selectFrom('criteria_set').select(['id', 'status', 'updated_at']).where('id', 'in', others).execute()
+			: []
+		).map((s) => ({ id: s.id, status: s.status, updatedAt: s.updated_at, confirmedAt: null, confirmedBy: null }))
+	];
 	const sets = new Map<number, CriteriaSet>();
 	const setStamp = new Map<number, string>();
 	for (const s of stamps) {
-		sets.set(s.id, await criteriaSetOf(db, { id: s.id, status: s.status, updatedAt: s.updated_at, confirmedAt: null, confirmedBy: null }));
-		setStamp.set(s.id, new Date(s.updated_at).toISOString());
+		sets.set(s.id, await criteriaSetOf(db, s));
+		setStamp.set(s.id, new Date(s.updatedAt).toISOString());
 	}
 	const stampOf = (r: StampRow) =>
 		`${r.criteria_set_id}@${setStamp.get(r.criteria_set_id)}|${r.category}|${new Date(r.created_at).getTime()}|${r.figures_seq}`;
@@ -293,9 +302,7 @@ export async function provinceDashboard(
 	const ms = Math.round((performance.now() - started) * 10) / 10;
 
 	// the criteria in the order of the round's own set (else of the first set met)
-	const roundSetId = (await db.selectFrom('round').select('criteria_set_id').where('id', '=', round.id).executeTakeFirst())
-		?.criteria_set_id;
-	const defsSet = (roundSetId !== undefined ? sets.get(roundSetId) : undefined) ?? sets.values().next().value;
+	const defsSet = sets.get(roundSet.id) ?? sets.values().next().value;
 	const defs = (defsSet?.criteria ?? []).map((c) => ({ code: c.code, title: c.title, maxPoints: c.maxPoints }));
 	const indicatorDefs = (defsSet?.criteria ?? []).flatMap((c) =>
 		c.indicators.map((i) => ({ code: i.code, criterionCode: c.code, title: i.title, maxPoints: i.maxPoints }))

@@ -78,21 +78,23 @@ const COLUMN_OF = { province: 'province_id', district: 'district_id', commune: '
 const ASSESSMENT_COLUMN_OF = { province: 'province_id', district: 'district_id', commune: 'commune_id' } as const;
 
 /**
- * Which assessments of a round (alias `a`, its round `r`) lie in `area`, in either era. Without
- * rounds of the other era (`otherEra` false) only the area's own column is asked: the mapping
- * through the merger would otherwise be computed for nothing, and its `or` turns the assessments'
- * index into a scan of them all.
+ * The assessments of `area`'s own era that lie in it (alias `a`, its round `r`), by the column the
+ * area has on the assessment's row (indexed with the round).
  */
-function inArea(area: TrendArea, otherEra: boolean): RawBuilder<boolean> {
-	const own = sql`a.${sql.ref(ASSESSMENT_COLUMN_OF[area.level])} = ${area.id}`;
-	if (!otherEra) return sql<boolean>`(r.era = ${area.era} and ${own})`;
+const ownEra = (area: TrendArea) => sql<boolean>`r.era = ${area.era} and a.${sql.ref(ASSESSMENT_COLUMN_OF[area.level])} = ${area.id}`;
+
+/**
+ * The assessments of rounds of the other era whose communes the 2025 merger links to the area's
+ * communes. Asked on its own (not `or`-ed with `ownEra`, which turns the index into a scan of
+ * every assessment): without rounds of the other era it reads nothing.
+ */
+function otherEra(area: TrendArea): RawBuilder<boolean> {
 	const col = sql.ref(COLUMN_OF[area.level]);
-	// the communes of the other era linked to the area's communes by the 2025 merger
 	const mapped =
 		area.era === 'post2025'
 			? sql`select l.old_unit_id from unit_lineage l inner join admin_unit n on n.id = l.unit_id where n.${col} = ${area.id}`
 			: sql`select l.unit_id from unit_lineage l inner join admin_unit o on o.id = l.old_unit_id where o.${col} = ${area.id}`;
-	return sql<boolean>`((r.era = ${area.era} and ${own}) or (r.era <> ${area.era} and a.commune_id in (${mapped})))`;
+	return sql<boolean>`r.era <> ${area.era} and a.commune_id in (${mapped})`;
 }
 
 type TrendRow = {
@@ -132,21 +134,20 @@ export async function recognisedTrend(
 		area = (await unitArea(db, scope.value)) ?? null;
 		if (!area) return EMPTY_TREND(null, null);
 	}
-	const otherEra =
-		area !== null && (await db.selectFrom('round').select('id').where('era', '<>', area.era).limit(1).executeTakeFirst()) !== undefined;
-	const where = area ? inArea(area, otherEra) : sql<boolean>`true`;
+	// a round holds communes of one era: its counts come from one of the two parts, never both
+	const perRound = (where: RawBuilder<boolean>) => sql<TrendRow>`
+		select r.id, r.name, r.year, r.era, r.opens_on::text as opens_on,
+			count(a.id)::int as assessed,
+			count(a.id) filter (where a.state = 'recognised')::int as recognised,
+			count(a.id) filter (where a.state = 'recognised' and exists (
+				select 1 from decision_item i inner join revocation v on v.decision_item_id = i.id where i.assessment_id = a.id
+			))::int as revoked
+		from round r
+		inner join assessment a on a.round_id = r.id
+		where ${where}
+		group by r.id, r.name, r.year, r.era, r.opens_on`;
 	const rows = (
-		await sql<TrendRow>`
-			select r.id, r.name, r.year, r.era, r.opens_on::text as opens_on,
-				count(a.id)::int as assessed,
-				count(a.id) filter (where a.state = 'recognised')::int as recognised,
-				count(a.id) filter (where a.state = 'recognised' and exists (
-					select 1 from decision_item i inner join revocation v on v.decision_item_id = i.id where i.assessment_id = a.id
-				))::int as revoked
-			from round r
-			inner join assessment a on a.round_id = r.id
-			where ${where}
-			group by r.id, r.name, r.year, r.era, r.opens_on`.execute(db)
+		await (area ? sql<TrendRow>`${perRound(ownEra(area))} union all ${perRound(otherEra(area))}` : perRound(sql<boolean>`true`)).execute(db)
 	).rows;
 	return {
 		...EMPTY_TREND(provinces, area),

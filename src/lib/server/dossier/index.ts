@@ -11,7 +11,7 @@
  * blockers: what the boards and reports read) in step: every change of answers, evidence or
  * review items calls it in its own transaction.
  */
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { DB } from '../db/index.ts';
 import type { AssessmentState } from '../../domain/workflow.ts';
 import type { CommuneCategory } from '../../domain/units.ts';
@@ -459,6 +459,8 @@ export async function loadDossierById(db: DB, id: number): Promise<Dossier | und
 
 type FiguresInputRow = {
 	state: AssessmentState;
+	figures_seq: number;
+	beside: unknown;
 	category: CommuneCategory;
 	base_counts: unknown;
 	base_revision: number;
@@ -473,7 +475,11 @@ type FiguresInputRow = {
 /** What an assessment's figures are computed from, as stored now (see `figureInputs`). */
 export type FigureInputs = {
 	state: AssessmentState;
+	/** The row's count of figure writes when read: any change of the inputs moves it (see `figuresUpdate`). */
+	figuresSeq: number;
 	category: CommuneCategory;
+	/** The criteria set's row (`set` is its definition). */
+	setId: number;
 	baseCounts: unknown;
 	baseRevision: number;
 	set: CriteriaSet;
@@ -489,10 +495,18 @@ export type FigureInputs = {
  * lockEditable): under READ COMMITTED a statement that waited for the lock still reads the rows
  * of its own snapshot, from before the change it waited for.
  */
-export async function figureInputs(trx: DB, assessmentId: number): Promise<FigureInputs | undefined> {
+export async function figureInputs(trx: DB, assessmentId: number): Promise<FigureInputs | undefined>;
+/** The same, with `beside` (a scalar expression) read in the same statement. */
+export async function figureInputs<T>(
+	trx: DB,
+	assessmentId: number,
+	beside: RawBuilder<T>
+): Promise<(FigureInputs & { beside: T | null }) | undefined>;
+export async function figureInputs(trx: DB, assessmentId: number, beside?: RawBuilder<unknown>) {
 	const r = (
 		await sql<FiguresInputRow>`
-			select a.state, a.category, a.base_counts, a.base_revision, s.id as set_id, s.status as set_status, s.updated_at as set_updated_at,
+			select a.state, a.figures_seq, a.category, a.base_counts, a.base_revision, s.id as set_id, s.status as set_status, s.updated_at as set_updated_at,
+				${beside ?? sql`null`} as beside,
 				coalesce((select json_object_agg(x.indicator_code, x.answer) from assessment_answer x where x.assessment_id = a.id), '{}') as answers,
 				coalesce((select json_agg(json_build_object('kind', e.kind, 'indicatorCodes',
 					coalesce((select json_agg(l.indicator_code) from evidence_link l where l.evidence_id = e.id), '[]')))
@@ -512,13 +526,16 @@ export async function figureInputs(trx: DB, assessmentId: number): Promise<Figur
 	});
 	return {
 		state: r.state,
+		figuresSeq: Number(r.figures_seq),
 		category: r.category,
+		setId: r.set_id,
 		baseCounts: r.base_counts,
 		baseRevision: r.base_revision,
 		set,
 		answers: r.answers,
 		evidence: r.evidence,
-		review: r.review
+		review: r.review,
+		...(beside ? { beside: r.beside } : {})
 	};
 }
 

@@ -20,10 +20,10 @@ import { criteriaIndex } from '../../domain/criteria/criteria-index.ts';
 import type { EvidenceMeta } from '../../domain/evidence.ts';
 import { isCommuneEditable, type AssessmentState } from '../../domain/workflow.ts';
 import { communeMayChange, NOT_FLAGGED_MESSAGE } from '../../domain/review.ts';
-import { by, recordAudit } from '../audit/index.ts';
+import { appendToChain, assertHeadMoved, by, chainOf, headLock, recordAudit } from '../audit/index.ts';
 import { conflict, invalid, notFound } from '../errors.ts';
 import { StoredFileMissingError, storageKeyFor, type FileStore } from '../storage/index.ts';
-import { flaggedIndicators, listEvidence, refreshFigures } from '../dossier/index.ts';
+import { figureInputs, figuresFrom, figuresUpdate, flaggedIndicators, listEvidence, refreshFigures } from '../dossier/index.ts';
 import { NOT_EDITABLE_MESSAGE, NOT_FOUND_MESSAGE } from './messages.ts';
 import { downloadName } from './names.ts';
 
@@ -98,89 +98,113 @@ export type AddedEvidence = { id: number; code: string | null; name: string; siz
  * the document, its links, the dossier's stored figures and the audit record written. If
  * anything fails, the transaction rolls back and a file this call placed is removed again
  * (unless, meanwhile, a committed row refers to it), so a failed upload leaves neither row nor
- * file. The caller removes the
- * temporary file in every case (it is already gone if it was moved).
+ * file. The caller removes the temporary file in every case (it is already gone if it was moved).
+ *
+ * Six statements in the transaction: the content's lock; the assessment's row, then the head of
+ * its commune's audit chain, locked in one (with the new document's id drawn); what the figures
+ * are computed from (read after the lock: see `figureInputs`); the content's row, found or
+ * created; one statement that writes the document, its links, the figures (with the new
+ * document) and the audit record and moves the chain's head; the commit.
  */
 export async function addEvidence(
 	db: DB,
 	store: FileStore,
 	set: CriteriaSet,
-	input: { assessmentId: number; actor: Actor; meta: EvidenceMeta; file: NewEvidenceFile }
+	input: { assessment: { id: number; commune: { id: number } }; actor: Actor; meta: EvidenceMeta; file: NewEvidenceFile }
 ): Promise<AddedEvidence> {
-	const { meta, file, actor } = input;
+	const { meta, file, actor, assessment } = input;
+	const chain = chainOf({ unitId: assessment.commune.id });
 	let placedKey: string | null = null;
 	let result: { id: number; deduplicated: boolean };
 	try {
 		result = await db.transaction().execute(async (trx) => {
 			await lockContent(trx, file.sha256);
-			const { communeId, state } = await lockEditable(trx, input.assessmentId);
-			await assertMayChange(trx, input.assessmentId, state, meta.indicatorCodes);
-			let stored = await trx
-				.selectFrom('stored_file')
-				.select(['id', 'storage_key', 'ext'])
-				.where('sha256', '=', file.sha256)
-				.executeTakeFirst();
-			const deduplicated = stored !== undefined;
-			if (!stored) {
-				const key = storageKeyFor(file.sha256, file.ext);
-				stored = await trx
-					.insertInto('stored_file')
-					.values({ sha256: file.sha256, size: file.size, mime: file.mime, ext: file.ext, storage_key: key })
-					.returning(['id', 'storage_key', 'ext'])
-					.executeTakeFirstOrThrow();
-				placedKey = await store.put(file.tempPath, file.sha256, file.ext);
-			} else if (!(await store.exists(stored.storage_key))) {
-				// the row exists but its copy was lost: this upload restores it
-				placedKey = await store.put(file.tempPath, file.sha256, stored.ext);
-			}
-			const row = await trx
-				.insertInto('evidence')
-				.values({
-					assessment_id: input.assessmentId,
-					file_id: stored.id,
-					kind: meta.kind,
-					original_name: file.originalName,
-					doc_number: meta.docNumber,
-					issued_on: meta.issuedOn,
-					issuer: meta.issuer,
-					summary: meta.summary,
-					uploaded_by: actor.id
-				})
-				.returning('id')
-				.executeTakeFirstOrThrow();
-			if (meta.indicatorCodes.length) {
-				await trx
-					.insertInto('evidence_link')
-					.values(meta.indicatorCodes.map((code) => ({ evidence_id: row.id, indicator_code: code })))
-					.execute();
-			}
+			const locked = (
+				await sql<{ state: AssessmentState; commune_id: number; seq: number; hash: string; evidence_id: number }>`
+					with a as (select id, state, commune_id from assessment where id = ${assessment.id} for no key update),
+					h as (${headLock(chain, 'a')})
+					select a.state, a.commune_id, h.seq, h.hash, nextval(pg_get_serial_sequence('evidence', 'id'))::int as evidence_id
+					from a, h`.execute(trx)
+			).rows[0];
+			if (!locked) throw notFound('Không tìm thấy hồ sơ đánh giá.');
+			if (locked.commune_id !== assessment.commune.id)
+				throw new Error(`assessment ${assessment.id} is not of commune ${assessment.commune.id}`);
+			if (!isCommuneEditable(locked.state)) throw conflict(NOT_EDITABLE_MESSAGE);
+			const inputs = (await figureInputs(trx, assessment.id))!;
+			const flagged = new Set(inputs.review.filter((r) => r.status === 'needs_supplement').map((r) => r.indicatorCode));
+			if (!communeMayChange(locked.state, flagged, meta.indicatorCodes)) throw conflict(NOT_FLAGGED_MESSAGE);
+			// the content's row, found or created (under the content's lock: no one else creates it)
+			const stored = (
+				await sql<{ id: number; storage_key: string; ext: string; created: boolean }>`
+					with f as (select id, storage_key, ext from stored_file where sha256 = ${file.sha256}),
+					c as (
+						insert into stored_file (sha256, size, mime, ext, storage_key)
+						select ${file.sha256}::text, ${file.size}::bigint, ${file.mime}::text, ${file.ext}::text, ${storageKeyFor(file.sha256, file.ext)}::text
+						where not exists (select 1 from f)
+						returning id, storage_key, ext)
+					select id, storage_key, ext, false as created from f
+					union all select id, storage_key, ext, true as created from c`.execute(trx)
+			).rows[0];
+			if (stored.created) placedKey = await store.put(file.tempPath, file.sha256, file.ext);
+			// the row exists but its copy was lost: this upload restores it
+			else if (!(await store.exists(stored.storage_key))) placedKey = await store.put(file.tempPath, file.sha256, stored.ext);
+			const id = locked.evidence_id;
 			// a document can lift a blocker (a dossier document, an item's evidence): the figures
 			// on the row (the board's, the dashboard's) move with it, as with every other change
-			await refreshFigures(trx, input.assessmentId);
-			await recordAudit(trx, {
-				...by(actor),
-				action: 'evidence.upload',
-				objectType: 'evidence',
-				objectId: row.id,
-				unitId: communeId,
-				details: {
-					assessmentId: input.assessmentId,
-					kind: meta.kind,
-					name: file.originalName,
-					sha256: file.sha256,
-					size: file.size,
-					mime: file.mime,
-					indicators: meta.indicatorCodes,
-					deduplicated
-				}
-			});
-			return { id: row.id, deduplicated };
+			const figures = figuresUpdate(
+				figuresFrom({ ...inputs, evidence: [...inputs.evidence, { kind: meta.kind, indicatorCodes: [...meta.indicatorCodes] }] })
+			);
+			const append = appendToChain(
+				{ chain, seq: Number(locked.seq), hash: locked.hash },
+				{
+					...by(actor),
+					action: 'evidence.upload',
+					objectType: 'evidence',
+					objectId: id,
+					unitId: assessment.commune.id,
+					details: {
+						assessmentId: assessment.id,
+						kind: meta.kind,
+						name: file.originalName,
+						sha256: file.sha256,
+						size: file.size,
+						mime: file.mime,
+						indicators: meta.indicatorCodes,
+						deduplicated: !stored.created
+					}
+				},
+				{ record: 'r' }
+			);
+			const links = meta.indicatorCodes.length
+				? sql`, l as (${trx.insertInto('evidence_link').values(meta.indicatorCodes.map((code) => ({ evidence_id: id, indicator_code: code })))})`
+				: sql``;
+			const written = (
+				await sql<{ moved: number }>`
+					with e as (${trx.insertInto('evidence').values({
+						id,
+						assessment_id: assessment.id,
+						file_id: stored.id,
+						kind: meta.kind,
+						original_name: file.originalName,
+						doc_number: meta.docNumber,
+						issued_on: meta.issuedOn,
+						issuer: meta.issuer,
+						summary: meta.summary,
+						uploaded_by: actor.id
+					})})${links},
+					f as (${trx.updateTable('assessment').set(figures).where('id', '=', assessment.id)}),
+					r as (${append.record}),
+					m as (${append.move})
+					select (select count(*) from m)::int as moved`.execute(trx)
+			).rows[0];
+			assertHeadMoved(chain, written.moved);
+			return { id, deduplicated: !stored.created };
 		});
 	} catch (e) {
 		if (placedKey) await removeIfUnreferenced(db, store, file.sha256, placedKey);
 		throw e;
 	}
-	const code = (await listEvidence(db, input.assessmentId, set)).find((e) => e.id === result.id)?.code ?? null;
+	const code = (await listEvidence(db, assessment.id, set)).find((e) => e.id === result.id)?.code ?? null;
 	return {
 		id: result.id,
 		code,

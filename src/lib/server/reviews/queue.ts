@@ -405,10 +405,10 @@ export async function roundOverview(
 	actor: RuleActor,
 	opts: Pick<QueueOptions, 'roundId'> = {},
 	today: string = vnDate(new Date())
-): Promise<{ rounds: QueueRound[]; round: QueueRound | null; summary: QueueSummary }> {
+): Promise<{ rounds: QueueRound[]; round: QueueRound | null; set: CriteriaSetStamp | null; summary: QueueSummary }> {
 	const { rounds, resolved } = await resolveRound(db, actor, opts);
-	if (!resolved) return { rounds, round: null, summary: EMPTY_SUMMARY };
-	return { rounds, round: resolved.round, summary: await roundSummary(db, resolved, today) };
+	if (!resolved) return { rounds, round: null, set: null, summary: EMPTY_SUMMARY };
+	return { rounds, round: resolved.round, set: resolved.set, summary: await roundSummary(db, resolved, today) };
 }
 
 /** Every row of the board that matches the filters, in the board's order (the exports). */

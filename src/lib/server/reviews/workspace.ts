@@ -40,7 +40,8 @@ type DecisionRow = {
 /**
  * What the reviewing level discussed and decided about one assessment, in one query: the
  * comments, the latest correction request, the last two submissions, the appraisal and the
- * decision (each mapped as its own module maps it).
+ * decision (each mapped as its own module maps it); and whether the commune ran its survey in the
+ * product (the page then reads it, and only then).
  */
 async function reviewFacts(db: DB, assessmentId: number) {
 	const r = (
@@ -50,6 +51,7 @@ async function reviewFacts(db: DB, assessmentId: number) {
 			submissions: SubmissionRow[];
 			appraisal: AppraisalRow | null;
 			decision: DecisionRow | null;
+			survey_campaign_id: number | null;
 		}>`
 			select
 				coalesce((select json_agg(c order by c.id) from (
@@ -69,7 +71,8 @@ async function reviewFacts(db: DB, assessmentId: number) {
 					select d.id as decision_id, d.number, d.issued_on, d.outcome, d.signer_name, d.signer_title, i.id, i.valid_from,
 						i.valid_until, v.reason as revoked_reason, v.revoked_at
 					from decision_item i join decision d on d.id = i.decision_id left join revocation v on v.decision_item_id = i.id
-					where i.assessment_id = ${assessmentId}) d) as decision`.execute(db)
+					where i.assessment_id = ${assessmentId}) d) as decision,
+				(select c.id from survey_campaign c where c.assessment_id = ${assessmentId}) as survey_campaign_id`.execute(db)
 	).rows[0];
 	const comments = r.comments.map(toComment);
 	const [previous, latest] = r.submissions.map(toSubmission);
@@ -78,13 +81,14 @@ async function reviewFacts(db: DB, assessmentId: number) {
 		request: r.request ? toCorrectionRequest(r.request) : null,
 		changes: latest ? submissionChanges(previous, latest, comments) : null,
 		appraisal: r.appraisal ? toAppraisal(r.appraisal) : null,
-		decision: r.decision ? { ...r.decision, revoked_at: r.decision.revoked_at === null ? null : new Date(r.decision.revoked_at) } : null
+		decision: r.decision ? { ...r.decision, revoked_at: r.decision.revoked_at === null ? null : new Date(r.decision.revoked_at) } : null,
+		surveyCampaignId: r.survey_campaign_id
 	};
 }
 
 export async function reviewWorkspace(db: DB, dossier: Dossier) {
 	const a = dossier.assessment;
-	const { comments, request, changes, appraisal, decision } = await reviewFacts(db, a.id);
+	const { comments, request, changes, appraisal, decision, surveyCampaignId } = await reviewFacts(db, a.id);
 	const changed = new Set(changes?.diff.indicators ?? []);
 	// one object per document, however many indicators it backs: the page's data then carries it
 	// once (the serializer writes a repeated object as a reference)
@@ -179,6 +183,8 @@ export async function reviewWorkspace(db: DB, dossier: Dossier) {
 			}
 		},
 		appraisal,
-		decision
+		decision,
+		/** the TC13 survey the commune ran in the product (issue 15), if any */
+		surveyCampaignId
 	};
 }

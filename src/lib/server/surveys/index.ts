@@ -47,7 +47,7 @@ import {
 } from '../../domain/surveys/results.ts';
 import { SAMPLE_RULE_TEXT, suggestedSamples } from '../../domain/surveys/sample.ts';
 import { FLAG_RULES, flagFor } from '../../domain/surveys/flags.ts';
-import { authorize, ASSESSMENT_NOT_FOUND } from '../auth/guard.ts';
+import { authorize, authorizeUnit, ASSESSMENT_NOT_FOUND } from '../auth/guard.ts';
 import { onAssessment, recordAudit } from '../audit/index.ts';
 import { AppError, conflict, invalid, notFound, parseInput } from '../errors.ts';
 import { assessmentCriteriaSet, loadAssessment, loadStoredAnswers, placeOf, type AssessmentInfo } from '../dossier/index.ts';
@@ -299,8 +299,14 @@ const accepting = (c: Pick<CampaignRow, 'state' | 'opens_on' | 'closes_on'>, now
  * was opened): the campaign, its templates, suggested and target samples, slips, counts, results
  * and flagged responses. `assessment.read` on the assessment.
  */
-export async function surveyCampaign(db: DB, actor: Actor, assessmentId: number): Promise<SurveyCampaignView | null> {
-	const { assessment } = await authorizeAssessmentId(db, actor, 'assessment.read', assessmentId);
+export async function surveyCampaign(db: DB, actor: Actor, of: number | AssessmentInfo): Promise<SurveyCampaignView | null> {
+	// an assessment the caller read in this request is authorized on its row, not read again
+	let assessment: AssessmentInfo;
+	if (typeof of === 'number') ({ assessment } = await authorizeAssessmentId(db, actor, 'assessment.read', of));
+	else {
+		authorizeUnit(actor, 'assessment.read', placeOf(of), ASSESSMENT_NOT_FOUND);
+		assessment = of;
+	}
 	const campaign = await campaignRow(db, { assessmentId: assessment.id });
 	if (!campaign) return null;
 	const [templates, responses, slipRows, base, people] = await Promise.all([
@@ -908,7 +914,7 @@ export async function closeCampaign(
 		tmpFile = path.join(opts.tmpDir, `survey-${campaign.id}-${crypto.randomBytes(6).toString('hex')}.pdf`);
 		await fs.writeFile(tmpFile, pdf);
 		const added = await addEvidence(db, store, set, {
-			assessmentId: assessment.id,
+			assessment,
 			actor,
 			meta: {
 				kind: 'evidence',

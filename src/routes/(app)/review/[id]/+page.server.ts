@@ -47,7 +47,10 @@ export const load: PageServerLoad = (event) =>
 			},
 			...workspace,
 			// the TC13 satisfaction survey, when the commune ran one in the product (issue 15)
-			survey: allowedOn(a, 'assessment.read', placeOf(assessment)) ? await surveyCampaign(db(), a, assessment.id) : null,
+			survey:
+				workspace.surveyCampaignId !== null && allowedOn(a, 'assessment.read', placeOf(assessment))
+					? await surveyCampaign(db(), a, assessment)
+					: null,
 			// province and ministry officers read the review but not the files (evidence.read)
 			canOpenEvidence: allowedOn(a, 'evidence.read', placeOf(assessment)),
 			canPerform: mayPerform,

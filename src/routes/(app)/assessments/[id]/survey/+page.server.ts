@@ -34,7 +34,7 @@ const origin = (url: URL) => appConfig().publicUrl ?? url.origin;
 export const load: PageServerLoad = (event) =>
 	page(event, async (actor) => {
 		const { actor: a, assessment } = await authorizeAssessment(db(), actor, 'assessment.read', event.params.id);
-		const survey = await surveyCampaign(db(), a, assessment.id);
+		const survey = await surveyCampaign(db(), a, assessment);
 		const mayManage = allowedOn(a, 'survey.manage', placeOf(assessment));
 		const editable = isCommuneEditable(assessment.state);
 		const openUrl = survey?.openToken ? surveyLink(origin(event.url), survey.openToken) : null;
@@ -63,7 +63,7 @@ const num = (v: FormDataEntryValue | null | undefined) => {
 };
 
 async function campaignOf(a: Actor, assessment: AssessmentInfo) {
-	const survey = await surveyCampaign(db(), a, assessment.id);
+	const survey = await surveyCampaign(db(), a, assessment);
 	if (!survey) throw conflict('Chưa mở đợt khảo sát cho hồ sơ này.');
 	return survey;
 }

@@ -13,7 +13,7 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = (event) =>
 	page(event, async (actor) => {
 		const { actor: a, assessment } = await authorizeAssessment(db(), actor, 'assessment.read', event.params.id);
-		const survey = await surveyCampaign(db(), a, assessment.id);
+		const survey = await surveyCampaign(db(), a, assessment);
 		if (!survey) throw notFound('Hồ sơ này không có đợt khảo sát trên phần mềm.');
 		const rows = await surveyResponses(db(), a, survey.id);
 		const codes = [...new Set(survey.templates.flatMap((t) => t.template.questions.map((q) => q.code)))];

@@ -58,7 +58,7 @@ export const POST: RequestHandler = (event) =>
 			file = received.file;
 			const type = await detectAcceptedType(file.tempPath);
 			const added = await addEvidence(db(), fileStore(), set, {
-				assessmentId: assessment.id,
+				assessment,
 				actor: a,
 				meta: received.fields,
 				file: {

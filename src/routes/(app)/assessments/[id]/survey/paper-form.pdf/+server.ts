@@ -13,7 +13,7 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = (event) =>
 	page(event, async (actor) => {
 		const { actor: a, assessment } = await authorizeAssessment(db(), actor, 'assessment.read', event.params.id);
-		const survey = await surveyCampaign(db(), a, assessment.id);
+		const survey = await surveyCampaign(db(), a, assessment);
 		if (!survey) throw notFound('Chưa mở đợt khảo sát cho hồ sơ này.');
 		const pdf = await renderInPool(paperFormData(survey));
 		return documentResponse(pdf, 'phieu-khao-sat-giay.pdf', { inline: true });

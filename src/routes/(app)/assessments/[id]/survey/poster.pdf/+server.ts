@@ -12,7 +12,7 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = (event) =>
 	page(event, async (actor) => {
 		const { actor: a, assessment } = await authorizeAssessment(db(), actor, 'survey.manage', event.params.id);
-		const survey = await surveyCampaign(db(), a, assessment.id);
+		const survey = await surveyCampaign(db(), a, assessment);
 		if (!survey?.openToken) throw notFound('Đợt khảo sát không dùng đường dẫn mở: không có áp phích.');
 		const pdf = await renderInPool(posterData(appConfig().publicUrl ?? event.url.origin, survey, survey.openToken));
 		return documentResponse(pdf, 'ap-phich-khao-sat.pdf', { inline: true });

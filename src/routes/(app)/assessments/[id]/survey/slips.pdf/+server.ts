@@ -14,7 +14,7 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = (event) =>
 	page(event, async (actor) => {
 		const { actor: a, assessment } = await authorizeAssessment(db(), actor, 'survey.manage', event.params.id);
-		const survey = await surveyCampaign(db(), a, assessment.id);
+		const survey = await surveyCampaign(db(), a, assessment);
 		if (!survey) throw notFound('Chưa mở đợt khảo sát cho hồ sơ này.');
 		const batch = await slipBatchCodes(db(), a, survey.id, Number(event.url.searchParams.get('batch') ?? NaN));
 		const pdf = await renderInPool(slipsData(appConfig().publicUrl ?? event.url.origin, survey, batch));
