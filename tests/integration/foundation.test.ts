@@ -16,6 +16,7 @@ import {
 	LOGIN_LIMITED_MESSAGE
 } from '#lib/server/accounts/index.ts';
 import { validateSession } from '#lib/server/auth/session.ts';
+import { countedOverLimit } from '#lib/server/auth/rate-limit.ts';
 import { listCommunesInScope, getCommune } from '#lib/server/units/read.ts';
 import { canOnUnit } from '#lib/domain/access.ts';
 import { verifyAuditChain } from '#lib/server/audit/index.ts';
@@ -285,6 +286,35 @@ describe(`foundation on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}`, ()
 			expect(res.ok).toBe(false);
 			const elsewhere = await login(t.db, t.config, 'hue@tinh.vn', PASSWORD, '192.0.2.78');
 			expect(elsewhere.ok).toBe(true);
+		});
+
+		it('counts a public page per key in one statement: the request over the limit is refused and not stored, the window slides', async () => {
+			const limit = { maxRequests: 3, windowMs: 60_000 };
+			const t0 = new Date('2026-11-30T08:00:00Z');
+			const at = (s: number) => new Date(t0.getTime() + s * 1000);
+			const rows = async () =>
+				Number(
+					(
+						await t.db
+							.selectFrom('login_attempt')
+							.select(sql<number>`count(*)`.as('n'))
+							.where('key', '=', 'test:a')
+							.executeTakeFirstOrThrow()
+					).n
+				);
+			expect([
+				await countedOverLimit(t.db, 'test:a', limit, at(0)),
+				await countedOverLimit(t.db, 'test:a', limit, at(1)),
+				await countedOverLimit(t.db, 'test:a', limit, at(2))
+			]).toEqual([false, false, false]);
+			expect(await countedOverLimit(t.db, 'test:a', limit, at(3))).toBe(true);
+			expect(await rows()).toBe(3);
+			// another key has its own count
+			expect(await countedOverLimit(t.db, 'test:b', limit, at(3))).toBe(false);
+			// a minute after the first request, it no longer counts
+			expect(await countedOverLimit(t.db, 'test:a', limit, at(60))).toBe(false);
+			expect(await countedOverLimit(t.db, 'test:a', limit, at(60))).toBe(true);
+			expect(await rows()).toBe(4);
 		});
 
 		it('ends every session of an account on password change, role change and deactivation', async () => {

@@ -59,6 +59,27 @@ export async function reserveAttempt(db: DB, limits: Limit[], windowMs: number, 
 	});
 }
 
+/**
+ * A public page's limit per key (no password behind it: a count is enough, without the
+ * reservation's locks): true when `key` already has `max` requests within the window; else this
+ * one is counted. One statement: the count, and the row of this request written only under the limit.
+ */
+export async function countedOverLimit(
+	db: DB,
+	key: string,
+	limit: { maxRequests: number; windowMs: number },
+	now = new Date()
+): Promise<boolean> {
+	const since = new Date(now.getTime() - limit.windowMs);
+	const row = (
+		await sql<{ n: number }>`
+			with c as (select count(*)::int as n from login_attempt where key = ${key} and at > ${since}),
+			i as (insert into login_attempt (key, at) select ${key}::text, ${now}::timestamptz where (select n from c) < ${limit.maxRequests})
+			select n from c`.execute(db)
+	).rows[0];
+	return Number(row.n) >= limit.maxRequests;
+}
+
 /** The password was right: the reservation does not count, nor do the earlier failures of `clearKey`. */
 export async function releaseAttempt(db: DB, reservation: Reservation, clearKey?: string): Promise<void> {
 	await db

@@ -22,6 +22,7 @@ import { by, recordAudit } from '../audit/index.ts';
 import { conflict, invalid, notFound } from '../errors.ts';
 import { canOnUnit, type Action, type Actor } from '../../domain/access.ts';
 import { authorize } from '../auth/guard.ts';
+import { countedOverLimit } from '../auth/rate-limit.ts';
 import type { CertificateDocument } from '../documents/types.ts';
 import { certificateLayoutProblem } from '../documents/certificate.ts';
 import { placeName, signatureOf, today } from '../documents/data.ts';
@@ -715,16 +716,7 @@ export async function verifyCertificate(db: DB, code: string, on: string = today
 export const VERIFY_LIMIT = { maxRequests: 30, windowMs: 60_000 };
 
 export async function verifyRateLimited(db: DB, ip: string, now = new Date()): Promise<boolean> {
-	const key = `verify:${ip}`;
-	const row = await db
-		.selectFrom('login_attempt')
-		.select((eb) => eb.fn.countAll<string>().as('n'))
-		.where('key', '=', key)
-		.where('at', '>', new Date(now.getTime() - VERIFY_LIMIT.windowMs))
-		.executeTakeFirstOrThrow();
-	if (Number(row.n) >= VERIFY_LIMIT.maxRequests) return true;
-	await db.insertInto('login_attempt').values({ key, at: now }).execute();
-	return false;
+	return countedOverLimit(db, `verify:${ip}`, VERIFY_LIMIT, now);
 }
 
 /**

@@ -7,6 +7,7 @@
 import crypto from 'node:crypto';
 import type { DB } from '../db/index.ts';
 import { config } from '../config.ts';
+import { countedOverLimit } from '../auth/rate-limit.ts';
 
 export const SURVEY_LIMIT = { maxRequests: 30, windowMs: 60_000 };
 
@@ -23,14 +24,5 @@ export const surveyAddressKey = (ip: string): string =>
 
 /** True when the address has already sent SURVEY_LIMIT answers within the window; else counts this one. */
 export async function surveyRateLimited(db: DB, ip: string, now = new Date()): Promise<boolean> {
-	const key = surveyAddressKey(ip);
-	const row = await db
-		.selectFrom('login_attempt')
-		.select((eb) => eb.fn.countAll<string>().as('n'))
-		.where('key', '=', key)
-		.where('at', '>', new Date(now.getTime() - SURVEY_LIMIT.windowMs))
-		.executeTakeFirstOrThrow();
-	if (Number(row.n) >= SURVEY_LIMIT.maxRequests) return true;
-	await db.insertInto('login_attempt').values({ key, at: now }).execute();
-	return false;
+	return countedOverLimit(db, surveyAddressKey(ip), SURVEY_LIMIT, now);
 }
