@@ -10,7 +10,7 @@ import { freshDb, usingPostgres, type TestDb } from '../helpers/db.ts';
 import { COMMUNE_A, COMMUNE_B, seedRound } from '../helpers/fixtures.ts';
 import { openRound } from '#lib/server/rounds/index.ts';
 import { loadActor } from '#lib/server/accounts/index.ts';
-import { authorizeAssessment } from '#lib/server/auth/guard.ts';
+import { authorizeAssessment, authorizeChange } from '#lib/server/auth/guard.ts';
 import {
 	assessmentCriteriaSet,
 	loadBaseCounts,
@@ -539,6 +539,47 @@ describe(`a save reads, then writes only if nothing moved, on ${usingPostgres ? 
 		expect((await verifyAuditChain(t.db)).ok).toBe(true);
 	});
 
+	it('the autosave reads with its authorization (one query for both), then writes in one statement; another commune is "not found"', async () => {
+		let statements = 0;
+		const counted = t.db.withPlugin({
+			transformQuery: (a) => a.node,
+			transformResult: async (a) => {
+				statements++;
+				return a.result;
+			}
+		});
+		const officer = { ...(await loadActor(t.db, officerC.actor.id))!, unit: officerC.actor.unit };
+		const { actor, assessment, read } = await authorizeChange(counted, officer, 'assessment.edit', String(assessmentId));
+		expect(statements).toBe(1);
+		expect(read.head?.chain).toBe(chainOf({ unitId: assessment.commune.id }));
+		const answered = await loadStoredAnswers(t.db, assessmentId);
+		const free = (await assessmentCriteriaSet(t.db, assessment)).criteria
+			.flatMap((c) => c.indicators)
+			.find((i) => i.kind === 'check' && !Object.hasOwn(answered, i.code))!;
+		statements = 0;
+		const r = await save(
+			counted,
+			actor,
+			assessment,
+			parseSaveRequest({ indicator: free.code, answer: { value: true }, expectedRevision: 0 }),
+			read
+		);
+		expect(r.saved.revision).toBe(1);
+		expect(statements).toBe(1);
+		const after = (await loadDossierById(t.db, assessmentId))!;
+		expect(after.assessment.figures).toEqual(after.figures);
+		expect((await verifyAuditChain(t.db)).ok).toBe(true);
+		// commune B's officer, a malformed id, an unknown one: all "not found", nothing read leaves
+		for (const [who, id] of [
+			[await loadActor(t.db, ids.officerB), String(assessmentId)],
+			[officer, 'abc'],
+			[officer, '2147483647']
+		] as const) {
+			const e = await authorizeChange(t.db, who, 'assessment.edit', id).catch((x: unknown) => x);
+			expect(isAppError(e) && e.kind).toBe('not_found');
+		}
+	});
+
 	// between the officer's read and write: the chair saves another indicator (the dossier's count
 	// of figure writes and the commune's audit head both move); or only the count moves; or only the head
 	it.each([
@@ -560,7 +601,7 @@ describe(`a save reads, then writes only if nothing moved, on ${usingPostgres ? 
 				transformQuery: (a) => a.node,
 				transformResult: async (a) => {
 					const row = a.result.rows[0] as Record<string, unknown> | undefined;
-					if (row && 'figures_seq' in row && 'beside' in row && ++reads === 1) {
+					if (row && 'figures_seq' in row && 'head' in row && ++reads === 1) {
 						if (other === 'save') {
 							const r = await saveFromJson(t.db, chairC, { indicator: theirs.code, answer: { value: true }, expectedRevision: 0 });
 							expect(r.status).toBe(200);

@@ -39,7 +39,7 @@ function handlerCount(src: string): number {
 }
 
 /** The guard calls in a piece of source, with the action each names. */
-const GUARD = /authorize(?:Unit|Assessment|Dossier|Round)?\(\s*(?:db\(\)\s*,\s*)?[\w.]+\s*,\s*'([\w.]+)'/g;
+const GUARD = /authorize(?:Unit|Assessment|Dossier|Change|Round)?\(\s*(?:db\(\)\s*,\s*)?[\w.]+\s*,\s*'([\w.]+)'/g;
 
 /** The body of each handler: what follows each `(event) =>`, up to the next one. */
 const handlerBodies = (src: string) => src.split(/\(event(?::[^)]*)?\)\s*=>/).slice(1);

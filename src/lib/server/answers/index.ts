@@ -32,12 +32,14 @@ import { criteriaSetOf, criteriaSetStamp } from '../criteria/index.ts';
 import { keepCriteriaSet, type CriteriaSetRef } from '../../criteria-set-ref.ts';
 import {
 	assessmentCriteriaSet,
+	changeInputs,
 	figureInputs,
 	figuresFrom,
 	figuresUpdate,
 	loadStoredAnswers,
 	placeOf,
 	type AssessmentInfo,
+	type ChangeRead,
 	type Dossier,
 	type FigureInputs
 } from '../dossier/index.ts';
@@ -126,7 +128,9 @@ export async function save(
 	db: DB,
 	actor: Actor,
 	assessment: AssessmentInfo,
-	request: SaveRequest
+	request: SaveRequest,
+	/** the first read of an answer's save, made with the authorization (`authorizeChange`) */
+	first?: ChangeRead
 ): Promise<{ ok: true; saved: Stored<unknown> }> {
 	if (request.kind === 'baseCounts') {
 		const counts = parseBaseCounts(request.baseCounts);
@@ -135,7 +139,7 @@ export async function save(
 	}
 	const set = await assessmentCriteriaSet(db, assessment);
 	const answer = validateOneAnswer(set, request.indicator, request.answer);
-	return saveAnswer(db, actor, assessment, { indicator: request.indicator, answer, expectedRevision: request.expectedRevision });
+	return saveAnswer(db, actor, assessment, { indicator: request.indicator, answer, expectedRevision: request.expectedRevision }, first);
 }
 
 /** Refuses unless the commune may change `indicators` of a dossier in this state (with these review marks) now. */
@@ -182,7 +186,8 @@ const SAVE_ATTEMPTS = 4;
  * Two statements and no transaction around them (a save is the most frequent request: each
  * round trip to the database counts):
  * 1. what the figures are computed from, with the row's count of figure writes (`figures_seq`)
- *    and the head of the commune's audit chain (`headRow`), without locks;
+ *    and the head of the commune's audit chain (`headRow`), without locks; the autosave's route
+ *    makes this read with its authorization (`first`, from `authorizeChange`);
  * 2. one statement that locks the row only if its count, state, category and criteria set are
  *    still those read, then the head only if it is still the one read (`headHeld`), and only then
  *    writes the answer (at its revision), the figures computed from what was read, the audit
@@ -196,7 +201,9 @@ export async function saveAnswer(
 	db: DB,
 	actor: Actor,
 	assessment: AssessmentInfo,
-	input: { indicator: string; answer: Answer | null; expectedRevision: number }
+	input: { indicator: string; answer: Answer | null; expectedRevision: number },
+	/** the first read, when the caller made it with its authorization (`authorizeChange`) */
+	first?: ChangeRead
 ): Promise<{ ok: true; saved: Stored<Answer> }> {
 	const json = JSON.stringify(input.answer);
 	const entry = {
@@ -214,12 +221,14 @@ export async function saveAnswer(
 	 * revision differs; 'moved' if the row or the head moved in between; 'unchained' for a chain
 	 * with no head yet.
 	 */
-	const attempt = async (conn: DB) => {
-		const inputs = await figureInputs(conn, assessment.id, headRow(chain));
-		if (!inputs) throw new Error(`assessment ${assessment.id} is missing`);
+	const attempt = async (conn: DB, given?: ChangeRead) => {
+		const read = given ?? (await changeInputs(conn, assessment.id, headRow(chain)));
+		if (!read) throw new Error(`assessment ${assessment.id} is missing`);
+		const { inputs } = read;
 		assertEditable(inputs, [input.indicator]);
-		if (!inputs.beside) return 'unchained' as const;
-		const head = { chain, seq: Number(inputs.beside.seq), hash: inputs.beside.hash };
+		if (!read.head) return 'unchained' as const;
+		if (read.head.chain !== chain) throw new Error(`assessment ${assessment.id}: read the head of ${read.head.chain}, not of ${chain}`);
+		const head = { chain, seq: Number(read.head.seq), hash: read.head.hash };
 		const figures = figuresUpdate(figuresFrom({ ...inputs, answers: { ...inputs.answers, [input.indicator]: input.answer } }));
 		const held = sql`exists (select 1 from h)`;
 		const write =
@@ -257,7 +266,7 @@ export async function saveAnswer(
 		return { revision: r.revision, updatedAt: r.updated_at! };
 	};
 	let written: Awaited<ReturnType<typeof attempt>> = 'moved';
-	for (let i = 0; i < SAVE_ATTEMPTS && written === 'moved'; i++) written = await attempt(db);
+	for (let i = 0; i < SAVE_ATTEMPTS && written === 'moved'; i++) written = await attempt(db, i === 0 ? first : undefined);
 	if (written === 'moved' || written === 'unchained') {
 		// the locks first (creating the chain's head), then the same read and write
 		written = await db.transaction().execute(async (trx) => {

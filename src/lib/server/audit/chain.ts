@@ -66,9 +66,12 @@ export type StoredAnchor = AnchorContent & { prev_hash: string; hash: string };
 
 const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
 
+/** What a unit's chain is named by: this, then the unit's id (see `unitHeadRow` for the same in SQL). */
+export const UNIT_CHAIN_PREFIX = 'unit:';
+
 /** The chain of an entry: its unit's, else its actor's, else an anonymous shard. */
 export function chainOf(entry: { unitId?: number | null; actorId?: number | null; actorLabel?: string | null }): string {
-	if (entry.unitId != null) return `unit:${entry.unitId}`;
+	if (entry.unitId != null) return `${UNIT_CHAIN_PREFIX}${entry.unitId}`;
 	if (entry.actorId != null) return `account:${entry.actorId}`;
 	return `anon:${sha256(entry.actorLabel ?? '')[0]}`;
 }

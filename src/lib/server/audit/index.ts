@@ -12,7 +12,7 @@
  * every head. `verifyAuditChain` (and `npm run cli -- audit verify`) checks every record, every
  * head and every anchor.
  */
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { DB } from '../db/index.ts';
 import {
 	ANCHOR_CHAIN,
@@ -24,6 +24,7 @@ import {
 	chainOf,
 	contentOf,
 	nextAnchor,
+	UNIT_CHAIN_PREFIX,
 	type AuditEntry,
 	type DeltaEntry,
 	type Head,
@@ -87,6 +88,11 @@ export function headLock(chain: string, after?: string) {
  */
 export const headRow = (chain: string) =>
 	sql<LockedHead>`(select json_build_object('chain', chain, 'seq', seq, 'hash', hash) from audit_chain_head where chain = ${chain})`;
+
+/** `headRow` of the chain of the unit whose id is the SQL expression `unitId` (a commune's records: `chainOf({ unitId })`). */
+export const unitHeadRow = (unitId: RawBuilder<number> | ReturnType<typeof sql.ref>) =>
+	sql<LockedHead>`(select json_build_object('chain', chain, 'seq', seq, 'hash', hash) from audit_chain_head
+		where chain = ${UNIT_CHAIN_PREFIX} || ${unitId})`;
 
 /**
  * The statement body that locks the head of `chain` only if it is still at `head` (as read by

@@ -9,7 +9,15 @@ import { z } from 'zod';
 import { canOnUnit, scopeOf, type Action, type Actor, type UnitPlace } from '../../domain/access.ts';
 import type { DB } from '../db/index.ts';
 import { AppError, notFound } from '../errors.ts';
-import { loadAssessment, loadAssessmentDossier, placeOf, type AssessmentInfo, type Dossier } from '../dossier/index.ts';
+import {
+	loadAssessment,
+	loadAssessmentDossier,
+	loadChangeInputs,
+	placeOf,
+	type AssessmentInfo,
+	type ChangeRead,
+	type Dossier
+} from '../dossier/index.ts';
 
 export const SIGN_IN_MESSAGE = 'Vui lòng đăng nhập để tiếp tục.';
 export const FORBIDDEN_MESSAGE = 'Bạn không có quyền thực hiện thao tác này.';
@@ -82,4 +90,23 @@ export async function authorizeDossier(
 	const found = id.success ? await loadAssessmentDossier(db, id.data) : undefined;
 	if (!found || !canOnUnit(a, action, placeOf(found.assessment))) throw notFound(ASSESSMENT_NOT_FOUND);
 	return { actor: a, ...found };
+}
+
+/**
+ * As `authorizeAssessment`, with what a change of the dossier reads first (what its figures come
+ * from, the head of its commune's audit chain) read in the same query: the autosave's first read
+ * is this one (see answers' `saveAnswer`). Nothing of it leaves here unless the actor may perform
+ * `action` on the commune.
+ */
+export async function authorizeChange(
+	db: DB,
+	actor: Actor | null,
+	action: Action,
+	rawId: string
+): Promise<{ actor: Actor; assessment: AssessmentInfo; read: ChangeRead }> {
+	const a = authorize(actor, action);
+	const id = idParam.safeParse(rawId);
+	const found = id.success ? await loadChangeInputs(db, id.data) : undefined;
+	if (!found || !canOnUnit(a, action, placeOf(found.assessment))) throw notFound(ASSESSMENT_NOT_FOUND);
+	return { actor: a, assessment: found.assessment, read: { inputs: found.inputs, head: found.head } };
 }

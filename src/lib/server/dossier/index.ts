@@ -33,6 +33,7 @@ import { criteriaIndex } from '../../domain/criteria/criteria-index.ts';
 import type { EvidenceKind } from '../../domain/workflow.ts';
 import type { ReviewItem } from '../../domain/review.ts';
 import { criteriaSetOf } from '../criteria/index.ts';
+import { unitHeadRow, type LockedHead } from '../audit/index.ts';
 
 /**
  * The version of the rules behind the stored figures: raise it when scoring or the blockers
@@ -460,7 +461,7 @@ export async function loadDossierById(db: DB, id: number): Promise<Dossier | und
 type FiguresInputRow = {
 	state: AssessmentState;
 	figures_seq: number;
-	beside: unknown;
+	head: LockedHead | null;
 	category: CommuneCategory;
 	base_counts: unknown;
 	base_revision: number;
@@ -489,30 +490,38 @@ export type FigureInputs = {
 	review: ReviewMark[];
 };
 
+// What the figures are computed from, beside an assessment `a`'s row: its answers (raw JSON by
+// indicator), its documents' kinds and links, its review items' points and statuses.
+const INPUT_ANSWERS = sql<
+	Record<string, unknown>
+>`coalesce((select json_object_agg(x.indicator_code, x.answer) from assessment_answer x where x.assessment_id = a.id), '{}')`;
+const INPUT_EVIDENCE = sql<FigureInputs['evidence']>`coalesce((select json_agg(json_build_object('kind', e.kind, 'indicatorCodes',
+	coalesce((select json_agg(l.indicator_code) from evidence_link l where l.evidence_id = e.id), '[]')))
+	from evidence e where e.assessment_id = a.id and e.removed_at is null), '[]')`;
+const INPUT_REVIEW = sql<
+	ReviewMark[]
+>`coalesce((select json_agg(json_build_object('indicatorCode', v.indicator_code, 'points', v.points, 'status', v.status))
+	from review_item v where v.assessment_id = a.id), '[]')`;
+
 /**
  * Reads what an assessment's figures are computed from (its state and base counts too), in one
  * query. To change a dossier, lock its row first in a statement of its own (see answers'
  * lockEditable): under READ COMMITTED a statement that waited for the lock still reads the rows
  * of its own snapshot, from before the change it waited for.
  */
-export async function figureInputs(trx: DB, assessmentId: number): Promise<FigureInputs | undefined>;
-/** The same, with `beside` (a scalar expression) read in the same statement. */
-export async function figureInputs<T>(
-	trx: DB,
-	assessmentId: number,
-	beside: RawBuilder<T>
-): Promise<(FigureInputs & { beside: T | null }) | undefined>;
-export async function figureInputs(trx: DB, assessmentId: number, beside?: RawBuilder<unknown>) {
+export async function figureInputs(trx: DB, assessmentId: number): Promise<FigureInputs | undefined> {
+	return (await changeInputs(trx, assessmentId, sql`null`))?.inputs;
+}
+
+/** What a change of a dossier reads first: what its figures come from, and the head of its commune's audit chain (null before its first record). */
+export type ChangeRead = { inputs: FigureInputs; head: LockedHead | null };
+
+/** `figureInputs` with the head of the chain `chain` (`headRow`), in one statement. */
+export async function changeInputs(trx: DB, assessmentId: number, head: RawBuilder<LockedHead | null>): Promise<ChangeRead | undefined> {
 	const r = (
 		await sql<FiguresInputRow>`
 			select a.state, a.figures_seq, a.category, a.base_counts, a.base_revision, s.id as set_id, s.status as set_status, s.updated_at as set_updated_at,
-				${beside ?? sql`null`} as beside,
-				coalesce((select json_object_agg(x.indicator_code, x.answer) from assessment_answer x where x.assessment_id = a.id), '{}') as answers,
-				coalesce((select json_agg(json_build_object('kind', e.kind, 'indicatorCodes',
-					coalesce((select json_agg(l.indicator_code) from evidence_link l where l.evidence_id = e.id), '[]')))
-					from evidence e where e.assessment_id = a.id and e.removed_at is null), '[]') as evidence,
-				coalesce((select json_agg(json_build_object('indicatorCode', v.indicator_code, 'points', v.points, 'status', v.status))
-					from review_item v where v.assessment_id = a.id), '[]') as review
+				${INPUT_ANSWERS} as answers, ${INPUT_EVIDENCE} as evidence, ${INPUT_REVIEW} as review, ${head} as head
 			from assessment a join criteria_set s on s.id = a.criteria_set_id
 			where a.id = ${assessmentId}`.execute(trx)
 	).rows[0];
@@ -524,6 +533,10 @@ export async function figureInputs(trx: DB, assessmentId: number, beside?: RawBu
 		confirmedAt: null,
 		confirmedBy: null
 	});
+	return { inputs: toFigureInputs(r, set), head: r.head };
+}
+
+function toFigureInputs(r: Omit<FiguresInputRow, 'head' | 'set_status' | 'set_updated_at'>, set: CriteriaSet): FigureInputs {
 	return {
 		state: r.state,
 		figuresSeq: Number(r.figures_seq),
@@ -534,9 +547,32 @@ export async function figureInputs(trx: DB, assessmentId: number, beside?: RawBu
 		set,
 		answers: r.answers,
 		evidence: r.evidence,
-		review: r.review,
-		...(beside ? { beside: r.beside } : {})
+		review: r.review
 	};
+}
+
+/**
+ * The assessment as `loadAssessment` reads it, with what its figures come from and the head of
+ * its commune's audit chain: all a writer of the dossier reads before its write, in one query.
+ * The caller authorizes on the assessment before using anything else (the guard's `authorizeChange`).
+ */
+export async function loadChangeInputs(db: DB, id: number): Promise<({ assessment: AssessmentInfo } & ChangeRead) | undefined> {
+	const r = await assessmentQuery(db)
+		.select([
+			'a.figures_seq',
+			'a.base_counts',
+			'a.base_revision',
+			INPUT_ANSWERS.as('answers'),
+			INPUT_EVIDENCE.as('evidence'),
+			INPUT_REVIEW.as('review'),
+			unitHeadRow(sql.ref('a.commune_id')).as('head')
+		])
+		.where('a.id', '=', id)
+		.executeTakeFirst();
+	if (!r) return undefined;
+	const assessment = toAssessmentInfo(r);
+	const set = await assessmentCriteriaSet(db, assessment);
+	return { assessment, inputs: toFigureInputs(r, set), head: r.head };
 }
 
 /** The figures of a dossier from its inputs (pure: the domain's assessDossier). */

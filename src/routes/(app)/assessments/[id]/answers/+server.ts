@@ -7,7 +7,7 @@
 import { json } from '@sveltejs/kit';
 import { endpoint, isSameOrigin, readJson } from '#lib/edge/index.ts';
 import { db } from '#lib/server/app.ts';
-import { authorizeAssessment } from '#lib/server/auth/guard.ts';
+import { authorizeChange } from '#lib/server/auth/guard.ts';
 import { MAX_SAVE_BYTES, parseSaveRequest, save } from '#lib/server/answers/index.ts';
 import type { RequestHandler } from './$types';
 
@@ -16,9 +16,10 @@ const crossSite = () => json({ ok: false, message: 'Yêu cầu từ trang web kh
 const handler: RequestHandler = (event) =>
 	endpoint(event, async (actor) => {
 		if (!isSameOrigin(event.request, event.url)) return crossSite();
-		const { actor: a, assessment } = await authorizeAssessment(db(), actor, 'assessment.edit', event.params.id);
+		// the assessment with what the save reads first (one query for both)
+		const { actor: a, assessment, read } = await authorizeChange(db(), actor, 'assessment.edit', event.params.id);
 		const request = parseSaveRequest(await readJson(event.request, MAX_SAVE_BYTES));
-		return json(await save(db(), a, assessment, request), { headers: { 'Cache-Control': 'no-store' } });
+		return json(await save(db(), a, assessment, request, read), { headers: { 'Cache-Control': 'no-store' } });
 	});
 
 export const PUT: RequestHandler = handler;
