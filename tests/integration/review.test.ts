@@ -21,6 +21,7 @@ import { BUNDLED_UNIT_FILES, importUnits, readUnitFile } from '#lib/server/units
 import { DEMO_PASSWORD } from '#lib/server/seed/demo.ts';
 import { httpStatus } from '#lib/edge/index.ts';
 import { createAccount, loadActor } from '#lib/server/accounts/index.ts';
+import type { Actor } from '#lib/domain/access.ts';
 import { saveAnswer, saveBaseCounts } from '#lib/server/answers/index.ts';
 import { addEvidence } from '#lib/server/evidence/index.ts';
 import { localFileStore, newTempPath } from '#lib/server/storage/index.ts';
@@ -37,7 +38,8 @@ import {
 	startReview
 } from '#lib/server/reviews/index.ts';
 import { changesSincePreviousSubmission } from '#lib/server/assessments/submissions.ts';
-import { reviewWorkspace } from '#lib/server/reviews/workspace.ts';
+import { REVIEW_FACTS, reviewWorkspace } from '#lib/server/reviews/workspace.ts';
+import { authorizeDossier } from '#lib/server/auth/guard.ts';
 import { issueDecision, loadDecision, revokeRecognition, decisionOfAssessment } from '#lib/server/decisions/index.ts';
 import { confirmCriteriaSet } from '#lib/server/criteria/index.ts';
 import { listNotifications } from '#lib/server/notifications/index.ts';
@@ -87,6 +89,14 @@ const item = (indicator: string, over: Partial<ReviewItemInput> = {}): ReviewIte
 	...over
 });
 const version = async (id: number) => (await loadAssessment(t.db, id))!.stateVersion;
+
+/** The review page's data as its route reads it (the dossier and the review's facts in one query), checked against reading them apart. */
+async function reviewPage(actor: Actor, id: number) {
+	const one = await authorizeDossier(t.db, actor, 'review.read', String(id), REVIEW_FACTS);
+	const page = await reviewWorkspace(t.db, one.dossier, one.beside);
+	expect(page).toEqual(await reviewWorkspace(t.db, (await loadDossierById(t.db, id))!));
+	return page;
+}
 
 beforeAll(async () => {
 	smtp.listen(0, '127.0.0.1');
@@ -247,7 +257,7 @@ describe(`the review loop on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}
 		expect(changes.diff.indicators).toEqual([X, Y]);
 		expect(changes.comments.map((c) => [c.indicatorCode, c.body])).toEqual([[X, 'Đã bổ sung quyết định có chữ ký.']]);
 		// the review page reads the same changes (and the request, the comments) in its one query
-		const workspace = await reviewWorkspace(t.db, await loadDossier(t.db, a));
+		const workspace = await reviewPage(reviewer.actor, a.id);
 		expect(workspace.changes).toMatchObject(changes!);
 		// and says in words what each changed figure was and is now
 		expect(workspace.changes!.diff.answers.find((d) => d.indicatorCode === 'TC01.1')).toMatchObject({
@@ -332,7 +342,7 @@ describe(`the review loop on ${usingPostgres ? 'PostgreSQL' : 'embedded PGlite'}
 		await revokeRecognition(t.db, approver.actor, decision.items[0].id, 'Phát hiện số liệu TC02 không trung thực');
 		expect((await decisionOfAssessment(t.db, id))!.revoked_reason).toBe('Phát hiện số liệu TC02 không trung thực');
 		// the review page shows the same decision, revocation included
-		const revoked = (await reviewWorkspace(t.db, (await loadDossierById(t.db, id))!)).decision;
+		const revoked = (await reviewPage(reviewer.actor, id)).decision;
 		expect(revoked).toEqual(await decisionOfAssessment(t.db, id));
 		expect(revoked!.revoked_at).toBeInstanceOf(Date);
 		await expect(revokeRecognition(t.db, approver.actor, decision.items[0].id, 'Thu hồi lần hai')).rejects.toThrow(/đã được thu hồi/);

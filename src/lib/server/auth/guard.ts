@@ -6,6 +6,7 @@
  * object outside the actor's area, so that one commune cannot learn what exists in another.
  */
 import { z } from 'zod';
+import type { RawBuilder } from 'kysely';
 import { canOnUnit, scopeOf, type Action, type Actor, type UnitPlace } from '../../domain/access.ts';
 import type { DB } from '../db/index.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -79,15 +80,17 @@ export async function authorizeAssessment(
  * pages that show a dossier: one round trip fewer). Nothing of the dossier leaves here unless the
  * actor may perform `action` on its commune; another commune's dossier is "not found" as above.
  */
-export async function authorizeDossier(
+export async function authorizeDossier<T = null>(
 	db: DB,
 	actor: Actor | null,
 	action: Action,
-	rawId: string
-): Promise<{ actor: Actor; assessment: AssessmentInfo; dossier: Dossier }> {
+	rawId: string,
+	/** what else the page needs about the assessment, read in the same query (see `loadAssessmentDossier`) */
+	beside?: RawBuilder<T>
+): Promise<{ actor: Actor; assessment: AssessmentInfo; dossier: Dossier; beside: T }> {
 	const a = authorize(actor, action);
 	const id = idParam.safeParse(rawId);
-	const found = id.success ? await loadAssessmentDossier(db, id.data) : undefined;
+	const found = id.success ? await loadAssessmentDossier(db, id.data, beside) : undefined;
 	if (!found || !canOnUnit(a, action, placeOf(found.assessment))) throw notFound(ASSESSMENT_NOT_FOUND);
 	return { actor: a, ...found };
 }

@@ -437,15 +437,21 @@ export async function loadDossier(db: DB, assessment: AssessmentInfo): Promise<D
  * two. Undefined when there is no such assessment. The caller authorizes on the assessment before
  * using anything of the dossier (see the guard's `authorizeDossier`).
  */
-export async function loadAssessmentDossier(db: DB, id: number): Promise<{ assessment: AssessmentInfo; dossier: Dossier } | undefined> {
+export async function loadAssessmentDossier<T = null>(
+	db: DB,
+	id: number,
+	/** an expression on the row (`a`) the page also needs, read in the same query */
+	beside?: RawBuilder<T>
+): Promise<{ assessment: AssessmentInfo; dossier: Dossier; beside: T } | undefined> {
 	const r = await assessmentQuery(db)
 		.leftJoin('account as bu', 'bu.id', 'a.base_updated_by')
 		.select(FACTS_SELECT)
+		.select((beside ?? sql<T>`null`).as('beside'))
 		.where('a.id', '=', id)
 		.executeTakeFirst();
 	if (!r) return undefined;
 	const assessment = toAssessmentInfo(r);
-	return { assessment, dossier: await dossierOf(db, assessment, r) };
+	return { assessment, dossier: await dossierOf(db, assessment, r), beside: r.beside as T };
 }
 
 /** The assessment, then its dossier; undefined when there is no such assessment. */

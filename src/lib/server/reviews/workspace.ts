@@ -5,7 +5,7 @@
  * the totals and verdicts (self and reviewed); the correction request, the changes and the
  * appraisal.
  */
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { DB } from '../db/index.ts';
 import type { Dossier } from '../dossier/index.ts';
 import { VIEWABLE_TYPES } from '../../domain/evidence.ts';
@@ -37,43 +37,47 @@ type DecisionRow = {
 	revoked_at: string | Date | null;
 };
 
+type FactsRow = {
+	comments: CommentRow[];
+	request: CorrectionRequestRow | null;
+	submissions: SubmissionRow[];
+	appraisal: AppraisalRow | null;
+	decision: DecisionRow | null;
+	survey_campaign_id: number | null;
+};
+
 /**
- * What the reviewing level discussed and decided about one assessment, in one query: the
- * comments, the latest correction request, the last two submissions, the appraisal and the
- * decision (each mapped as its own module maps it); and whether the commune ran its survey in the
+ * What the reviewing level discussed and decided about the assessment whose id is `id` (an SQL
+ * expression), as one JSON value: the comments, the latest correction request, the last two
+ * submissions, the appraisal and the decision; and whether the commune ran its survey in the
  * product (the page then reads it, and only then).
  */
-async function reviewFacts(db: DB, assessmentId: number) {
-	const r = (
-		await sql<{
-			comments: CommentRow[];
-			request: CorrectionRequestRow | null;
-			submissions: SubmissionRow[];
-			appraisal: AppraisalRow | null;
-			decision: DecisionRow | null;
-			survey_campaign_id: number | null;
-		}>`
-			select
-				coalesce((select json_agg(c order by c.id) from (
-					select c.id, c.indicator_code, u.full_name, u.role, c.body, c.created_at
-					from review_comment c join account u on u.id = c.author_id where c.assessment_id = ${assessmentId}) c), '[]') as comments,
-				(select row_to_json(r) from (
-					select r.id, r.created_at, u.full_name, r.message, r.items
-					from correction_request r join account u on u.id = r.created_by
-					where r.assessment_id = ${assessmentId} order by r.id desc limit 1) r) as request,
-				coalesce((select json_agg(s order by s.seq) from (
-					select s.seq, s.submitted_at, u.full_name, s.total, s.verdict, s.snapshot
-					from submission s join account u on u.id = s.submitted_by
-					where s.assessment_id = ${assessmentId} order by s.seq desc limit 2) s), '[]') as submissions,
-				(select row_to_json(p) from (
-					select p.*, u.full_name from appraisal p join account u on u.id = p.reviewer_id where p.assessment_id = ${assessmentId}) p) as appraisal,
-				(select row_to_json(d) from (
-					select d.id as decision_id, d.number, d.issued_on, d.outcome, d.signer_name, d.signer_title, i.id, i.valid_from,
-						i.valid_until, v.reason as revoked_reason, v.revoked_at
-					from decision_item i join decision d on d.id = i.decision_id left join revocation v on v.decision_item_id = i.id
-					where i.assessment_id = ${assessmentId}) d) as decision,
-				(select c.id from survey_campaign c where c.assessment_id = ${assessmentId}) as survey_campaign_id`.execute(db)
-	).rows[0];
+const factsOf = (id: RawBuilder<number> | ReturnType<typeof sql.ref>) => sql<FactsRow>`json_build_object(
+	'comments', coalesce((select json_agg(c order by c.id) from (
+		select c.id, c.indicator_code, u.full_name, u.role, c.body, c.created_at
+		from review_comment c join account u on u.id = c.author_id where c.assessment_id = ${id}) c), '[]'),
+	'request', (select row_to_json(r) from (
+		select r.id, r.created_at, u.full_name, r.message, r.items
+		from correction_request r join account u on u.id = r.created_by
+		where r.assessment_id = ${id} order by r.id desc limit 1) r),
+	'submissions', coalesce((select json_agg(s order by s.seq) from (
+		select s.seq, s.submitted_at, u.full_name, s.total, s.verdict, s.snapshot
+		from submission s join account u on u.id = s.submitted_by
+		where s.assessment_id = ${id} order by s.seq desc limit 2) s), '[]'),
+	'appraisal', (select row_to_json(p) from (
+		select p.*, u.full_name from appraisal p join account u on u.id = p.reviewer_id where p.assessment_id = ${id}) p),
+	'decision', (select row_to_json(d) from (
+		select d.id as decision_id, d.number, d.issued_on, d.outcome, d.signer_name, d.signer_title, i.id, i.valid_from,
+			i.valid_until, v.reason as revoked_reason, v.revoked_at
+		from decision_item i join decision d on d.id = i.decision_id left join revocation v on v.decision_item_id = i.id
+		where i.assessment_id = ${id}) d),
+	'survey_campaign_id', (select c.id from survey_campaign c where c.assessment_id = ${id}))`;
+
+/** The review facts beside a dossier's row (`a`): for `authorizeDossier`, the review page's one query. */
+export const REVIEW_FACTS = factsOf(sql.ref('a.id'));
+
+/** The facts (see `factsOf`) as the page uses them, each mapped as its own module maps it. */
+function reviewFacts(r: FactsRow) {
 	const comments = r.comments.map(toComment);
 	const [previous, latest] = r.submissions.map(toSubmission);
 	return {
@@ -86,9 +90,11 @@ async function reviewFacts(db: DB, assessmentId: number) {
 	};
 }
 
-export async function reviewWorkspace(db: DB, dossier: Dossier) {
+/** The review page's data from the dossier and its facts (read beside it: `REVIEW_FACTS`, else read here). */
+export async function reviewWorkspace(db: DB, dossier: Dossier, facts?: FactsRow) {
 	const a = dossier.assessment;
-	const { comments, request, changes, appraisal, decision, surveyCampaignId } = await reviewFacts(db, a.id);
+	facts ??= (await sql<{ facts: FactsRow }>`select ${factsOf(sql`${a.id}::int`)} as facts`.execute(db)).rows[0].facts;
+	const { comments, request, changes, appraisal, decision, surveyCampaignId } = reviewFacts(facts);
 	const changed = new Set(changes?.diff.indicators ?? []);
 	// one object per document, however many indicators it backs: the page's data then carries it
 	// once (the serializer writes a repeated object as a reference)

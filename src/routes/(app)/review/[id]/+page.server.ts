@@ -12,7 +12,7 @@ import {
 	saveReviewItem,
 	startReview
 } from '#lib/server/reviews/index.ts';
-import { reviewWorkspace } from '#lib/server/reviews/workspace.ts';
+import { REVIEW_FACTS, reviewWorkspace } from '#lib/server/reviews/workspace.ts';
 import { surveyCampaign } from '#lib/server/surveys/index.ts';
 import { invalid, parseInput } from '#lib/server/errors.ts';
 import { AppraisalInputSchema, ReviewItemInputSchema, RECOMMENDATION_LABELS, REVIEW_ITEM_STATUS_LABELS } from '#lib/domain/review.ts';
@@ -30,8 +30,9 @@ const fields = (data: FormData | null) =>
 
 export const load: PageServerLoad = (event) =>
 	page(event, async (actor) => {
-		const { actor: a, assessment, dossier } = await authorizeDossier(db(), actor, 'review.read', event.params.id);
-		const workspace = await reviewWorkspace(db(), dossier);
+		// the dossier and what the reviewing level discussed and decided about it, in one query
+		const { actor: a, assessment, dossier, beside } = await authorizeDossier(db(), actor, 'review.read', event.params.id, REVIEW_FACTS);
+		const workspace = await reviewWorkspace(db(), dossier, beside);
 		const mayPerform = allowedOn(a, 'review.perform', placeOf(assessment));
 		return {
 			assessment: {
