@@ -17,7 +17,7 @@ import type { DB } from '../db/index.ts';
 import type { Actor } from '../../domain/access.ts';
 import type { CriteriaSet } from '../../domain/criteria/index.ts';
 import { criteriaIndex } from '../../domain/criteria/criteria-index.ts';
-import type { EvidenceMeta } from '../../domain/evidence.ts';
+import { evidenceCodes, type EvidenceMeta } from '../../domain/evidence.ts';
 import { isCommuneEditable, type AssessmentState } from '../../domain/workflow.ts';
 import { communeMayChange, NOT_FLAGGED_MESSAGE } from '../../domain/review.ts';
 import { appendToChain, assertHeadMoved, by, chainOf, headLock, recordAudit } from '../audit/index.ts';
@@ -69,8 +69,11 @@ async function linkedCodes(trx: DB, evidenceId: number): Promise<string[]> {
 	return rows.map((r) => r.indicator_code);
 }
 
+/** The statement body that takes the lock of a content hash until the transaction ends. */
+const contentLock = (sha256: string) => sql`select pg_advisory_xact_lock(${CONTENT_LOCK}, hashtext(${sha256}))`;
+
 async function lockContent(trx: DB, sha256: string): Promise<void> {
-	await sql`select pg_advisory_xact_lock(${CONTENT_LOCK}, hashtext(${sha256}))`.execute(trx);
+	await contentLock(sha256).execute(trx);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -100,8 +103,8 @@ export type AddedEvidence = { id: number; code: string | null; name: string; siz
  * (unless, meanwhile, a committed row refers to it), so a failed upload leaves neither row nor
  * file. The caller removes the temporary file in every case (it is already gone if it was moved).
  *
- * Six statements in the transaction: the content's lock; the assessment's row, then the head of
- * its commune's audit chain, locked in one (with the new document's id drawn); what the figures
+ * Five statements in the transaction: the content's lock, the assessment's row and the head of
+ * its commune's audit chain, locked in that order in one (with the new document's id drawn); what the figures
  * are computed from (read after the lock: see `figureInputs`); the content's row, found or
  * created; one statement that writes the document, its links, the figures (with the new
  * document) and the audit record and moves the chain's head; the commit.
@@ -115,13 +118,14 @@ export async function addEvidence(
 	const { meta, file, actor, assessment } = input;
 	const chain = chainOf({ unitId: assessment.commune.id });
 	let placedKey: string | null = null;
-	let result: { id: number; deduplicated: boolean };
+	let result: { id: number; deduplicated: boolean; code: string | null };
 	try {
 		result = await db.transaction().execute(async (trx) => {
-			await lockContent(trx, file.sha256);
+			// the content's lock, then the row's, then the head's (in that order, in one statement)
 			const locked = (
 				await sql<{ state: AssessmentState; commune_id: number; seq: number; hash: string; evidence_id: number }>`
-					with a as (select id, state, commune_id from assessment where id = ${assessment.id} for no key update),
+					with c as materialized (${contentLock(file.sha256)}),
+					a as (select id, state, commune_id from assessment where id = ${assessment.id} and exists (select 1 from c) for no key update),
 					h as (${headLock(chain, 'a')})
 					select a.state, a.commune_id, h.seq, h.hash, nextval(pg_get_serial_sequence('evidence', 'id'))::int as evidence_id
 					from a, h`.execute(trx)
@@ -178,8 +182,16 @@ export async function addEvidence(
 			const links = meta.indicatorCodes.length
 				? sql`, l as (${trx.insertInto('evidence_link').values(meta.indicatorCodes.map((code) => ({ evidence_id: id, indicator_code: code })))})`
 				: sql``;
+			// the new document's code is numbered among the assessment's other evidence (removed
+			// ones too: see evidenceCodes), read here as this statement sees them (without the new one)
+			const numbered = meta.kind === 'evidence' && meta.indicatorCodes.length > 0;
+			const others = numbered
+				? sql`coalesce((select json_agg(json_build_object('id', o.id, 'kind', o.kind, 'uploadedAt', o.uploaded_at,
+						'indicatorCodes', coalesce((select json_agg(l.indicator_code) from evidence_link l where l.evidence_id = o.id), '[]')))
+						from evidence o where o.assessment_id = ${assessment.id} and o.kind = 'evidence'), '[]')`
+				: sql`'[]'::json`;
 			const written = (
-				await sql<{ moved: number }>`
+				await sql<{ moved: number; now: Date; others: { id: number; kind: 'evidence'; uploadedAt: string; indicatorCodes: string[] }[] }>`
 					with e as (${trx.insertInto('evidence').values({
 						id,
 						assessment_id: assessment.id,
@@ -195,19 +207,28 @@ export async function addEvidence(
 					f as (${trx.updateTable('assessment').set(figures).where('id', '=', assessment.id)}),
 					r as (${append.record}),
 					m as (${append.move})
-					select (select count(*) from m)::int as moved`.execute(trx)
+					select (select count(*) from m)::int as moved, now() as now, ${others} as others`.execute(trx)
 			).rows[0];
 			assertHeadMoved(chain, written.moved);
-			return { id, deduplicated: !stored.created };
+			const code = numbered
+				? (evidenceCodes(
+						[
+							...written.others.map((o) => ({ ...o, uploadedAt: new Date(o.uploadedAt) })),
+							// uploaded_at defaults to now(), the transaction's time
+							{ id, kind: meta.kind, uploadedAt: new Date(written.now), indicatorCodes: [...meta.indicatorCodes] }
+						],
+						set
+					).get(id) ?? null)
+				: null;
+			return { id, deduplicated: !stored.created, code };
 		});
 	} catch (e) {
 		if (placedKey) await removeIfUnreferenced(db, store, file.sha256, placedKey);
 		throw e;
 	}
-	const code = (await listEvidence(db, assessment.id, set)).find((e) => e.id === result.id)?.code ?? null;
 	return {
 		id: result.id,
-		code,
+		code: result.code,
 		name: file.originalName,
 		size: file.size,
 		sha256: file.sha256,
