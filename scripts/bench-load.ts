@@ -188,7 +188,13 @@ const statsOf = (phase: Phase, route: RouteName) => {
 
 // --- HTTP ------------------------------------------------------------------------------------------
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 2048 });
+// An idle connection is closed by the client before the server's keep-alive timeout (5 s, sent as
+// `Keep-Alive: timeout=5`), as browsers do: Node's agent uses that hint only to shorten a timeout
+// of its own, and without one it keeps idle sockets until the server closes them, so a request
+// sent on one at that moment met a reset (ECONNRESET, "socket hang up"), counted as an error of
+// the server. The timeout applies to idle sockets only (the agent destroys a free one; a request
+// waiting for its answer is not cut).
+const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 2048, timeout: 4000 });
 let baseUrl = '';
 
 type Reply = { status: number; body: Buffer; headers: http.IncomingHttpHeaders; ms: number };
