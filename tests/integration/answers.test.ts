@@ -513,6 +513,27 @@ describe(`a save reads, then writes only if nothing moved, on ${usingPostgres ? 
 		chairC = await asC(ids.chairA);
 	});
 
+	/** Someone else writes the dossier's figures (only its count of figure writes moves). */
+	const writeFigures = () =>
+		t.db
+			.updateTable('assessment')
+			.set({ figures_seq: sql<number>`figures_seq + 1` })
+			.where('id', '=', assessmentId)
+			.execute();
+	/** A handle whose save runs `between(n)` right after its n-th read of the dossier (the read a save makes before its write). */
+	const afterReads = (between: (n: number) => Promise<unknown>) => {
+		const counted = { reads: 0 };
+		const db = t.db.withPlugin({
+			transformQuery: (a) => a.node,
+			transformResult: async (a) => {
+				const row = a.result.rows[0] as Record<string, unknown> | undefined;
+				if (row && 'figures_seq' in row && 'head' in row) await between(++counted.reads);
+				return a.result;
+			}
+		});
+		return Object.assign(counted, { db });
+	};
+
 	it("a commune's first audited action is a save: it starts the commune's audit chain under its locks, the next save appends", async () => {
 		const ctx = officerC;
 		const head = async () =>
@@ -596,38 +617,25 @@ describe(`a save reads, then writes only if nothing moved, on ${usingPostgres ? 
 				.flatMap((c) => c.indicators)
 				.filter((i) => i.kind === 'check' && !Object.hasOwn(answered, i.code));
 			const seqBefore = await figuresSeq(assessmentId);
-			let reads = 0;
-			const interleaved = t.db.withPlugin({
-				transformQuery: (a) => a.node,
-				transformResult: async (a) => {
-					const row = a.result.rows[0] as Record<string, unknown> | undefined;
-					if (row && 'figures_seq' in row && 'head' in row && ++reads === 1) {
-						if (other === 'save') {
-							const r = await saveFromJson(t.db, chairC, { indicator: theirs.code, answer: { value: true }, expectedRevision: 0 });
-							expect(r.status).toBe(200);
-						} else if (other === 'audit') {
-							await recordAudit(t.db, {
-								...by(chairC.actor),
-								action: 'evidence.download',
-								objectType: 'assessment',
-								objectId: assessmentId,
-								unitId: officerC.assessment.commune.id
-							});
-						} else {
-							await t.db
-								.updateTable('assessment')
-								.set({ figures_seq: sql<number>`figures_seq + 1` })
-								.where('id', '=', assessmentId)
-								.execute();
-						}
-					}
-					return a.result;
-				}
+			const interleaved = afterReads(async (n) => {
+				if (n !== 1) return;
+				if (other === 'save') {
+					const r = await saveFromJson(t.db, chairC, { indicator: theirs.code, answer: { value: true }, expectedRevision: 0 });
+					expect(r.status).toBe(200);
+				} else if (other === 'audit') {
+					await recordAudit(t.db, {
+						...by(chairC.actor),
+						action: 'evidence.download',
+						objectType: 'assessment',
+						objectId: assessmentId,
+						unitId: officerC.assessment.commune.id
+					});
+				} else await writeFigures();
 			});
-			const r = await saveFromJson(interleaved, officerC, { indicator: mine.code, answer: { value: true }, expectedRevision: 0 });
+			const r = await saveFromJson(interleaved.db, officerC, { indicator: mine.code, answer: { value: true }, expectedRevision: 0 });
 			expect(r.status).toBe(200);
 			// read, found the dossier moved at its write (nothing written), read again, wrote
-			expect(reads).toBe(2);
+			expect(interleaved.reads).toBe(2);
 			expect(await figuresSeq(assessmentId)).toBe(seqBefore + (other === 'audit' ? 1 : 2));
 			const after = (await loadDossierById(t.db, assessmentId))!;
 			expect(after.assessment.figures).toEqual(after.figures);
@@ -639,4 +647,21 @@ describe(`a save reads, then writes only if nothing moved, on ${usingPostgres ? 
 			expect((await verifyAuditChain(t.db)).ok).toBe(true);
 		}
 	);
+
+	it('a save that finds its dossier moved at each of its four tries takes the locks first, then reads and writes once more', async () => {
+		const set = await assessmentCriteriaSet(t.db, officerC.assessment);
+		const answered = await loadStoredAnswers(t.db, assessmentId);
+		const free = set.criteria.flatMap((c) => c.indicators).find((i) => i.kind === 'check' && !Object.hasOwn(answered, i.code))!;
+		const seqBefore = await figuresSeq(assessmentId);
+		// the figures are written by someone else after each of the first four reads (none after the fifth, made under the locks)
+		const busy = afterReads(async (n) => n <= 4 && writeFigures());
+		const r = await saveFromJson(busy.db, officerC, { indicator: free.code, answer: { value: true }, expectedRevision: 0 });
+		expect(r.status).toBe(200);
+		expect(busy.reads).toBe(5);
+		expect(await figuresSeq(assessmentId)).toBe(seqBefore + 5);
+		const after = (await loadDossierById(t.db, assessmentId))!;
+		expect(after.assessment.figures).toEqual(after.figures);
+		expect((await loadStoredAnswers(t.db, assessmentId))[free.code].revision).toBe(1);
+		expect((await verifyAuditChain(t.db)).ok).toBe(true);
+	});
 });

@@ -24,7 +24,7 @@ import { toValidationErrors, viErrorMap, type CriteriaSet, type ValidationError 
 import { parseBaseCounts, toBaseCounts, type BaseCounts } from '../../domain/base-counts.ts';
 import { isCommuneEditable, STATE_LABELS, type AssessmentState } from '../../domain/workflow.ts';
 import { communeMayChange, NOT_FLAGGED_MESSAGE } from '../../domain/review.ts';
-import type { Blocker, EvidenceSummary, Stored } from '../../domain/dossier.ts';
+import { flaggedCodes, type Blocker, type EvidenceSummary, type Stored } from '../../domain/dossier.ts';
 import { canOnUnit } from '../../domain/access.ts';
 import { appendToChain, assertHeadMoved, by, chainOf, headHeld, headLock, headRow, recordAudit } from '../audit/index.ts';
 import { AppError, conflict, notFound } from '../errors.ts';
@@ -146,23 +146,19 @@ export async function save(
 function assertEditable(a: Pick<FigureInputs, 'state' | 'review'>, indicators: readonly string[]): void {
 	// `conflict: false`: nothing to choose between, the page locks its inputs (see EntryAutosave)
 	if (!isCommuneEditable(a.state)) throw conflict(notEditableMessage(a.state), { conflict: false });
-	const flagged =
-		a.state === 'returned'
-			? new Set(a.review.filter((r) => r.status === 'needs_supplement').map((r) => r.indicatorCode))
-			: new Set<string>();
-	if (!communeMayChange(a.state, flagged, indicators)) throw conflict(NOT_FLAGGED_MESSAGE, { conflict: false });
+	if (!communeMayChange(a.state, flaggedCodes(a.review), indicators)) throw conflict(NOT_FLAGGED_MESSAGE, { conflict: false });
 }
 
 /**
- * Locks the assessment row, reads what its figures are computed from, and refuses unless the commune may change these indicators now. The lock (FOR NO KEY UPDATE)
- * holds off a concurrent state change (a submission) and every other change of the dossier
- * until commit: each save rewrites the figures stored on the row from every answer, so two
- * saves at once would each miss the other's (and a shared lock upgraded to write deadlocks).
- * With `chain`, the same statement then locks the head of that audit chain (after the row, as
- * every writer does), creating it for a chain not yet written.
+ * Locks the assessment row (FOR NO KEY UPDATE), in a statement of its own: a statement that
+ * waited for the lock would read from before the change it waited for. The lock holds off a
+ * concurrent state change (a submission) and every other change of the dossier until commit:
+ * each save rewrites the figures stored on the row from every answer, so two saves at once would
+ * each miss the other's (and a shared lock upgraded to write deadlocks). With `chain`, the same
+ * statement then locks the head of that audit chain (after the row, as every writer does),
+ * creating it for a chain not yet written.
  */
-async function lockEditable(trx: DB, assessmentId: number, indicators: readonly string[], chain?: string): Promise<FigureInputs> {
-	// the lock alone first: a statement that waited for it would read from before the change it waited for
+async function lockRow(trx: DB, assessmentId: number, chain?: string): Promise<void> {
 	const locked = chain
 		? (
 				await sql<{ seq: number }>`
@@ -171,6 +167,11 @@ async function lockEditable(trx: DB, assessmentId: number, indicators: readonly 
 			).rows[0]
 		: await trx.selectFrom('assessment').select('id').where('id', '=', assessmentId).forNoKeyUpdate().executeTakeFirst();
 	if (!locked) throw new Error(`assessment ${assessmentId} is missing`);
+}
+
+/** Locks the assessment row (`lockRow`), reads what its figures are computed from, and refuses unless the commune may change these indicators now. */
+async function lockEditable(trx: DB, assessmentId: number, indicators: readonly string[]): Promise<FigureInputs> {
+	await lockRow(trx, assessmentId);
 	const a = (await figureInputs(trx, assessmentId))!;
 	assertEditable(a, indicators);
 	return a;
@@ -194,7 +195,7 @@ const SAVE_ATTEMPTS = 4;
  *    record, and moves the head. Every change of the answers, documents or review items writes
  *    the figures and so moves the count: nothing the figures come from changed in between.
  * If the row or the head moved in between, nothing is written and the save reads again; after
- * `SAVE_ATTEMPTS`, or for a chain with no head yet, it locks first (`lockEditable`, in a
+ * `SAVE_ATTEMPTS`, or for a chain with no head yet, it locks first (`lockRow`, in a
  * transaction) and then runs the same two statements, which cannot miss under its locks.
  */
 export async function saveAnswer(
@@ -268,9 +269,9 @@ export async function saveAnswer(
 	let written: Awaited<ReturnType<typeof attempt>> = 'moved';
 	for (let i = 0; i < SAVE_ATTEMPTS && written === 'moved'; i++) written = await attempt(db, i === 0 ? first : undefined);
 	if (written === 'moved' || written === 'unchained') {
-		// the locks first (creating the chain's head), then the same read and write
+		// the locks first (creating the chain's head), then the same read (and checks) and write
 		written = await db.transaction().execute(async (trx) => {
-			await lockEditable(trx, assessment.id, [input.indicator], chain);
+			await lockRow(trx, assessment.id, chain);
 			return attempt(trx);
 		});
 		if (written === 'moved' || written === 'unchained') throw new Error(`assessment ${assessment.id}: moved under its lock`);

@@ -86,13 +86,12 @@ export function headLock(chain: string, after?: string) {
  * for a chain not yet written): for a writer that reads first and then writes in one statement
  * only if the head is still there (`headHeld`).
  */
-export const headRow = (chain: string) =>
+export const headRow = (chain: string | RawBuilder<string>) =>
 	sql<LockedHead>`(select json_build_object('chain', chain, 'seq', seq, 'hash', hash) from audit_chain_head where chain = ${chain})`;
 
 /** `headRow` of the chain of the unit whose id is the SQL expression `unitId` (a commune's records: `chainOf({ unitId })`). */
 export const unitHeadRow = (unitId: RawBuilder<number> | ReturnType<typeof sql.ref>) =>
-	sql<LockedHead>`(select json_build_object('chain', chain, 'seq', seq, 'hash', hash) from audit_chain_head
-		where chain = ${UNIT_CHAIN_PREFIX} || ${unitId})`;
+	headRow(sql<string>`${UNIT_CHAIN_PREFIX} || ${unitId}`);
 
 /**
  * The statement body that locks the head of `chain` only if it is still at `head` (as read by

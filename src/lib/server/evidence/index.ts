@@ -20,6 +20,7 @@ import { criteriaIndex } from '../../domain/criteria/criteria-index.ts';
 import { evidenceCodes, type EvidenceMeta } from '../../domain/evidence.ts';
 import { isCommuneEditable, type AssessmentState } from '../../domain/workflow.ts';
 import { communeMayChange, NOT_FLAGGED_MESSAGE } from '../../domain/review.ts';
+import { flaggedCodes } from '../../domain/dossier.ts';
 import { appendToChain, assertHeadMoved, by, chainOf, headLock, recordAudit } from '../audit/index.ts';
 import { conflict, invalid, notFound } from '../errors.ts';
 import { StoredFileMissingError, storageKeyFor, type FileStore } from '../storage/index.ts';
@@ -135,8 +136,7 @@ export async function addEvidence(
 				throw new Error(`assessment ${assessment.id} is not of commune ${assessment.commune.id}`);
 			if (!isCommuneEditable(locked.state)) throw conflict(NOT_EDITABLE_MESSAGE);
 			const inputs = (await figureInputs(trx, assessment.id))!;
-			const flagged = new Set(inputs.review.filter((r) => r.status === 'needs_supplement').map((r) => r.indicatorCode));
-			if (!communeMayChange(locked.state, flagged, meta.indicatorCodes)) throw conflict(NOT_FLAGGED_MESSAGE);
+			if (!communeMayChange(locked.state, flaggedCodes(inputs.review), meta.indicatorCodes)) throw conflict(NOT_FLAGGED_MESSAGE);
 			// the content's row, found or created (under the content's lock: no one else creates it)
 			const stored = (
 				await sql<{ id: number; storage_key: string; ext: string; created: boolean }>`
