@@ -19,7 +19,9 @@
  *    imports, gzip as the server sends it).
  * 5. Capacity: each route alone, `--probe-conns` connections back to back without pauses for
  *    `--probe-seconds`: its saturated throughput, and its ratio to the trivial endpoint
- *    /healthz (the ceiling of this stack on this machine).
+ *    /healthz (the ceiling of this stack on this machine). Beside it, the floor of a signed-in
+ *    page: /account/password (a form with no data of its own, so the session, the layout and
+ *    SvelteKit's rendering only); the aimed pages' ratios to it are printed as context, without aim.
  * 6. The last day before the deadline, once for each number in `--users` (default 200 then 500,
  *    on the same server and data): that many concurrent virtual users for `--seconds`, each
  *    acting about once per `--think-ms` (uniform ½–1½×): 70% commune officers (open a criterion's
@@ -139,6 +141,7 @@ const UPLOAD_BYTES = 50 * 1024;
 
 const R = {
 	health: 'GET /healthz',
+	floor: 'GET /account/password (trang không có dữ liệu riêng)',
 	entry: 'GET /assessments/[id]/criteria/[code]',
 	dossier: 'GET /assessments/[id]',
 	save: 'PUT /assessments/[id]/answers',
@@ -750,6 +753,12 @@ try {
 	type Job = (conn: number, rng: Rng) => Promise<unknown>;
 	const probes: [RouteName, Job, number][] = [
 		[R.health, () => hit(probe, R.health, 'GET', '/healthz', { accept: 'application/json' }, undefined, [200]), PROBE_CONNS],
+		// the floor of a signed-in page: the session, the layout and SvelteKit's rendering, no data of its own
+		[
+			R.floor,
+			(c) => hit(probe, R.floor, 'GET', '/account/password', officerHeaders(officers[c % officers.length]), undefined, [200]),
+			PROBE_CONNS
+		],
 		[
 			R.board,
 			(c, rng) =>
@@ -1165,6 +1174,7 @@ try {
 	// 8. the report
 	const order = [
 		R.health,
+		R.floor,
 		R.entry,
 		R.dossier,
 		R.save,
@@ -1267,6 +1277,7 @@ try {
 	});
 	figures.push({ name: `capacity ${R.health}`, value: ceiling, unit: 'req/s', note: 'the ceiling' });
 	const ratioAimed: RouteName[] = [R.board, R.review, R.entry];
+	const floor = rps(statsOf(probe, R.floor), probeSeconds.get(R.floor)!);
 	for (const route of order.filter((r) => r !== R.health)) {
 		const s = probe.stats.get(route);
 		if (!s || s.lat.length === 0) continue;
@@ -1279,6 +1290,19 @@ try {
 			note: `${fmt(rps(s, probeSeconds.get(route)!), 1)} req/s`
 		});
 	}
+	// context for the aims above: the same pages against the floor of a signed-in page (no aim)
+	out(
+		`Trang nền (đã đăng nhập, không có dữ liệu riêng: phiên, khung trang, kết xuất của SvelteKit) ${R.floor}: ${fmt(floor, 1)} req/s = ${fmt((100 * floor) / ceiling, 1)}% của ${R.health}; so với trang nền: ${ratioAimed
+			.map((route) => `${route} ${fmt((100 * rps(statsOf(probe, route), probeSeconds.get(route)!)) / floor, 1)}%`)
+			.join(', ')}`
+	);
+	for (const route of ratioAimed)
+		figures.push({
+			name: `capacity ${route} / floor`,
+			value: Math.round((1000 * rps(statsOf(probe, route), probeSeconds.get(route)!)) / floor) / 10,
+			unit: '%',
+			note: `the floor: ${R.floor}, ${fmt(floor, 1)} req/s, ${fmt((100 * floor) / ceiling, 1)}% of ${R.health}`
+		});
 	for (const m of mixes) {
 		const aim = aimP95(m.users);
 		out();

@@ -1,7 +1,7 @@
 /**
  * Profiling aid (not part of the test suite): starts the built server with --cpu-prof against an
  * existing database (DATABASE_URL, DATA_DIR from a `bench:load --keep-db` run), sends `--n`
- * requests to each route given (`--conns` at a time; routes: health, verify, board, national,
+ * requests to each route given (`--conns` at a time; routes: health, floor, verify, board, national,
  * review, entry, dossier, save, upload, dashboard), and prints per route the server's and PostgreSQL's CPU per
  * request, the transactions and the sequential scans; then where the server's CPU time went
  * (self time by function and by file, inclusive time of some SvelteKit frames). `--no-prof`:
@@ -120,6 +120,8 @@ const routes: Record<string, () => Promise<Response>> = {
 	entry: () => fetch(`${base}/assessments/${draft.id}/criteria/TC07`, { headers: { cookie: officer } }),
 	dossier: () => fetch(`${base}/assessments/${draft.id}`, { headers: { cookie: officer } }),
 	health: () => fetch(`${base}/healthz`),
+	// a signed-in page with no data of its own: the session, the layout and SvelteKit's rendering
+	floor: () => fetch(`${base}/account/password`, { headers: { cookie: reviewer } }),
 	verify: () =>
 		fetch(`${base}/verify/${cert.code}`, {
 			headers: { 'x-forwarded-for': `10.8.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}` }

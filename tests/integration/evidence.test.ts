@@ -220,7 +220,7 @@ async function upload(
 ) {
 	const { fields: meta, file } = await receive(uploadRequest(fields, { name, bytes }));
 	try {
-		const type = await detectAcceptedType(file.tempPath);
+		const type = await detectAcceptedType(file.content ?? file.tempPath);
 		return await addEvidence(t.db, store, set, {
 			assessment: (await loadAssessment(t.db, assessmentId))!,
 			actor,
@@ -287,6 +287,57 @@ describe(`receiving a streamed upload (${usingPostgres ? 'PostgreSQL' : 'embedde
 		expect(r.file).toMatchObject({ size: pdf.length, sha256: sha(pdf), declaredName: 'Báo cáo tiêm chủng.pdf' });
 		expect(path.dirname(r.file.tempPath)).toBe(tmpDir);
 		expect(fs.readFileSync(r.file.tempPath).equals(pdf)).toBe(true);
+		// small enough to be written in one piece: the content is also handed over in memory
+		expect(r.file.content?.equals(pdf)).toBe(true);
+		fs.rmSync(r.file.tempPath);
+	});
+
+	it('a body arriving in small packets is written to the temporary file in large pieces, whole', async () => {
+		const bytes = Buffer.concat([minimalPdf(), crypto.randomBytes(600 * 1024 + 123)]);
+		const form = uploadRequest([['indicator', 'TC07.1']], { name: 'lon.pdf', bytes });
+		const body = Buffer.from(await form.arrayBuffer());
+		// the same body in packets of one TCP segment (1,460 bytes), as a client on a slow link sends it
+		let at = 0;
+		const packets = new ReadableStream<Uint8Array>({
+			pull(controller) {
+				if (at >= body.length) return controller.close();
+				controller.enqueue(new Uint8Array(body.subarray(at, at + 1460)));
+				at += 1460;
+			}
+		});
+		const req = new Request(form.url, {
+			method: 'POST',
+			body: packets,
+			headers: { 'content-type': form.headers.get('content-type')! },
+			duplex: 'half'
+		} as RequestInit);
+		// what the temporary file's write stream hands to the file system (fs.write, or fs.writev
+		// for pieces queued behind a write in flight), counted on the way through
+		const writes: number[] = [];
+		const { write, writev } = fs;
+		fs.write = function (this: unknown, ...args: unknown[]) {
+			writes.push((args[1] as Uint8Array).byteLength);
+			return (write as (...a: unknown[]) => void).apply(this, args);
+		} as typeof fs.write;
+		fs.writev = function (this: unknown, ...args: unknown[]) {
+			for (const b of args[1] as Uint8Array[]) writes.push(b.byteLength);
+			return (writev as (...a: unknown[]) => void).apply(this, args);
+		} as typeof fs.writev;
+		let r: Awaited<ReturnType<typeof receive>>;
+		try {
+			r = await receive(req, 1024 * 1024);
+		} finally {
+			Object.assign(fs, { write, writev });
+		}
+		expect(r.file).toMatchObject({ size: bytes.length, sha256: sha(bytes) });
+		expect(fs.readFileSync(r.file.tempPath).equals(bytes)).toBe(true);
+		// two pieces of at least 256 KB, then the rest at the end: not one write per packet (about 430)
+		expect(writes).toHaveLength(3);
+		expect(Math.min(writes[0], writes[1])).toBeGreaterThanOrEqual(256 * 1024);
+		expect(writes[2]).toBeLessThan(256 * 1024);
+		expect(writes.reduce((a, b) => a + b, 0)).toBe(bytes.length);
+		// written in three pieces: not held in memory whole
+		expect(r.file.content).toBeNull();
 		fs.rmSync(r.file.tempPath);
 	});
 
@@ -461,8 +512,11 @@ describe('type detection by content', () => {
 		it(`${ext}: ${mime ? 'accepted' : 'refused with 415'}`, async () => {
 			const p = path.join(root, `sample.${ext}`);
 			fs.writeFileSync(p, bytes);
-			if (mime) expect(await detectAcceptedType(p)).toEqual({ ext, mime });
-			else await expectRefused(detectAcceptedType(p), 415, /Định dạng tệp không được chấp nhận/);
+			// from the disk, and from memory (an upload of at most 256 KB): the same answer
+			for (const source of [p, bytes]) {
+				if (mime) expect(await detectAcceptedType(source)).toEqual({ ext, mime });
+				else await expectRefused(detectAcceptedType(source), 415, /Định dạng tệp không được chấp nhận/);
+			}
 		});
 	}
 
@@ -471,6 +525,8 @@ describe('type detection by content', () => {
 			uploadRequest([['indicator', 'TC07.1']], { name: 'gia-mao.pdf', bytes: Buffer.from('không phải PDF'), type: 'application/pdf' })
 		);
 		try {
+			expect(file.content?.toString()).toBe('không phải PDF');
+			await expectRefused(detectAcceptedType(file.content!), 415);
 			await expectRefused(detectAcceptedType(file.tempPath), 415);
 		} finally {
 			fs.rmSync(file.tempPath, { force: true });
@@ -815,5 +871,32 @@ describe('temporary files', () => {
 		expect(fs.existsSync(fresh)).toBe(false);
 		fs.rmSync(path.join(tmpDir, 'khac.txt'));
 		expect(await sweepTemp({ tmpDir: path.join(root, 'khong-co') })).toBe(0);
+	});
+});
+
+describe('the file store', () => {
+	it("moves a file into its key's directory, and creates that directory when it is missing", async () => {
+		const store2 = localFileStore(path.join(root, 'store-dirs'));
+		const put = async (sha256: string, content: string) => {
+			const tmp = await newTempPath(tmpDir);
+			fs.writeFileSync(tmp, content);
+			const key = await store2.put(tmp, sha256, 'pdf');
+			expect(fs.existsSync(tmp)).toBe(false);
+			return key;
+		};
+		// three keys in one directory (ab/cd): the first creates it, the second finds it, the third
+		// comes after it was removed from under the running store
+		const [a, b, c] = ['0', '1', '2'].map((d) => `abcd${d.repeat(60)}`);
+		const keyA = await put(a, 'một');
+		const keyB = await put(b, 'hai');
+		expect(path.dirname(keyA)).toBe(path.dirname(keyB));
+		expect(await text(await store2.open(keyA))).toBe('một');
+		expect(await text(await store2.open(keyB))).toBe('hai');
+		fs.rmSync(path.join(root, 'store-dirs', 'ab'), { recursive: true });
+		const keyC = await put(c, 'ba');
+		expect(await text(await store2.open(keyC))).toBe('ba');
+		expect(fs.statSync(path.join(root, 'store-dirs', 'ab', 'cd')).mode & 0o777).toBe(0o700);
+		// a temporary file that is gone is an error, not a directory to create
+		await expect(store2.put(path.join(tmpDir, 'khong-co.upload'), a, 'pdf')).rejects.toMatchObject({ code: 'ENOENT' });
 	});
 });

@@ -1,7 +1,8 @@
 /**
  * Receiving one uploaded file from a multipart/form-data request body, streamed: the body is
  * parsed with busboy as it arrives and the file part is written to a temporary file while its
- * SHA-256 and size are computed. Nothing is buffered whole in memory.
+ * SHA-256 and size are computed, in writes of at least 256 KB (a smaller file: one write at the end).
+ * Nothing larger is held in memory.
  *
  * The form carries its text fields FIRST and the file part LAST (one file per request): the
  * fields are validated when the file part begins, so an invalid form is refused before any
@@ -22,7 +23,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web';
 import busboy from 'busboy';
-import { fileTypeFromFile } from 'file-type';
+import { fileTypeFromBuffer, fileTypeFromFile } from 'file-type';
 import { discardTemp, newTempPath } from '../storage/index.ts';
 import { AppError, type AppErrorKind } from '../errors.ts';
 import { tooBigMessage } from './messages.ts';
@@ -40,6 +41,8 @@ function uploadError(
 }
 
 export const FORM_OVERHEAD_BYTES = 1024 * 1024;
+/** The temporary file is written in pieces of at least this size (the last one: what is left). */
+const WRITE_BATCH_BYTES = 256 * 1024;
 /** Name of the file part. */
 export const FILE_FIELD = 'file';
 
@@ -66,9 +69,12 @@ export const ACCEPT_EXTENSIONS: string[] = ACCEPTED_TYPES.flatMap((t) => [t.ext,
 export const REFUSED_TYPE_MESSAGE =
 	'Định dạng tệp không được chấp nhận. Chỉ nhận PDF, ảnh (JPEG, PNG, WebP), Word (.docx), Excel (.xlsx) và OpenDocument (.odt, .ods); nội dung tệp phải đúng định dạng, không chỉ đổi đuôi tên tệp.';
 
-/** The file's type from its magic bytes if it is accepted; otherwise an `AppError` 415. */
-export async function detectAcceptedType(filePath: string): Promise<AcceptedType> {
-	const found = await fileTypeFromFile(filePath).catch(() => undefined);
+/**
+ * The file's type from its magic bytes if it is accepted; otherwise an `AppError` 415. `source`:
+ * the file's path, or its whole content when it is in memory (`ReceivedFile.content`).
+ */
+export async function detectAcceptedType(source: string | Uint8Array): Promise<AcceptedType> {
+	const found = await (typeof source === 'string' ? fileTypeFromFile(source) : fileTypeFromBuffer(source)).catch(() => undefined);
 	const t = found && ACCEPTED_TYPES.find((a) => a.ext === found.ext && a.mime === found.mime);
 	if (!t) throw uploadError('unsupported', REFUSED_TYPE_MESSAGE);
 	return { ext: t.ext, mime: t.mime };
@@ -80,6 +86,8 @@ export type ReceivedFile = {
 	sha256: string;
 	/** As the client declared it (untrusted; clean it with `cleanFileName`). */
 	declaredName: string;
+	/** The whole content when it was written in one piece (at most 256 KB): its type is read from here, not from the disk. */
+	content: Buffer | null;
 };
 
 export type ReceiveOptions<T> = {
@@ -137,6 +145,7 @@ export async function receiveUpload<T>(request: Request, opts: ReceiveOptions<T>
 	let writer: fs.WriteStream | undefined;
 	let writerClosed: Promise<void> = Promise.resolve();
 	let fileDone: Promise<void> = Promise.resolve();
+	let content: Buffer | null = null;
 
 	parser.on('field', (name, value, info) => {
 		if (fileSeen) return fail(uploadError('invalid', 'Các trường thông tin phải được gửi trước tệp.'));
@@ -165,11 +174,29 @@ export async function receiveUpload<T>(request: Request, opts: ReceiveOptions<T>
 			unexpected ??= { error: e };
 			return;
 		}
+		// counts and hashes the bytes, and passes them on in batches of WRITE_BATCH_BYTES (the
+		// rest at the end): the body arrives in packets of a few KB, and each write of the
+		// temporary file is a round trip to libuv's thread pool
+		let batch: Buffer[] = [];
+		let batched = 0;
+		let pieces = 0;
 		const meter = new Transform({
 			transform(chunk: Buffer, _enc, cb) {
 				size += chunk.length;
 				hash.update(chunk);
-				cb(null, chunk);
+				batch.push(chunk);
+				batched += chunk.length;
+				if (batched < WRITE_BATCH_BYTES) return cb();
+				const out = Buffer.concat(batch, batched);
+				batch = [];
+				batched = 0;
+				pieces++;
+				cb(null, out);
+			},
+			flush(cb) {
+				const last = Buffer.concat(batch, batched);
+				if (pieces === 0) content = last;
+				cb(null, batched > 0 ? last : undefined);
 			}
 		});
 		stream.once('limit', () => fail(uploadError('too_large', tooBigMessage(opts.maxBytes))));
@@ -243,5 +270,5 @@ export async function receiveUpload<T>(request: Request, opts: ReceiveOptions<T>
 		if (!declaredName) throw uploadError('invalid', 'Chưa chọn tệp để tải lên.', { [FILE_FIELD]: 'Chưa chọn tệp.' });
 		throw uploadError('invalid', 'Tệp rỗng (0 byte).', { [FILE_FIELD]: 'Tệp rỗng.' });
 	}
-	return { fields: parsed.value, file: { tempPath, size, sha256: hash.digest('hex'), declaredName } };
+	return { fields: parsed.value, file: { tempPath, size, sha256: hash.digest('hex'), declaredName, content } };
 }

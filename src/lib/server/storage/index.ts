@@ -189,10 +189,16 @@ export function localFileStore(root: string): FileStore {
 				await privateDir(abs);
 				rootChecked = true;
 			}
-			await fsp.mkdir(path.dirname(target), { recursive: true, mode: DIR_MODE });
 			// the mode before the move: the temporary file may come with the umask's (0644)
 			await fsp.chmod(tempPath, FILE_MODE);
-			await moveFile(tempPath, target);
+			try {
+				await moveFile(tempPath, target);
+			} catch (e) {
+				// the key's directory does not exist yet (its first file): create it and move again
+				if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+				await fsp.mkdir(path.dirname(target), { recursive: true, mode: DIR_MODE });
+				await moveFile(tempPath, target);
+			}
 			return key;
 		},
 		async open(key) {

@@ -56,7 +56,7 @@ export const POST: RequestHandler = (event) =>
 				}
 			});
 			file = received.file;
-			const type = await detectAcceptedType(file.tempPath);
+			const type = await detectAcceptedType(file.content ?? file.tempPath);
 			const added = await addEvidence(db(), fileStore(), set, {
 				assessment,
 				actor: a,
