@@ -24,7 +24,7 @@ import { flaggedCodes } from '../../domain/dossier.ts';
 import { appendToChain, assertHeadMoved, by, chainOf, headLock, recordAudit } from '../audit/index.ts';
 import { conflict, invalid, notFound } from '../errors.ts';
 import { StoredFileMissingError, storageKeyFor, type FileStore } from '../storage/index.ts';
-import { figureInputs, figuresFrom, figuresUpdate, flaggedIndicators, listEvidence, refreshFigures } from '../dossier/index.ts';
+import { figureInputs, figuresFrom, figuresUpdate, flaggedIndicators, refreshFigures } from '../dossier/index.ts';
 import { NOT_EDITABLE_MESSAGE, NOT_FOUND_MESSAGE } from './messages.ts';
 import { downloadName } from './names.ts';
 
